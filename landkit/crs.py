@@ -1,0 +1,102 @@
+"""CGCS2000, its Gauss-Krueger zones, and the GCJ-02 offset datum of Chinese web maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from .errors import CRSError
+
+# GCJ-02 is defined by its forward formula only (Krasovsky-like constants, fixed terms); PROJ
+# cannot do it, so it is implemented here and inverted by iterating the forward transform.
+_GCJ_A = 6378245.0
+_GCJ_EE = 0.00669342162296594323
+
+
+def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, y = lon - 105.0, lat - 35.0
+    pi = np.pi
+    common = (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+    dlat += common
+    dlat += (20.0 * np.sin(y * pi) + 40.0 * np.sin(y / 3.0 * pi)) * 2.0 / 3.0
+    dlat += (160.0 * np.sin(y / 12.0 * pi) + 320.0 * np.sin(y * pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    dlon += common
+    dlon += (20.0 * np.sin(x * pi) + 40.0 * np.sin(x / 3.0 * pi)) * 2.0 / 3.0
+    dlon += (150.0 * np.sin(x / 12.0 * pi) + 300.0 * np.sin(x / 30.0 * pi)) * 2.0 / 3.0
+    radlat = lat / 180.0 * pi
+    magic = 1 - _GCJ_EE * np.sin(radlat) ** 2
+    sqrtmagic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_GCJ_A * (1 - _GCJ_EE)) / (magic * sqrtmagic) * pi)
+    dlon = (dlon * 180.0) / (_GCJ_A / sqrtmagic * np.cos(radlat) * pi)
+    return dlon, dlat
+
+
+def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Shift WGS84/CGCS2000 longitudes and latitudes into GCJ-02 (AMap, Tencent tiles).
+
+    Examples
+    --------
+    >>> lon, lat = wgs84_to_gcj02(112.9, 33.74)
+    >>> round(float(lon), 9), round(float(lat), 9)
+    (112.90588917, 33.738311019)
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    dlon, dlat = _gcj_offset(lon, lat)
+    return lon + dlon, lat + dlat
+
+
+def gcj02_to_wgs84(lon, lat, *, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """Invert GCJ-02 exactly by fixed-point iteration of the forward transform.
+
+    The common one-step inverse leaves about 0.2 m of error; this converges to ``tol`` degrees.
+    """
+    glon, glat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = glon.copy(), glat.copy()
+    for _ in range(30):
+        fx, fy = wgs84_to_gcj02(x, y)
+        ex, ey = fx - glon, fy - glat
+        x, y = x - ex, y - ey
+        if max(np.max(np.abs(ex), initial=0.0), np.max(np.abs(ey), initial=0.0)) < tol:
+            break
+    return x, y
+
+
+def geometry_gcj02_to_wgs84(geometry):
+    """Convert shapely geometries (an array or one) from GCJ-02 to WGS84/CGCS2000 lon/lat."""
+    return shapely.transform(geometry, lambda c: np.column_stack(gcj02_to_wgs84(c[:, 0], c[:, 1])))
+
+
+def geometry_wgs84_to_gcj02(geometry):
+    """Shift shapely geometries from WGS84/CGCS2000 lon/lat into GCJ-02 for display on AMap."""
+    return shapely.transform(geometry, lambda c: np.column_stack(wgs84_to_gcj02(c[:, 0], c[:, 1])))
+
+
+def gk_zone_epsg(lon: float, *, prefixed: bool = False) -> int:
+    """Return the EPSG code of the CGCS2000 3-degree Gauss-Krueger zone containing ``lon``.
+
+    Zone n has its central meridian at 3n degrees; EPSG:4534-4554 are the unprefixed zones
+    25-45 (CM 75E-135E), EPSG:4513-4533 the same zones with the zone number in the easting.
+
+    Examples
+    --------
+    >>> gk_zone_epsg(112.9), gk_zone_epsg(112.4), gk_zone_epsg(112.9, prefixed=True)
+    (4547, 4546, 4526)
+    """
+    zone = int(np.floor(lon / 3.0 + 0.5))
+    if not 25 <= zone <= 45:
+        raise CRSError(f"longitude {lon} is outside China's 3-degree Gauss-Krueger zones 25-45")
+    return (4513 if prefixed else 4534) + zone - 25
+
+
+def require_crs(crs, *, where: str) -> CRS:
+    """Return the layer's CRS, or raise a CRSError that says how to declare one."""
+    if crs is None:
+        raise CRSError(
+            f"{where}: the layer has no coordinate reference system. Declare the one the "
+            "coordinates are in, e.g. gdf.set_crs('EPSG:4547') for CGCS2000 Gauss-Krueger CM 114E "
+            "or 'EPSG:4490' for CGCS2000 longitude/latitude, then write it again."
+        )
+    return CRS.from_user_input(crs)

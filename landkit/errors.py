@@ -1,0 +1,31 @@
+"""The errors landkit raises: one small tree, each also a builtin so callers can catch either."""
+
+from __future__ import annotations
+
+
+class LandkitError(Exception):
+    """Base class of every error landkit raises on purpose."""
+
+
+class DataError(LandkitError, ValueError):
+    """A file or layer cannot be used as it is (damaged, wrong format, missing layer)."""
+
+
+class CRSError(DataError):
+    """A layer has no CRS, or coordinates that cannot be in the CRS it declares."""
+
+
+class SchemaError(DataError):
+    """A project does not follow the project-file contract; ``problems`` lists every finding."""
+
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class LayerExistsError(LandkitError, FileExistsError):
+    """A write would replace an existing layer or file without ``overwrite=True``."""
+
+
+class ProjectLockedError(LandkitError, BlockingIOError):
+    """Another process is writing the same project file."""

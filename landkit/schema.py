@@ -1,0 +1,374 @@
+"""The project file: its layers, their columns and allowed values, and the checks against them.
+
+One GeoPackage holds one planning project. Layer names and core columns are a public contract;
+this module defines them once, and the README's table is generated from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+from pandas.api import types as ptypes
+from pyproj import CRS
+
+from .errors import SchemaError
+
+#: Reserve lifecycle of a parcel, in order (储备地块状态). Values are stored in English.
+PARCEL_STATUSES: dict[str, str] = {
+    "planned": "规划储备",  # in this year's acquisition plan
+    "acquiring": "征收中",  # acquisition (征收) under way
+    "acquired": "已征收",  # acquired and compensated, not yet submitted
+    "submitted": "已报批",  # submitted for approval
+    "approved": "已批复",  # approval granted
+    "reserved": "已入库",  # entered into the land reserve
+    "developing": "前期开发",  # preliminary development
+    "transferred": "已出让",  # supplied by sale of use rights
+    "allocated": "已划拨",  # supplied by allocation
+}
+COMPENSATION_MODES: dict[str, str] = {"cash": "货币补偿", "equity": "土地入股", "staged": "分期补偿"}
+RELOCATION_STATUSES: dict[str, str] = {
+    "planned": "待搬迁",
+    "agreement_signed": "已签协议",
+    "moved": "已搬迁",
+    "demolished": "已拆除",
+}
+ROAD_STATUSES: dict[str, str] = {"planned": "规划", "under_construction": "在建", "built": "建成"}
+EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "revocation": "撤销", "correction": "更正"}
+
+#: Column kinds and the dtypes that satisfy them.
+KINDS = ("text", "int", "float", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer: its name, kind, whether it must be present and filled, and values."""
+
+    name: str
+    kind: str
+    label_zh: str
+    required: bool = True
+    allowed: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the project file: its id column, geometry type and columns."""
+
+    name: str
+    label_zh: str
+    id: str
+    geometry: str | None  # "Polygon", "LineString", "Any" or None for a table
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [self.id] + [c.name for c in self.columns]
+
+
+def _text(name: str, label: str, **kw) -> Column:
+    return Column(name, "text", label, **kw)
+
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer(
+            "county",
+            "县域范围",
+            "admin_code",
+            "Polygon",
+            (
+                _text("name", "名称"),
+                _text("source", "来源"),
+                _text("licence", "许可"),
+                _text("datum_note", "基准说明"),
+            ),
+        ),
+        Layer(
+            "planning_zones",
+            "规划范围",
+            "zone_id",
+            "Polygon",
+            (
+                Column("version", "int", "版本"),
+                _text("name", "名称"),
+                Column("stated_area_km2", "float", "批复面积(km²)"),
+                Column("approved_on", "date", "批复日期", required=False),
+            ),
+        ),
+        Layer(
+            "parcels",
+            "储备地块",
+            "parcel_id",
+            "Polygon",
+            (
+                _text("village_code", "村代码", required=False),
+                _text("land_use", "用途"),
+                _text("status", "状态", allowed=PARCEL_STATUSES),
+                Column("stated_area_mu", "float", "登记面积(亩)"),
+                _text("compensation", "补偿方式", required=False, allowed=COMPENSATION_MODES),
+                Column("acquired_on", "date", "征收日期", required=False),
+                Column("approved_on", "date", "批复日期", required=False),
+                Column("supplied_on", "date", "供地日期", required=False),
+                Column("start_due_on", "date", "约定开工日期", required=False),
+                Column("started_on", "date", "实际开工日期", required=False),
+                _text("project", "项目", required=False),
+                Column("investment_yuan", "float", "投资额(元)", required=False),
+            ),
+        ),
+        Layer(
+            "villages",
+            "搬迁村庄",
+            "village_code",
+            "Polygon",
+            (
+                _text("name", "村名"),
+                Column("batch", "int", "批次"),
+                Column("households", "int", "户数"),
+                Column("population", "int", "人口"),
+                _text("target_community", "安置社区", required=False),
+                _text("relocation_status", "搬迁状态", allowed=RELOCATION_STATUSES),
+            ),
+        ),
+        Layer(
+            "communities",
+            "安置社区",
+            "community_id",
+            "Polygon",
+            (
+                _text("name", "名称"),
+                Column("capacity_people", "int", "容纳人口"),
+                Column("capacity_households", "int", "容纳户数"),
+            ),
+        ),
+        Layer(
+            "roads",
+            "道路",
+            "road_id",
+            "LineString",
+            (
+                _text("name", "名称"),
+                Column("planned_length_km", "float", "规划长度(km)"),
+                _text("status", "状态", allowed=ROAD_STATUSES),
+            ),
+        ),
+        Layer(
+            "facilities",
+            "配套设施",
+            "facility_id",
+            "Any",
+            (_text("kind", "类型"), _text("name", "名称")),
+        ),
+        Layer(
+            "events",
+            "储备台账事件",
+            "event_id",
+            None,
+            (
+                _text("parcel_id", "地块编号"),
+                Column("date", "date", "日期"),
+                _text("event_type", "事件类型", allowed=EVENT_TYPES),
+                _text("status", "新状态", allowed=PARCEL_STATUSES),
+                _text("document_ref", "文号", required=False),
+                _text("note", "备注", required=False),
+            ),
+        ),
+    )
+}
+
+_GEOM_TYPES = {
+    "Polygon": {"Polygon", "MultiPolygon"},
+    "LineString": {"LineString", "MultiLineString"},
+    "Any": {"Point", "MultiPoint", "Polygon", "MultiPolygon", "LineString", "MultiLineString"},
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a project: where it is, what it is, and how to fix it."""
+
+    layer: str
+    problem: str
+    fix: str
+    features: tuple[str, ...] = ()
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.layer
+        if self.features:
+            shown = ", ".join(self.features[:5])
+            more = f" and {len(self.features) - 5} more" if len(self.features) > 5 else ""
+            where += f" (feature {shown}{more})"
+        return f"{where}: {self.problem}. Fix: {self.fix}."
+
+
+def _ids(df: pd.DataFrame, layer: Layer) -> pd.Series:
+    if layer.id in df.columns:
+        return df[layer.id]
+    return pd.Series(df.index, index=df.index)
+
+
+def _kind_ok(values: pd.Series, kind: str) -> bool:
+    present = values.dropna()
+    if kind == "text":
+        return bool(present.map(lambda v: isinstance(v, str)).all())
+    if kind == "date":
+        if ptypes.is_datetime64_any_dtype(values):
+            return True
+        return bool(pd.to_datetime(present.astype(str), errors="coerce", format="ISO8601").notna().all())
+    if not ptypes.is_numeric_dtype(values) or ptypes.is_bool_dtype(values):
+        return False
+    return kind == "float" or bool((present == present.round()).all())
+
+
+def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
+    """Return every way ``df`` breaks the contract of project layer ``name`` (empty if none)."""
+    layer = LAYERS[name]
+    problems: list[Problem] = []
+    present = set(df.columns) | {df.index.name}
+    ids = _ids(df, layer).astype(str)
+
+    def add(problem: str, fix: str, mask: pd.Series | None = None) -> None:
+        features = tuple(ids[mask.to_numpy()]) if mask is not None else ()
+        problems.append(Problem(name, problem, fix, features))
+
+    missing = [c for c in layer.column_names if c not in present]
+    required_missing = [c for c in missing if c == layer.id or _column(layer, c).required]
+    if required_missing:
+        add(
+            f"missing column(s) {', '.join(required_missing)}",
+            f"add them; the layer's columns are {', '.join(layer.column_names)}",
+        )
+    if layer.id in present:
+        if _ids(df, layer).isna().any():
+            add(f"{layer.id} is empty", f"give every feature a {layer.id}", _ids(df, layer).isna())
+        dup = _ids(df, layer).duplicated(keep=False) & _ids(df, layer).notna()
+        if dup.any():
+            add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup)
+    for col in layer.columns:
+        if col.name not in df.columns:
+            continue
+        values = df[col.name]
+        if not _kind_ok(values, col.kind):
+            add(
+                f"column {col.name} should hold {col.kind} values but is {values.dtype}",
+                f"convert {col.name} to {col.kind}",
+            )
+            continue
+        if col.required and values.isna().any():
+            add(f"{col.name} is empty", f"fill in {col.name}", values.isna())
+        if col.allowed is not None:
+            bad = values.notna() & ~values.isin(list(col.allowed))
+            if bad.any():
+                unknown = ", ".join(sorted(map(repr, values[bad].unique()))[:5])
+                add(
+                    f"unknown {col.name} value(s) {unknown}",
+                    f"use one of {', '.join(col.allowed)}",
+                    bad,
+                )
+    if layer.geometry is not None:
+        problems += _check_geometry(df, layer, ids)
+    return problems
+
+
+def _column(layer: Layer, name: str) -> Column:
+    return next(c for c in layer.columns if c.name == name)
+
+
+def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Problem]:
+    name = layer.name
+    if not isinstance(df, gpd.GeoDataFrame) or df.active_geometry_name not in df.columns:
+        return [Problem(name, "has no geometry column", f"give it {layer.geometry} geometries")]
+    geometry = df.geometry
+    problems = []
+    if df.crs is None:
+        problems.append(
+            Problem(
+                name,
+                "has no coordinate reference system",
+                "declare the CRS the coordinates are in, e.g. gdf.set_crs('EPSG:4547') "
+                "(CGCS2000 Gauss-Krueger CM 114E) or 'EPSG:4490' (CGCS2000 lon/lat)",
+            )
+        )
+    null = geometry.isna().to_numpy()
+    empty = ~null & geometry.is_empty.to_numpy()
+    if null.any():
+        problems.append(Problem(name, "feature(s) without geometry", "draw or delete them", tuple(ids[null])))
+    if empty.any():
+        problems.append(Problem(name, "empty geometry", "draw or delete these features", tuple(ids[empty])))
+    types = geometry.geom_type.to_numpy()
+    allowed = _GEOM_TYPES[layer.geometry or "Any"]
+    wrong = ~null & ~empty & ~pd.Series(types).isin(list(allowed)).to_numpy()
+    if wrong.any():
+        found = ", ".join(sorted(set(types[wrong])))
+        problems.append(
+            Problem(
+                name,
+                f"{found} geometry where {layer.geometry} belongs",
+                f"store only {layer.geometry} geometries in {name}",
+                tuple(ids[wrong]),
+            )
+        )
+    has_z = ~null & ~empty & geometry.has_z.to_numpy()
+    if has_z.any():
+        problems.append(
+            Problem(
+                name,
+                "3D coordinates (Z)",
+                "drop Z with shapely.force_2d before importing; areas are measured in 2D",
+                tuple(ids[has_z]),
+            )
+        )
+    return problems
+
+
+def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Return every way a project breaks the contract: per layer, then across layers."""
+    problems: list[Problem] = []
+    for name in LAYERS:
+        if name not in layers:
+            problems.append(
+                Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})")
+            )
+        else:
+            problems += check_layer(layers[name], name)
+    crss = {
+        name: CRS.from_user_input(df.crs)
+        for name, df in layers.items()
+        if getattr(df, "crs", None) is not None
+    }
+    if len({c.to_wkt() for c in crss.values()}) > 1:
+        described = "; ".join(f"{n}: {c.to_string()}" for n, c in crss.items())
+        problems.append(
+            Problem(
+                "project",
+                f"layers are in different CRSs ({described})",
+                "reproject every layer to one CRS with gdf.to_crs(...) before writing",
+            )
+        )
+    return problems
+
+
+def validate(layers: Mapping[str, pd.DataFrame], *, source: str = "project") -> None:
+    """Raise a SchemaError listing every problem of a project, or return None if it has none."""
+    problems = [p for p in check_project(layers) if p.severity == "error"]
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise SchemaError(f"{source}: {len(problems)} problem(s)\n{lines}", problems)
+
+
+def contract_markdown() -> str:
+    """Return the project-file contract as the Markdown table the README shows."""
+    lines = ["| layer | id | geometry | columns (* = required) |", "| --- | --- | --- | --- |"]
+    for layer in LAYERS.values():
+        cols = ", ".join(
+            f"`{c.name}`{'*' if c.required else ''} {c.kind}"
+            + (f" ({' / '.join(c.allowed)})" if c.allowed else "")
+            for c in layer.columns
+        )
+        geometry = layer.geometry or "none (table)"
+        lines.append(f"| `{layer.name}` {layer.label_zh} | `{layer.id}` | {geometry} | {cols} |")
+    return "\n".join(lines)

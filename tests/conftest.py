@@ -1,0 +1,37 @@
+import shutil
+
+import fiona
+import geopandas
+import pyogrio
+import pyproj
+import pytest
+import shapely
+
+import landkit
+
+
+def pytest_report_header(config):
+    # Areas depend on these libraries; print them with every run.
+    return (
+        f"landkit {landkit.__version__}; GDAL {pyogrio.__gdal_version_string__}, "
+        f"PROJ {pyproj.proj_version_str}, GEOS {shapely.geos_version_string}, "
+        f"shapely {shapely.__version__}, geopandas {geopandas.__version__}, fiona {fiona.__version__}"
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_layers():
+    """The committed sample project, read once (tests copy before changing anything)."""
+    return landkit.read_project(landkit.SAMPLE_PATH)
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    path = tmp_path / "project.gpkg"
+    shutil.copy(landkit.SAMPLE_PATH, path)
+    return path
+
+
+@pytest.fixture(params=["pyogrio", "fiona"])
+def engine(request):
+    return request.param

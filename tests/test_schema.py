@@ -1,0 +1,102 @@
+"""Each kind of schema problem is reported, naming the layer, the features and the fix."""
+
+import geopandas as gpd
+import pytest
+import shapely
+
+import landkit
+
+
+@pytest.fixture
+def layers(sample_layers):
+    return {name: df.copy() for name, df in sample_layers.items()}
+
+
+def only_problem(layers, layer):
+    problems = [p for p in landkit.check_project(layers) if p.layer == layer]
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_sample_has_no_problems(sample_layers):
+    assert landkit.check_project(sample_layers) == []
+    landkit.validate(sample_layers)
+
+
+def test_missing_column(layers):
+    layers["parcels"] = layers["parcels"].drop(columns="status")
+    p = only_problem(layers, "parcels")
+    assert "missing column(s) status" in p.problem and "parcel_id" in p.fix
+
+
+def test_wrong_type(layers):
+    layers["villages"]["households"] = layers["villages"]["households"].astype(str)
+    p = only_problem(layers, "villages")
+    assert "households should hold int" in p.problem
+
+
+def test_unknown_status(layers):
+    layers["parcels"].loc["CB00010", "status"] = "sold"
+    p = only_problem(layers, "parcels")
+    assert "'sold'" in p.problem and p.features == ("CB00010",) and "reserved" in p.fix
+
+
+def test_duplicate_parcel_id(layers):
+    parcels = layers["parcels"]
+    layers["parcels"] = parcels.rename(index={"CB00002": "CB00001"})
+    p = only_problem(layers, "parcels")
+    assert "duplicate parcel_id" in p.problem and p.features == ("CB00001", "CB00001")
+
+
+def test_null_and_empty_geometry(layers):
+    parcels = layers["parcels"]
+    parcels.loc["CB00003", "geometry"] = None
+    parcels.loc["CB00004", "geometry"] = shapely.Polygon()
+    problems = [p for p in landkit.check_project(layers) if p.layer == "parcels"]
+    assert [(p.problem, p.features) for p in problems] == [
+        ("feature(s) without geometry", ("CB00003",)),
+        ("empty geometry", ("CB00004",)),
+    ]
+
+
+def test_wrong_geometry_type(layers):
+    parcels = layers["parcels"]
+    parcels.loc["CB00005", "geometry"] = parcels.loc["CB00005", "geometry"].boundary
+    p = only_problem(layers, "parcels")
+    assert "LineString geometry where Polygon belongs" in p.problem and p.features == ("CB00005",)
+
+
+def test_3d_geometry(layers):
+    parcels = layers["parcels"]
+    parcels.loc["CB00006", "geometry"] = shapely.force_3d(parcels.loc["CB00006", "geometry"])
+    assert "3D" in only_problem(layers, "parcels").problem
+
+
+def test_mixed_crs_between_layers(layers):
+    layers["roads"] = layers["roads"].to_crs("EPSG:4490")
+    p = only_problem(layers, "project")
+    assert "different CRSs" in p.problem and "roads: EPSG:4490" in p.problem and "to_crs" in p.fix
+
+
+def test_missing_crs(layers):
+    layers["villages"] = gpd.GeoDataFrame(layers["villages"], crs=None).set_crs(None, allow_override=True)
+    p = only_problem(layers, "villages")
+    assert "no coordinate reference system" in p.problem and "set_crs('EPSG:4547')" in p.fix
+
+
+def test_missing_layer(layers):
+    del layers["roads"]
+    assert "layer is missing" in only_problem(layers, "roads").problem
+
+
+def test_validate_reports_every_problem_at_once(layers):
+    layers["parcels"].loc["CB00010", "status"] = "sold"
+    layers["villages"] = layers["villages"].drop(columns="batch")
+    del layers["facilities"]
+    with pytest.raises(landkit.SchemaError) as info:
+        landkit.validate(layers, source="x.gpkg")
+    assert len(info.value.problems) == 3
+    text = str(info.value)
+    assert text.startswith("x.gpkg: 3 problem(s)")
+    assert "CB00010" in text and "batch" in text and "facilities" in text
+    assert isinstance(info.value, ValueError)
