@@ -100,3 +100,23 @@ def test_validate_reports_every_problem_at_once(layers):
     assert text.startswith("x.gpkg: 3 problem(s)")
     assert "CB00010" in text and "batch" in text and "facilities" in text
     assert isinstance(info.value, ValueError)
+
+
+def test_problems_survive_a_round_trip_through_either_engine(tmp_path, layers, engine):
+    parcels = layers["parcels"]
+    parcels.loc["CB00010", "status"] = "sold"
+    parcels.loc["CB00003", "geometry"] = None
+    layers["parcels"] = parcels.rename(index={"CB00002": "CB00001"})
+    layers["villages"]["households"] = layers["villages"]["households"].astype(str)
+    path = tmp_path / "bad.gpkg"
+    landkit.write_project(layers, path, engine=engine)
+    found = {
+        (p.layer, p.problem.split(" ")[0])
+        for p in landkit.check_project(landkit.read_project(path, engine=engine))
+    }
+    assert found == {
+        ("parcels", "unknown"),
+        ("parcels", "feature(s)"),
+        ("parcels", "duplicate"),
+        ("villages", "column"),
+    }
