@@ -29,3 +29,7 @@ class LayerExistsError(LandkitError, FileExistsError):
 
 class ProjectLockedError(LandkitError, BlockingIOError):
     """Another process is writing the same project file."""
+
+
+class LandkitWarning(UserWarning):
+    """A result that is not wrong but suspect: a planar area far from its meridian, say."""

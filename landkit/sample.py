@@ -278,14 +278,21 @@ class _Fabric:
     def take(self, order: list[int], category: str, target_mu: float | None = None, approx_mu=None):
         """Give cells in ``order`` to ``category``; with ``target_mu``, cut the last to hit it."""
         limit = round((target_mu or approx_mu) * 100)
-        total = 0
-        for i in order:
+        total, taken = 0, list[int]()
+        for pos, i in enumerate(order):
             if total + self.cents[i] + self.offset[i] > limit:
-                if target_mu is not None:
-                    self.redraw(i, _cut(self.cells[i], limit - total))
-                    self.category[i] = category
+                if target_mu is None:
+                    return
+                if limit - total < 200 and taken:  # no sliver parcels: give back the last one
+                    last = taken.pop()
+                    self.category[last] = ""
+                    total -= self.cents[last] + self.offset[last]
+                cut = next(j for j in order[pos:] if self.cents[j] > limit - total and not self.offset[j])
+                self.redraw(cut, _cut(self.cells[cut], limit - total))
+                self.category[cut] = category
                 return
             self.category[i] = category
+            taken.append(i)
             total += self.cents[i] + self.offset[i]
         raise RuntimeError(f"not enough land for {category}")
 

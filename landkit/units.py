@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 M2_PER_MU: float = 10000 / 15
 M2_PER_HA: float = 10_000.0
 M2_PER_KM2: float = 1_000_000.0
@@ -33,3 +35,34 @@ def convert_area(value, from_unit: str = "m2", to_unit: str = "mu"):
             raise ValueError(f"unknown area unit {unit!r}; use one of {', '.join(UNITS)}")
     ratio = UNITS[from_unit] / UNITS[to_unit]
     return value * ratio.numerator / ratio.denominator
+
+
+def balanced_round(values, decimals: int = 2) -> np.ndarray:
+    """Round parts so that they add up exactly to their rounded total (largest remainder).
+
+    Chinese survey summaries require the parts shown to sum to the total shown (强制调平): each
+    part is rounded down, then the units still missing go to the parts that lost most.
+
+    Examples
+    --------
+    >>> balanced_round([1.004, 1.004, 1.004], 2).tolist()
+    [1.01, 1.0, 1.0]
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return values.copy()
+    if not np.isfinite(values).all():
+        raise ValueError("cannot balance parts that include NaN or infinity; report them first")
+    scale = 10.0**decimals
+    scaled = values * scale
+    floors = np.floor(scaled)
+    total = np.floor(scaled.sum() + 0.5)  # half up (四舍五入), as survey tables round
+    missing = int(total - floors.sum())
+    order = np.argsort(-(scaled - floors), kind="stable")
+    floors[order[:missing]] += 1
+    return floors / scale
+
+
+def format_area(value: float, unit: str = "mu", decimals: int = 2) -> str:
+    """Format an area with thousands separators and its unit, e.g. ``'5,000.00 mu'``."""
+    return f"{value:,.{decimals}f} {unit}"
