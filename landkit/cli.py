@@ -7,16 +7,24 @@ Exit codes: 0 success; 1 the input was read but has problems (``info`` found sch
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import click
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 
 from . import __version__
-from .errors import LandkitError
-from .io import content_hash, import_layer, read_project
+from .crs import diagnose_crs, zone_warning
+from .errors import CRSError, DataError, LandkitError
+from .io import content_hash, import_layer, list_layers, read_layer, read_project
+from .measure import area
+from .planning import zone_versions
 from .sample import SAMPLE_PATH, write_sample
 from .schema import LAYERS, check_project
+from .units import UNITS, balanced_round, convert_area
 
 
 class _Group(click.Group):
@@ -66,9 +74,7 @@ def info(path: Path, fmt: str) -> None:
         {
             "name": name,
             "features": len(df),
-            "geometry_type": pyogrio.read_info(path, layer=name)["geometry_type"]
-            if hasattr(df, "crs")
-            else None,
+            "geometry_type": pyogrio.read_info(path, layer=name)["geometry_type"] if hasattr(df, "crs") else None,
             "crs": _crs_name(getattr(df, "crs", None)) if hasattr(df, "crs") else None,
         }
         for name, df in layers.items()
@@ -80,8 +86,7 @@ def info(path: Path, fmt: str) -> None:
             "content_sha256": content_hash(layers),
             "layers": rows,
             "problems": [
-                {"layer": p.layer, "features": list(p.features), "problem": p.problem, "fix": p.fix}
-                for p in problems
+                {"layer": p.layer, "features": list(p.features), "problem": p.problem, "fix": p.fix} for p in problems
             ],
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -112,3 +117,122 @@ def import_(source: Path, project: Path, layer: str, encoding: str | None, overw
     """Copy a Shapefile or GeoJSON layer into a project file (the source is only read)."""
     df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite)
     click.echo(f"imported {len(df)} features from {source} into {project}, layer {layer}")
+
+
+_DECIMALS = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}
+
+
+def _warn(message: str) -> None:
+    click.echo(f"landkit: warning: {message}", err=True)
+
+
+def _layer_for_measuring(path: Path, layer: str, id_column: str | None) -> gpd.GeoDataFrame:
+    """Read a polygon layer, index it by its id, and refuse coordinates its CRS cannot hold."""
+    df = read_layer(path, layer)
+    where = f"{path}, layer {layer!r}"
+    if not isinstance(df, gpd.GeoDataFrame):
+        raise DataError(f"{where}: a table without geometry has no area; choose a polygon layer")
+    if id_column is not None and df.index.name != id_column:
+        if id_column not in df.columns:
+            cols = ", ".join(c for c in df.columns if c != df.geometry.name)
+            raise DataError(f"{where}: no column {id_column!r} for --id; the columns are {cols}")
+        df = df.set_index(id_column)
+    reference = read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
+    problem = diagnose_crs(df, reference=reference)
+    if problem:
+        raise CRSError(f"{where}: {problem}")
+    note = zone_warning(df)
+    if note:
+        _warn(note)
+    return df
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--layer", default="parcels", show_default=True, help="Polygon layer to measure.")
+@click.option("--unit", type=click.Choice(list(UNITS)), default="mu", show_default=True)
+@click.option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
+              show_default=True, help="Ellipsoidal (CGCS2000), the 2008 formula, or planar in --zone.")  # fmt: skip
+@click.option("--zone", default=None, help="Projection for --method planar, e.g. EPSG:4547.")
+@click.option("--id", "id_column", default=None, help="Id column, when not the project file's.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_column: str | None, fmt: str) -> None:
+    """Measure every feature of a polygon layer; totals add up to the parts shown.
+
+    Features without geometry or with invalid geometry are listed and left out of the total.
+    """
+    df = _layer_for_measuring(path, layer, id_column)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m2 = area(df, method=method, zone=zone)
+    for w in caught:
+        _warn(str(w.message))
+    geoms = df.geometry
+    missing = (geoms.isna() | geoms.is_empty).to_numpy()
+    invalid = ~missing & ~geoms.is_valid.to_numpy()
+    ok = ~missing & ~invalid
+    decimals = _DECIMALS[unit]
+    shown_m2 = np.full(len(df), np.nan)
+    shown_unit = np.full(len(df), np.nan)
+    shown_m2[ok] = balanced_round(m2.to_numpy()[ok], 2)
+    shown_unit[ok] = balanced_round(convert_area(m2.to_numpy()[ok], "m2", unit), decimals)
+    reasons = np.where(
+        missing, "no geometry: not in the total", np.where(invalid, "invalid geometry: not in the total", "")
+    )
+    for fid, reason in zip(df.index[~ok], reasons[~ok], strict=True):
+        _warn(f"{fid}: {reason}")
+    ids = df.index.astype(str)
+    method_label = m2.attrs["area_method"]
+    total_m2 = round(float(shown_m2[ok].sum()), 2)
+    total_unit = round(float(shown_unit[ok].sum()), decimals)
+    if fmt == "json":
+        out = {
+            "path": str(path),
+            "layer": layer,
+            "id_column": df.index.name,
+            "unit": unit,
+            "area_method": method_label,
+            "features": [
+                {"id": i, "area_m2": float(a), f"area_{unit}": float(u)}
+                for i, a, u in zip(ids[ok], shown_m2[ok], shown_unit[ok], strict=True)
+            ],
+            "excluded": [{"id": i, "reason": r} for i, r in zip(ids[~ok], reasons[~ok], strict=True)],
+            "total": {"count": int(ok.sum()), "area_m2": total_m2, f"area_{unit}": total_unit},
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    table = pd.DataFrame(
+        {
+            df.index.name or "id": [*ids, "TOTAL"],
+            "area_m2": [*shown_m2, total_m2],
+            f"area_{unit}": [*shown_unit, total_unit],
+            "note": [*reasons, f"{int(ok.sum())} features"],
+        }
+    )
+    table["area_method"] = method_label
+    click.echo(table.to_csv(index=False, float_format=f"%.{max(decimals, 2)}f"), nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+def zones(path: Path, fmt: str) -> None:
+    """Tabulate the planning-zone versions: areas, what each expansion adds, reserve cover."""
+    zones = _layer_for_measuring(path, "planning_zones", None)
+    names = list_layers(path)
+    parcels = read_layer(path, "parcels") if "parcels" in names else None
+    villages = read_layer(path, "villages") if "villages" in names else None
+    table = zone_versions(zones, parcels=parcels, villages=villages)
+    if fmt == "json":
+        out = {
+            "path": str(path),
+            "area_method": table.attrs["area_method"],
+            "versions": json.loads(table.reset_index().to_json(orient="records", force_ascii=False)),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(table.to_csv(float_format="%.6f"), nl=False)
+    else:
+        click.echo(f"planning zones of {path} ({table.attrs['area_method']})")
+        shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
+        click.echo(shown.round(4).to_string())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from .errors import CRSError
 
@@ -100,3 +102,85 @@ def require_crs(crs, *, where: str) -> CRS:
             "or 'EPSG:4490' for CGCS2000 longitude/latitude, then write it again."
         )
     return CRS.from_user_input(crs)
+
+
+#: Where Chinese data can be at all (longitude and latitude bounds), when no county is given.
+CHINA_BOUNDS = (73.0, 18.0, 135.5, 54.0)
+
+
+def _lonlat_box(bounds, crs) -> tuple[float, float, float, float] | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PROJ warns on absurd inputs; inf is the answer we want
+        try:
+            t = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+            box = t.transform_bounds(bounds[0], bounds[1], bounds[2], bounds[3], errcheck=True)
+        except Exception:  # any failure means the coordinates cannot be in this CRS
+            return None
+    return box if np.isfinite(box).all() else None
+
+
+def _inside(box, area) -> bool:
+    return box is not None and box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
+
+
+def diagnose_crs(gdf, *, reference=None) -> str | None:
+    """Say why a layer's coordinates cannot be in its declared CRS, and which CRS they fit.
+
+    The coordinates are checked against ``reference`` (a GeoDataFrame such as the county
+    outline, with a little margin) or, without one, against China. Finds a missing or extra
+    Gauss-Krueger zone prefix, a zone off by 3 degrees, swapped longitude and latitude, and Web
+    Mercator declared as something else. Returns None when the coordinates fit.
+    """
+    crs = require_crs(gdf.crs, where="CRS check")
+    bounds = np.asarray(gdf.total_bounds, dtype=float)
+    if not np.isfinite(bounds).all():
+        return None  # nothing to check: no geometry
+    if reference is not None:
+        w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
+        area, where = (w - 0.05, s - 0.05, e + 0.05, n + 0.05), "outside the county"
+    else:
+        area, where = CHINA_BOUNDS, "outside China"
+    declared = _lonlat_box(bounds, crs)
+    if _inside(declared, area):
+        return None
+    seen = "nowhere (the transform fails)" if declared is None else f"at {declared[0]:.2f}E {declared[1]:.2f}N"
+    head = (
+        f"coordinates x {bounds[0]:.6g}..{bounds[2]:.6g}, y {bounds[1]:.6g}..{bounds[3]:.6g} cannot be in "
+        f"{crs.to_string()} ({crs.name}): there they would lie {seen}, {where}"
+    )
+    if _inside(_lonlat_box(bounds[[1, 0, 3, 2]], "EPSG:4490"), area):
+        swap = "shapely.transform(g, lambda c: c[:, ::-1])"
+        return f"{head}. Longitude and latitude are swapped: swap x and y (e.g. {swap})"
+    prefix_zone = int(bounds[0] // 1_000_000)  # a zone-prefixed easting starts with its zone number
+    candidates = [4490, *range(4534, 4555), 3857]
+    if 25 <= prefix_zone <= 45:
+        candidates.append(4513 + prefix_zone - 25)
+    fits = [epsg for epsg in candidates if epsg != crs.to_epsg() and _inside(_lonlat_box(bounds, f"EPSG:{epsg}"), area)]
+    if len(fits) == 1:
+        epsg = fits[0]
+        name = CRS.from_epsg(epsg).name
+        return f"{head}. They fit EPSG:{epsg} ({name}): declare it with gdf.set_crs('EPSG:{epsg}', allow_override=True)"
+    if fits:
+        listed = ", ".join(f"EPSG:{e}" for e in fits[:4])
+        return f"{head}. They fit several CRSs ({listed}); the county outline would tell which"
+    return f"{head}. No common CRS fits them; check the source of the data"
+
+
+def zone_warning(gdf) -> str | None:
+    """Say so when a layer in a Gauss-Krueger zone lies outside that zone's 3-degree band."""
+    crs = require_crs(gdf.crs, where="CRS check")
+    epsg = crs.to_epsg() or 0
+    if not (4513 <= epsg <= 4554):
+        return None
+    box = _lonlat_box(np.asarray(gdf.total_bounds, dtype=float), crs)
+    if box is None:
+        return None
+    cm = 3.0 * (epsg - (4513 if epsg <= 4533 else 4534) + 25)
+    far = max(abs(box[0] - cm), abs(box[2] - cm))
+    if far <= 1.5:
+        return None
+    right = gk_zone_epsg((box[0] + box[2]) / 2, prefixed=epsg <= 4533)
+    return (
+        f"the layer is stored in EPSG:{epsg} (central meridian {cm:g}E) but reaches {far:.2f} degrees from "
+        f"it; planar measures there are distorted. Its own zone is EPSG:{right}"
+    )

@@ -207,8 +207,7 @@ def _atomic(path: Path, *, keep_existing: bool) -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ProjectLockedError(
-                f"{path}: the project is being written by another process; "
-                "wait for it to finish, then try again."
+                f"{path}: the project is being written by another process; wait for it to finish, then try again."
             ) from None
         tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
         try:
@@ -242,8 +241,7 @@ def write_layer(
     engine, path = _engine(engine), Path(path)
     if path.exists() and layer in list_layers(path) and not overwrite:
         raise LayerExistsError(
-            f"{path}: layer {layer!r} exists already; pass overwrite=True to replace it "
-            "(or write to a new layer name)."
+            f"{path}: layer {layer!r} exists already; pass overwrite=True to replace it (or write to a new layer name)."
         )
     df = _to_disk_shape(df, layer)
     with _atomic(path, keep_existing=True) as tmp:

@@ -112,7 +112,7 @@ def area(
     unit: str = "m2",
     method: str = "ellipsoidal",
     zone: str | int | None = None,
-    densify_m: float = 50.0,
+    densify_m: float = 5.0,
 ) -> pd.Series:
     """Return each feature's area, aligned to the input's index.
 
@@ -160,20 +160,23 @@ def area(
 
 
 def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:
-    params = (
-        {p.name: p.value for p in plane.coordinate_operation.params} if plane.coordinate_operation else {}
-    )
-    cm = params.get("Longitude of natural origin")
-    if not isinstance(cm, float):
-        if plane.to_epsg() == 3857:
-            warnings.warn(
-                "planar areas in Web Mercator (EPSG:3857) are about 45% too large at 34N; "
-                "use the ellipsoidal default or a Gauss-Krueger zone",
-                LandkitWarning,
-                stacklevel=3,
-            )
+    op = plane.coordinate_operation
+    if op is None:
         return
     west, south, east, north = _lonlat_bounds(geoms)
+    if "Mercator" in op.method_name and "Transverse" not in op.method_name:
+        factor = 1 / np.cos(np.radians((south + north) / 2)) ** 2 - 1
+        warnings.warn(
+            f"planar areas in {plane.name} are about {factor:.0%} too large at {(south + north) / 2:.1f}N; "
+            "use the ellipsoidal default or a Gauss-Krueger zone",
+            LandkitWarning,
+            stacklevel=3,
+        )
+        return
+    params = {p.name: p.value for p in op.params}
+    cm = params.get("Longitude of natural origin")
+    if not isinstance(cm, float):
+        return
     far = max(abs(west - cm), abs(east - cm))
     if far > 1.5:  # outside the 3-degree zone the projection was made for
         lat = np.radians(max(abs(south), abs(north)))

@@ -330,16 +330,10 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     problems: list[Problem] = []
     for name in LAYERS:
         if name not in layers:
-            problems.append(
-                Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})")
-            )
+            problems.append(Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})"))
         else:
             problems += check_layer(layers[name], name)
-    crss = {
-        name: CRS.from_user_input(df.crs)
-        for name, df in layers.items()
-        if getattr(df, "crs", None) is not None
-    }
+    crss = {name: CRS.from_user_input(df.crs) for name, df in layers.items() if getattr(df, "crs", None) is not None}
     if len({c.to_wkt() for c in crss.values()}) > 1:
         described = "; ".join(f"{n}: {c.to_string()}" for n, c in crss.items())
         problems.append(
@@ -365,8 +359,7 @@ def contract_markdown() -> str:
     lines = ["| layer | id | geometry | columns (* = required) |", "| --- | --- | --- | --- |"]
     for layer in LAYERS.values():
         cols = ", ".join(
-            f"`{c.name}`{'*' if c.required else ''} {c.kind}"
-            + (f" ({' / '.join(c.allowed)})" if c.allowed else "")
+            f"`{c.name}`{'*' if c.required else ''} {c.kind}" + (f" ({' / '.join(c.allowed)})" if c.allowed else "")
             for c in layer.columns
         )
         geometry = layer.geometry or "none (table)"

@@ -86,3 +86,91 @@ def test_import_then_refuse_to_replace(tmp_path, sample_copy):
     again = run("import", src, sample_copy, "--layer", "survey")
     assert again.exit_code == 2 and "overwrite" in again.output
     assert run("import", src, sample_copy, "--layer", "survey", "--overwrite").exit_code == 0
+
+
+def test_areas_csv_totals_add_up_and_match_geodesic_areas(sample_copy, sample_layers):
+    import io
+
+    import pandas as pd
+
+    from tests.test_sample import geodesic_area_m2
+
+    result = run("areas", sample_copy, "--unit", "mu")
+    assert result.exit_code == 0
+    table = pd.read_csv(io.StringIO(result.stdout))
+    parts, total = table.iloc[:-1], table.iloc[-1]
+    assert total["parcel_id"] == "TOTAL"
+    assert round(parts["area_mu"].sum(), 2) == total["area_mu"]
+    assert round(parts["area_m2"].sum(), 2) == total["area_m2"]
+    expected = geodesic_area_m2(sample_layers["parcels"])
+    assert abs(parts["area_m2"].to_numpy() - expected).max() < 0.011  # 2 decimals, balanced
+    assert (table["area_method"].str.contains("ellipsoidal")).all()
+
+
+def test_areas_json_and_any_layer_with_id(tmp_path, sample_copy):
+    out = json.loads(run("areas", sample_copy, "--layer", "villages", "--unit", "ha", "--format", "json").stdout)
+    assert out["id_column"] == "village_code" and len(out["features"]) == 25
+    assert round(sum(f["area_ha"] for f in out["features"]), 4) == out["total"]["area_ha"]
+    import geopandas as gpd
+    import shapely
+
+    other = tmp_path / "other.gpkg"
+    gpd.GeoDataFrame({"地块号": ["a", "b"]}, geometry=[shapely.box(400000, 3736000, 400100, 3736100)] * 2,
+                     crs="EPSG:4547").to_file(other, layer="fields")  # fmt: skip
+    out = json.loads(run("areas", other, "--layer", "fields", "--id", "地块号", "--format", "json").stdout)
+    assert [f["id"] for f in out["features"]] == ["a", "b"]
+    bad = run("areas", other, "--layer", "fields", "--id", "nope")
+    assert bad.exit_code == 2 and "no column 'nope'" in bad.output
+
+
+def test_areas_reports_missing_geometry_instead_of_summing_it(tmp_path, sample_layers):
+    layers = dict(sample_layers)
+    layers["parcels"] = sample_layers["parcels"].copy()
+    layers["parcels"].loc["CB00001", "geometry"] = None
+    path = tmp_path / "p.gpkg"
+    landkit.write_project(layers, path)
+    result = run("areas", path, "--format", "json")
+    out = json.loads(result.stdout)
+    assert out["excluded"] == [{"id": "CB00001", "reason": "no geometry: not in the total"}]
+    assert out["total"]["count"] == len(layers["parcels"]) - 1
+    assert "CB00001: no geometry" in result.stderr
+
+
+def test_areas_on_a_layer_in_the_wrong_zone_is_a_clear_error(tmp_path, sample_layers):
+    layers = dict(sample_layers)
+    layers["parcels"] = sample_layers["parcels"].set_crs(4546, allow_override=True)
+    path = tmp_path / "wrongzone.gpkg"
+    landkit.write_project(layers, path)
+    result = run("areas", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "cannot be in EPSG:4546" in result.output and "EPSG:4547" in result.output
+    assert len(result.output.strip().splitlines()) <= 2
+
+
+def test_areas_planar_in_the_neighbouring_zone_warns(sample_copy):
+    result = run("areas", sample_copy, "--method", "planar", "--zone", "EPSG:4546")
+    assert result.exit_code == 0
+    assert "warning: parcels lie up to" in result.stderr and "EPSG:4547" in result.stderr
+    assert "planar (EPSG:4546" in result.stdout
+
+
+def test_areas_and_zones_on_a_layer_without_crs(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    path = tmp_path / "nocrs.gpkg"
+    gdf = gpd.GeoDataFrame({"zone_id": ["Z1"], "version": [1]}, geometry=[shapely.box(0, 0, 1, 1)])
+    with pytest.warns(UserWarning):
+        pyogrio.write_dataframe(gdf, path, layer="planning_zones")
+    for args in (["areas", path, "--layer", "planning_zones"], ["zones", path]):
+        result = run(*args)
+        assert result.exit_code == 2 and "no coordinate reference system" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_zones_text_and_json(sample_copy):
+    text = run("zones", sample_copy)
+    assert text.exit_code == 0 and "ellipsoidal" in text.stdout
+    out = json.loads(run("zones", sample_copy, "--format", "json").stdout)
+    assert [round(v["area_km2"], 2) for v in out["versions"]] == [8.6, 16.3, 30.0]
+    assert [round(v["added_km2"], 1) for v in out["versions"]] == [8.6, 7.7, 13.7]

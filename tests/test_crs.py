@@ -28,9 +28,7 @@ def test_gcj02_offset_near_the_county_is_about_600_m_east_south_east():
     assert 90 < az < 135
 
 
-@pytest.mark.parametrize(
-    ("lon", "plain", "prefixed"), [(112.9, 4547, 4526), (112.4, 4546, 4525), (113.6, 4547, 4526)]
-)
+@pytest.mark.parametrize(("lon", "plain", "prefixed"), [(112.9, 4547, 4526), (112.4, 4546, 4525), (113.6, 4547, 4526)])
 def test_gauss_krueger_zone_for_a_longitude(lon, plain, prefixed):
     assert landkit.gk_zone_epsg(lon) == plain
     assert landkit.gk_zone_epsg(lon, prefixed=True) == prefixed

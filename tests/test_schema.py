@@ -111,8 +111,7 @@ def test_problems_survive_a_round_trip_through_either_engine(tmp_path, layers, e
     path = tmp_path / "bad.gpkg"
     landkit.write_project(layers, path, engine=engine)
     found = {
-        (p.layer, p.problem.split(" ")[0])
-        for p in landkit.check_project(landkit.read_project(path, engine=engine))
+        (p.layer, p.problem.split(" ")[0]) for p in landkit.check_project(landkit.read_project(path, engine=engine))
     }
     assert found == {
         ("parcels", "unknown"),

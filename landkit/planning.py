@@ -1,0 +1,78 @@
+"""Planning-zone versions (8.6 -> 16.3 -> 30 km²): their areas and what each expansion adds."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import DataError
+from .measure import area
+from .units import M2_PER_KM2, M2_PER_MU
+
+
+def expansions(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return, per version, the land it adds to the previous one, with its ellipsoidal area.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> zones = landkit.read_layer(landkit.SAMPLE_PATH, "planning_zones")
+    >>> expansions(zones)["added_km2"].round(1).tolist()
+    [8.6, 7.7, 13.7]
+    """
+    if "version" not in zones.columns:
+        raise DataError("planning_zones needs a 'version' column (1, 2, 3 …) to order its versions")
+    zones = zones.sort_values("version", kind="stable")
+    geoms = zones.geometry.to_numpy()
+    previous = np.r_[[shapely.Polygon()], geoms[:-1]]
+    added = shapely.difference(geoms, previous)
+    out = gpd.GeoDataFrame({"version": zones["version"].to_numpy()}, geometry=added, crs=zones.crs, index=zones.index)
+    out["added_km2"] = area(out, unit="km2")
+    out["added_mu"] = out["added_km2"] * M2_PER_KM2 / M2_PER_MU
+    return out
+
+
+def zone_versions(
+    zones: gpd.GeoDataFrame,
+    *,
+    parcels: gpd.GeoDataFrame | None = None,
+    villages: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """Tabulate the zone versions: stated and measured area, what each adds, and reserve cover.
+
+    Parcels and villages are "newly inside" a version when their representative point is in
+    it and not in the previous version. The reserve cover is the area of the union of parcels
+    inside the version (overlaps counted once). All areas are ellipsoidal on CGCS2000.
+    """
+    zones = zones.sort_values("version", kind="stable")
+    table = pd.DataFrame(index=pd.Index(zones["version"].to_numpy(), name="version"))
+    table["name"] = zones["name"].to_numpy() if "name" in zones else None
+    table["stated_km2"] = zones["stated_area_km2"].to_numpy() if "stated_area_km2" in zones else np.nan
+    table["area_km2"] = area(zones, unit="km2").to_numpy()
+    table["area_mu"] = table["area_km2"] * M2_PER_KM2 / M2_PER_MU
+    table["stated_minus_measured_km2"] = table["stated_km2"] - table["area_km2"]
+    added = expansions(zones)
+    table["added_km2"] = added["added_km2"].to_numpy()
+    table["added_mu"] = added["added_mu"].to_numpy()
+    geoms = zones.geometry.to_numpy()
+    for label, layer in (("parcels", parcels), ("villages", villages)):
+        if layer is None:
+            continue
+        layer = layer.to_crs(zones.crs)
+        points = layer.geometry.representative_point().to_numpy()
+        inside = np.column_stack([shapely.contains(g, points) for g in geoms])
+        first = np.where(inside.any(axis=1), inside.argmax(axis=1), -1)
+        table[f"{label}_newly_inside"] = [int((first == k).sum()) for k in range(len(geoms))]
+        if label == "villages" and "name" in layer:
+            names = layer["name"].to_numpy()
+            table["villages_newly_inside_names"] = ["、".join(names[first == k]) for k in range(len(geoms))]
+    if parcels is not None:
+        union = shapely.union_all(parcels.to_crs(zones.crs).geometry.to_numpy())
+        cover = gpd.GeoSeries(shapely.intersection(geoms, union), crs=zones.crs)
+        table["reserve_km2"] = area(cover, unit="km2").to_numpy()
+        table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU
+        table["reserve_share"] = table["reserve_km2"] / table["area_km2"]
+    table.attrs["area_method"] = area(zones.iloc[:0]).attrs["area_method"]
+    return table
