@@ -21,7 +21,7 @@ from .io import (
 )
 from .measure import area, length
 from .sample import SAMPLE_PATH, build_sample, write_sample
-from .schema import LAYERS, PARCEL_STATUSES, Problem, check_project, validate
+from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
 from .units import M2_PER_MU, convert_area
 
 try:
@@ -45,6 +45,7 @@ __all__ = [
     "area",
     "build_sample",
     "check_geopackage",
+    "check_layer",
     "check_project",
     "content_hash",
     "convert_area",

@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS, Geod, Proj, Transformer
 
 from .crs import require_crs
 from .errors import LandkitWarning
@@ -29,7 +29,7 @@ F_CGCS2000 = 1 / 298.257222101
 _GEOD = Geod(a=A_CGCS2000, f=F_CGCS2000)
 
 METHODS = {
-    "ellipsoidal": "ellipsoidal (CGCS2000 ellipsoid, via Lambert azimuthal equal-area)",
+    "ellipsoidal": "ellipsoidal (CGCS2000 ellipsoid; equal-area projection, or exact areal scale for parcels)",
     "cn2008": "ellipsoidal (CGCS2000 ellipsoid, 国土调查办发〔2008〕32号 formula, edges densified to {d} m)",
     "planar": "planar ({crs}), not ellipsoidal",
 }
@@ -58,6 +58,34 @@ def equal_area_crs(geoms: gpd.GeoSeries) -> CRS:
         f"+proj=laea +lat_0={(south + north) / 2:.6f} +lon_0={(west + east) / 2:.6f} "
         f"+a={A_CGCS2000} +rf={1 / F_CGCS2000} +units=m +no_defs"
     )
+
+
+#: Features smaller than this (bounding-box diagonal, metres) are measured by areal scale.
+_SMALL_M = 1000.0
+
+
+def _ellipsoidal_m2(geoms: gpd.GeoSeries) -> np.ndarray:
+    g = geoms.to_numpy()
+    out = np.full(len(g), np.nan)
+    small = np.zeros(len(g), dtype=bool)
+    if geoms.crs.is_projected:
+        # A parcel in a projected CRS: its planar area divided by the projection's exact areal
+        # scale at its centroid. The scale varies across a 1 km feature by a few 1e-9, and the
+        # linear part of that variation cancels about the centroid; twice as fast as reprojecting.
+        b = shapely.bounds(g)
+        small = np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) <= _SMALL_M  # NaN (empty) is not small
+        if small.any():
+            c = shapely.centroid(g[small])
+            to_geographic = Transformer.from_crs(geoms.crs, geoms.crs.geodetic_crs, always_xy=True)
+            lon, lat = to_geographic.transform(shapely.get_x(c), shapely.get_y(c))
+            scale = Proj(geoms.crs).get_factors(lon, lat).areal_scale
+            out[small] = shapely.area(g[small]) / scale
+            small[small] = np.isfinite(out[small])
+    rest = ~small & ~shapely.is_missing(g) & ~shapely.is_empty(g)
+    if rest.any():
+        part = geoms[rest]
+        out[rest] = part.to_crs(equal_area_crs(part)).area.to_numpy()
+    return out
 
 
 def _band_area_factor(b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
@@ -139,7 +167,7 @@ def area(
     """
     geoms = _geoms(gdf)
     if method == "ellipsoidal":
-        m2 = geoms.to_crs(equal_area_crs(geoms)).area.to_numpy()
+        m2 = _ellipsoidal_m2(geoms)
         label = METHODS["ellipsoidal"]
     elif method == "cn2008":
         m2 = _cn2008_m2(geoms, densify_m)

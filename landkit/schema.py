@@ -214,7 +214,7 @@ def _ids(df: pd.DataFrame, layer: Layer) -> pd.Series:
 def _kind_ok(values: pd.Series, kind: str) -> bool:
     present = values.dropna()
     if kind == "text":
-        return bool(present.map(lambda v: isinstance(v, str)).all())
+        return ptypes.is_string_dtype(values) and ptypes.infer_dtype(present, skipna=True) in ("string", "empty")
     if kind == "date":
         if ptypes.is_datetime64_any_dtype(values):
             return True
