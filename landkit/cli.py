@@ -236,3 +236,36 @@ def zones(path: Path, fmt: str) -> None:
         click.echo(f"planning zones of {path} ({table.attrs['area_method']})")
         shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
         click.echo(shown.round(4).to_string())
+
+
+@main.command("map")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write (default: maps/zone.html and one maps/community-ID.html each).")  # fmt: skip
+@click.option("--community", default=None, help="Draw only this community (id or name), e.g. LF or 露峰社区.")
+@click.option("--tiles", type=click.Choice(["none", "osm", "tianditu", "gaode"]), default="none", show_default=True,
+              help="Base map; none keeps the map fully offline.")  # fmt: skip
+@click.option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="Your Tianditu key (or TIANDITU_KEY).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def map_(
+    path: Path, output: Path | None, community: str | None, tiles: str, tianditu_key: str | None, lang: str
+) -> None:
+    """Write self-contained HTML meeting maps that open offline from a file."""
+    from . import maps
+
+    layers = read_project(path)
+    options: dict = {"tiles": tiles, "lang": lang, "tianditu_key": tianditu_key}
+    if community is not None:
+        m = maps.community_map(layers, community, **options)
+        cid = layers["communities"].index[
+            (layers["communities"].index.astype(str) == community) | (layers["communities"]["name"] == community)
+        ][0]
+        written = [maps.save_map(m, output or Path("maps") / f"community-{cid}.html")]
+    else:
+        written = [maps.save_map(maps.zone_map(layers, **options), output or Path("maps") / "zone.html")]
+        if output is None and "communities" in layers:
+            for cid in layers["communities"].index:
+                m = maps.community_map(layers, str(cid), **options)
+                written.append(maps.save_map(m, Path("maps") / f"community-{cid}.html"))
+    for w in written:
+        click.echo(f"wrote {w}")

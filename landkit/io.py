@@ -315,3 +315,19 @@ def content_hash(layers: Mapping[str, pd.DataFrame]) -> str:
         digest.update(name.encode())
         digest.update(df.to_csv(date_format="%Y-%m-%d", float_format="%.6f").encode())
     return digest.hexdigest()
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """Write a text file (a map, a report) atomically, in UTF-8."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

@@ -16,6 +16,6 @@ def test_every_planted_problem_is_found_and_nothing_else():
 def test_the_check_itself_catches_a_miss_and_a_stray():
     fabric = make_fabric(10_000, seed=3)
     result = run_landkit(fabric)
-    result["overlap_pairs"] = result["overlap_pairs"][1:] + [["B0000000", "B0000001"]]
+    result["overlap_pairs"] = [*result["overlap_pairs"][1:], ["B0000000", "B0000001"]]
     issues = check(result, fabric.planted)
     assert any("missed overlaps" in i for i in issues) and any("not planted" in i for i in issues)
