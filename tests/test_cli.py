@@ -174,3 +174,16 @@ def test_zones_text_and_json(sample_copy):
     out = json.loads(run("zones", sample_copy, "--format", "json").stdout)
     assert [round(v["area_km2"], 2) for v in out["versions"]] == [8.6, 16.3, 30.0]
     assert [round(v["added_km2"], 1) for v in out["versions"]] == [8.6, 7.7, 13.7]
+
+
+def test_map_writes_the_zone_and_community_maps(tmp_path, monkeypatch, sample_copy):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    result = run("map", sample_copy)
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "maps").iterdir())
+    assert written == ["community-HY.html", "community-LF.html", "zone.html"]
+    one = run("map", sample_copy, "--community", "汇源社区", "-o", tmp_path / "hy.html", "--lang", "en")
+    assert one.exit_code == 0 and "Resettlement communities" in (tmp_path / "hy.html").read_text(encoding="utf-8")
+    keyless = run("map", sample_copy, "--tiles", "tianditu", "-o", tmp_path / "t.html")
+    assert keyless.exit_code == 2 and "needs your key" in keyless.output and not (tmp_path / "t.html").exists()
