@@ -16,6 +16,7 @@ from .io import (
     list_layers,
     read_layer,
     read_project,
+    record_event,
     write_layer,
     write_project,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "list_layers",
     "read_layer",
     "read_project",
+    "record_event",
     "validate",
     "wgs84_to_gcj02",
     "write_layer",

@@ -19,7 +19,7 @@ import pyogrio
 from . import __version__
 from .crs import diagnose_crs, zone_warning
 from .errors import CRSError, DataError, LandkitError
-from .io import content_hash, import_layer, list_layers, read_layer, read_project
+from .io import content_hash, import_layer, list_layers, read_layer, read_project, record_event
 from .measure import area
 from .planning import zone_versions
 from .sample import SAMPLE_PATH, write_sample
@@ -269,3 +269,71 @@ def map_(
                 written.append(maps.save_map(m, Path("maps") / f"community-{cid}.html"))
     for w in written:
         click.echo(f"wrote {w}")
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return json.loads(df.reset_index().to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def progress(path: Path, as_of: str | None, fmt: str) -> None:
+    """Reserve status totals, progress against each target, idle land, compensation modes."""
+    from . import reserve
+
+    parcels, events = read_layer(path, "parcels"), read_layer(path, "events")
+    try:
+        date = pd.Timestamp(as_of) if as_of else events["date"].max()
+    except ValueError:
+        raise DataError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from None
+    state = reserve.state_as_of(events, date).reindex(parcels.index)
+    measured = area(parcels, unit="mu")
+    totals = pd.DataFrame(
+        {
+            "parcels": state.value_counts(),
+            "stated_mu": parcels.groupby(state)["stated_area_mu"].sum().round(2),
+            "measured_mu": measured.groupby(state).sum().round(2),
+        }
+    ).reindex([s for s in reserve.PARCEL_STATUSES if s in set(state.dropna())])
+    totals.index.name = "status"
+    targets = reserve.progress(parcels, events, as_of=date)
+    idle = reserve.idle_land(parcels, as_of=date)
+    comp = reserve.by_compensation(parcels)
+    if fmt == "json":
+        out = {
+            "landkit_version": __version__,
+            "path": str(path),
+            "as_of": str(date.date()),
+            "area_method": measured.attrs["area_method"],
+            "status_totals": _records(totals),
+            "targets": _records(targets),
+            "idle_land": _records(idle),
+            "compensation": _records(comp),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"reserve ledger of {path} as of {date.date()} ({measured.attrs['area_method']})")
+    click.echo(totals.to_string())
+    click.echo("\ntargets")
+    click.echo(
+        targets[["label_zh", "target_mu", "stated_mu", "measured_mu", "share_stated", "remaining_mu"]].to_string()
+    )
+    click.echo(f"\nidle land: {len(idle)} parcels, {idle['stated_area_mu'].sum():,.2f} mu")
+    click.echo(comp.to_string())
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("parcel_id")
+@click.argument("status")
+@click.option("--date", required=True, help="Date of the event (YYYY-MM-DD).")
+@click.option("--type", "event_type", type=click.Choice(["transition", "revocation", "correction"]),
+              default="transition", show_default=True)  # fmt: skip
+@click.option("--doc", "document_ref", default=None, help="Document reference (文号).")
+@click.option("--note", default=None)
+def record(path: Path, parcel_id: str, status: str, date: str, event_type: str, document_ref, note) -> None:
+    """Append a status event to the reserve ledger (checked against the lifecycle)."""
+    row = record_event(path, parcel_id, status, date, event_type=event_type, document_ref=document_ref, note=note)
+    click.echo(f"recorded event {row.index[0]}: {parcel_id} -> {status} on {date}")

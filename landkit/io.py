@@ -25,7 +25,8 @@ import shapely
 from . import settings
 from .crs import require_crs
 from .errors import DataError, LayerExistsError, ProjectLockedError
-from .schema import LAYERS
+from .reserve import LedgerError, check_event
+from .schema import APPEND_ONLY, LAYERS
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -245,7 +246,27 @@ def write_layer(
         )
     df = _to_disk_shape(df, layer)
     with _atomic(path, keep_existing=True) as tmp:
+        _guard_history(tmp, {layer: df}, shown=path)
         _write(df, tmp, layer, engine)
+
+
+def _guard_history(existing: Path, new: Mapping[str, pd.DataFrame], *, shown: Path | None = None) -> None:
+    """Refuse a write that would change or drop rows of an append-only table (the ledger)."""
+    if not existing.exists() or existing.stat().st_size == 0:
+        return
+    names = list_layers(existing)
+    for layer in APPEND_ONLY:
+        if layer not in names or layer not in new:
+            continue
+        old = _to_disk_shape(read_layer(existing, layer), layer)
+        head = _to_disk_shape(_tidy(new[layer].copy(), layer), layer).head(len(old))
+        if len(head) < len(old) or content_hash({layer: head.reset_index(drop=True)}) != content_hash(
+            {layer: old.reset_index(drop=True)}
+        ):
+            raise LedgerError(
+                f"{shown or existing}: the {layer} table is append-only history; this write would change or drop "
+                f"recorded events. Record a revocation or correction event instead"
+            )
 
 
 def write_project(
@@ -263,6 +284,8 @@ def write_project(
     if path.exists() and not overwrite:
         raise LayerExistsError(f"{path}: the file exists already; pass overwrite=True to replace it.")
     shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
+    if path.exists():
+        _guard_history(path, shaped)
     with _atomic(path, keep_existing=False) as tmp:
         for name, df in shaped.items():
             _write(df, tmp, name, engine)
@@ -331,3 +354,39 @@ def write_text(text: str, path: str | os.PathLike) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def record_event(
+    path: str | os.PathLike,
+    parcel_id: str,
+    status: str,
+    date,
+    *,
+    event_type: str = "transition",
+    document_ref: str | None = None,
+    note: str | None = None,
+) -> pd.DataFrame:
+    """Append one event to a project's reserve ledger, after checking it against the lifecycle.
+
+    Refuses an unknown parcel or status, a transition the lifecycle does not allow, and a date
+    before the parcel's last event (:class:`landkit.reserve.LedgerError`). The check and the
+    append happen under the project's write lock, on the same copy. Returns the new row.
+    """
+    path = check_geopackage(path)
+    with _atomic(path, keep_existing=True) as tmp:
+        events = read_layer(tmp, "events")
+        parcels = read_layer(tmp, "parcels")
+        event = {
+            "parcel_id": parcel_id,
+            "date": pd.Timestamp(date),
+            "event_type": event_type,
+            "status": status,
+            "document_ref": document_ref,
+            "note": note,
+        }
+        check_event(events, parcels, event)
+        row = pd.DataFrame(
+            [event], index=pd.Index([int(events.index.max()) + 1 if len(events) else 1], name="event_id")
+        )
+        pyogrio.write_dataframe(_to_disk_shape(row, "events"), tmp, layer="events", append=True)
+    return row

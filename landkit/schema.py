@@ -38,6 +38,9 @@ RELOCATION_STATUSES: dict[str, str] = {
 ROAD_STATUSES: dict[str, str] = {"planned": "规划", "under_construction": "在建", "built": "建成"}
 EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "revocation": "撤销", "correction": "更正"}
 
+#: Tables that are history: rows are appended, never changed or removed.
+APPEND_ONLY = ("events",)
+
 #: Column kinds and the dtypes that satisfy them.
 KINDS = ("text", "int", "float", "date")
 

@@ -1,0 +1,213 @@
+"""The land-reserve ledger: a parcel's status lifecycle as data, events appended, state as of a date.
+
+Every status change is an event in the project's ``events`` table. The table is only ever
+appended to: a revocation or a correction is a new event, never an edit of an old one, so the
+figures of any past meeting can be rebuilt exactly with :func:`state_as_of`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .measure import area
+from .schema import COMPENSATION_MODES, PARCEL_STATUSES
+from .units import M2_PER_KM2, M2_PER_MU
+
+#: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event must be
+#: a transition to one of TRANSITIONS[None]. Revocations step back to the status before the last
+#: transition; corrections may set any status and need a document reference.
+TRANSITIONS: dict[str | None, tuple[str, ...]] = {
+    None: ("planned",),
+    "planned": ("acquiring",),
+    "acquiring": ("acquired",),
+    "acquired": ("submitted",),
+    "submitted": ("approved",),
+    "approved": ("reserved",),
+    "reserved": ("developing", "transferred", "allocated"),
+    "developing": ("transferred", "allocated"),
+    "transferred": (),
+    "allocated": (),
+}
+_ORDER = {s: i for i, s in enumerate(PARCEL_STATUSES)}
+SUPPLIED = ("transferred", "allocated")
+
+
+class LedgerError(DataError):
+    """An event the ledger refuses: unknown parcel or status, a forbidden transition, a date out of order."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A reserve target in mu.
+
+    A "flow" target counts parcels whose transition to ``statuses[0]`` happened during the
+    year; a "stock" target counts parcels whose status is one of ``statuses`` on the date.
+    """
+
+    name: str
+    label_zh: str
+    mu: float
+    statuses: tuple[str, ...]
+    kind: str = "flow"
+    project: str | None = None
+
+
+#: The county report's targets (domain.md); pass your own to progress().
+TARGETS = (
+    Target("approval", "报批获批", 5000, ("approved",)),
+    Target("acquisition", "征收", 10000, ("acquired",)),
+    Target("in_reserve", "储备总量", 7700, ("reserved", "developing"), kind="stock"),
+    Target("logistics_park", "物流园储备", 1000, ("reserved", "developing"), kind="stock", project="北环路物流园"),
+)
+
+
+def _sorted(events: pd.DataFrame) -> pd.DataFrame:
+    return events.assign(_seq=np.arange(len(events))).sort_values(["date", "_seq"], kind="stable")
+
+
+def state_as_of(events: pd.DataFrame, date=None) -> pd.Series:
+    """Return each parcel's status on ``date`` (default: all events), rebuilt from the events.
+
+    Parcels without an event on or before the date are absent.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> events = landkit.read_layer(landkit.SAMPLE_PATH, "events")
+    >>> state_as_of(events, "2000-01-01").empty
+    True
+    """
+    e = _sorted(events)
+    if date is not None:
+        e = e[e["date"] <= pd.Timestamp(date)]
+    return e.groupby("parcel_id", sort=True)["status"].last().rename("status")
+
+
+def check_event(events: pd.DataFrame, parcels: pd.DataFrame, event: dict) -> None:
+    """Raise a LedgerError if ``event`` cannot be appended to ``events``; say why and what to do."""
+    pid, status, kind = event["parcel_id"], event["status"], event.get("event_type", "transition")
+    date = pd.Timestamp(event["date"])
+    if pid not in parcels.index:
+        raise LedgerError(f"parcel {pid!r} is not in the project's parcels; check the id or import the parcel first")
+    if status not in PARCEL_STATUSES:
+        raise LedgerError(f"unknown status {status!r} for {pid}; use one of {', '.join(PARCEL_STATUSES)}")
+    mine = _sorted(events[events["parcel_id"] == pid])
+    current = mine["status"].iloc[-1] if len(mine) else None
+    if len(mine) and date < mine["date"].iloc[-1]:
+        last = mine["date"].iloc[-1].date()
+        raise LedgerError(
+            f"{pid}: the event is dated {date.date()}, before the parcel's last event ({last}); "
+            "events are appended in date order: record a correction dated today instead"
+        )
+    if kind == "transition":
+        if status not in TRANSITIONS.get(current, ()):
+            allowed = ", ".join(TRANSITIONS.get(current, ())) or "none (the parcel has been supplied)"
+            raise LedgerError(f"{pid}: {current or 'no status'} -> {status} is not allowed; next can be: {allowed}")
+    elif kind == "revocation":
+        steps = mine[mine["event_type"] != "correction"]["status"].tolist()
+        previous = steps[-2] if len(steps) >= 2 else None
+        if previous is None or status != previous:
+            raise LedgerError(
+                f"{pid}: a revocation returns to the status before the last one ({previous}), not {status}"
+            )
+    elif kind == "correction":
+        if not event.get("document_ref"):
+            raise LedgerError(f"{pid}: a correction needs the document_ref that orders it")
+    else:
+        raise LedgerError(f"unknown event_type {kind!r}; use transition, revocation or correction")
+
+
+def progress(
+    parcels: gpd.GeoDataFrame,
+    events: pd.DataFrame,
+    *,
+    as_of=None,
+    year: int | None = None,
+    targets: tuple[Target, ...] = TARGETS,
+) -> pd.DataFrame:
+    """Progress against each target, in mu and km², by stated and by measured (ellipsoidal) area.
+
+    A "flow" target counts parcels whose transition to the target's status is dated in ``year``
+    (default: the year of ``as_of``) up to ``as_of`` and that have not been revoked below it
+    since; a "stock" target counts parcels in one of its statuses on ``as_of``.
+    """
+    as_of = pd.Timestamp(as_of) if as_of is not None else events["date"].max()
+    year = year or as_of.year
+    state = state_as_of(events, as_of).reindex(parcels.index)
+    measured_mu = area(parcels, unit="mu")
+    e = events[(events["date"] <= as_of) & (events["date"].dt.year == year) & (events["event_type"] == "transition")]
+    rows = []
+    for t in targets:
+        threshold = _ORDER[t.statuses[0]]
+        if t.kind == "stock":
+            hit = state.isin(t.statuses)
+        else:
+            reached = e.loc[e["status"] == t.statuses[0], "parcel_id"].unique()
+            hit = pd.Series(parcels.index.isin(reached), index=parcels.index)
+            hit &= state.map(_ORDER).fillna(-1) >= threshold  # not since revoked
+        if t.project is not None:
+            hit &= parcels.get("project", pd.Series(index=parcels.index, dtype=object)) == t.project
+        stated = float(parcels.loc[hit, "stated_area_mu"].sum())
+        measured = float(measured_mu[hit].sum())
+        rows.append(
+            {
+                "target": t.name,
+                "label_zh": t.label_zh,
+                "kind": t.kind,
+                "statuses": "/".join(t.statuses),
+                "target_mu": t.mu,
+                "parcels": int(hit.sum()),
+                "stated_mu": round(stated, 2),
+                "measured_mu": round(measured, 2),
+                "stated_km2": round(stated * M2_PER_MU / M2_PER_KM2, 4),
+                "measured_km2": round(measured * M2_PER_MU / M2_PER_KM2, 4),
+                "share_stated": round(stated / t.mu, 4),
+                "remaining_mu": round(max(t.mu - stated, 0.0), 2),
+            }
+        )
+    out = pd.DataFrame(rows).set_index("target")
+    out.attrs.update(as_of=str(as_of.date()), year=year, area_method=measured_mu.attrs["area_method"])
+    return out
+
+
+def burndown(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, year: int | None = None, targets=TARGETS
+) -> pd.DataFrame:
+    """Stated mu still to go for each target at the end of every month of ``year``."""
+    year = year or int(events["date"].max().year)
+    ends = pd.date_range(f"{year}-01-31", f"{year}-12-31", freq="ME")
+    ends = ends[ends <= events["date"].max() + pd.offsets.MonthEnd(0)]
+    return pd.DataFrame(
+        {
+            end.strftime("%Y-%m"): progress(parcels, events, as_of=end, year=year, targets=targets)["remaining_mu"]
+            for end in ends
+        }
+    ).T
+
+
+def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) -> pd.DataFrame:
+    """Supplied parcels where construction has not started within ``period_days`` of the agreed date."""
+    as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    due = parcels["start_due_on"] + pd.Timedelta(days=period_days)
+    started = parcels["started_on"]
+    idle = parcels["status"].isin(SUPPLIED) & (due < as_of) & (started.isna() | (started > due))
+    out = parcels.loc[idle, ["project", "status", "stated_area_mu", "supplied_on", "start_due_on", "started_on"]].copy()
+    out["days_overdue"] = (as_of - due[idle]).dt.days
+    return out
+
+
+def by_compensation(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Stated mu and parcel count by compensation mode (cash, equity shares, staged)."""
+    modes = parcels["compensation"].fillna("none")
+    table = (
+        parcels.groupby(modes)["stated_area_mu"]
+        .agg(["count", "sum"])
+        .rename(columns={"count": "parcels", "sum": "stated_mu"})
+    )
+    table["label_zh"] = [COMPENSATION_MODES.get(m, "未定") for m in table.index]
+    return table

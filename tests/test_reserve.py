@@ -1,0 +1,149 @@
+"""The reserve ledger: refused events, history as of a date, targets, and history never rewritten."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import landkit
+from landkit import reserve
+from landkit.cli import main
+from landkit.reserve import LedgerError
+from tests.test_sample import geodesic_area_m2
+
+
+@pytest.fixture
+def ledger(sample_copy):
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    submitted = parcels.index[parcels["status"] == "submitted"][0]
+    return sample_copy, submitted
+
+
+@pytest.mark.parametrize(
+    ("parcel", "status", "date", "kind", "doc", "message"),
+    [
+        ("NOPE", "approved", "2026-11-25", "transition", None, "not in the project's parcels"),
+        (None, "sold", "2026-11-25", "transition", None, "unknown status 'sold'"),
+        (
+            None,
+            "reserved",
+            "2026-11-25",
+            "transition",
+            None,
+            "submitted -> reserved is not allowed; next can be: approved",
+        ),
+        (None, "approved", "2020-01-01", "transition", None, "before the parcel's last event"),
+        (None, "planned", "2026-11-25", "revocation", None, r"returns to the status before the last one \(acquired\)"),
+        (None, "planned", "2026-11-25", "correction", None, "needs the document_ref"),
+        (None, "approved", "2026-11-25", "edit", None, "unknown event_type 'edit'"),
+    ],
+)
+def test_refused_events_leave_the_file_unchanged(ledger, parcel, status, date, kind, doc, message):
+    path, submitted = ledger
+    before = path.read_bytes()
+    with pytest.raises(LedgerError, match=message):
+        landkit.record_event(path, parcel or submitted, status, date, event_type=kind, document_ref=doc)
+    assert path.read_bytes() == before
+    assert isinstance(LedgerError("x"), ValueError)
+
+
+def test_transition_revocation_and_correction_are_appended(ledger):
+    path, pid = ledger
+    landkit.record_event(path, pid, "approved", "2026-11-21", document_ref="豫政土〔2026〕99号")
+    landkit.record_event(path, pid, "submitted", "2026-11-22", event_type="revocation", note="approval withdrawn")
+    landkit.record_event(
+        path, pid, "approved", "2026-11-23", event_type="correction", document_ref="豫政土〔2026〕100号"
+    )
+    events = landkit.read_layer(path, "events")
+    mine = events[events["parcel_id"] == pid].tail(3)
+    assert list(mine["event_type"]) == ["transition", "revocation", "correction"]
+    assert reserve.state_as_of(events, "2026-11-22")[pid] == "submitted"
+    assert reserve.state_as_of(events)[pid] == "approved"
+    assert list(mine.index) == sorted(mine.index) and mine.index[-1] == events.index.max()
+
+
+def test_state_at_two_dates_differs_exactly_by_the_events_between(sample_layers):
+    events = sample_layers["events"]
+    d1, d2 = pd.Timestamp("2026-06-30"), pd.Timestamp("2026-09-30")
+    s1, s2 = reserve.state_as_of(events, d1), reserve.state_as_of(events, d2)
+    between = events[(events["date"] > d1) & (events["date"] <= d2)]
+    changed = set(s2.index[s2.ne(s1.reindex(s2.index))])
+    assert changed == set(between["parcel_id"])
+    last = between.sort_values(["date"], kind="stable").groupby("parcel_id")["status"].last()
+    assert (s2[last.index] == last).all()
+
+
+def test_stock_targets_equal_sums_computed_here(sample_layers):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    table = reserve.progress(parcels, events)
+    # independently: each parcel's last event by date, then plain sums
+    last = events.sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
+    held = last[last.isin(["reserved", "developing"])].index
+    assert table.loc["in_reserve", "stated_mu"] == round(parcels.loc[held, "stated_area_mu"].sum(), 2)
+    measured = geodesic_area_m2(parcels.loc[held]).sum() * 15 / 10000
+    assert table.loc["in_reserve", "measured_mu"] == pytest.approx(measured, abs=0.01)
+    logistics = parcels.loc[held][parcels.loc[held, "project"] == "北环路物流园"]
+    assert table.loc["logistics_park", "stated_mu"] == round(logistics["stated_area_mu"].sum(), 2) == 1000.0
+    assert table.loc["in_reserve", "remaining_mu"] == round(7700 - table.loc["in_reserve", "stated_mu"], 2)
+
+
+def test_flow_target_counts_parcels_that_reached_the_status_this_year(sample_layers):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    as_of = pd.Timestamp("2026-09-30")
+    table = reserve.progress(parcels, events, as_of=as_of)
+    order = {s: i for i, s in enumerate(landkit.PARCEL_STATUSES)}
+    e = events[(events["date"] <= as_of) & (events["date"].dt.year == 2026)]
+    reached = set(e.loc[e["status"] == "approved", "parcel_id"])  # every chain passes through it
+    assert table.loc["approval", "stated_mu"] == round(parcels.loc[sorted(reached), "stated_area_mu"].sum(), 2)
+    assert order["approved"] < order["reserved"]
+
+
+def test_burndown_never_rises_and_ends_at_the_progress_figure(sample_layers):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    bd = reserve.burndown(parcels, events)
+    assert (np.diff(bd["acquisition"].to_numpy()) <= 0).all()
+    month_end = pd.Timestamp(bd.index[-1]) + pd.offsets.MonthEnd(0)
+    final = reserve.progress(parcels, events, as_of=month_end)
+    assert bd.iloc[-1].to_dict() == final["remaining_mu"].to_dict()
+
+
+def test_idle_land_is_the_unstarted_supplied_parcels(sample_layers):
+    idle = reserve.idle_land(sample_layers["parcels"], as_of="2026-11-20")
+    assert len(idle) and set(idle["project"]) == {"海威特种面料"}
+    assert (idle["days_overdue"] > 0).all() and idle["started_on"].isna().all()
+
+
+def test_history_is_never_rewritten(ledger, sample_layers):
+    path, pid = ledger
+    old = landkit.read_layer(path, "events")
+    landkit.record_event(path, pid, "approved", "2026-11-25")
+    landkit.write_layer(sample_layers["villages"], path, "villages", overwrite=True)
+    landkit.import_layer(path, path.with_name("other.gpkg"), "parcels")
+    new = landkit.read_layer(path, "events")
+    assert landkit.content_hash({"e": new.iloc[: len(old)]}) == landkit.content_hash({"e": old})
+    with pytest.raises(LedgerError, match="append-only"):
+        landkit.write_layer(new.iloc[1:], path, "events", overwrite=True)
+    edited = new.copy()
+    edited.loc[edited.index[0], "status"] = "approved"
+    with pytest.raises(LedgerError, match="append-only"):
+        landkit.write_project({**sample_layers, "events": edited}, path, overwrite=True)
+    landkit.write_layer(new, path, "events", overwrite=True)  # the same history, rewritten as is: allowed
+    assert len(landkit.read_layer(path, "events")) == len(new)
+
+
+def test_cli_progress_and_record(ledger):
+    path, pid = ledger
+    runner = CliRunner()
+    out = json.loads(runner.invoke(main, ["progress", str(path), "--as-of", "2026-10-31", "--format", "json"]).stdout)
+    assert out["as_of"] == "2026-10-31" and {t["target"] for t in out["targets"]} >= {"approval", "acquisition"}
+    assert sum(r["parcels"] for r in out["status_totals"]) <= 2458
+    bad = runner.invoke(main, ["record", str(path), pid, "planned", "--date", "2026-11-26"])
+    assert bad.exit_code == 2 and "not allowed" in bad.output and "Traceback" not in bad.output
+    ok = runner.invoke(main, ["record", str(path), pid, "approved", "--date", "2026-11-26", "--doc", "X"])
+    assert ok.exit_code == 0 and "recorded event" in ok.output
+    text = runner.invoke(main, ["progress", str(path)])
+    assert text.exit_code == 0 and "targets" in text.output
+    wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
+    assert wrong.exit_code == 2 and "YYYY-MM-DD" in wrong.output
