@@ -337,3 +337,47 @@ def record(path: Path, parcel_id: str, status: str, date: str, event_type: str, 
     """Append a status event to the reserve ledger (checked against the lifecycle)."""
     row = record_event(path, parcel_id, status, date, event_type=event_type, document_ref=document_ref, note=note)
     click.echo(f"recorded event {row.index[0]}: {parcel_id} -> {status} on {date}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--split/--whole", default=True, show_default=True, help="May a village be split between communities?")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def relocate(path: Path, split: bool, fmt: str) -> None:
+    """The relocation plan: allocation to communities, capacity per batch, progress by village."""
+    from . import relocation
+
+    layers = read_project(path)
+    villages, communities = layers["villages"], layers["communities"]
+    plan = relocation.allocate(villages, communities, split=split)
+    capacity = relocation.capacity_check(villages, communities)
+    displaced = relocation.displacement(layers["planning_zones"], villages)
+    done = relocation.relocation_progress(villages, layers.get("relocation_events"))
+    totals = {
+        "households": int(plan["households"].sum()),
+        "people": int(plan["people"].sum()),
+        "household_km": round(float(plan["household_km"].sum()), 3),
+    }
+    if fmt == "json":
+        out = {
+            "landkit_version": __version__,
+            "path": str(path),
+            "area_method": displaced.attrs["area_method"],
+            "plan": _records(plan.set_index("village_code")),
+            "totals": totals,
+            "capacity": _records(capacity.set_index("community_id")),
+            "displacement": _records(displaced),
+            "progress": _records(done),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"relocation plan for {path} (households placed to minimise household-km, batch by batch)")
+    click.echo(plan.to_string(index=False))
+    click.echo(
+        f"totals: {totals['households']} households, {totals['people']} people, "
+        f"{totals['household_km']:,.1f} household-km"
+    )
+    click.echo("\ncapacity as targeted in the villages layer")
+    click.echo(capacity.to_string(index=False))
+    click.echo("\nprogress by batch")
+    click.echo(done.to_string())

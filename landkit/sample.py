@@ -385,6 +385,24 @@ def _history(rng, parcels: pd.DataFrame) -> pd.DataFrame:
     return events[["parcel_id", "date", "event_type", "status", "document_ref", "note"]]
 
 
+def _relocation_history(rng, villages: pd.DataFrame) -> pd.DataFrame:
+    """Agreement, move and demolition events leading to each village's relocation status."""
+    steps = ["agreement_signed", "moved", "demolished"]
+    rows: list[tuple] = []
+    for code, status in villages["relocation_status"].items():  # 25 villages, once
+        if status not in steps:
+            continue
+        date = AS_OF - pd.Timedelta(days=int(rng.integers(10, 200)))
+        for step in reversed(steps[: steps.index(status) + 1]):
+            rows.append((code, date, step, f"鲁搬迁〔{date.year}〕{len(rows) + 1}号"))
+            date -= pd.Timedelta(days=int(rng.integers(30, 90)))
+    events = pd.DataFrame(rows, columns=["village_code", "date", "status", "document_ref"])
+    events = events.sort_values(["date", "village_code"], kind="stable").reset_index(drop=True)
+    events.index = pd.RangeIndex(1, len(events) + 1, name="event_id")
+    events["note"] = ILLUSTRATIVE
+    return events
+
+
 def _parcels(rng, fabric: _Fabric, villages) -> tuple[gpd.GeoDataFrame, pd.DataFrame, np.ndarray]:
     taken = np.flatnonzero(fabric.category != "")
     cent = fabric.centroids[taken]
@@ -481,6 +499,7 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
         "roads": roads.set_index("road_id"),
         "facilities": facilities.set_index("facility_id"),
         "events": events,
+        "relocation_events": _relocation_history(rng, villages.set_index("village_code")),
     }
     return layers, defects
 

@@ -39,7 +39,7 @@ ROAD_STATUSES: dict[str, str] = {"planned": "规划", "under_construction": "在
 EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "revocation": "撤销", "correction": "更正"}
 
 #: Tables that are history: rows are appended, never changed or removed.
-APPEND_ONLY = ("events",)
+APPEND_ONLY = ("events", "relocation_events")
 
 #: Column kinds and the dtypes that satisfy them.
 KINDS = ("text", "int", "float", "date")
@@ -175,6 +175,19 @@ LAYERS: dict[str, Layer] = {
                 Column("date", "date", "日期"),
                 _text("event_type", "事件类型", allowed=EVENT_TYPES),
                 _text("status", "新状态", allowed=PARCEL_STATUSES),
+                _text("document_ref", "文号", required=False),
+                _text("note", "备注", required=False),
+            ),
+        ),
+        Layer(
+            "relocation_events",
+            "搬迁台账事件",
+            "event_id",
+            None,
+            (
+                _text("village_code", "村代码"),
+                Column("date", "date", "日期"),
+                _text("status", "搬迁状态", allowed=RELOCATION_STATUSES),
                 _text("document_ref", "文号", required=False),
                 _text("note", "备注", required=False),
             ),
