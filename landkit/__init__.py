@@ -17,6 +17,7 @@ from .io import (
     read_layer,
     read_project,
     record_event,
+    record_relocation_event,
     write_layer,
     write_project,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "read_layer",
     "read_project",
     "record_event",
+    "record_relocation_event",
     "validate",
     "wgs84_to_gcj02",
     "write_layer",

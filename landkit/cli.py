@@ -368,6 +368,11 @@ def relocate(path: Path, split: bool, fmt: str) -> None:
             "capacity": _records(capacity.set_index("community_id")),
             "displacement": _records(displaced),
             "progress": _records(done),
+            "villages": _records(
+                villages[["name", "batch"]].assign(
+                    relocation_status=relocation.village_status(villages, layers.get("relocation_events"))
+                )
+            ),
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return

@@ -390,3 +390,22 @@ def record_event(
         )
         pyogrio.write_dataframe(_to_disk_shape(row, "events"), tmp, layer="events", append=True)
     return row
+
+
+def record_relocation_event(
+    path: str | os.PathLike, village_code: str, status: str, date, *, document_ref: str | None = None, note=None
+) -> pd.DataFrame:
+    """Append one village's next relocation step (agreement signed, moved, demolished), checked."""
+    from .relocation import check_relocation_event
+
+    path = check_geopackage(path)
+    with _atomic(path, keep_existing=True) as tmp:
+        events = read_layer(tmp, "relocation_events")
+        event = {"village_code": village_code, "date": pd.Timestamp(date), "status": status,
+                 "document_ref": document_ref, "note": note}  # fmt: skip
+        check_relocation_event(events, read_layer(tmp, "villages"), event)
+        row = pd.DataFrame(
+            [event], index=pd.Index([int(events.index.max()) + 1 if len(events) else 1], name="event_id")
+        )
+        pyogrio.write_dataframe(_to_disk_shape(row, "relocation_events"), tmp, layer="relocation_events", append=True)
+    return row

@@ -144,6 +144,18 @@ def _suspects(g: np.ndarray) -> np.ndarray:
     return np.unique(owner[unit[:-1][edge][unmatched]])
 
 
+def _candidate_pairs(gdf, predicate: str, **kwargs):
+    """Valid polygons, their tree, and the unique pairs (i < j) of a suspect with a neighbour."""
+    valid = _polygons(gdf)
+    g = gdf.geometry.to_numpy()[valid]
+    suspects = _suspects(g)
+    tree = shapely.STRtree(g)
+    left, right = tree.query(g[suspects], predicate=predicate, **kwargs)
+    a, b = suspects[left], right
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    return valid, g, tree, np.unique(np.column_stack([a, b])[a != b], axis=0)
+
+
 def overlaps(gdf: gpd.GeoDataFrame, *, min_area_m2: float = 1.0) -> gpd.GeoDataFrame:
     """Find parcels whose interiors overlap by more than ``min_area_m2`` (ellipsoidal).
 
@@ -151,14 +163,7 @@ def overlaps(gdf: gpd.GeoDataFrame, *, min_area_m2: float = 1.0) -> gpd.GeoDataF
     predicate misses both); the message says which kind. ``min_area_m2`` ignores digitising
     noise.
     """
-    valid = _polygons(gdf)
-    g = gdf.geometry.to_numpy()[valid]
-    suspects = _suspects(g)
-    tree = shapely.STRtree(g)
-    left, right = tree.query(g[suspects], predicate="intersects")
-    a, b = suspects[left], right
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    pairs = np.unique(np.column_stack([a, b])[a != b], axis=0)
+    valid, g, _, pairs = _candidate_pairs(gdf, "intersects")
     if not len(pairs):
         return empty_findings(gdf.crs)
     inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
@@ -193,14 +198,7 @@ def gaps(gdf: gpd.GeoDataFrame, *, within=None, max_width_m: float = 2.0, min_ar
     zone polygon in the layer's CRS), only gaps inside it are reported. Gaps are found between
     pairs of parcels; a parcel split by a sliver along part of a shared edge is not detected.
     """
-    valid = _polygons(gdf)
-    g = gdf.geometry.to_numpy()[valid]
-    suspects = _suspects(g)
-    tree = shapely.STRtree(g)
-    left, right = tree.query(g[suspects], predicate="dwithin", distance=max_width_m)
-    a, b = suspects[left], right
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    pairs = np.unique(np.column_stack([a, b])[a != b], axis=0)
+    valid, g, tree, pairs = _candidate_pairs(gdf, "dwithin", distance=max_width_m)
     if not len(pairs):
         return empty_findings(gdf.crs)
     dist = shapely.distance(g[pairs[:, 0]], g[pairs[:, 1]])

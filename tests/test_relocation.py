@@ -114,3 +114,22 @@ def test_cli_relocate_json(sample_copy, sample_layers):
     assert out["totals"]["people"] == sample_layers["villages"]["population"].sum()
     assert round(sum(p["household_km"] for p in out["plan"]), 3) == pytest.approx(out["totals"]["household_km"])
     assert {c["community_id"] for c in out["capacity"]} == {"LF", "HY"}
+
+
+def test_relocation_events_are_checked_and_appended(sample_copy, sample_layers):
+    from landkit.io import record_relocation_event
+
+    villages = sample_layers["villages"]
+    status = relocation.village_status(villages, sample_layers["relocation_events"])
+    signed = status.index[status == "agreement_signed"][0]
+    planned = status.index[status == "planned"][0]
+    with pytest.raises(LedgerError, match="not allowed; the next step is agreement_signed"):
+        record_relocation_event(sample_copy, planned, "moved", "2026-11-25")
+    with pytest.raises(LedgerError, match="not in the project's villages"):
+        record_relocation_event(sample_copy, "000", "moved", "2026-11-25")
+    with pytest.raises(LedgerError, match="before the village's last event"):
+        record_relocation_event(sample_copy, signed, "moved", "2001-01-01")
+    record_relocation_event(sample_copy, signed, "moved", "2026-11-25", document_ref="鲁搬迁〔2026〕99号")
+    events = landkit.read_layer(sample_copy, "relocation_events")
+    assert len(events) == len(sample_layers["relocation_events"]) + 1
+    assert relocation.village_status(villages, events)[signed] == "moved"
