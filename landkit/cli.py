@@ -386,3 +386,71 @@ def relocate(path: Path, split: bool, fmt: str) -> None:
     click.echo(capacity.to_string(index=False))
     click.echo("\nprogress by batch")
     click.echo(done.to_string())
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@main.command("audit")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="TOML file overriding rule severities and thresholds.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def audit_(path: Path, rules_file: Path | None, fmt: str, quiet: bool) -> None:
+    """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
+    from tqdm import tqdm
+
+    from . import audit
+
+    rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
+    layers = read_project(path)
+    # None: shown on a terminal, silent in logs and pipes
+    bar = tqdm(total=9, desc="audit", disable=True if quiet or fmt != "text" else None, leave=False)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+        bar.update()
+
+    findings = audit.audit(layers, rules=rules, step=step)
+    bar.close()
+    sums = audit.totals(layers)
+    if fmt == "json":
+        out = {
+            "landkit_version": __version__,
+            "input": {"path": str(path), "sha256": _sha256(path), "layers": {n: len(df) for n, df in layers.items()}},
+            "area_method": area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else None,
+            "totals": sums,
+            "findings": [
+                {
+                    **r,
+                    "area_m2": None if pd.isna(r["area_m2"]) else round(r["area_m2"], 2),
+                    "area_mu": None if pd.isna(r["area_mu"]) else round(r["area_mu"], 4),
+                }
+                for r in findings.to_dict("records")
+            ],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        table = findings.assign(ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))))
+        click.echo(table.to_csv(index=False, float_format="%.2f"), nl=False)
+    else:
+        counts = findings["severity"].value_counts()
+        click.echo(
+            f"audit of {path}: {len(findings)} finding(s), "
+            + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+        )
+        for r in findings.itertuples():
+            click.echo(f"  [{r.severity}] {r.rule}: {r.message}")
+        parcels = sums["layers"].get("parcels")
+        if parcels:
+            click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
+    if (findings["severity"] == "error").any():
+        raise click.exceptions.Exit(1)

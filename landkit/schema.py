@@ -211,6 +211,7 @@ class Problem:
     fix: str
     features: tuple[str, ...] = ()
     severity: str = "error"
+    rule: str = "schema"  # the audit rule it belongs to: schema, duplicate_id, empty_geometry, crs_zone
 
     def __str__(self) -> str:
         where = self.layer
@@ -247,9 +248,9 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     present = set(df.columns) | {df.index.name}
     ids = _ids(df, layer).astype(str)
 
-    def add(problem: str, fix: str, mask: pd.Series | None = None) -> None:
+    def add(problem: str, fix: str, mask: pd.Series | None = None, rule: str = "schema") -> None:
         features = tuple(ids[mask.to_numpy()]) if mask is not None else ()
-        problems.append(Problem(name, problem, fix, features))
+        problems.append(Problem(name, problem, fix, features, rule=rule))
 
     missing = [c for c in layer.column_names if c not in present]
     required_missing = [c for c in missing if c == layer.id or _column(layer, c).required]
@@ -263,7 +264,7 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
             add(f"{layer.id} is empty", f"give every feature a {layer.id}", _ids(df, layer).isna())
         dup = _ids(df, layer).duplicated(keep=False) & _ids(df, layer).notna()
         if dup.any():
-            add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup)
+            add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup, rule="duplicate_id")
     for col in layer.columns:
         if col.name not in df.columns:
             continue
@@ -307,14 +308,19 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 "has no coordinate reference system",
                 "declare the CRS the coordinates are in, e.g. gdf.set_crs('EPSG:4547') "
                 "(CGCS2000 Gauss-Krueger CM 114E) or 'EPSG:4490' (CGCS2000 lon/lat)",
+                rule="crs_zone",
             )
         )
     null = geometry.isna().to_numpy()
     empty = ~null & geometry.is_empty.to_numpy()
     if null.any():
-        problems.append(Problem(name, "feature(s) without geometry", "draw or delete them", tuple(ids[null])))
+        problems.append(
+            Problem(name, "feature(s) without geometry", "draw or delete them", tuple(ids[null]), rule="empty_geometry")
+        )
     if empty.any():
-        problems.append(Problem(name, "empty geometry", "draw or delete these features", tuple(ids[empty])))
+        problems.append(
+            Problem(name, "empty geometry", "draw or delete these features", tuple(ids[empty]), rule="empty_geometry")
+        )
     types = geometry.geom_type.to_numpy()
     allowed = _GEOM_TYPES[layer.geometry or "Any"]
     wrong = ~null & ~empty & ~pd.Series(types).isin(list(allowed)).to_numpy()
@@ -357,6 +363,7 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                 "project",
                 f"layers are in different CRSs ({described})",
                 "reproject every layer to one CRS with gdf.to_crs(...) before writing",
+                rule="crs_zone",
             )
         )
     return problems

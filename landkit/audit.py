@@ -1,0 +1,246 @@
+"""The area audit: every check on a project file, as findings with stable rule names.
+
+Rules and thresholds have defaults (``DEFAULT_RULES``) that a TOML file can override, e.g.::
+
+    [overlap]
+    min_area_m2 = 5.0
+    [gap]
+    severity = "error"
+
+Findings have at least ``rule``, ``severity``, ``layer``, ``ids``, ``area_m2`` and ``message``.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Callable, Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import relocation, reserve, topology
+from .crs import diagnose_crs, zone_warning
+from .errors import DataError
+from .measure import area
+from .schema import check_project
+from .units import M2_PER_MU, balanced_round
+
+SEVERITIES = ("info", "warning", "error")
+DEFAULT_RULES: dict[str, dict] = {
+    "schema": {"severity": "error"},
+    "empty_geometry": {"severity": "error"},
+    "duplicate_id": {"severity": "error"},
+    "crs_zone": {"severity": "error"},
+    "invalid_geometry": {"severity": "error"},
+    "overlap": {"severity": "error", "min_area_m2": 1.0},
+    "gap": {"severity": "warning", "max_width_m": 2.0, "min_area_m2": 1.0},
+    "outside_zone": {"severity": "error", "min_area_m2": 1.0},
+    "outside_county": {"severity": "error", "min_area_m2": 1.0},
+    "area_mismatch": {"severity": "warning", "map_scale": 2000},
+    "ledger": {"severity": "error"},
+    "capacity": {"severity": "error"},
+}
+COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message"]
+
+
+def load_rules(text: str | None = None, *, source: str = "rules") -> dict[str, dict]:
+    """Return the default rules, updated from TOML ``text``; unknown rules or keys are refused."""
+    rules = copy.deepcopy(DEFAULT_RULES)
+    if not text:
+        return rules
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{source}: not valid TOML ({exc})") from None
+    for name, values in data.items():
+        if name not in rules or not isinstance(values, dict):
+            raise DataError(f"{source}: unknown rule [{name}]; the rules are {', '.join(rules)}")
+        for key, value in values.items():
+            if key not in rules[name]:
+                raise DataError(f"{source}: rule [{name}] has no setting {key!r}; it has {', '.join(rules[name])}")
+            if key == "severity" and value not in SEVERITIES:
+                raise DataError(f"{source}: [{name}] severity must be one of {', '.join(SEVERITIES)}")
+            rules[name][key] = value
+    return rules
+
+
+def _rows(rule, layer, ids, area_m2, messages) -> pd.DataFrame:
+    area_m2 = np.asarray(area_m2, dtype=float)
+    return pd.DataFrame({"rule": rule, "layer": layer, "ids": list(ids), "area_m2": area_m2, "message": list(messages)})
+
+
+def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
+    return _rows(found["rule"].to_numpy(), layer, found["ids"], found["area_m2"], found["message"])
+
+
+def _ledger(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    messages, ids = [], []
+    unknown = sorted(set(events["parcel_id"]) - set(parcels.index))
+    if unknown:
+        ids.append(unknown)
+        messages.append(f"events name {len(unknown)} parcel(s) not in the parcels layer: {', '.join(unknown[:5])}")
+    ordered = events.sort_values(["date"], kind="stable")
+    transitions = ordered[ordered["event_type"] == "transition"]
+    previous = transitions.groupby("parcel_id")["status"].shift()
+    allowed = [
+        status in reserve.TRANSITIONS.get(None if pd.isna(prev) else prev, ())
+        for prev, status in zip(previous, transitions["status"], strict=True)
+    ]  # one check per event: a vectorised lookup would need the same table
+    bad = transitions[~np.array(allowed, dtype=bool)]
+    for pid, row in bad.iterrows():
+        ids.append([row["parcel_id"]])
+        messages.append(
+            f"{row['parcel_id']}: event {pid!s} moves to {row['status']}, which the lifecycle does not allow"
+        )
+    state = reserve.state_as_of(events).reindex(parcels.index)
+    differs = state.notna() & (state != parcels["status"])
+    for pid, said, ledger in zip(parcels.index[differs], parcels["status"][differs], state[differs], strict=True):
+        ids.append([str(pid)])
+        messages.append(f"{pid}: the parcels layer says {said}, the ledger says {ledger}")
+    missing = parcels.index[state.isna()]
+    if len(missing):
+        ids.append(list(missing))
+        messages.append(f"{len(missing)} parcel(s) have no ledger event: record their first status")
+    return _rows("ledger", "events", ids, [np.nan] * len(ids), messages)
+
+
+def _capacity(villages, communities) -> pd.DataFrame:
+    cap = relocation.capacity_check(villages, communities)
+    over = cap[cap["over"]]
+    messages = [
+        f"{r.name} after batch {r.through_batch}: {r.people:,}/{r.capacity_people:,} people, "
+        f"{r.households:,}/{r.capacity_households:,} households"
+        for r in over.itertuples()
+    ]
+    return _rows("capacity", "communities", [[c] for c in over["community_id"]], [np.nan] * len(over), messages)
+
+
+def audit(
+    layers: Mapping[str, pd.DataFrame],
+    *,
+    rules: dict[str, dict] | None = None,
+    step: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Run every check on a project; return the findings, one row each, in rule order.
+
+    ``step`` is called with the name of each check before it runs (for progress bars).
+    """
+    rules = rules or load_rules()
+    step = step or (lambda name: None)
+    found = []
+    step("schema")
+    problems = check_project(layers)
+    found.append(
+        pd.DataFrame(
+            {
+                "rule": [p.rule for p in problems],
+                "layer": [p.layer for p in problems],
+                "ids": [list(p.features) for p in problems],
+                "area_m2": np.nan,
+                "message": [str(p) for p in problems],
+            }
+        )
+    )
+    broken = {p.layer for p in problems if p.rule in ("schema", "crs_zone")}
+    county = layers.get("county")
+    step("crs_zone")
+    for name, df in layers.items():
+        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and len(df):
+            reason = diagnose_crs(df, reference=county if name != "county" else None)
+            note = zone_warning(df) if name != "county" else None  # the county is context, not measured
+            if reason:
+                broken.add(name)
+                found.append(_rows("crs_zone", name, [[]], [np.nan], [reason]))
+            elif note:
+                found.append(_rows("crs_zone", name, [[]], [np.nan], [note]).assign(severity="warning"))
+    parcels = layers.get("parcels")
+    if isinstance(parcels, gpd.GeoDataFrame) and "parcels" not in broken:
+        zones = layers.get("planning_zones")
+        step("invalid_geometry")
+        found.append(_from_topology(topology.invalid_geometry(parcels), "parcels"))
+        step("overlap")
+        found.append(_from_topology(topology.overlaps(parcels, min_area_m2=rules["overlap"]["min_area_m2"]), "parcels"))
+        latest = None
+        if isinstance(zones, gpd.GeoDataFrame) and len(zones) and "planning_zones" not in broken:
+            latest = zones.sort_values("version").geometry.iloc[-1]
+        step("gap")
+        g = rules["gap"]
+        found.append(
+            _from_topology(
+                topology.gaps(parcels, within=latest, max_width_m=g["max_width_m"], min_area_m2=g["min_area_m2"]),
+                "parcels",
+            )
+        )
+        step("outside")
+        if latest is not None:
+            out = topology.outside(parcels, latest, min_area_m2=rules["outside_zone"]["min_area_m2"], name="the zone")
+            found.append(_from_topology(out, "parcels"))
+        if isinstance(county, gpd.GeoDataFrame) and "county" not in broken:
+            out = topology.outside(
+                parcels,
+                county,
+                rule="outside_county",
+                name="the county",
+                min_area_m2=rules["outside_county"]["min_area_m2"],
+            )
+            found.append(_from_topology(out, "parcels"))
+        step("area_mismatch")
+        found.append(
+            _from_topology(topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"]), "parcels")
+        )
+        if isinstance(layers.get("events"), pd.DataFrame) and "events" not in broken:
+            step("ledger")
+            found.append(_ledger(parcels, layers["events"]))
+    if {"villages", "communities"} <= set(layers) and not {"villages", "communities"} & broken:
+        step("capacity")
+        found.append(_capacity(layers["villages"], layers["communities"]))
+    table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
+    if table is None:
+        return pd.DataFrame(columns=COLUMNS)
+    default = table["rule"].map(lambda r: rules[r]["severity"]).astype(object)
+    given = (
+        table["severity"].astype(object) if "severity" in table else pd.Series(None, index=table.index, dtype=object)
+    )
+    table["severity"] = given.where(given.notna(), default)
+    table["area_mu"] = table["area_m2"] / M2_PER_MU
+    order = {r: i for i, r in enumerate(DEFAULT_RULES)}
+    return table[COLUMNS].sort_values("rule", key=lambda r: r.map(order), kind="stable").reset_index(drop=True)
+
+
+def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
+    """Per polygon layer and per parcel status: feature count, area in m² and mu (ellipsoidal).
+
+    Parts are rounded so that they add up exactly to the total shown; features without a
+    usable geometry are counted apart and not summed.
+    """
+    out: dict = {"layers": {}, "parcels_by_status": {}}
+    for name, df in layers.items():
+        if not isinstance(df, gpd.GeoDataFrame) or df.crs is None or not len(df):
+            continue
+        if not df.geom_type.isin(["Polygon", "MultiPolygon"]).any():
+            continue
+        usable = df.geometry.notna() & ~df.geometry.is_empty & df.geometry.is_valid
+        m2 = area(df[usable]).to_numpy()
+        out["layers"][name] = {
+            "count": len(df),
+            "not_measured": int((~usable).sum()),
+            "area_m2": round(float(m2.sum()), 2),
+            "area_mu": round(float(m2.sum() / M2_PER_MU), 2),
+        }
+        if name == "parcels" and "status" in df:
+            by = pd.Series(m2, index=df.index[usable]).groupby(df.loc[usable, "status"]).sum()
+            stated = df.groupby("status")["stated_area_mu"].sum()
+            parts_m2 = balanced_round(by.to_numpy(), 2)
+            parts_mu = balanced_round(by.to_numpy() / M2_PER_MU, 2)
+            for k, status in enumerate(by.index):
+                out["parcels_by_status"][status] = {
+                    "count": int((df["status"] == status).sum()),
+                    "stated_mu": round(float(stated.get(status, 0.0)), 2),
+                    "area_m2": float(parts_m2[k]),
+                    "area_mu": float(parts_mu[k]),
+                }
+            out["layers"][name]["area_m2"] = round(float(parts_m2.sum()), 2)
+            out["layers"][name]["area_mu"] = round(float(parts_mu.sum()), 2)
+    return out

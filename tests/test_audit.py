@@ -1,0 +1,109 @@
+"""`landkit audit`: findings, the JSON contract, rules from TOML, exit codes and bad inputs."""
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+import shapely
+from click.testing import CliRunner
+
+import landkit
+from landkit import audit
+from landkit.cli import main
+
+SCHEMA = json.loads((resources.files("landkit") / "schemas" / "audit.schema.json").read_text(encoding="utf-8"))
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_sample_audit_finds_exactly_the_documented_defects(sample_layers):
+    found = audit.audit(sample_layers)
+    assert sorted(zip(found["rule"], map(sorted, found["ids"]), strict=True)) == [
+        ("area_mismatch", ["CB00648"]),
+        ("gap", ["CB01988", "CB01989"]),
+        ("outside_zone", ["CB00087"]),
+        ("overlap", ["CB01591", "CB01662"]),
+    ]
+
+
+def test_json_output_follows_the_schema_and_exits_1_on_errors(sample_copy, sample_layers):
+    result = run("audit", sample_copy, "--format", "json")
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    jsonschema.validate(out, SCHEMA)
+    assert out["input"]["layers"]["parcels"] == len(sample_layers["parcels"])
+    by_status = out["totals"]["parcels_by_status"]
+    assert round(sum(s["area_mu"] for s in by_status.values()), 2) == out["totals"]["layers"]["parcels"]["area_mu"]
+    assert round(sum(s["area_m2"] for s in by_status.values()), 2) == out["totals"]["layers"]["parcels"]["area_m2"]
+
+
+def test_rules_file_changes_severity_and_thresholds(tmp_path, sample_copy):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[overlap]\nseverity = "warning"\n[outside_zone]\nmin_area_m2 = 10000.0\n', encoding="utf-8")
+    result = run("audit", sample_copy, "--rules", rules, "--format", "json")
+    assert result.exit_code == 0  # no error left: the overlap is a warning, the 4,277 m² outside is under 1 ha
+    rules_found = {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
+    assert rules_found["overlap"] == "warning" and "outside_zone" not in rules_found
+    rules.write_text("[overlaps]\nseverity = 'error'\n", encoding="utf-8")
+    bad = run("audit", sample_copy, "--rules", rules)
+    assert bad.exit_code == 2 and "unknown rule [overlaps]" in bad.output
+
+
+def test_a_clean_project_exits_0(tmp_path, sample_layers):
+    layers = dict(sample_layers)
+    layers["parcels"] = sample_layers["parcels"].drop(index=["CB01662", "CB00087", "CB00648"])
+    layers["events"] = sample_layers["events"][sample_layers["events"]["parcel_id"].isin(layers["parcels"].index)]
+    path = tmp_path / "clean.gpkg"
+    landkit.write_project(layers, path)
+    result = run("audit", path, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "0 error" in result.output
+
+
+def test_ledger_and_capacity_findings(sample_layers):
+    layers = {k: v.copy() for k, v in sample_layers.items()}
+    layers["parcels"].loc["CB00001", "status"] = "transferred"
+    layers["villages"]["target_community"] = "HY"
+    found = audit.audit(layers)
+    ledger = found[found["rule"] == "ledger"]
+    assert any("CB00001" in m and "the ledger says" in m for m in ledger["message"])
+    assert (found.loc[found["rule"] == "capacity", "severity"] == "error").any()
+
+
+def test_csv_and_text_formats(sample_copy):
+    csv = run("audit", sample_copy, "--format", "csv")
+    assert csv.stdout.splitlines()[0] == "rule,severity,layer,ids,area_m2,area_mu,message"
+    assert "CB01591;CB01662" in csv.stdout
+    text = run("audit", sample_copy, "--quiet")
+    assert text.stdout.startswith("audit of") and "[error] overlap" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p, s: p.write_text("not a database"), "not a GeoPackage"),
+        (lambda p, s: p.write_bytes(s.read_bytes()[:400_000]), "truncated"),
+    ],
+)
+def test_unreadable_input_exits_2(tmp_path, sample_copy, make, expected):
+    path = tmp_path / "bad.gpkg"
+    make(path, sample_copy)
+    result = run("audit", path)
+    assert result.exit_code == 2 and expected in result.output and "Traceback" not in result.output
+
+
+def test_missing_layer_and_crs_and_schema_errors_are_findings(tmp_path, sample_layers):
+    layers = {k: v for k, v in sample_layers.items() if k != "roads"}
+    layers["parcels"] = sample_layers["parcels"].assign(status="sold")
+    layers["villages"] = sample_layers["villages"].set_crs(4546, allow_override=True)
+    path = tmp_path / "bad.gpkg"
+    landkit.write_project(layers, path)
+    out = json.loads(run("audit", path, "--format", "json").stdout)
+    jsonschema.validate(out, SCHEMA)
+    rules = {(f["rule"], f["layer"]) for f in out["findings"]}
+    assert ("schema", "roads") in rules and ("schema", "parcels") in rules
+    assert ("crs_zone", "project") in rules  # mixed CRS
+    assert shapely is not None
