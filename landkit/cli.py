@@ -402,13 +402,20 @@ def _sha256(path: Path) -> str:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="TOML file overriding rule severities and thresholds.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html"]), default="text",
+              show_default=True)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (needed for xlsx).")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def audit_(path: Path, rules_file: Path | None, fmt: str, quiet: bool) -> None:
+def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, quiet: bool) -> None:
     """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
     from tqdm import tqdm
 
-    from . import audit
+    from . import audit, report
+    from .io import write_bytes, write_text
+
+    if fmt == "xlsx" and output is None:
+        raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
 
     rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
     layers = read_project(path)
@@ -422,7 +429,13 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, quiet: bool) -> None:
     findings = audit.audit(layers, rules=rules, step=step)
     bar.close()
     sums = audit.totals(layers)
-    if fmt == "json":
+    stamp = report.Stamp(str(path), _sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"])
+    if fmt == "xlsx" and output is not None:
+        click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp), output)}")
+    elif fmt == "html":
+        page = report.audit_html(findings, sums, stamp)
+        click.echo(f"wrote {write_text(page, output)}" if output else page)
+    elif fmt == "json":
         out = {
             "landkit_version": __version__,
             "input": {"path": str(path), "sha256": _sha256(path), "layers": {n: len(df) for n, df in layers.items()}},
@@ -454,3 +467,64 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, quiet: bool) -> None:
             click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
     if (findings["severity"] == "error").any():
         raise click.exceptions.Exit(1)
+
+
+@main.command("report")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
+              show_default=True, help="Folder for the meeting pack.")  # fmt: skip
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+def report_(path: Path, out_dir: Path, rules_file: Path | None) -> None:
+    """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page."""
+    from . import audit, maps, report, reserve
+    from .io import write_bytes, write_text
+
+    layers = read_project(path)
+    rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
+    findings = audit.audit(layers, rules=rules)
+    sums = audit.totals(layers)
+    stamp = report.Stamp(str(path), _sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"])
+    target = reserve.progress(layers["parcels"], layers["events"])
+    files = {"zone.html": "规划与储备总图 Zone map"}
+    found_geo = None
+    if len(findings):
+        found_geo = _finding_shapes(layers, findings)
+    write_text(_stamped(maps.to_html(maps.zone_map(layers, findings=found_geo)), stamp), out_dir / "zone.html")
+    for cid, row in layers["communities"].iterrows():
+        name = f"community-{cid}.html"
+        write_text(_stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp), out_dir / name)
+        files[name] = f"{row['name']} 安置社区"
+    write_text(report.audit_html(findings, sums, stamp), out_dir / "audit.html")
+    write_bytes(report.audit_xlsx(findings, sums, stamp, progress=target), out_dir / "audit.xlsx")
+    write_bytes(report.progress_png(target, stamp), out_dir / "progress.png")
+    files.update(
+        {"audit.html": "面积审核 Audit", "audit.xlsx": "审核表格 Audit workbook", "progress.png": "目标进度 Progress"}
+    )
+    counts = findings["severity"].value_counts()
+    summary = {
+        "数据日期 data as of": str(layers["events"]["date"].max().date()),
+        "储备地块 parcels": f"{sums['layers']['parcels']['count']:,}, {sums['layers']['parcels']['area_mu']:,.2f} mu",
+        "审核问题 findings": ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info")),
+    }
+    for t in target.itertuples():
+        summary[f"{t.label_zh} {t.Index}"] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} mu"
+    write_text(report.index_html(files, summary, stamp), out_dir / "index.html")
+    click.echo(f"wrote the meeting pack to {out_dir}/index.html ({len(files) + 1} files)")
+
+
+def _stamped(page: str, stamp) -> str:
+    import html as _html
+
+    return page.replace("</body>", f"<!-- {_html.escape(stamp.text())} --></body>", 1)
+
+
+def _finding_shapes(layers, findings):
+    """The findings about parcels, drawn on the parcels they name."""
+    parcels = layers["parcels"]
+    rows = findings[findings["layer"] == "parcels"]
+    ids = [i for i in rows["ids"] if i and all(x in parcels.index for x in i)]
+    if not ids:
+        return None
+    shapes = [parcels.geometry.loc[list(i)].union_all() for i in ids]
+    chosen = rows[rows["ids"].map(lambda i: bool(i) and all(x in parcels.index for x in i))]
+    return gpd.GeoDataFrame(chosen.drop(columns=[]), geometry=shapes, crs=parcels.crs)

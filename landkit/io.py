@@ -342,12 +342,17 @@ def content_hash(layers: Mapping[str, pd.DataFrame]) -> str:
 
 def write_text(text: str, path: str | os.PathLike) -> Path:
     """Write a text file (a map, a report) atomically, in UTF-8."""
+    return write_bytes(text.encode("utf-8"), path)
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write a file (a workbook, a chart) atomically: a reader sees the old file or the new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -14,6 +14,14 @@ def test_readme_shows_the_contract_as_defined_in_the_schema():
 def test_readme_opens_with_the_two_setup_commands():
     block = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert block == [
-        "pip install . && landkit info data/parcels/lushan.gpkg && landkit map data/parcels/lushan.gpkg",
+        "pip install . && landkit info data/parcels/lushan.gpkg && landkit report data/parcels/lushan.gpkg",
         'pip install ".[test]" && pytest',
     ]
+
+
+def test_ci_runs_the_readme_commands():
+    ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    block = README.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert block[0] in ci
+    install, test = block[1].split(" && ")
+    assert install in ci and test in ci
