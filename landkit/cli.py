@@ -388,6 +388,17 @@ def relocate(path: Path, split: bool, fmt: str) -> None:
     click.echo(done.to_string())
 
 
+def _project(path: Path) -> dict:
+    """Read a project file, refusing a GeoPackage that holds no parcels: it is not a project."""
+    layers = read_project(path)
+    if "parcels" not in layers:
+        raise DataError(
+            f"{path}: not a landkit project file (no parcels layer; it has {', '.join(layers) or 'no layers'}). "
+            "Bring parcels in with `landkit import SOURCE PROJECT --layer parcels`"
+        )
+    return layers
+
+
 def _sha256(path: Path) -> str:
     import hashlib
 
@@ -418,7 +429,7 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, q
         raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
 
     rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
-    layers = read_project(path)
+    layers = _project(path)
     # None: shown on a terminal, silent in logs and pipes
     bar = tqdm(total=9, desc="audit", disable=True if quiet or fmt != "text" else None, leave=False)
 
@@ -479,7 +490,7 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None) -> None:
     from . import audit, maps, report, reserve
     from .io import write_bytes, write_text
 
-    layers = read_project(path)
+    layers = _project(path)
     rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
     findings = audit.audit(layers, rules=rules)
     sums = audit.totals(layers)

