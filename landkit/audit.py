@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import relocation, reserve, topology
-from .crs import diagnose_crs, zone_warning
+from .crs import zone_warning
 from .errors import DataError
 from .measure import area
 from .schema import check_project
@@ -64,6 +64,34 @@ def load_rules(text: str | None = None, *, source: str = "rules") -> dict[str, d
                 raise DataError(f"{source}: [{name}] severity must be one of {', '.join(SEVERITIES)}")
             rules[name][key] = value
     return rules
+
+
+def gcj02_suspect(county: gpd.GeoDataFrame) -> str | None:
+    """Say so when a county layer is the bundled outline still in GCJ-02 (AMap's offset datum).
+
+    The layer is compared with landkit's own copy of the same county (by its ``admin_code``),
+    converted exactly from GCJ-02: if shifting the layer out of GCJ-02 makes it match, it was
+    never converted.
+    """
+    import shapely
+
+    from .crs import geometry_gcj02_to_wgs84
+    from .sample import load_county
+
+    if "410423" not in set(county.index.astype(str)):
+        return None
+    ref = shapely.union_all(load_county().geometry.to_numpy())
+    raw = shapely.union_all(county.to_crs("EPSG:4490").geometry.to_numpy())
+
+    def overlap(g) -> float:
+        return float(shapely.area(shapely.intersection(g, ref)) / shapely.area(shapely.union(g, ref)))
+
+    if overlap(raw) < 0.995 and overlap(geometry_gcj02_to_wgs84(raw)) > 0.995:
+        return (
+            "the county outline is in GCJ-02 (AMap's offset datum, about 590 m east-south-east) although it is "
+            "declared as CGCS2000/WGS84: convert it with landkit.gcj02_to_wgs84 before use"
+        )
+    return None
 
 
 def _rows(rule, layer, ids, area_m2, messages) -> pd.DataFrame:
@@ -143,18 +171,22 @@ def audit(
             }
         )
     )
-    broken = {p.layer for p in problems if p.rule in ("schema", "crs_zone")}
+    # layers whose coordinates or geometry column cannot be trusted are not measured further
+    broken = {p.layer for p in problems if p.rule == "crs_zone" or "geometry column" in p.problem}
+    if any(p.layer == "project" and p.rule == "crs_zone" for p in problems):
+        broken |= set(layers)  # mixed CRSs: no layer can be compared with another
     county = layers.get("county")
     step("crs_zone")
     for name, df in layers.items():
-        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and len(df):
-            reason = diagnose_crs(df, reference=county if name != "county" else None)
+        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and len(df) and name not in broken:
             note = zone_warning(df) if name != "county" else None  # the county is context, not measured
-            if reason:
-                broken.add(name)
-                found.append(_rows("crs_zone", name, [[]], [np.nan], [reason]))
-            elif note:
+            if note:
                 found.append(_rows("crs_zone", name, [[]], [np.nan], [note]).assign(severity="warning"))
+    if isinstance(county, gpd.GeoDataFrame) and county.crs is not None and "county" not in broken:
+        reason = gcj02_suspect(county)
+        if reason:
+            broken.add("county")
+            found.append(_rows("crs_zone", "county", [list(county.index.astype(str))], [np.nan], [reason]))
     parcels = layers.get("parcels")
     if isinstance(parcels, gpd.GeoDataFrame) and "parcels" not in broken:
         zones = layers.get("planning_zones")
@@ -187,9 +219,9 @@ def audit(
             )
             found.append(_from_topology(out, "parcels"))
         step("area_mismatch")
-        found.append(
-            _from_topology(topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"]), "parcels")
-        )
+        if "stated_area_mu" in parcels:  # a missing column is a schema finding already
+            mismatch = topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"])
+            found.append(_from_topology(mismatch, "parcels"))
         if isinstance(layers.get("events"), pd.DataFrame) and "events" not in broken:
             step("ledger")
             found.append(_ledger(parcels, layers["events"]))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from pandas.api import types as ptypes
 from pyproj import CRS
 
@@ -355,6 +356,7 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             problems.append(Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})"))
         else:
             problems += check_layer(layers[name], name)
+    problems += _crs_problems(layers)
     crss = {name: CRS.from_user_input(df.crs) for name, df in layers.items() if getattr(df, "crs", None) is not None}
     if len({c.to_wkt() for c in crss.values()}) > 1:
         described = "; ".join(f"{n}: {c.to_string()}" for n, c in crss.items())
@@ -366,6 +368,26 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                 rule="crs_zone",
             )
         )
+    return problems
+
+
+def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Coordinates that cannot be where their CRS says, checked against the county (or China)."""
+    from .crs import diagnose_crs
+
+    county = layers.get("county")
+    usable = isinstance(county, gpd.GeoDataFrame) and county.crs is not None and len(county)
+    reference = county if usable and diagnose_crs(county) is None else None
+    problems = []
+    for name, df in layers.items():
+        if (
+            isinstance(df, gpd.GeoDataFrame)
+            and df.crs is not None
+            and not shapely.is_missing(df.geometry.to_numpy()).all()
+        ):
+            reason = diagnose_crs(df, reference=reference if name != "county" else None)
+            if reason:
+                problems.append(Problem(name, reason, "declare the CRS the coordinates are in", rule="crs_zone"))
     return problems
 
 
