@@ -171,10 +171,12 @@ def audit(
             }
         )
     )
-    # layers whose coordinates or geometry column cannot be trusted are not measured further
+    # layers whose coordinates or geometry cannot be trusted are not measured further, and
+    # layers with missing or mistyped columns are not used where those columns are read
     broken = {p.layer for p in problems if p.rule == "crs_zone" or "geometry column" in p.problem}
     if any(p.layer == "project" and p.rule == "crs_zone" for p in problems):
         broken |= set(layers)  # mixed CRSs: no layer can be compared with another
+    columns_bad = broken | {p.layer for p in problems if "missing column" in p.problem or "should hold" in p.problem}
     county = layers.get("county")
     step("crs_zone")
     for name, df in layers.items():
@@ -219,13 +221,13 @@ def audit(
             )
             found.append(_from_topology(out, "parcels"))
         step("area_mismatch")
-        if "stated_area_mu" in parcels:  # a missing column is a schema finding already
+        if "parcels" not in columns_bad:  # a missing or mistyped column is a schema finding already
             mismatch = topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"])
             found.append(_from_topology(mismatch, "parcels"))
-        if isinstance(layers.get("events"), pd.DataFrame) and "events" not in broken:
+        if isinstance(layers.get("events"), pd.DataFrame) and not {"events", "parcels"} & columns_bad:
             step("ledger")
             found.append(_ledger(parcels, layers["events"]))
-    if {"villages", "communities"} <= set(layers) and not {"villages", "communities"} & broken:
+    if {"villages", "communities"} <= set(layers) and not {"villages", "communities"} & columns_bad:
         step("capacity")
         found.append(_capacity(layers["villages"], layers["communities"]))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
@@ -245,15 +247,21 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
     """Per polygon layer and per parcel status: feature count, area in m² and mu (ellipsoidal).
 
     Parts are rounded so that they add up exactly to the total shown; features without a
-    usable geometry are counted apart and not summed.
+    usable geometry are counted apart and not summed, and layers whose coordinates cannot be
+    where their CRS says (or that disagree on the CRS) are not measured at all.
     """
-    out: dict = {"layers": {}, "parcels_by_status": {}}
+    from .schema import _crs_problems
+
+    untrusted = {p.layer for p in _crs_problems(layers)}
+    if len({str(df.crs) for df in layers.values() if isinstance(df, gpd.GeoDataFrame) and df.crs is not None}) > 1:
+        untrusted |= set(layers)
+    out: dict = {"layers": {}, "parcels_by_status": {}, "not_measured_layers": sorted(untrusted & set(layers))}
     for name, df in layers.items():
-        if not isinstance(df, gpd.GeoDataFrame) or df.crs is None or not len(df):
+        if name in untrusted or not isinstance(df, gpd.GeoDataFrame) or df.crs is None or not len(df):
             continue
         if not df.geom_type.isin(["Polygon", "MultiPolygon"]).any():
             continue
-        usable = df.geometry.notna() & ~df.geometry.is_empty & df.geometry.is_valid
+        usable = ~df.geometry.isna() & ~df.geometry.is_empty & df.geometry.is_valid
         m2 = area(df[usable]).to_numpy()
         out["layers"][name] = {
             "count": len(df),
@@ -261,7 +269,7 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
             "area_m2": round(float(m2.sum()), 2),
             "area_mu": round(float(m2.sum() / M2_PER_MU), 2),
         }
-        if name == "parcels" and "status" in df:
+        if name == "parcels" and {"status", "stated_area_mu"} <= set(df.columns):
             by = pd.Series(m2, index=df.index[usable]).groupby(df.loc[usable, "status"]).sum()
             stated = df.groupby("status")["stated_area_mu"].sum()
             parts_m2 = balanced_round(by.to_numpy(), 2)

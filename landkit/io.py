@@ -77,7 +77,8 @@ def check_geopackage(path: str | os.PathLike) -> Path:
     except sqlite3.DatabaseError as exc:
         raise DataError(f"{path}: the GeoPackage is damaged ({exc}). {_RESTORE.capitalize()}.") from exc
     if verdict != ["ok"]:
-        raise DataError(f"{path}: the GeoPackage is damaged (SQLite: {verdict[0]}). {_RESTORE.capitalize()}.")
+        detail = " ".join(verdict[0].replace("***", "").split())[:120]
+        raise DataError(f"{path}: the GeoPackage is damaged (SQLite: {detail}). {_RESTORE.capitalize()}.")
     if app_id != _GPKG_APPLICATION_ID:
         raise DataError(f"{path}: an SQLite database but not a GeoPackage. Save the data as GeoPackage.")
     return path
@@ -86,6 +87,11 @@ def check_geopackage(path: str | os.PathLike) -> Path:
 def list_layers(path: str | os.PathLike) -> list[str]:
     """Return the names of the layers (and tables) in a GeoPackage."""
     path = check_geopackage(path)
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        tables = db.execute("SELECT count(*) FROM gpkg_contents").fetchone()[0]
+    if not tables:  # GDAL refuses to open such a file at all
+        raise DataError(f"{path}: the GeoPackage holds no layers. Write the project's layers into it (landkit import).")
     return [str(name) for name, _ in pyogrio.list_layers(path)]
 
 

@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS, Geod, Proj, Transformer
 
 from .crs import require_crs
-from .errors import LandkitWarning
+from .errors import CRSError, LandkitWarning
 from .units import convert_area
 
 # CGCS2000 ellipsoid: a and f are those of GRS80 to every published digit.
@@ -54,6 +54,11 @@ def equal_area_crs(geoms: gpd.GeoSeries) -> CRS:
     west, south, east, north = _lonlat_bounds(geoms)
     if not np.isfinite([west, south, east, north]).all():  # nothing to measure: any centre will do
         west = south = east = north = 0.0
+    if not (-90 <= south <= north <= 90):
+        raise CRSError(
+            f"coordinates reach latitude {max(abs(south), abs(north)):.1f}: they cannot be in {geoms.crs.name}; "
+            "check the declared CRS (are longitude and latitude swapped?)"
+        )
     return CRS.from_proj4(
         f"+proj=laea +lat_0={(south + north) / 2:.6f} +lon_0={(west + east) / 2:.6f} "
         f"+a={A_CGCS2000} +rf={1 / F_CGCS2000} +units=m +no_defs"

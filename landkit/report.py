@@ -60,6 +60,8 @@ def _page(title: str, body: str, stamp: Stamp) -> str:
 def totals_tables(totals: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The audit totals as two tables: per layer, and parcels per status with a 合计 row."""
     layers = pd.DataFrame(totals["layers"]).T.rename_axis("layer").reset_index()
+    if not len(layers):
+        layers = pd.DataFrame(columns=["layer", "count", "not_measured", "area_m2", "area_mu"])
     status = pd.DataFrame(totals["parcels_by_status"]).T.rename_axis("status").reset_index()
     if len(status):
         total = {"status": "合计 total", "count": int(status["count"].sum())}

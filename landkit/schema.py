@@ -335,6 +335,16 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 tuple(ids[wrong]),
             )
         )
+    has_m = ~null & ~empty & shapely.has_m(geometry.to_numpy())
+    if has_m.any():
+        problems.append(
+            Problem(
+                name,
+                "measured (M) coordinates",
+                "drop M with shapely.force_2d before importing; areas are measured in 2D",
+                tuple(ids[has_m]),
+            )
+        )
     has_z = ~null & ~empty & geometry.has_z.to_numpy()
     if has_z.any():
         problems.append(

@@ -1,0 +1,113 @@
+"""Every bad input of the corpus gets a clear error or a finding, never a traceback or a silent
+wrong number, through `landkit info`, `landkit audit` and the API; inputs stay byte-for-byte."""
+
+import fcntl
+import hashlib
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+from pyproj import Geod
+
+import landkit
+from landkit import audit
+from landkit.cli import main
+from tests.bad_inputs.corpus import XSS, _shapefile, build, cases
+
+CASES = {c.name: c for c in cases()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("bad_inputs"))
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_the_corpus_has_at_least_30_distinct_cases():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(corpus, name):
+    case, path = CASES[name], corpus[name]
+    before = sha(path)
+    for command, (code, phrase) in (("info", case.info), ("audit", case.audit)):
+        result = run(command, path, *(["--quiet"] if command == "audit" else []))
+        assert result.exit_code == code, f"{command}: {result.output}"
+        assert phrase in result.output, f"{command}: {result.output}"
+        assert "Traceback" not in result.output
+        if code == 2:
+            assert len(result.output.strip().splitlines()) <= 2
+    try:
+        layers = landkit.read_project(path)
+    except landkit.LandkitError as exc:
+        assert case.audit[0] == 2 and case.audit[1] in str(exc)
+    else:
+        found = audit.audit(layers)
+        messages = " ".join(found["message"]) + " " + " ".join(found["rule"])
+        if case.audit[0] == 1:
+            assert case.audit[1] in messages
+        sums = audit.totals(layers)
+        assert not any(np.isnan(v) for layer in sums["layers"].values() for v in layer.values())
+    assert sha(path) == before, "the input file was modified"
+
+
+def test_xss_payload_never_reaches_html_unescaped(corpus, tmp_path):
+    layers = landkit.read_project(corpus["xss_everywhere"])
+    result = run("report", corpus["xss_everywhere"], "-o", tmp_path / "pack")
+    assert result.exit_code == 0
+    for page in (tmp_path / "pack").glob("*.html"):
+        assert XSS not in page.read_text(encoding="utf-8"), page.name
+    assert XSS in set(layers["villages"]["name"])
+
+
+def test_gbk_shapefile_without_cpg_and_chinese_field_names(tmp_path):
+    shp = _shapefile(tmp_path, "村界", cpg=False)
+    before = {p.name: sha(p) for p in tmp_path.iterdir()}
+    result = run("import", shp, tmp_path / "p.gpkg", "--layer", "survey")
+    assert result.exit_code == 0, result.output
+    back = landkit.read_layer(tmp_path / "p.gpkg", "survey")
+    assert list(back["户主姓名"]) == ["张三", "李四"] and "地块号" in back.columns
+    assert {p.name: sha(p) for p in tmp_path.iterdir() if p.name in before} == before
+
+
+def test_a_polygon_with_a_million_vertices_is_measured_exactly(tmp_path):
+    angles = np.linspace(0, 2 * np.pi, 1_000_000, endpoint=False)
+    ring = np.column_stack([400000 + 500 * np.cos(angles), 3736000 + 500 * np.sin(angles)])
+    gdf = gpd.GeoDataFrame({"id": ["big"]}, geometry=[shapely.Polygon(ring)], crs="EPSG:4547")
+    path = tmp_path / "big.gpkg"
+    landkit.write_layer(gdf, path, "fields")
+    out = run("areas", path, "--layer", "fields", "--id", "id", "--unit", "m2", "--format", "json")
+    assert out.exit_code == 0
+    got = __import__("json").loads(out.stdout)["total"]["area_m2"]
+    lon, lat = gpd.GeoSeries(gdf.geometry, crs=4547).to_crs(4490).iloc[0].exterior.xy
+    expected = abs(Geod(a=6378137.0, f=1 / 298.257222101).polygon_area_perimeter(lon, lat)[0])
+    assert got == pytest.approx(expected, rel=1e-7)
+
+
+def test_a_file_locked_by_another_writer(sample_copy):
+    with open(sample_copy.with_name(f".{sample_copy.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run("record", sample_copy, "CB00001", "planned", "--date", "2026-11-26")
+        assert result.exit_code == 2 and "being written by another process" in result.output
+        assert run("info", sample_copy).exit_code == 0  # readers are not blocked
+
+
+def test_measured_m_coordinates_are_reported(sample_layers):
+    layers = {k: v.copy() for k, v in sample_layers.items()}
+    g = layers["parcels"].geometry["CB00009"]
+    coords = np.asarray(g.exterior.coords)
+    layers["parcels"].loc["CB00009", "geometry"] = shapely.from_wkt(
+        "POLYGON M ((" + ", ".join(f"{x} {y} 0" for x, y in coords) + "))"
+    )
+    problems = [p for p in landkit.check_project(layers) if p.layer == "parcels"]
+    assert [p.problem for p in problems] == ["measured (M) coordinates"]
