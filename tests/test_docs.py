@@ -25,3 +25,10 @@ def test_ci_runs_the_readme_commands():
     assert block[0] in ci
     install, test = block[1].split(" && ")
     assert install in ci and test in ci
+
+
+def test_readme_lists_every_bad_input_of_the_corpus():
+    from tests.bad_inputs.corpus import cases
+
+    for case in cases():
+        assert f"| {case.what} |" in README, case.name
