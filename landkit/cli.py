@@ -538,4 +538,4 @@ def _finding_shapes(layers, findings):
         return None
     shapes = [parcels.geometry.loc[list(i)].union_all() for i in ids]
     chosen = rows[rows["ids"].map(lambda i: bool(i) and all(x in parcels.index for x in i))]
-    return gpd.GeoDataFrame(chosen.drop(columns=[]), geometry=shapes, crs=parcels.crs)
+    return gpd.GeoDataFrame(chosen, geometry=shapes, crs=parcels.crs)

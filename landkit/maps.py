@@ -561,5 +561,5 @@ def describe(m) -> dict:
         if type(child).__name__ == "FeatureGroup":
             for g in child._children.values():
                 if type(g).__name__ == "GeoJson":
-                    out[html.unescape(child.layer_name)] = len(json.loads(json.dumps(g.data))["features"])
+                    out[html.unescape(child.layer_name)] = len(g.data["features"])
     return out

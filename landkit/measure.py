@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Proj, Transformer
 
-from .crs import require_crs
+from .crs import gk_zone_epsg, require_crs
 from .errors import CRSError, LandkitWarning
 from .units import convert_area
 
@@ -225,8 +225,6 @@ def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:
 
 
 def _zone_for(west: float, east: float) -> int:
-    from .crs import gk_zone_epsg
-
     return gk_zone_epsg((west + east) / 2)
 
 
