@@ -257,9 +257,7 @@ def map_(
     options: dict = {"tiles": tiles, "lang": lang, "tianditu_key": tianditu_key}
     if community is not None:
         m = maps.community_map(layers, community, **options)
-        cid = layers["communities"].index[
-            (layers["communities"].index.astype(str) == community) | (layers["communities"]["name"] == community)
-        ][0]
+        cid = maps.find_community(layers["communities"], community)
         written = [maps.save_map(m, output or Path("maps") / f"community-{cid}.html")]
     else:
         written = [maps.save_map(maps.zone_map(layers, **options), output or Path("maps") / "zone.html")]

@@ -409,6 +409,15 @@ def zone_map(
     return m
 
 
+def find_community(communities: pd.DataFrame, key: str):
+    """Return the id of the community whose id or name is ``key``; say which exist otherwise."""
+    hit = communities.index[(communities.index.astype(str) == key) | (communities["name"] == key)]
+    if hit.empty:
+        known = ", ".join(f"{i} ({n})" for i, n in zip(communities.index, communities["name"], strict=True))
+        raise DataError(f"no community {key!r}; the project has {known}")
+    return hit[0]
+
+
 def community_map(
     layers,
     community: str,
@@ -426,11 +435,8 @@ def community_map(
     folium = _folium()
     t = LABELS[lang] if lang in LABELS else LABELS["zh"]
     comm = layers["communities"]
-    hit = comm[(comm.index.astype(str) == community) | (comm["name"] == community)]
-    if hit.empty:
-        known = ", ".join(f"{i} ({n})" for i, n in zip(comm.index, comm["name"], strict=True))
-        raise DataError(f"no community {community!r}; the project has {known}")
-    cid, row = hit.index[0], hit.iloc[0]
+    cid = find_community(comm, community)
+    hit, row = comm.loc[[cid]], comm.loc[cid]
     villages = layers["villages"]
     mine = villages[villages["target_community"] == cid].copy()
     used_p, used_h = int(mine["population"].sum()), int(mine["households"].sum())
@@ -451,15 +457,11 @@ def community_map(
     hit = hit.assign(_cap=f"{used_p:,}/{int(row['capacity_people']):,}")
     _layer(m, hit, t["communities"], fields={"name": t["name"], "_cap": t["capacity"]}, colour="#e7298a", gcj02=gcj)
     if len(mine):
-        from pyproj import Geod
+        from .relocation import distances_km
 
         centre = hit.geometry.centroid.to_crs(4490).iloc[0]
         pts = mine.geometry.centroid.to_crs(4490)
-        geod = Geod(a=6378137.0, f=1 / 298.257222101)
-        _, _, dist = geod.inv(
-            pts.x.to_numpy(), pts.y.to_numpy(), np.full(len(pts), centre.x), np.full(len(pts), centre.y)
-        )
-        mine["_km"] = np.round(np.asarray(dist) / 1000, 2)
+        mine["_km"] = distances_km(mine, hit)[cid].round(2)
         fields = {"name": t["name"], "households": t["households"], "population": t["population"], "_km": t["distance"]}
         group = _layer(
             m, mine, t["villages"], fields=fields, colour=mine["batch"].map(BATCH_COLOURS).fillna("#999"), gcj02=gcj

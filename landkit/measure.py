@@ -26,7 +26,8 @@ from .units import convert_area
 # CGCS2000 ellipsoid: a and f are those of GRS80 to every published digit.
 A_CGCS2000 = 6378137.0
 F_CGCS2000 = 1 / 298.257222101
-_GEOD = Geod(a=A_CGCS2000, f=F_CGCS2000)
+#: Karney's geodesics on the CGCS2000 ellipsoid, for lengths and distances.
+GEOD = Geod(a=A_CGCS2000, f=F_CGCS2000)
 
 METHODS = {
     "ellipsoidal": "ellipsoidal (CGCS2000 ellipsoid; equal-area projection, or exact areal scale for parcels)",
@@ -242,7 +243,7 @@ def length(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, unit: str = "km") -> pd.Ser
     parts, owner = shapely.get_parts(geoms.to_crs("EPSG:4490").to_numpy(), return_index=True)
     coords, part = shapely.get_coordinates(parts, return_index=True)
     same = part[:-1] == part[1:]
-    _, _, seg = _GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    _, _, seg = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     per_part = np.bincount(part[:-1][same], weights=np.asarray(seg)[same], minlength=len(parts))
     total = np.bincount(owner, weights=per_part, minlength=len(geoms))
     total[(geoms.isna() | geoms.is_empty).to_numpy()] = np.nan

@@ -13,15 +13,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
 from .errors import DataError
-from .measure import area
+from .measure import GEOD, area
 from .reserve import LedgerError
 from .schema import RELOCATION_STATUSES
 from .units import balanced_round
-
-_GEOD = Geod(a=6378137.0, f=1 / 298.257222101)
 
 
 def displacement(zones: gpd.GeoDataFrame, villages: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -55,10 +52,10 @@ def displacement(zones: gpd.GeoDataFrame, villages: gpd.GeoDataFrame) -> pd.Data
 def distances_km(villages: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> pd.DataFrame:
     """Geodesic distance between each village's centre and each community's centre, in km."""
     v = villages.geometry.centroid.to_crs(4490)
-    c = communities.geometry.centroid.to_crs(communities.crs).to_crs(4490)
+    c = communities.geometry.centroid.to_crs(4490)
     vx, cx = np.meshgrid(v.x.to_numpy(), c.x.to_numpy(), indexing="ij")
     vy, cy = np.meshgrid(v.y.to_numpy(), c.y.to_numpy(), indexing="ij")
-    _, _, d = _GEOD.inv(vx.ravel(), vy.ravel(), cx.ravel(), cy.ravel())
+    _, _, d = GEOD.inv(vx.ravel(), vy.ravel(), cx.ravel(), cy.ravel())
     return pd.DataFrame(np.asarray(d).reshape(vx.shape) / 1000, index=villages.index, columns=communities.index)
 
 

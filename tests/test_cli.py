@@ -93,7 +93,7 @@ def test_areas_csv_totals_add_up_and_match_geodesic_areas(sample_copy, sample_la
 
     import pandas as pd
 
-    from tests.test_sample import geodesic_area_m2
+    from tests.geodesy import geodesic_area_m2
 
     result = run("areas", sample_copy, "--unit", "mu")
     assert result.exit_code == 0

@@ -7,22 +7,13 @@ import shapely
 import shapely.affinity
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 
 import landkit
 from landkit.errors import LandkitWarning
+from tests.geodesy import GEOD, karney_m2
 
-GEOD = Geod(a=6378137.0, f=1 / 298.257222101)  # CGCS2000
 CENTRE = Transformer.from_crs(4490, 4547, always_xy=True).transform(112.9, 33.74)
-
-
-def karney_m2(geom_4490):
-    """Orientation-proof geodesic area: shells minus holes, parts summed."""
-    total = 0.0
-    for poly in shapely.get_parts(geom_4490):
-        total += abs(GEOD.polygon_area_perimeter(*poly.exterior.xy)[0])
-        total -= sum(abs(GEOD.polygon_area_perimeter(*r.xy)[0]) for r in poly.interiors)
-    return total
 
 
 def square(side_m, *, dx=0.0, dy=0.0):

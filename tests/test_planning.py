@@ -3,7 +3,7 @@ import pytest
 import shapely
 
 from landkit.planning import expansions, zone_versions
-from tests.test_sample import geodesic_area_m2
+from tests.geodesy import geodesic_area_m2
 
 
 def test_zone_versions_table(sample_layers):

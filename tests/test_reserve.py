@@ -11,7 +11,7 @@ import landkit
 from landkit import reserve
 from landkit.cli import main
 from landkit.reserve import LedgerError
-from tests.test_sample import geodesic_area_m2
+from tests.geodesy import geodesic_area_m2
 
 
 @pytest.fixture

@@ -6,25 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from pyproj import Geod
 
 import landkit
 from landkit.sample import FIRST_BATCH
+from tests.geodesy import GEOD, geodesic_area_m2
 
-GEOD = Geod(ellps="GRS80")  # the CGCS2000 ellipsoid
 MU = 10000 / 15
-
-
-def geodesic_area_m2(gdf):
-    """Karney's polygon area of each feature, orientation-proof, holes subtracted."""
-    out = []
-    for geom in gdf.to_crs("EPSG:4490").geometry:
-        total = 0.0
-        for poly in shapely.get_parts(geom):
-            total += abs(GEOD.polygon_area_perimeter(*poly.exterior.xy)[0])
-            total -= sum(abs(GEOD.polygon_area_perimeter(*r.xy)[0]) for r in poly.interiors)
-        out.append(total)
-    return np.array(out)
 
 
 def test_the_county_outline_is_converted_from_gcj02(sample_layers):

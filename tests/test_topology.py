@@ -3,17 +3,14 @@
 import geopandas as gpd
 import pytest
 import shapely
-from pyproj import Geod
 
 import landkit
 from landkit import topology
-
-GEOD = Geod(a=6378137.0, f=1 / 298.257222101)
+from tests.geodesy import geodesic_area_m2
 
 
 def geodesic_m2(geom, crs):
-    g = gpd.GeoSeries([geom], crs=crs).to_crs(4490).iloc[0]
-    return sum(abs(GEOD.polygon_area_perimeter(*p.exterior.xy)[0]) for p in shapely.get_parts(g))
+    return geodesic_area_m2(gpd.GeoSeries([geom], crs=crs))[0]
 
 
 def fabric(crs="EPSG:4547"):
