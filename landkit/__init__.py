@@ -1,35 +1,63 @@
 """landkit: land-reserve and resettlement planning on exact, ellipsoidal areas.
 
-The public surface: read and write project files (GeoPackage), validate them against the
-project-file contract, measure areas the way Chinese land surveys do, and build the
-illustrative Lushan sample project.
+The public surface: read and write projects (GeoPackage), validate them against the
+project-file contract, record the ledgers, measure areas the way Chinese land surveys do, and
+build the illustrative Lushan sample project.
+
+Names are imported on first use (PEP 562), so that ``landkit record`` starts without loading
+pandas and GDAL; ``from landkit import area`` works as usual.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .crs import gcj02_to_wgs84, gk_zone_epsg, wgs84_to_gcj02
-from .errors import CRSError, DataError, LandkitError, LayerExistsError, ProjectLockedError, SchemaError
-from .io import (
-    check_geopackage,
-    content_hash,
-    import_layer,
-    list_layers,
-    read_layer,
-    read_project,
-    record_event,
-    record_relocation_event,
-    write_layer,
-    write_project,
-)
-from .measure import area, length
-from .sample import SAMPLE_PATH, build_sample, write_sample
-from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
-from .units import M2_PER_MU, convert_area
+import importlib
+import importlib.util
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("landkit")
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0+unknown"
+
+#: public name -> the module that defines it
+_WHERE = {
+    "gcj02_to_wgs84": "crs",
+    "gk_zone_epsg": "crs",
+    "wgs84_to_gcj02": "crs",
+    "CRSError": "errors",
+    "DataError": "errors",
+    "LandkitError": "errors",
+    "LayerExistsError": "errors",
+    "ProjectLockedError": "errors",
+    "SchemaError": "errors",
+    "check_geopackage": "store",
+    "content_hash": "store",
+    "list_layers": "store",
+    "read_layer": "store",
+    "read_project": "store",
+    "write_layer": "store",
+    "write_project": "store",
+    "import_layer": "io",
+    "LedgerError": "ledger",
+    "record_event": "ledger",
+    "record_events": "ledger",
+    "record_relocation_event": "ledger",
+    "sync": "ledger",
+    "area": "measure",
+    "length": "measure",
+    "SAMPLE_PATH": "datasets",
+    "build_sample": "sample",
+    "write_sample": "sample",
+    "LAYERS": "schema",
+    "PARCEL_STATUSES": "schema",
+    "Problem": "schema",
+    "check_layer": "schema",
+    "check_project": "schema",
+    "validate": "schema",
+    "M2_PER_MU": "units",
+    "convert_area": "units",
+}
 
 __all__ = [
     "LAYERS",
@@ -40,6 +68,7 @@ __all__ = [
     "DataError",
     "LandkitError",
     "LayerExistsError",
+    "LedgerError",
     "Problem",
     "ProjectLockedError",
     "SchemaError",
@@ -59,10 +88,40 @@ __all__ = [
     "read_layer",
     "read_project",
     "record_event",
+    "record_events",
     "record_relocation_event",
+    "sync",
     "validate",
     "wgs84_to_gcj02",
     "write_layer",
     "write_project",
     "write_sample",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:  # a submodule: landkit.reserve …
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'landkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+if TYPE_CHECKING:  # what type checkers and editors see
+    from .crs import gcj02_to_wgs84, gk_zone_epsg, wgs84_to_gcj02
+    from .datasets import SAMPLE_PATH
+    from .errors import CRSError, DataError, LandkitError, LayerExistsError, ProjectLockedError, SchemaError
+    from .io import import_layer
+    from .ledger import LedgerError, record_event, record_events, record_relocation_event, sync
+    from .measure import area, length
+    from .sample import build_sample, write_sample
+    from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
+    from .store import content_hash, list_layers, read_layer, read_project, write_layer, write_project
+    from .store.gpkg import check_geopackage
+    from .units import M2_PER_MU, convert_area

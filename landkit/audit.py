@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import relocation, reserve, topology
+from . import ledger, relocation, topology
 from .crs import zone_warning
 from .errors import DataError
 from .measure import area
@@ -103,35 +103,39 @@ def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
     return _rows(found["rule"].to_numpy(), layer, found["ids"], found["area_m2"], found["message"])
 
 
-def _ledger(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> pd.DataFrame:
+    """Events the lifecycle refuses, and features whose status is not the ledger's (one truth)."""
+    key, noun = which.key, which.noun
     messages, ids = [], []
-    unknown = sorted(set(events["parcel_id"]) - set(parcels.index))
+    unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)))
     if unknown:
         ids.append(unknown)
-        messages.append(f"events name {len(unknown)} parcel(s) not in the parcels layer: {', '.join(unknown[:5])}")
-    ordered = events.sort_values(["date"], kind="stable")
-    transitions = ordered[ordered["event_type"] == "transition"]
-    previous = transitions.groupby("parcel_id")["status"].shift()
-    allowed = [
-        status in reserve.TRANSITIONS.get(None if pd.isna(prev) else prev, ())
-        for prev, status in zip(previous, transitions["status"], strict=True)
-    ]  # one check per event: a vectorised lookup would need the same table
-    bad = transitions[~np.array(allowed, dtype=bool)]
-    for pid, row in bad.iterrows():
-        ids.append([row["parcel_id"]])
         messages.append(
-            f"{row['parcel_id']}: event {pid!s} moves to {row['status']}, which the lifecycle does not allow"
+            f"{which.table} name {len(unknown)} {noun}(s) not in the {which.layer} layer: {', '.join(unknown[:5])}"
         )
-    state = reserve.state_as_of(events).reindex(parcels.index)
-    differs = state.notna() & (state != parcels["status"])
-    for pid, said, ledger in zip(parcels.index[differs], parcels["status"][differs], state[differs], strict=True):
-        ids.append([str(pid)])
-        messages.append(f"{pid}: the parcels layer says {said}, the ledger says {ledger}")
-    missing = parcels.index[state.isna()]
-    if len(missing):
-        ids.append(list(missing))
-        messages.append(f"{len(missing)} parcel(s) have no ledger event: record their first status")
-    return _rows("ledger", "events", ids, [np.nan] * len(ids), messages)
+    kinds = events["event_type"] if "event_type" in events else pd.Series(None, index=events.index, dtype=object)
+    rows = zip(events.index, events[key], events["date"].astype(str), kinds, events["status"],
+               events.get("document_ref", kinds), strict=True)  # fmt: skip
+    state, refused = ledger.replay(which, rows)
+    for k, event_id, reason in refused:
+        ids.append([k])
+        messages.append(f"{k}: event {event_id!s} is refused by the lifecycle: {reason}")
+    state_of = pd.Series(state, dtype=object).reindex(layer.index.astype(str))
+    said = layer[which.status_column].to_numpy()
+    differs = state_of.notna().to_numpy() & (state_of.to_numpy() != said)
+    for k, s, t in zip(layer.index[differs], said[differs], state_of[differs], strict=True):
+        ids.append([str(k)])
+        messages.append(
+            f"{k}: the {which.layer} layer says {s}, the ledger says {t}; run landkit sync to make it follow"
+        )
+    missing = state_of.isna().to_numpy() & (pd.Series(said).fillna("").to_numpy() != (which.start or ""))
+    if missing.any():
+        ids.append([str(k) for k in layer.index[missing]])
+        messages.append(
+            f"{int(missing.sum())} {noun}(s) have no ledger event: record their first status "
+            "(or landkit sync --apply --as-of DATE for an opening balance)"
+        )
+    return _rows("ledger", which.table, ids, [np.nan] * len(ids), messages)
 
 
 def _capacity(villages, communities) -> pd.DataFrame:
@@ -224,9 +228,15 @@ def audit(
         if "parcels" not in columns_bad:  # a missing or mistyped column is a schema finding already
             mismatch = topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"])
             found.append(_from_topology(mismatch, "parcels"))
-        if isinstance(layers.get("events"), pd.DataFrame) and not {"events", "parcels"} & columns_bad:
-            step("ledger")
-            found.append(_ledger(parcels, layers["events"]))
+    step("ledger")
+    for which in ledger.LEDGERS:
+        table, layer = layers.get(which.table), layers.get(which.layer)
+        if (
+            isinstance(table, pd.DataFrame)
+            and isinstance(layer, pd.DataFrame)
+            and not {which.table, which.layer} & columns_bad
+        ):
+            found.append(_ledger(layer, table, which))
     if {"villages", "communities"} <= set(layers) and not {"villages", "communities"} & columns_bad:
         step("capacity")
         found.append(_capacity(layers["villages"], layers["communities"]))

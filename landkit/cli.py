@@ -11,20 +11,15 @@ import warnings
 from pathlib import Path
 
 import click
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyogrio
 
 from . import __version__
-from .crs import diagnose_crs, zone_warning
+from .datasets import SAMPLE_PATH
 from .errors import CRSError, DataError, LandkitError
-from .io import content_hash, import_layer, list_layers, read_layer, read_project, record_event
-from .measure import area
-from .planning import zone_versions
-from .sample import SAMPLE_PATH, write_sample
-from .schema import LAYERS, check_project
-from .units import UNITS, balanced_round, convert_area
+from .store import content_hash, file_sha256, list_layers, read_layer, read_project
+from .units import UNITS
+
+# Commands import what they compute with inside themselves: `landkit record` then starts
+# without loading pandas and GDAL (a few tenths of a second on every call).
 
 
 class _Group(click.Group):
@@ -49,6 +44,8 @@ def main() -> None:
               show_default=True, help="Where to write the sample project.")  # fmt: skip
 def sample(output: Path) -> None:
     """Generate the illustrative Lushan sample project (deterministic)."""
+    from .sample import write_sample
+
     click.echo("building the illustrative Lushan sample (about 10 s) ...", err=True)
     path = write_sample(output)
     layers = read_project(path)
@@ -68,6 +65,10 @@ def _crs_name(crs) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def info(path: Path, fmt: str) -> None:
     """Show a project file's layers, feature counts, CRS and validation summary."""
+    import pyogrio
+
+    from .schema import LAYERS, check_project
+
     layers = read_project(path)
     problems = check_project(layers)
     rows = [
@@ -115,6 +116,8 @@ def info(path: Path, fmt: str) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace the layer if the project has it.")
 def import_(source: Path, project: Path, layer: str, encoding: str | None, overwrite: bool) -> None:
     """Copy a Shapefile or GeoJSON layer into a project file (the source is only read)."""
+    from .io import import_layer
+
     df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite)
     click.echo(f"imported {len(df)} features from {source} into {project}, layer {layer}")
 
@@ -126,8 +129,12 @@ def _warn(message: str) -> None:
     click.echo(f"landkit: warning: {message}", err=True)
 
 
-def _layer_for_measuring(path: Path, layer: str, id_column: str | None) -> gpd.GeoDataFrame:
+def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     """Read a polygon layer, index it by its id, and refuse coordinates its CRS cannot hold."""
+    import geopandas as gpd
+
+    from .crs import diagnose_crs, zone_warning
+
     df = read_layer(path, layer)
     where = f"{path}, layer {layer!r}"
     if not isinstance(df, gpd.GeoDataFrame):
@@ -161,6 +168,12 @@ def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_c
 
     Features without geometry or with invalid geometry are listed and left out of the total.
     """
+    import numpy as np
+    import pandas as pd
+
+    from .measure import area
+    from .units import balanced_round, convert_area
+
     df = _layer_for_measuring(path, layer, id_column)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -218,6 +231,8 @@ def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_c
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 def zones(path: Path, fmt: str) -> None:
     """Tabulate the planning-zone versions: areas, what each expansion adds, reserve cover."""
+    from .planning import zone_versions
+
     zones = _layer_for_measuring(path, "planning_zones", None)
     names = list_layers(path)
     parcels = read_layer(path, "parcels") if "parcels" in names else None
@@ -269,7 +284,7 @@ def map_(
         click.echo(f"wrote {w}")
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def _records(df) -> list[dict]:
     return json.loads(df.reset_index().to_json(orient="records", date_format="iso", force_ascii=False))
 
 
@@ -279,7 +294,10 @@ def _records(df: pd.DataFrame) -> list[dict]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def progress(path: Path, as_of: str | None, fmt: str) -> None:
     """Reserve status totals, progress against each target, idle land, compensation modes."""
+    import pandas as pd
+
     from . import reserve
+    from .measure import area
 
     parcels, events = read_layer(path, "parcels"), read_layer(path, "events")
     try:
@@ -324,17 +342,64 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.argument("parcel_id")
-@click.argument("status")
-@click.option("--date", required=True, help="Date of the event (YYYY-MM-DD).")
-@click.option("--type", "event_type", type=click.Choice(["transition", "revocation", "correction"]),
-              default="transition", show_default=True)  # fmt: skip
+@click.argument("feature_id", required=False)
+@click.argument("status", required=False)
+@click.option("--date", default=None, help="Date of the event: 2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27.")
+@click.option("--type", "event_type", default="transition", show_default=True,
+              help="transition, revocation, correction or opening (or 状态变更, 撤销, 更正, 期初).")  # fmt: skip
 @click.option("--doc", "document_ref", default=None, help="Document reference (文号).")
 @click.option("--note", default=None)
-def record(path: Path, parcel_id: str, status: str, date: str, event_type: str, document_ref, note) -> None:
-    """Append a status event to the reserve ledger (checked against the lifecycle)."""
-    row = record_event(path, parcel_id, status, date, event_type=event_type, document_ref=document_ref, note=note)
-    click.echo(f"recorded event {row.index[0]}: {parcel_id} -> {status} on {date}")
+@click.option("--village", is_flag=True, help="FEATURE_ID is a village code: record a relocation step.")
+@click.option("--from", "batch", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Record every row of a CSV or XLSX file in one transaction (Chinese headers accepted).")  # fmt: skip
+@click.option("--future", is_flag=True, help="Allow a date more than a year ahead.")
+def record(path: Path, feature_id, status, date, event_type, document_ref, note, village, batch, future) -> None:
+    """Append events to a ledger, checked against the lifecycle; the layer's status follows.
+
+    One event: PATH PARCEL_ID STATUS --date D (statuses in English or Chinese, e.g. 已批复).
+    Many: PATH --from events.xlsx, with columns 地块编号/parcel_id (or 村代码/village_code),
+    日期/date, 新状态/status and optionally 事件类型/event_type, 文号/document_ref, 备注/note.
+    """
+    from .ledger import parse_date, record_events
+
+    if batch is not None:
+        if feature_id or status:
+            raise DataError("give either PARCEL_ID STATUS --date or --from FILE, not both")
+        from .io import read_table
+
+        ids = record_events(path, read_table(batch), future=future)
+        click.echo(f"recorded {len(ids)} event(s) from {batch} into {path} (event ids {ids[0]}-{ids[-1]})" if ids
+                   else f"{batch} holds no events; nothing was recorded")  # fmt: skip
+        return
+    if not (feature_id and status and date):
+        raise DataError("record needs PARCEL_ID STATUS --date DATE (or --from FILE.csv|xlsx)")
+    key = "village_code" if village else "parcel_id"
+    row = {key: feature_id, "status": status, "date": date, "event_type": event_type,
+           "document_ref": document_ref, "note": note}  # fmt: skip
+    (event_id,) = record_events(path, [row], future=future)
+    click.echo(f"recorded event {event_id}: {feature_id} -> {status} on {parse_date(date, future=future)}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--apply", is_flag=True, help="Write the changes (default: only list them).")
+@click.option("--as-of", default=None, help="Date of the opening-balance events for features without history.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
+    """Make parcels.status and villages.relocation_status follow the ledgers (a dry run unless --apply)."""
+    from . import ledger
+
+    changes = ledger.sync(path, apply=apply, as_of=as_of)
+    if fmt == "json":
+        click.echo(json.dumps({"path": str(path), "applied": apply, "changes": changes}, ensure_ascii=False, indent=2))
+        return
+    verb = "changed" if apply else "would change"
+    for c in changes:
+        if c["change"] == "opening":
+            click.echo(f"{c['layer']}: {c['id']} opening balance at {c['to']}")
+        else:
+            click.echo(f"{c['layer']}: {c['id']} {c['from']} -> {c['to']}")
+    click.echo(f"{len(changes)} change(s) {verb}" + ("" if apply or not changes else "; run again with --apply"))
 
 
 @main.command()
@@ -397,16 +462,6 @@ def _project(path: Path) -> dict:
     return layers
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @main.command("audit")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -418,10 +473,12 @@ def _sha256(path: Path) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, quiet: bool) -> None:
     """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
+    import pandas as pd
     from tqdm import tqdm
 
     from . import audit, report
     from .io import write_bytes, write_text
+    from .measure import area
 
     if fmt == "xlsx" and output is None:
         raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
@@ -438,7 +495,9 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, q
     findings = audit.audit(layers, rules=rules, step=step)
     bar.close()
     sums = audit.totals(layers)
-    stamp = report.Stamp(str(path), _sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"])
+    stamp = report.Stamp(
+        str(path), file_sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"]
+    )
     if fmt == "xlsx" and output is not None:
         click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp), output)}")
     elif fmt == "html":
@@ -447,7 +506,11 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, q
     elif fmt == "json":
         out = {
             "landkit_version": __version__,
-            "input": {"path": str(path), "sha256": _sha256(path), "layers": {n: len(df) for n, df in layers.items()}},
+            "input": {
+                "path": str(path),
+                "sha256": file_sha256(path),
+                "layers": {n: len(df) for n, df in layers.items()},
+            },
             "area_method": area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else None,
             "totals": sums,
             "findings": [
@@ -487,12 +550,15 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None) -> None:
     """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page."""
     from . import audit, maps, report, reserve
     from .io import write_bytes, write_text
+    from .measure import area
 
     layers = _project(path)
     rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
     findings = audit.audit(layers, rules=rules)
     sums = audit.totals(layers)
-    stamp = report.Stamp(str(path), _sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"])
+    stamp = report.Stamp(
+        str(path), file_sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"]
+    )
     target = reserve.progress(layers["parcels"], layers["events"])
     files = {"zone.html": "规划与储备总图 Zone map"}
     found_geo = None
@@ -529,6 +595,8 @@ def _stamped(page: str, stamp) -> str:
 
 def _finding_shapes(layers, findings):
     """The findings about parcels, drawn on the parcels they name."""
+    import geopandas as gpd
+
     parcels = layers["parcels"]
     rows = findings[findings["layer"] == "parcels"]
     ids = [i for i in rows["ids"] if i and all(x in parcels.index for x in i)]

@@ -15,6 +15,10 @@ class CRSError(DataError):
     """A layer has no CRS, or coordinates that cannot be in the CRS it declares."""
 
 
+class LedgerError(DataError):
+    """An event the ledger refuses: unknown parcel or status, a forbidden transition, a date out of order."""
+
+
 class SchemaError(DataError):
     """A project does not follow the project-file contract; ``problems`` lists every finding."""
 

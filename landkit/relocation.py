@@ -16,8 +16,6 @@ import shapely
 
 from .errors import DataError
 from .measure import GEOD, area
-from .reserve import LedgerError
-from .schema import RELOCATION_STATUSES
 from .units import balanced_round
 
 
@@ -171,26 +169,6 @@ def village_status(villages: pd.DataFrame, events: pd.DataFrame | None = None, *
     e = events if as_of is None else events[events["date"] <= pd.Timestamp(as_of)]
     last = e.sort_values("date", kind="stable").groupby("village_code")["status"].last()
     return last.reindex(villages.index).fillna("planned").rename("relocation_status")
-
-
-def check_relocation_event(events: pd.DataFrame, villages: pd.DataFrame, event: dict) -> None:
-    """Raise a LedgerError unless ``event`` is the next step of its village, dated in order."""
-    code, status, date = event["village_code"], event["status"], pd.Timestamp(event["date"])
-    if code not in villages.index:
-        raise LedgerError(f"village {code!r} is not in the project's villages; check the code")
-    steps = list(RELOCATION_STATUSES)
-    if status not in steps[1:]:
-        raise LedgerError(f"unknown relocation status {status!r}; use one of {', '.join(steps[1:])}")
-    mine = events[events["village_code"] == code].sort_values("date", kind="stable")
-    current = mine["status"].iloc[-1] if len(mine) else "planned"
-    if steps.index(status) != steps.index(current) + 1:
-        following = steps[steps.index(current) + 1] if current != steps[-1] else "none"
-        raise LedgerError(f"{code}: {current} -> {status} is not allowed; the next step is {following}")
-    if len(mine) and date < mine["date"].iloc[-1]:
-        raise LedgerError(
-            f"{code}: the event is dated {date.date()}, "
-            f"before the village's last event ({mine['date'].iloc[-1].date()})"
-        )
 
 
 def relocation_progress(villages: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of=None) -> pd.DataFrame:

@@ -13,32 +13,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import LedgerError  # noqa: F401  (re-exported: landkit.reserve.LedgerError)
+from .ledger import TRANSITIONS  # noqa: F401  (re-exported: the lifecycle is data, defined in ledger)
 from .measure import area
 from .schema import COMPENSATION_MODES, PARCEL_STATUSES
 from .units import M2_PER_KM2, M2_PER_MU
 
-#: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event must be
-#: a transition to one of TRANSITIONS[None]. Revocations step back to the status before the last
-#: transition; corrections may set any status and need a document reference.
-TRANSITIONS: dict[str | None, tuple[str, ...]] = {
-    None: ("planned",),
-    "planned": ("acquiring",),
-    "acquiring": ("acquired",),
-    "acquired": ("submitted",),
-    "submitted": ("approved",),
-    "approved": ("reserved",),
-    "reserved": ("developing", "transferred", "allocated"),
-    "developing": ("transferred", "allocated"),
-    "transferred": (),
-    "allocated": (),
-}
 _ORDER = {s: i for i, s in enumerate(PARCEL_STATUSES)}
 SUPPLIED = ("transferred", "allocated")
-
-
-class LedgerError(DataError):
-    """An event the ledger refuses: unknown parcel or status, a forbidden transition, a date out of order."""
 
 
 @dataclass(frozen=True)
@@ -86,40 +68,6 @@ def state_as_of(events: pd.DataFrame, date=None) -> pd.Series:
     if date is not None:
         e = e[e["date"] <= pd.Timestamp(date)]
     return e.groupby("parcel_id", sort=True)["status"].last().rename("status")
-
-
-def check_event(events: pd.DataFrame, parcels: pd.DataFrame, event: dict) -> None:
-    """Raise a LedgerError if ``event`` cannot be appended to ``events``; say why and what to do."""
-    pid, status, kind = event["parcel_id"], event["status"], event.get("event_type", "transition")
-    date = pd.Timestamp(event["date"])
-    if pid not in parcels.index:
-        raise LedgerError(f"parcel {pid!r} is not in the project's parcels; check the id or import the parcel first")
-    if status not in PARCEL_STATUSES:
-        raise LedgerError(f"unknown status {status!r} for {pid}; use one of {', '.join(PARCEL_STATUSES)}")
-    mine = _sorted(events[events["parcel_id"] == pid])
-    current = mine["status"].iloc[-1] if len(mine) else None
-    if len(mine) and date < mine["date"].iloc[-1]:
-        last = mine["date"].iloc[-1].date()
-        raise LedgerError(
-            f"{pid}: the event is dated {date.date()}, before the parcel's last event ({last}); "
-            "events are appended in date order: record a correction dated today instead"
-        )
-    if kind == "transition":
-        if status not in TRANSITIONS.get(current, ()):
-            allowed = ", ".join(TRANSITIONS.get(current, ())) or "none (the parcel has been supplied)"
-            raise LedgerError(f"{pid}: {current or 'no status'} -> {status} is not allowed; next can be: {allowed}")
-    elif kind == "revocation":
-        steps = mine[mine["event_type"] != "correction"]["status"].tolist()
-        previous = steps[-2] if len(steps) >= 2 else None
-        if previous is None or status != previous:
-            raise LedgerError(
-                f"{pid}: a revocation returns to the status before the last one ({previous}), not {status}"
-            )
-    elif kind == "correction":
-        if not event.get("document_ref"):
-            raise LedgerError(f"{pid}: a correction needs the document_ref that orders it")
-    else:
-        raise LedgerError(f"unknown event_type {kind!r}; use transition, revocation or correction")
 
 
 def progress(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,21 +21,11 @@ from shapely.geometry import shape
 
 from . import settings
 from .crs import geometry_gcj02_to_wgs84
-from .io import write_project
+from .datasets import COUNTY_PATH, DATA_DIR, SAMPLE_PATH  # noqa: F401  (re-exported)
 from .measure import area, length
 from .schema import COMPENSATION_MODES
+from .store import write_project
 from .units import M2_PER_MU
-
-#: Folder of the bundled data: $LANDKIT_DATA, the checkout's data/, or ./data.
-_checkout = Path(__file__).resolve().parents[1] / "data"
-DATA_DIR = Path(os.environ.get("LANDKIT_DATA") or (_checkout if _checkout.exists() else "data"))
-SAMPLE_PATH = DATA_DIR / "parcels" / "lushan.gpkg"
-_COUNTY = "lushan-county-410423.geojson"
-# a checkout has it in data/; an installed landkit in <prefix>/share/landkit (pyproject data-files)
-COUNTY_PATH = next(
-    (p for p in (DATA_DIR / _COUNTY, Path(sys.prefix) / "share" / "landkit" / _COUNTY) if p.exists()),
-    DATA_DIR / _COUNTY,
-)
 
 ILLUSTRATIVE = "示意数据 illustrative: synthesised by landkit sample, not survey data"
 AS_OF = pd.Timestamp("2026-11-20")  # the date of the sample's data

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import geopandas as gpd
-import pandas as pd
-import shapely
-from pandas.api import types as ptypes
-from pyproj import CRS
+from typing import TYPE_CHECKING
 
 from .errors import SchemaError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The vocabularies and the contract are read by the fast paths (``landkit record``), so this
+# module imports pandas, geopandas and shapely only inside the functions that check data.
 
 #: Reserve lifecycle of a parcel, in order (储备地块状态). Values are stored in English.
 PARCEL_STATUSES: dict[str, str] = {
@@ -37,7 +38,13 @@ RELOCATION_STATUSES: dict[str, str] = {
     "demolished": "已拆除",
 }
 ROAD_STATUSES: dict[str, str] = {"planned": "规划", "under_construction": "在建", "built": "建成"}
-EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "revocation": "撤销", "correction": "更正"}
+EVENT_TYPES: dict[str, str] = {
+    "transition": "状态变更",
+    "revocation": "撤销",
+    "correction": "更正",
+    "opening": "期初",  # the opening balance of a project whose history starts from its layer
+}
+RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening": "期初"}
 
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
@@ -189,6 +196,7 @@ LAYERS: dict[str, Layer] = {
                 _text("village_code", "村代码"),
                 Column("date", "date", "日期"),
                 _text("status", "搬迁状态", allowed=RELOCATION_STATUSES),
+                _text("event_type", "事件类型", required=False, allowed=RELOCATION_EVENT_TYPES),
                 _text("document_ref", "文号", required=False),
                 _text("note", "备注", required=False),
             ),
@@ -224,12 +232,17 @@ class Problem:
 
 
 def _ids(df: pd.DataFrame, layer: Layer) -> pd.Series:
+    import pandas as pd
+
     if layer.id in df.columns:
         return df[layer.id]
     return pd.Series(df.index, index=df.index)
 
 
 def _kind_ok(values: pd.Series, kind: str) -> bool:
+    import pandas as pd
+    from pandas.api import types as ptypes
+
     present = values.dropna()
     if kind == "text":
         return ptypes.is_string_dtype(values) and ptypes.infer_dtype(present, skipna=True) in ("string", "empty")
@@ -244,6 +257,7 @@ def _kind_ok(values: pd.Series, kind: str) -> bool:
 
 def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     """Return every way ``df`` breaks the contract of project layer ``name`` (empty if none)."""
+
     layer = LAYERS[name]
     problems: list[Problem] = []
     present = set(df.columns) | {df.index.name}
@@ -297,6 +311,10 @@ def _column(layer: Layer, name: str) -> Column:
 
 
 def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Problem]:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
     name = layer.name
     if not isinstance(df, gpd.GeoDataFrame) or df.active_geometry_name not in df.columns:
         return [Problem(name, "has no geometry column", f"give it {layer.geometry} geometries")]
@@ -360,6 +378,8 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
 
 def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Return every way a project breaks the contract: per layer, then across layers."""
+    from pyproj import CRS
+
     problems: list[Problem] = []
     for name in LAYERS:
         if name not in layers:
@@ -383,6 +403,9 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
 def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Coordinates that cannot be where their CRS says, checked against the county (or China)."""
+    import geopandas as gpd
+    import shapely
+
     from .crs import diagnose_crs
 
     county = layers.get("county")

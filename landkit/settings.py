@@ -15,3 +15,7 @@ engine: str = "pyogrio"
 #: Encoding tried for a Shapefile without a ``.cpg`` whose text is not valid UTF-8.
 #: GB18030 is a superset of GBK and GB2312, the encodings Chinese Shapefiles are written in.
 legacy_encoding: str = "GB18030"
+
+#: Seconds a write waits for another program (QGIS, a colleague's landkit) to finish writing the
+#: same project before it gives up with "being written by another program".
+busy_timeout_s: float = 30.0

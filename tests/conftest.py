@@ -1,4 +1,6 @@
+import contextlib
 import shutil
+import sqlite3
 
 import fiona
 import geopandas
@@ -35,3 +37,21 @@ def sample_copy(tmp_path):
 @pytest.fixture(params=["pyogrio", "fiona"])
 def engine(request):
     return request.param
+
+
+@pytest.fixture
+def short_wait(monkeypatch):
+    """Writers give up after 0.3 s instead of 30 s when another program holds the write lock."""
+    monkeypatch.setattr(landkit.settings, "busy_timeout_s", 0.3)
+
+
+@contextlib.contextmanager
+def another_program_writing(path):
+    """Hold the project's write lock the way QGIS does while it saves: an open SQLite write transaction."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    finally:
+        db.execute("ROLLBACK")
+        db.close()

@@ -1,7 +1,6 @@
 """Every bad input of the corpus gets a clear error or a finding, never a traceback or a silent
 wrong number, through `landkit info`, `landkit audit` and the API; inputs stay byte-for-byte."""
 
-import fcntl
 import hashlib
 
 import geopandas as gpd
@@ -14,6 +13,7 @@ import landkit
 from landkit import audit
 from landkit.cli import main
 from tests.bad_inputs.corpus import XSS, _shapefile, build, cases
+from tests.conftest import another_program_writing
 from tests.geodesy import geodesic_area_m2
 
 CASES = {c.name: c for c in cases()}
@@ -93,11 +93,11 @@ def test_a_polygon_with_a_million_vertices_is_measured_exactly(tmp_path):
     assert got == pytest.approx(expected, rel=1e-7)
 
 
-def test_a_file_locked_by_another_writer(sample_copy):
-    with open(sample_copy.with_name(f".{sample_copy.name}.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def test_a_file_locked_by_another_writer(sample_copy, short_wait):
+    with another_program_writing(sample_copy):
         result = run("record", sample_copy, "CB00001", "planned", "--date", "2026-11-26")
-        assert result.exit_code == 2 and "being written by another process" in result.output
+        assert result.exit_code == 2 and "being written by another program" in result.output
+        assert len(result.output.strip().splitlines()) == 1
         assert run("info", sample_copy).exit_code == 0  # readers are not blocked
 
 

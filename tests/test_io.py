@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 import landkit
+from tests.conftest import another_program_writing
 
 
 def sha(path):
@@ -109,34 +110,35 @@ def test_write_leaves_no_temporary_files(tmp_path, engine):
 
 
 def test_a_failed_write_leaves_the_file_as_it_was(sample_copy, engine, monkeypatch):
-    before = sha(sample_copy)
-    real = landkit.io._write
+    from landkit.store import gpkg
 
-    def write_then_fail(df, path, layer, engine):
-        real(df, path, layer, engine)  # the layer is in the temporary copy
+    before = sha(sample_copy)
+    real = gpkg._copy_layer
+
+    def copy_then_fail(db, table):
+        real(db, table)  # the layer is in the project, inside the open transaction
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(landkit.io, "_write", write_then_fail)
+    monkeypatch.setattr(gpkg, "_copy_layer", copy_then_fail)
     with pytest.raises(OSError, match="No space"):
         landkit.write_layer(parcels_frame(), sample_copy, "extra", engine=engine)
-    assert sha(sample_copy) == before
-    assert not [p for p in sample_copy.parent.iterdir() if ".tmp" in p.name]
+    assert sha(sample_copy) == before  # SQLite rolled the transaction back
+    assert sorted(p.name for p in sample_copy.parent.iterdir()) == [sample_copy.name]
 
 
-def test_a_second_writer_is_told_the_project_is_busy(sample_copy):
-    import fcntl
-
-    with open(sample_copy.with_name(f".{sample_copy.name}.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with pytest.raises(landkit.ProjectLockedError, match="being written by another process"):
-            landkit.write_layer(parcels_frame(), sample_copy, "extra")
+def test_a_second_writer_is_told_the_project_is_busy(sample_copy, short_wait):
+    busy = pytest.raises(landkit.ProjectLockedError, match="being written by another program; try again")
+    with another_program_writing(sample_copy), busy:
+        landkit.write_layer(parcels_frame(), sample_copy, "extra")
+    landkit.write_layer(parcels_frame(), sample_copy, "extra")  # once it has finished, the write goes through
+    assert len(landkit.read_layer(sample_copy, "extra")) == 3
 
 
 def test_gbk_shapefile_without_cpg_reads_correctly(tmp_path, engine):
     shp = tmp_path / "村庄.shp"
     pyogrio.write_dataframe(parcels_frame(), shp, encoding="GBK")
     shp.with_suffix(".cpg").unlink()
-    df = landkit.read_layer(shp, "村庄", engine=engine)
+    df = landkit.io.read_source(shp, "村庄", engine=engine)
     assert list(df["户主姓名"]) == ["张三", "李四", "王五"]
 
 

@@ -10,9 +10,8 @@ import shapely
 from click.testing import CliRunner
 
 import landkit
-from landkit import relocation
+from landkit import LedgerError, relocation
 from landkit.cli import main
-from landkit.reserve import LedgerError
 
 
 def small_instance(hh, pop, batch, cap_hh, cap_people):
@@ -117,13 +116,13 @@ def test_cli_relocate_json(sample_copy, sample_layers):
 
 
 def test_relocation_events_are_checked_and_appended(sample_copy, sample_layers):
-    from landkit.io import record_relocation_event
+    from landkit import record_relocation_event
 
     villages = sample_layers["villages"]
     status = relocation.village_status(villages, sample_layers["relocation_events"])
     signed = status.index[status == "agreement_signed"][0]
     planned = status.index[status == "planned"][0]
-    with pytest.raises(LedgerError, match="not allowed; the next step is agreement_signed"):
+    with pytest.raises(LedgerError, match="planned -> moved is not allowed; next can be: agreement_signed"):
         record_relocation_event(sample_copy, planned, "moved", "2026-11-25")
     with pytest.raises(LedgerError, match="not in the project's villages"):
         record_relocation_event(sample_copy, "000", "moved", "2026-11-25")
@@ -133,3 +132,5 @@ def test_relocation_events_are_checked_and_appended(sample_copy, sample_layers):
     events = landkit.read_layer(sample_copy, "relocation_events")
     assert len(events) == len(sample_layers["relocation_events"]) + 1
     assert relocation.village_status(villages, events)[signed] == "moved"
+    # one truth: the villages layer follows the ledger in the same transaction
+    assert landkit.read_layer(sample_copy, "villages").loc[signed, "relocation_status"] == "moved"

@@ -37,7 +37,7 @@ def ledger(sample_copy):
         (None, "approved", "2020-01-01", "transition", None, "before the parcel's last event"),
         (None, "planned", "2026-11-25", "revocation", None, r"returns to the status before the last one \(acquired\)"),
         (None, "planned", "2026-11-25", "correction", None, "needs the document_ref"),
-        (None, "approved", "2026-11-25", "edit", None, "unknown event_type 'edit'"),
+        (None, "approved", "2026-11-25", "edit", None, "unknown event type 'edit'"),
     ],
 )
 def test_refused_events_leave_the_file_unchanged(ledger, parcel, status, date, kind, doc, message):

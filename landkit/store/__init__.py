@@ -1,0 +1,256 @@
+"""The only place that opens projects: read layers, write layers, append to the ledgers.
+
+A project is a GeoPackage file (``gpkg``). Every write is one transaction inside the project;
+history tables (the ledgers) are only ever appended to. Callers never see which backend holds
+the project: they call the functions here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import settings
+from ..errors import DataError, LayerExistsError, LedgerError
+from ..schema import APPEND_ONLY, LAYERS
+from . import gpkg
+from .gpkg import check_geopackage
+
+__all__ = [
+    "check_geopackage",
+    "content_hash",
+    "file_sha256",
+    "list_layers",
+    "read_layer",
+    "read_project",
+    "write_layer",
+    "write_project",
+    "writing",
+]
+
+
+def _engine(engine: str | None) -> str:
+    engine = engine or settings.engine
+    if engine not in ("pyogrio", "fiona"):
+        raise ValueError(f"engine must be 'pyogrio' or 'fiona', not {engine!r}")
+    return engine
+
+
+def list_layers(path: str | os.PathLike) -> list[str]:
+    """Return the names of the layers (and tables) of a project.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> "parcels" in landkit.list_layers(landkit.SAMPLE_PATH)
+    True
+    """
+    return gpkg.list_layers(path)
+
+
+def _tidy(df: Any, layer: str) -> Any:
+    """Give a layer read from disk the shape landkit uses: id as index, dates as datetimes."""
+    import geopandas as gpd
+    import pandas as pd
+
+    spec = LAYERS.get(layer)
+    if spec is None:
+        return df
+    if spec.geometry is None and isinstance(df, gpd.GeoDataFrame):
+        df = pd.DataFrame(df.drop(columns=df.active_geometry_name))
+    for col in spec.columns:
+        if col.kind == "date" and col.name in df and not pd.api.types.is_datetime64_any_dtype(df[col.name]):
+            converted = pd.to_datetime(df[col.name], errors="coerce", format="ISO8601")
+            if (converted.notna() == df[col.name].notna()).all():
+                df[col.name] = converted
+    if spec.id in df.columns:
+        df = df.set_index(spec.id)
+    return df
+
+
+def _read(path: Path, layer: str, names: list[str], engine: str | None) -> Any:
+    import geopandas as gpd
+
+    from ..crs import require_crs
+
+    if layer not in names:
+        raise DataError(
+            f"{path}: there is no layer {layer!r}; it has {', '.join(names) or 'no layers'}. "
+            "Check the layer name (project files hold the layers listed in the README)."
+        )
+    df = gpkg.read_table(path, layer, engine=_engine(engine))
+    if isinstance(df, gpd.GeoDataFrame) and not (LAYERS.get(layer) and LAYERS[layer].geometry is None):
+        require_crs(df.crs, where=f"{path}, layer {layer!r}")
+    return _tidy(df, layer)
+
+
+def read_layer(path: str | os.PathLike, layer: str, *, engine: str | None = None) -> Any:
+    """Read one layer of a project without modifying it.
+
+    Project layers come back indexed by their id column (``parcel_id`` …) with dates parsed.
+    A spatial layer without a CRS is refused. Foreign files (Shapefile, GeoJSON) are read with
+    :func:`landkit.io.read_source` and brought in with :func:`landkit.import_layer`.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> parcels = landkit.read_layer(landkit.SAMPLE_PATH, "parcels")
+    >>> parcels.index.name, parcels.crs.to_epsg()
+    ('parcel_id', 4547)
+    """
+    path = Path(path)
+    return _read(path, layer, list_layers(path), engine)
+
+
+def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[str, Any]:
+    """Read every layer of a project into a dict of (Geo)DataFrames, keyed by layer name.
+
+    The file's integrity is checked once, before any layer is read.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> project = landkit.read_project(landkit.SAMPLE_PATH)
+    >>> sorted(project) == sorted(landkit.LAYERS)
+    True
+    """
+    path = Path(path)
+    names = list_layers(path)
+    return {name: _read(path, name, names, engine) for name in names}
+
+
+def _to_disk_shape(df: Any, layer: str) -> Any:
+    import geopandas as gpd
+
+    from ..crs import require_crs
+
+    spec = LAYERS.get(layer)
+    if spec is not None and df.index.name == spec.id:
+        df = df.reset_index()
+    if isinstance(df, gpd.GeoDataFrame):
+        require_crs(df.crs, where=f"layer {layer!r}")
+    return df
+
+
+def _norm(value: Any) -> Any:
+    """A cell as comparable text: a date as its day, a number as a float, nothing as None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    text = str(value)
+    if text in ("NaT", "nan", "<NA>"):
+        return None
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" and text[10:].strip("T0:.Z ") == "":
+        return text[:10]
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text
+
+
+def _history_guard(path: Path, new: Mapping[str, Any]):
+    """A check, run inside the write's transaction, refusing to change or drop recorded history."""
+
+    def check(db, replaced: set[str]) -> None:
+        for layer in APPEND_ONLY:
+            if layer not in replaced or layer not in new:
+                continue
+            have = gpkg.columns(db, layer)
+            cols = [c for c in LAYERS[layer].column_names if c in have]
+            old = db.execute(f"SELECT {', '.join(map(gpkg._q, cols))} FROM {gpkg._q(layer)} ORDER BY rowid").fetchall()
+            frame = new[layer]
+            head = [
+                tuple(_norm(v) for v in row)
+                for row in frame.reindex(columns=cols).head(len(old)).itertuples(index=False, name=None)
+            ]
+            if len(frame) < len(old) or head != [tuple(_norm(v) for v in row) for row in old]:
+                raise LedgerError(
+                    f"{path}: the {layer} table is append-only history; this write would change or drop "
+                    "recorded events. Record a revocation or correction event instead"
+                )
+
+    return check
+
+
+def write_layer(
+    df: Any, path: str | os.PathLike, layer: str, *, overwrite: bool = False, engine: str | None = None
+) -> None:
+    """Write one layer into a project in one transaction, refusing to replace one unless ``overwrite``.
+
+    The rest of the file (other layers, ``layer_styles``, QGIS's and the user's tables) is
+    untouched; a new file is created when ``path`` does not exist.
+    """
+    _write({layer: df}, Path(path), overwrite=overwrite, engine=engine)
+
+
+def write_project(
+    layers: Mapping[str, Any],
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    engine: str | None = None,
+) -> None:
+    """Write a project (a dict of layers): a new GeoPackage, or into an existing one with ``overwrite``.
+
+    Into an existing file, all the given layers are replaced in one transaction; layers and
+    tables not given are kept. Recorded history (the ledgers) can only grow.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise LayerExistsError(f"{path}: the file exists already; pass overwrite=True to replace its layers.")
+    _write(layers, path, overwrite=overwrite, engine=engine)
+
+
+def _write(layers: Mapping[str, Any], path: Path, *, overwrite: bool, engine: str | None) -> None:
+    shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
+    if not path.exists():
+        gpkg.create_project(shaped, path, engine=_engine(engine))
+    else:
+        check = _history_guard(path, shaped)
+        gpkg.replace_layers(shaped, path, engine=_engine(engine), overwrite=overwrite, check=check)
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike, *, dry_run: bool = False) -> Iterator[gpkg.Writer]:
+    """Yield a Writer inside one transaction on a project: everything it does commits together or not at all.
+
+    With ``dry_run`` it reads one consistent snapshot and writes nothing.
+    """
+    with gpkg.transaction(path, dry_run=dry_run) as db:
+        yield gpkg.Writer(db, dry_run=dry_run)
+
+
+def content_hash(layers: Mapping[str, Any]) -> str:
+    """Return a SHA-256 of the layers' features (ids, attributes, geometry as WKB), not the file's bytes.
+
+    Two files with the same features have the same hash, whatever SQLite did with its pages.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    digest = hashlib.sha256()
+    for name in sorted(layers):
+        df = layers[name]
+        df = df.sort_index(kind="stable")
+        if isinstance(df, gpd.GeoDataFrame):
+            wkb = shapely.to_wkb(df.geometry.to_numpy(), hex=True, output_dimension=2)
+            df = pd.DataFrame(df.drop(columns=df.active_geometry_name)).assign(geometry=wkb)
+        digest.update(name.encode())
+        digest.update(df.to_csv(date_format="%Y-%m-%d", float_format="%.6f").encode())
+    return digest.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes: the one identity of an input, stamped on every output."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,440 @@
+"""GeoPackage projects: read through GDAL, every write inside the file, in one SQLite transaction.
+
+A GeoPackage is an SQLite database, and the office keeps it open in QGIS all day. So landkit
+never copies and replaces the file: each write is ``BEGIN IMMEDIATE … COMMIT`` on the file
+itself, in whatever journal mode it is in (WAL while QGIS has it open), with SQLite's own locks
+and busy timeout (they work on Windows too). SQLite's journal makes every write atomic and
+crash-safe, and the file keeps its identity: links, owner, permission bits, another program's
+open connection and its ``-wal``.
+
+A whole layer is replaced by letting GDAL write it into a scratch GeoPackage first, then copying
+its table, R-tree index, triggers and metadata rows into the project in one transaction; every
+other table (``layer_styles``, QGIS's own, the user's) is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import settings
+from ..errors import DataError, LayerExistsError, ProjectLockedError
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_RESTORE = "restore it from a backup or re-export it from the source system"
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"  # how GDAL stamps gpkg_contents.last_change
+
+
+def _q(name: str) -> str:
+    """Quote an SQL identifier (layer and column names come from files: never trust them)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _check_header(path: Path) -> Path:
+    """Raise a DataError unless the file's header says an intact GeoPackage (cheap: 100 bytes)."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file. Check the path (create a sample with `landkit sample`).")
+    if not path.is_file():
+        raise DataError(f"{path}: is a folder, not a GeoPackage file. Give the path of a .gpkg file.")
+    with path.open("rb") as f:
+        header = f.read(100)
+    if not header:
+        raise DataError(f"{path}: the file is empty (0 bytes), not a GeoPackage. {_RESTORE.capitalize()}.")
+    if not header.startswith(_SQLITE_MAGIC):
+        raise DataError(
+            f"{path}: not a GeoPackage (not an SQLite database). Save the data as GeoPackage, or "
+            "bring a Shapefile or GeoJSON in with `landkit import`."
+        )
+    (page_size,) = struct.unpack(">H", header[16:18]) if len(header) >= 18 else (0,)
+    page_size = 65536 if page_size == 1 else page_size
+    (page_count,) = struct.unpack(">I", header[28:32]) if len(header) >= 32 else (0,)
+    size = path.stat().st_size
+    if page_size and page_count and size < page_size * page_count:
+        raise DataError(
+            f"{path}: the file is truncated ({size} of {page_size * page_count} bytes); "
+            f"it was cut off while being copied or written. {_RESTORE.capitalize()}."
+        )
+    (app_id,) = struct.unpack(">I", header[68:72]) if len(header) >= 72 else (0,)
+    if app_id != _GPKG_APPLICATION_ID:
+        raise DataError(f"{path}: an SQLite database but not a GeoPackage. Save the data as GeoPackage.")
+    return path
+
+
+def check_geopackage(path: str | os.PathLike) -> Path:
+    """Raise a DataError unless ``path`` is an intact GeoPackage; return it as a Path.
+
+    A truncated or partly overwritten GeoPackage can still open, and some readers then return
+    part of its rows without an error; SQLite's own page check catches both.
+    """
+    path = _check_header(Path(path))
+    try:
+        with contextlib.closing(sqlite3.connect(_uri(path, "ro"), uri=True)) as db:
+            verdict = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
+            tables = db.execute("SELECT count(*) FROM gpkg_contents").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "no such table" in str(exc):
+            raise DataError(
+                f"{path}: a GeoPackage without its gpkg_contents table; {_RESTORE}, or save the layers anew "
+                "as GeoPackage"
+            ) from None
+        raise DataError(f"{path}: the GeoPackage is damaged ({exc}). {_RESTORE.capitalize()}.") from exc
+    if verdict != ["ok"]:
+        detail = " ".join(verdict[0].replace("***", "").split())[:120]
+        raise DataError(f"{path}: the GeoPackage is damaged (SQLite: {detail}). {_RESTORE.capitalize()}.")
+    if not tables:  # GDAL refuses to open such a file at all
+        raise DataError(f"{path}: the GeoPackage holds no layers. Write the project's layers into it (landkit import).")
+    return path
+
+
+# -- the SQL functions GDAL's R-tree triggers call ------------------------------------------
+# A layer's triggers keep its R-tree in step with its geometry; SQLite needs the functions
+# they name to exist before it runs any UPDATE of the layer, even one that leaves geometry alone.
+
+
+def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a GeoPackage geometry blob; None if empty or not one."""
+    if not blob or len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x10:
+        return None
+    flags = blob[3]
+    order = "<" if flags & 1 else ">"
+    if (flags >> 1) & 7:
+        return struct.unpack_from(order + "4d", blob, 8)
+    import shapely  # no envelope in the header: read the geometry itself
+
+    xmin, ymin, xmax, ymax = shapely.bounds(shapely.from_wkb(bytes(blob[8:])))
+    return (xmin, xmax, ymin, ymax)
+
+
+def _st_is_empty(blob: bytes | None) -> int | None:
+    if blob is None or len(blob) < 4 or blob[:2] != b"GP":
+        return None
+    return 1 if blob[3] & 0x10 else 0
+
+
+def _register_functions(db: sqlite3.Connection) -> None:
+    db.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
+    for k, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+        db.create_function(name, 1, lambda b, k=k: e[k] if (e := _envelope(b)) else None, deterministic=True)
+
+
+@contextlib.contextmanager
+def transaction(
+    path: str | os.PathLike, *, attach: Mapping[str, Path] | None = None, dry_run: bool = False
+) -> Iterator[sqlite3.Connection]:
+    """Yield a connection inside ``BEGIN IMMEDIATE``; commit on success, roll back on any error.
+
+    Waits up to ``settings.busy_timeout_s`` for another program's write to finish, then raises
+    ProjectLockedError. ``attach`` names scratch databases to attach (read) first. A dry run
+    opens the file read-only, reads one snapshot and always rolls back.
+    """
+    path = _check_header(Path(path))
+    try:
+        mode = "ro" if dry_run else "rw"
+        db = sqlite3.connect(_uri(path, mode), uri=True, timeout=settings.busy_timeout_s, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DataError(
+            f"{path}: cannot be opened for writing ({exc}); check that the file is not read-only."
+        ) from None
+    _register_functions(db)
+    try:
+        for alias, scratch in (attach or {}).items():
+            db.execute(f"ATTACH DATABASE ? AS {_q(alias)}", (_uri(scratch, "ro"),))
+        try:
+            db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectLockedError(
+                    f"{path}: the project is being written by another program; try again when it has finished."
+                ) from None
+            raise
+        try:
+            yield db
+            db.execute("ROLLBACK" if dry_run else "COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "readonly" in message or "read-only" in message:
+            raise DataError(f"{path}: the file or its folder is read-only; nothing was written.") from None
+        if "disk is full" in message or "disk I/O" in message:
+            raise DataError(f"{path}: the disk is full or failing ({message}); nothing was written.") from None
+        raise DataError(f"{path}: the GeoPackage cannot be written ({message}). {_RESTORE.capitalize()}.") from None
+    finally:
+        db.close()
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def list_layers(path: str | os.PathLike) -> list[str]:
+    """Return the names of the layers (and tables) in a GeoPackage."""
+    import pyogrio
+
+    path = check_geopackage(path)
+    return [str(name) for name, _ in pyogrio.list_layers(path)]
+
+
+def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = None) -> Any:
+    """Read one layer with GDAL (pyogrio with Arrow, or fiona); the file is only read."""
+    import geopandas as gpd
+    import pyogrio
+
+    try:
+        if engine == "pyogrio":
+            return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding)
+        return gpd.read_file(path, layer=layer, engine="fiona", encoding=encoding)
+    except Exception as exc:  # the engines raise many types; all mean the same to a planner
+        raise DataError(f"{path}: layer {layer!r} cannot be read ({exc}). {_RESTORE.capitalize()}.") from exc
+
+
+# -- writing: rows ------------------------------------------------------------------------------
+
+
+def columns(db: sqlite3.Connection, table: str, schema: str = "main") -> dict[str, str]:
+    """Column name -> declared type (upper case) of a table."""
+    return {row[1]: str(row[2]).upper() for row in db.execute(f"PRAGMA {_q(schema)}.table_info({_q(table)})")}
+
+
+def has_table(db: sqlite3.Connection, table: str, schema: str = "main") -> bool:
+    sql = f"SELECT 1 FROM {_q(schema)}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)"
+    return db.execute(sql, (table,)).fetchone() is not None
+
+
+def _cell(value: Any, declared: str) -> Any:
+    """A Python value as GDAL stores it in a column of this declared type (dates as ISO text)."""
+    if value is not None and declared in ("DATE", "DATETIME"):
+        day = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+        return day if declared == "DATE" else f"{day}T00:00:00"
+    return value
+
+
+def touched(db: sqlite3.Connection, table: str) -> None:
+    """Stamp the table's ``gpkg_contents.last_change`` as GDAL and QGIS do."""
+    db.execute(f"UPDATE gpkg_contents SET last_change = {_NOW} WHERE lower(table_name) = lower(?)", (table,))
+
+
+class Writer:
+    """Row-level reads and writes inside one transaction: what the ledgers need of a project.
+
+    Rows are addressed by their ``rowid`` (the GeoPackage feature id). A dry-run writer reads a
+    consistent snapshot and refuses to write.
+    """
+
+    def __init__(self, db: sqlite3.Connection, *, dry_run: bool = False) -> None:
+        self.db, self.dry_run = db, dry_run
+
+    def has(self, table: str) -> bool:
+        return has_table(self.db, table)
+
+    def columns(self, table: str) -> set[str]:
+        return set(columns(self.db, table))
+
+    def rows(self, table: str, wanted: Sequence[str], key: str | None = None, values: Iterable[Any] = ()) -> list:
+        """``wanted`` columns ("rowid" allowed) in file order; with ``key``, only rows whose key is in
+        ``values`` (one scan, however many values)."""
+        import json
+
+        sql = f"SELECT {', '.join(c if c == 'rowid' else _q(c) for c in wanted)} FROM {_q(table)}"
+        if key is None:
+            return self.db.execute(sql + " ORDER BY rowid").fetchall()
+        sql += f" WHERE {_q(key)} IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+        return self.db.execute(sql, (json.dumps(list(values), ensure_ascii=False),)).fetchall()
+
+    def max(self, table: str, column: str) -> Any:
+        return self.db.execute(f"SELECT max({_q(column)}) FROM {_q(table)}").fetchone()[0]
+
+    def _writable(self) -> None:
+        if self.dry_run:
+            raise RuntimeError("a dry run does not write")
+
+    def add_column(self, table: str, column: str, kind: str = "TEXT") -> None:
+        self._writable()
+        if column not in self.columns(table):
+            self.db.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(column)} {kind}")
+
+    def insert(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Append rows (GDAL's triggers keep the feature count); every row has the same keys."""
+        self._writable()
+        if not rows:
+            return
+        declared = columns(self.db, table)
+        names = list(rows[0])
+        missing = [n for n in names if n not in declared]
+        if missing:
+            raise DataError(f"table {table!r} has no column(s) {', '.join(missing)}; add them to the table first")
+        sql = f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join('?' * len(names))})"
+        self.db.executemany(sql, ([_cell(r[n], declared[n]) for n in names] for r in rows))
+        touched(self.db, table)
+
+    def update(self, table: str, column: str, values: Mapping[int, Any]) -> None:
+        """Set ``column`` of the rows with these rowids to the given values."""
+        self._writable()
+        sql = f"UPDATE {_q(table)} SET {_q(column)} = ? WHERE rowid = ?"
+        self.db.executemany(sql, ((v, k) for k, v in values.items()))
+        if values:
+            touched(self.db, table)
+
+
+# -- writing: whole layers ------------------------------------------------------------------------
+
+_METADATA = ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents")
+
+
+def _write_scratch(frames: Mapping[str, Any], path: Path, engine: str) -> None:
+    """Let GDAL write the layers into a new GeoPackage (the scratch file, or a new project)."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    for layer, df in frames.items():
+        if engine == "pyogrio":
+            pyogrio.write_dataframe(df, path, layer=layer, driver="GPKG", use_arrow=True)
+        elif isinstance(df, gpd.GeoDataFrame):
+            df.to_file(path, layer=layer, driver="GPKG", engine="fiona")
+        else:
+            import fiona
+
+            schema = gpd.io.file.infer_schema(gpd.GeoDataFrame(df, geometry=[None] * len(df)))
+            schema["geometry"] = "None"
+            with fiona.open(path, "w", driver="GPKG", layer=layer, schema=schema) as sink:
+                sink.writerecords(
+                    {"geometry": None, "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()}}
+                    for row in df.astype(object).to_dict("records")
+                )
+
+
+def _rtree_tables(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    if not has_table(db, "gpkg_extensions", schema):
+        return []
+    sql = (
+        f"SELECT column_name FROM {_q(schema)}.gpkg_extensions "
+        "WHERE lower(table_name) = lower(?) AND extension_name = 'gpkg_rtree_index'"
+    )
+    return [f"rtree_{table}_{c}" for (c,) in db.execute(sql, (table,))]
+
+
+def _drop_layer(db: sqlite3.Connection, table: str) -> None:
+    for rtree in _rtree_tables(db, "main", table):
+        db.execute(f"DROP TABLE IF EXISTS main.{_q(rtree)}")
+    db.execute(f"DROP TABLE main.{_q(table)}")  # its triggers and indexes go with it
+    for meta in _METADATA:
+        if has_table(db, meta):
+            db.execute(f"DELETE FROM main.{meta} WHERE lower(table_name) = lower(?)", (table,))
+
+
+def _copy_rows(db: sqlite3.Connection, meta: str, where: str, value: Any) -> None:
+    """Copy rows of a metadata table from the scratch file, on the columns both files have."""
+    if not has_table(db, meta, "src"):
+        return
+    if not has_table(db, meta):
+        (sql,) = db.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (meta,)).fetchone()
+        db.execute(sql)
+    theirs = columns(db, meta, "src")
+    cols = ", ".join(_q(c) for c in columns(db, meta) if c in theirs)
+    db.execute(f"INSERT INTO main.{meta} ({cols}) SELECT {cols} FROM src.{meta} WHERE {where}", (value,))
+
+
+def _copy_srs(db: sqlite3.Connection, table: str) -> None:
+    """Bring the layer's CRS into gpkg_spatial_ref_sys unless the project has it already."""
+    sql = "SELECT srs_id, organization, organization_coordsys_id FROM {}.gpkg_spatial_ref_sys WHERE srs_id = ?"
+    (srs_id,) = db.execute("SELECT srs_id FROM src.gpkg_contents WHERE table_name = ?", (table,)).fetchone()
+    theirs = db.execute(sql.format("src"), (srs_id,)).fetchone()
+    mine = db.execute(sql.format("main"), (srs_id,)).fetchone()
+    if mine is None:
+        _copy_rows(db, "gpkg_spatial_ref_sys", "srs_id = ?", srs_id)
+    elif theirs is not None and srs_id > 0 and mine[1:3] != theirs[1:3]:
+        raise DataError(
+            f"layer {table!r}: its CRS would take spatial reference id {srs_id}, which the project uses for another "
+            "CRS; reproject the layer to the project's CRS first"
+        )
+
+
+def _copy_layer(db: sqlite3.Connection, table: str) -> None:
+    """Create ``table`` in the project from the attached scratch file: rows, R-tree, triggers, metadata."""
+    objects = db.execute(
+        "SELECT type, name, sql FROM src.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
+    (create,) = [sql for kind, _, sql in objects if kind == "table"]
+    db.execute(create)
+    db.execute(f"INSERT INTO main.{_q(table)} SELECT * FROM src.{_q(table)}")
+    for rtree in _rtree_tables(db, "src", table):
+        (sql,) = db.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (rtree,)).fetchone()
+        db.execute(sql)
+        db.execute(f"INSERT INTO main.{_q(rtree)} SELECT * FROM src.{_q(rtree)}")
+    counted = has_table(db, "gpkg_ogr_contents")
+    for kind, name, sql in objects:  # after the rows: the triggers must not run once per row
+        if kind in ("trigger", "index") and (counted or "feature_count" not in name):
+            db.execute(sql)
+    _copy_srs(db, table)
+    for meta in reversed(_METADATA):  # gpkg_contents first: the others refer to it
+        _copy_rows(db, meta, "lower(table_name) = lower(?)", table)
+
+
+def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> None:
+    """Write a new GeoPackage: built beside the target, synced, then moved into the free name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp.gpkg")
+    try:
+        scratch.unlink(missing_ok=True)
+        _write_scratch(frames, scratch, engine)
+        with open(scratch, "rb+") as f:
+            os.fsync(f.fileno())
+        if path.exists():  # appeared meanwhile: never replace it
+            raise LayerExistsError(f"{path}: the file exists already; nothing was written.")
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
+        for leftover in scratch.parent.glob(f"{scratch.name}-*"):  # SQLite journal of a failed write
+            leftover.unlink(missing_ok=True)
+
+
+def replace_layers(
+    frames: Mapping[str, Any],
+    path: Path,
+    *,
+    engine: str,
+    overwrite: bool,
+    check: Any = None,
+) -> None:
+    """Write each layer into the project in one transaction, replacing a layer only with ``overwrite``.
+
+    ``check(db, existing_layer_names)`` runs inside the transaction before anything changes
+    (the history guard), so a concurrent writer cannot slip rows in between.
+    """
+    scratch_dir = Path(tempfile.mkdtemp(prefix="landkit-"))
+    try:
+        scratch = scratch_dir / "layers.gpkg"
+        _write_scratch(frames, scratch, engine)
+        with transaction(path, attach={"src": scratch}) as db:
+            existing = {r[0].lower(): r[0] for r in db.execute("SELECT table_name FROM gpkg_contents").fetchall()} | {
+                r[0].lower(): r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            clash = [name for name in frames if name.lower() in existing]
+            if clash and not overwrite:
+                raise LayerExistsError(
+                    f"{path}: layer {clash[0]!r} exists already; pass overwrite=True to replace it "
+                    "(or write to a new layer name)."
+                )
+            if check is not None:
+                check(db, {existing[n.lower()] for n in clash})
+            for name in frames:
+                if name.lower() in existing:
+                    _drop_layer(db, existing[name.lower()])
+                _copy_layer(db, name)
+                touched(db, name)
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)

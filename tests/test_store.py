@@ -1,0 +1,432 @@
+"""The project file as the system of record: writes in place, in SQLite transactions.
+
+QGIS keeps the file open (WAL mode), several programs write, links and permissions matter, and a
+kill at any moment must leave the old or the new state. Each test names the promise it checks.
+"""
+
+import contextlib
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+import landkit
+from landkit import reserve
+from landkit.store import gpkg
+
+STYLE = ("parcels", "geom", "landkit 状态", "<qgis/>", "<sld/>", 1, "QGIS 用户样式")
+
+
+def add_user_tables(path):
+    """What QGIS and a planner add to a project: a saved style and a table of their own."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_name TEXT, "
+            "f_geometry_column TEXT, styleName TEXT, styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, "
+            "description TEXT)"
+        )
+        db.execute(
+            "INSERT INTO layer_styles (f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault,"
+            " description) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            STYLE,
+        )
+        db.execute("CREATE TABLE 我的备注 (id INTEGER PRIMARY KEY, text TEXT)")
+        db.execute("INSERT INTO 我的备注 (text) VALUES ('周一核对 CB00001')")
+
+
+def user_tables(path):
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return (
+            db.execute(
+                "SELECT f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description"
+                " FROM layer_styles"
+            ).fetchall(),
+            db.execute("SELECT * FROM 我的备注").fetchall(),
+        )
+
+
+def integrity(path):
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def consistent(path):
+    """parcels.status equals the ledger's state for every parcel with events (one truth)."""
+    parcels, events = landkit.read_layer(path, "parcels"), landkit.read_layer(path, "events")
+    state = reserve.state_as_of(events).reindex(parcels.index)
+    return bool((state.isna() | (state == parcels["status"])).all())
+
+
+def parcels_in(layers, status, n):
+    return list(layers["parcels"].index[layers["parcels"]["status"] == status][:n])
+
+
+# -- every kind of write keeps the rest of the file and the file's identity ------------------------
+
+
+def every_kind_of_write(path, layers, tmp_path):
+    """Append one event, a batch, replace a layer, import a layer, sync: yield a name after each."""
+    submitted = parcels_in(layers, "submitted", 4)
+    landkit.record_event(path, submitted[0], "approved", "2026-11-25", document_ref="豫政土〔2026〕99号")
+    yield "event"
+    landkit.record_events(path, [{"parcel_id": p, "status": "approved", "date": "2026-11-26"} for p in submitted[1:]])
+    yield "batch"
+    landkit.write_layer(
+        layers["villages"].assign(name=lambda d: d["name"] + "（新）"), path, "villages", overwrite=True
+    )
+    yield "layer"
+    src = tmp_path / "survey.geojson"
+    layers["communities"].to_crs(4490).to_file(src)
+    landkit.import_layer(src, path, "survey")
+    yield "import"
+    landkit.sync(path, apply=True)
+    yield "sync"
+
+
+def test_user_styles_and_tables_survive_every_write(sample_copy, sample_layers, tmp_path):
+    add_user_tables(sample_copy)
+    before = user_tables(sample_copy)
+    for kind in every_kind_of_write(sample_copy, sample_layers, tmp_path):
+        assert user_tables(sample_copy) == before, kind
+        assert integrity(sample_copy) == "ok", kind
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks and POSIX modes")
+@pytest.mark.parametrize("mode", [0o600, 0o664])
+def test_links_owner_and_mode_survive_every_write(tmp_path, sample_layers, mode):
+    real = tmp_path / "projects" / "2026.gpkg"
+    real.parent.mkdir()
+    real.write_bytes(landkit.SAMPLE_PATH.read_bytes())
+    os.chmod(real, mode)
+    link = tmp_path / "current.gpkg"
+    link.symlink_to(real)
+    hard = tmp_path / "backup-link.gpkg"
+    os.link(real, hard)
+    inode, owner = real.stat().st_ino, (real.stat().st_uid, real.stat().st_gid)
+    old_umask = os.umask(0o022)
+    try:
+        for kind in every_kind_of_write(link, sample_layers, tmp_path):
+            assert link.is_symlink() and link.resolve() == real.resolve(), kind
+            assert real.stat().st_ino == inode and hard.stat().st_ino == inode, kind
+            assert (real.stat().st_mode & 0o777) == mode, kind
+            assert (real.stat().st_uid, real.stat().st_gid) == owner, kind
+    finally:
+        os.umask(old_umask)
+    # the real project (and its hard link) got the events recorded through the link
+    assert len(landkit.read_layer(hard, "events")) == len(sample_layers["events"]) + 4
+    assert sorted(p.name for p in real.parent.iterdir()) == ["2026.gpkg"]  # no lock, temp or journal files
+
+
+def test_gdal_sees_correct_counts_and_extents_after_writes(sample_copy, sample_layers, tmp_path):
+    for kind in every_kind_of_write(sample_copy, sample_layers, tmp_path):
+        for layer in ("parcels", "villages", "events"):
+            info = pyogrio.read_info(sample_copy, layer=layer)
+            with contextlib.closing(sqlite3.connect(sample_copy)) as db:
+                rows = db.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+            assert info["features"] == rows, (kind, layer)
+    villages = landkit.read_layer(sample_copy, "villages")
+    info = pyogrio.read_info(sample_copy, layer="villages", force_total_bounds=False)
+    assert np.allclose(info["total_bounds"], villages.total_bounds)
+    # the R-tree index was carried over: a spatial filter finds exactly the features a full scan does
+    x0, y0, x1, y1 = villages.total_bounds
+    box = (x0, y0, (x0 + x1) / 2, (y0 + y1) / 2)
+    hit = pyogrio.read_dataframe(sample_copy, layer="villages", bbox=box)
+    expected = villages.geometry.intersects(shapely.box(*box))
+    assert sorted(hit["village_code"]) == sorted(villages.index[expected])
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:
+        assert db.execute("SELECT count(*) FROM rtree_villages_geom").fetchone()[0] == len(villages)
+    assert all(name.endswith("（新）") for name in villages["name"])
+    if ogrinfo := __import__("shutil").which("ogrinfo"):
+        out = subprocess.run([ogrinfo, "-so", "-ro", str(sample_copy), "villages"], capture_output=True, text=True)
+        assert "Feature Count: 25" in out.stdout
+
+
+# -- QGIS beside landkit -------------------------------------------------------------------------
+
+
+def test_an_open_wal_connection_keeps_its_edits_while_landkit_writes(sample_copy, sample_layers, short_wait):
+    """QGIS has the project open in WAL mode: one edit committed (still in -wal), one not yet."""
+    pid = parcels_in(sample_layers, "submitted", 1)[0]
+    qgis = sqlite3.connect(sample_copy, isolation_level=None)
+    gpkg._register_functions(qgis)  # QGIS (GDAL) registers the functions its R-tree triggers use
+    assert qgis.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    qgis.execute("UPDATE parcels SET project = 'QGIS 已保存' WHERE parcel_id = 'CB00001'")  # committed
+    assert os.path.getsize(f"{sample_copy}-wal") > 0  # the edit sits in the WAL, not yet in the file
+    qgis.execute("BEGIN")
+    qgis.execute("UPDATE parcels SET land_use = 'QGIS 编辑中' WHERE parcel_id = 'CB00002'")  # uncommitted
+    with pytest.raises(landkit.ProjectLockedError, match="being written by another program"):
+        landkit.record_event(sample_copy, pid, "approved", "2026-11-25")
+    qgis.execute("COMMIT")
+    landkit.record_event(sample_copy, pid, "approved", "2026-11-25")
+    # QGIS's connection sees landkit's event and can keep editing (no "readonly database")
+    assert qgis.execute("SELECT status FROM parcels WHERE parcel_id = ?", (pid,)).fetchone()[0] == "approved"
+    qgis.execute("UPDATE parcels SET project = 'QGIS 又改' WHERE parcel_id = 'CB00003'")
+    assert qgis.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # landkit left the journal mode alone
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    assert parcels.loc["CB00001", "project"] == "QGIS 已保存"
+    assert parcels.loc["CB00002", "land_use"] == "QGIS 编辑中"
+    assert parcels.loc["CB00003", "project"] == "QGIS 又改"
+    assert parcels.loc[pid, "status"] == "approved"
+    qgis.close()
+    assert integrity(sample_copy) == "ok"
+    assert len(landkit.read_layer(sample_copy, "events")) == len(sample_layers["events"]) + 1
+
+
+def test_landkit_imports_and_writes_without_posix_only_modules(sample_copy, sample_layers):
+    """Windows has no fcntl (nor termios, pwd, grp, resource): landkit must not need them."""
+    pid = parcels_in(sample_layers, "submitted", 1)[0]
+    code = textwrap.dedent(f"""
+        import sys
+        for name in ("fcntl", "termios", "pwd", "grp", "resource"):
+            sys.modules[name] = None  # importing any of them now raises ImportError
+        import landkit, landkit.cli, landkit.audit, landkit.maps, landkit.report
+        landkit.record_event(sys.argv[1], {pid!r}, "approved", "2026-11-25")
+        landkit.write_layer(landkit.read_layer(sys.argv[1], "villages"), sys.argv[1], "v2")
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(sample_copy)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
+
+
+# -- two truths become one -----------------------------------------------------------------------
+
+
+def test_recording_updates_the_layer_in_the_same_transaction(sample_copy, sample_layers):
+    pid = parcels_in(sample_layers, "submitted", 1)[0]
+    landkit.record_event(sample_copy, pid, "已批复", "2026年11月25日", document_ref="豫政土〔2026〕99号")
+    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
+    events = landkit.read_layer(sample_copy, "events")
+    assert events.iloc[-1][["parcel_id", "status", "event_type"]].tolist() == [pid, "approved", "transition"]
+    assert events["date"].iloc[-1] == np.datetime64("2026-11-25")
+    findings = landkit.audit.audit(landkit.read_project(sample_copy))
+    assert not (findings["rule"] == "ledger").any()  # the documented workflow passes the project's own audit
+
+
+def test_a_batch_is_checked_row_by_row_and_refused_whole(sample_copy, sample_layers):
+    submitted = parcels_in(sample_layers, "submitted", 3)
+    before = sample_copy.read_bytes()
+    batch = [
+        {"地块编号": submitted[0], "日期": "2026-11-25", "新状态": "已批复"},
+        {"地块编号": submitted[0], "日期": "2026-11-26", "新状态": "已入库"},  # follows the row before it
+        {"地块编号": submitted[1], "日期": "2026-11-25", "新状态": "reserved"},  # skips approval
+        {"地块编号": "CB99999", "日期": "2026-11-25", "新状态": "approved"},  # no such parcel
+        {"地块编号": submitted[2], "日期": "", "新状态": "approved"},  # no date
+    ]
+    with pytest.raises(landkit.LedgerError) as refused:
+        landkit.record_events(sample_copy, batch)
+    message = str(refused.value)
+    assert "3 of 5 event(s) refused; nothing was recorded" in message
+    assert "row 3" in message and "row 4" in message and "row 5" in message
+    assert "row 1" not in message and "row 2" not in message
+    assert sample_copy.read_bytes() == before
+    ids = landkit.record_events(sample_copy, batch[:2])
+    assert ids == [len(sample_layers["events"]) + 1, len(sample_layers["events"]) + 2]
+    assert landkit.read_layer(sample_copy, "parcels").loc[submitted[0], "status"] == "reserved"
+
+
+def test_record_from_a_gbk_csv_and_an_xlsx_with_chinese_headers(sample_copy, sample_layers, tmp_path):
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    submitted = parcels_in(sample_layers, "submitted", 4)
+    csv = tmp_path / "批复.csv"
+    lines = ["地块编号,日期,新状态,文号"] + [f"{p},2026/11/25,已批复,豫政土〔2026〕99号" for p in submitted[:2]]
+    csv.write_bytes("\r\n".join(lines).encode("gbk"))  # as Excel on a Chinese Windows PC saves it
+    xlsx = tmp_path / "批复.xlsx"
+    import pandas as pd
+
+    pd.DataFrame({"地块编号": submitted[2:], "日期": ["2026.11.26"] * 2, "新状态": ["approved"] * 2}).to_excel(
+        xlsx, index=False
+    )
+    for source in (csv, xlsx):
+        result = CliRunner().invoke(main, ["record", str(sample_copy), "--from", str(source)])
+        assert result.exit_code == 0, result.output
+        assert "recorded 2 event(s)" in result.output
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    assert (parcels.loc[submitted, "status"] == "approved").all()
+    assert consistent(sample_copy)
+
+
+def test_sync_makes_layers_follow_the_ledgers(sample_copy, sample_layers):
+    stale = parcels_in(sample_layers, "submitted", 3)
+    parcels = sample_layers["parcels"].copy()
+    parcels.loc[stale, "status"] = "planned"
+    villages = sample_layers["villages"].copy()
+    moved = villages.index[villages["relocation_status"] == "moved"][0]
+    villages.loc[moved, "relocation_status"] = "planned"
+    landkit.write_project({"parcels": parcels, "villages": villages}, sample_copy, overwrite=True)
+    findings = landkit.audit.audit(landkit.read_project(sample_copy))
+    flagged = findings[findings["rule"] == "ledger"]
+    assert {i for ids in flagged["ids"] for i in ids} >= {*stale, moved}  # the audit sees both kinds
+    before = sample_copy.read_bytes()
+    changes = landkit.sync(sample_copy)  # a dry run
+    assert sample_copy.read_bytes() == before
+    assert {(c["id"], c["from"], c["to"]) for c in changes} == {
+        *((p, "planned", "submitted") for p in stale),
+        (moved, "planned", "moved"),
+    }
+    assert landkit.sync(sample_copy, apply=True) == changes
+    assert landkit.sync(sample_copy) == []
+    assert consistent(sample_copy)
+    assert landkit.read_layer(sample_copy, "villages").loc[moved, "relocation_status"] == "moved"
+
+
+def test_sync_opens_the_history_of_a_project_without_events(tmp_path, sample_layers):
+    """A planner's project with statuses in the layers and empty ledgers."""
+    path = tmp_path / "新项目.gpkg"
+    layers = dict(sample_layers)
+    layers["events"] = sample_layers["events"].iloc[:0]
+    layers["relocation_events"] = sample_layers["relocation_events"].iloc[:0].drop(columns="event_type",
+                                                                                  errors="ignore")  # fmt: skip
+    landkit.write_project(layers, path)
+    acquiring = parcels_in(sample_layers, "acquiring", 1)[0]
+    with pytest.raises(landkit.LedgerError, match="it has no events yet and its layer says acquiring"):
+        landkit.record_event(path, acquiring, "acquired", "2026-11-25")
+    with pytest.raises(landkit.LedgerError, match="--as-of"):
+        landkit.sync(path, apply=True)
+    changes = landkit.sync(path, apply=True, as_of="2026-11-20")
+    placed = sample_layers["villages"]["relocation_status"] != "planned"
+    assert sum(c["change"] == "opening" for c in changes) == len(sample_layers["parcels"]) + int(placed.sum())
+    events = landkit.read_layer(path, "events")
+    assert set(events["event_type"]) == {"opening"} and (events["date"] == np.datetime64("2026-11-20")).all()
+    landkit.record_event(path, acquiring, "acquired", "2026-11-25")  # its history now starts from the file
+    assert consistent(path)
+    village = sample_layers["villages"].index[placed][0]
+    moved = landkit.read_layer(path, "relocation_events").set_index("village_code").loc[village]
+    assert moved["event_type"] == "opening"
+
+
+# -- concurrency and kills -------------------------------------------------------------------------
+
+RECORDER = """
+import sys, landkit
+path, name, pid, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+for i in range(n):
+    status, kind = ("approved", "transition") if i % 2 == 0 else ("submitted", "revocation")
+    landkit.record_event(path, pid, status, "2026-11-25", event_type=kind, note=f"{name}-{i}")
+"""
+
+
+def test_two_processes_recording_at_once_lose_nothing(sample_copy, sample_layers):
+    a, b = parcels_in(sample_layers, "submitted", 2)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", RECORDER, str(sample_copy), name, pid, "200"], stderr=subprocess.PIPE)
+        for name, pid in (("A", a), ("B", b))
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+    events = landkit.read_layer(sample_copy, "events")
+    new = events.iloc[len(sample_layers["events"]) :]
+    assert len(new) == 400 and sorted(new["note"]) == sorted(f"{n}-{i}" for n in "AB" for i in range(200))
+    assert events.index.is_unique and list(events.index) == list(range(1, len(events) + 1))
+    for pid, name in ((a, "A"), (b, "B")):  # each process's events in its own order
+        assert list(new.loc[new["parcel_id"] == pid, "note"]) == [f"{name}-{i}" for i in range(200)]
+    assert consistent(sample_copy)
+
+
+LOOPS = {
+    "event": """
+pid = sys.argv[2]
+for i in range(10**6):
+    status, kind = ("approved", "transition") if i % 2 == 0 else ("submitted", "revocation")
+    landkit.record_event(path, pid, status, "2026-11-25", event_type=kind)
+""",
+    "batch": """
+pids = sys.argv[2].split(",")
+for i in range(10**6):
+    status, kind = ("approved", "transition") if i % 2 == 0 else ("submitted", "revocation")
+    landkit.record_events(path, [{"parcel_id": p, "status": status, "date": "2026-11-25", "event_type": kind}
+                                 for p in pids])
+""",
+    "layer": """
+parcels = landkit.read_layer(path, "parcels")
+for i in range(10**6):
+    landkit.write_layer(parcels.assign(land_use=f"版本{i % 2}"), path, "parcels", overwrite=True)
+""",
+    "import": """
+for i in range(10**6):
+    landkit.import_layer(sys.argv[2], path, "survey", overwrite=True)
+""",
+}
+
+
+@pytest.mark.parametrize("kind", list(LOOPS))
+def test_killed_at_random_points_of_every_kind_of_write(kind, sample_copy, sample_layers, tmp_path):
+    """kill -9 in the middle of writing: the file passes integrity_check and holds the old or the new state."""
+    submitted = parcels_in(sample_layers, "submitted", 50)
+    arg = {"event": submitted[0], "batch": ",".join(submitted), "layer": "", "import": str(tmp_path / "s.geojson")}
+    sample_layers["villages"].to_crs(4490).to_file(tmp_path / "s.geojson")
+    code = "import sys, landkit\npath = sys.argv[1]\nprint('ready', flush=True)\n" + LOOPS[kind]
+    rng = random.Random(kind)
+    n_events = len(sample_layers["events"])
+    for _ in range(4):
+        with subprocess.Popen([sys.executable, "-c", code, str(sample_copy), arg[kind]], stdout=subprocess.PIPE) as proc:
+            assert proc.stdout.readline().strip() == b"ready"
+            time.sleep(rng.uniform(0.5, 2.5))
+            proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
+            proc.wait()
+        project = landkit.read_project(sample_copy)  # as a planner's next command would: opens, reads, or raises
+        assert integrity(sample_copy) == "ok"
+        events = project["events"]
+        new = len(events) - n_events
+        if kind == "batch":
+            assert new % len(submitted) == 0  # whole batches only
+        if kind in ("event", "batch"):
+            assert consistent(sample_copy)
+        if kind == "layer":
+            assert project["parcels"]["land_use"].nunique() == 1 or (
+                new == 0 and project["parcels"].equals(sample_layers["parcels"])
+            )
+            assert len(project["parcels"]) == len(sample_layers["parcels"])
+        if kind == "import" and "survey" in project:
+            assert len(project["survey"]) == len(sample_layers["villages"])
+        assert sorted(p.name for p in sample_copy.parent.iterdir() if not p.name.endswith(".geojson")) in (
+            [sample_copy.name],
+            [sample_copy.name, f"{sample_copy.name}-journal"],  # SQLite's own, rolled back on the next open
+        )
+    assert proc.returncode != 0  # the writer was killed, not finished
+
+
+def test_a_write_never_goes_through_a_copy(sample_copy, sample_layers, monkeypatch):
+    """No os.replace, no copying: the only file landkit writes is the project itself."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a project write replaced a file")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
+    landkit.record_event(sample_copy, parcels_in(sample_layers, "submitted", 1)[0], "approved", "2026-11-25")
+    landkit.write_layer(sample_layers["villages"], sample_copy, "villages", overwrite=True)
+    assert integrity(sample_copy) == "ok"
+
+
+def test_a_new_layer_keeps_a_custom_crs(sample_copy):
+    gdf = gpd.GeoDataFrame({"id": [1]}, geometry=[shapely.box(0, 0, 100, 100)], crs="EPSG:2229")  # US feet
+    landkit.write_layer(gdf, sample_copy, "feet")
+    assert landkit.read_layer(sample_copy, "feet").crs.to_epsg() == 2229
+    assert landkit.read_layer(sample_copy, "parcels").crs.to_epsg() == 4547
+
+
+def test_busy_wait_then_write(sample_copy, sample_layers, monkeypatch):
+    """A write waits for another program's short save instead of failing at once."""
+    monkeypatch.setattr(landkit.settings, "busy_timeout_s", 10.0)
+    pid = parcels_in(sample_layers, "submitted", 1)[0]
+    code = "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    code += "db.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(1.0); db.execute('COMMIT')"
+    with subprocess.Popen([sys.executable, "-c", code, str(sample_copy)], stdout=subprocess.PIPE) as other:
+        assert other.stdout.readline().strip() == b"locked"
+        landkit.record_event(sample_copy, pid, "approved", "2026-11-25")  # started while the lock was held
+    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
