@@ -405,14 +405,17 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--split/--whole", default=True, show_default=True, help="May a village be split between communities?")
+@click.option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Smallest part of a split village, in households.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def relocate(path: Path, split: bool, fmt: str) -> None:
+def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
     """The relocation plan: allocation to communities, capacity per batch, progress by village."""
     from . import relocation
 
     layers = read_project(path)
     villages, communities = layers["villages"], layers["communities"]
-    plan = relocation.allocate(villages, communities, split=split)
+    plan = relocation.allocate(villages, communities, split=split, min_part=min_part,
+                               events=layers.get("relocation_events"))  # fmt: skip
     capacity = relocation.capacity_check(villages, communities)
     displaced = relocation.displacement(layers["planning_zones"], villages)
     done = relocation.relocation_progress(villages, layers.get("relocation_events"))
@@ -428,6 +431,7 @@ def relocate(path: Path, split: bool, fmt: str) -> None:
             "area_method": displaced.attrs["area_method"],
             "plan": _records(plan.set_index("village_code")),
             "totals": totals,
+            "over_capacity": plan.attrs["over_capacity"],
             "capacity": _records(capacity.set_index("community_id")),
             "displacement": _records(displaced),
             "progress": _records(done),
@@ -439,8 +443,13 @@ def relocate(path: Path, split: bool, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    click.echo(f"relocation plan for {path} (households placed to minimise household-km, batch by batch)")
+    click.echo(
+        f"relocation plan for {path}: villages already on the move (fixed) keep their community; the rest are "
+        "placed batch by batch, fewest splits first, then least household-km"
+    )
     click.echo(plan.to_string(index=False))
+    for message in plan.attrs["over_capacity"]:
+        click.echo(f"landkit: warning: {message}", err=True)
     click.echo(
         f"totals: {totals['households']} households, {totals['people']} people, "
         f"{totals['household_km']:,.1f} household-km"

@@ -83,28 +83,45 @@ def capacity_check(villages: pd.DataFrame, communities: pd.DataFrame) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def _solve_batch(hh, size, dist, cap_hh, cap_people, split: bool) -> np.ndarray:
-    """Households x[v, c] minimising sum(dist * x) within both capacities (exact MILP)."""
+def _solve_batch(hh, size, dist, cap_hh, cap_people, split: bool, min_part: int) -> np.ndarray:
+    """Households x[v, c] within both capacities: fewest village splits first, then least household-km.
+
+    Exact MILP. With ``split`` a village may be divided, but no part is smaller than
+    ``min_part`` households (or the whole village, if smaller); each extra part costs more than
+    any distance it could save, so a village is split only where capacity forces it.
+    """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     nv, nc = dist.shape
     one_each = np.kron(np.eye(nv), np.ones(nc))  # variables are v-major: x[v, c] at v * nc + c
-    if split:  # integer households per (village, community)
-        cost, upper = dist.ravel(), np.repeat(hh, nc)
-        placed, per_hh, per_person = (hh, hh), np.ones(nv), size
-    else:  # each village whole: y[v, c] in {0, 1}
-        cost, upper = (dist * hh[:, None]).ravel(), np.ones(nv * nc)
-        placed, per_hh, per_person = (1, 1), hh, hh * size
+    if not split:  # each village whole: y[v, c] in {0, 1}
+        constraints = [
+            LinearConstraint(one_each, 1, 1),
+            LinearConstraint(_weights(hh, nc), 0, cap_hh),
+            LinearConstraint(_weights(hh * size, nc), 0, cap_people),
+        ]
+        cost, n = (dist * hh[:, None]).ravel(), nv * nc
+        res = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, 1))
+        if not res.success:
+            raise DataError("infeasible")
+        return np.round(res.x).reshape(nv, nc) * hh[:, None]
+    n = nv * nc  # variables: households x (n), then "village v has a part in c" y (n)
+    penalty = float(hh.sum() * dist.max() + 1.0)
+    eye = np.eye(n)
+    smallest = np.minimum(min_part, hh)
     constraints = [
-        LinearConstraint(one_each, *placed),
-        LinearConstraint(_weights(per_hh, nc), 0, cap_hh),
-        LinearConstraint(_weights(per_person, nc), 0, cap_people),
+        LinearConstraint(np.hstack([one_each, np.zeros((nv, n))]), hh, hh),
+        LinearConstraint(np.hstack([_weights(np.ones(nv), nc), np.zeros((nc, n))]), 0, cap_hh),
+        LinearConstraint(np.hstack([_weights(size, nc), np.zeros((nc, n))]), 0, cap_people),
+        LinearConstraint(np.hstack([eye, -np.diag(np.repeat(hh, nc))]), -np.inf, 0),  # x <= hh * y
+        LinearConstraint(np.hstack([eye, -np.diag(np.repeat(smallest, nc))]), 0, np.inf),  # x >= part * y
     ]
-    res = milp(cost, constraints=constraints, integrality=np.ones_like(cost), bounds=Bounds(0, upper))
+    cost = np.concatenate([dist.ravel(), np.full(n, penalty)])
+    upper = np.concatenate([np.repeat(hh, nc), np.ones(n)])
+    res = milp(cost, constraints=constraints, integrality=np.ones(2 * n), bounds=Bounds(0, upper))
     if not res.success:
         raise DataError("infeasible")
-    x = np.round(res.x).reshape(nv, nc)
-    return x if split else x * hh[:, None]
+    return np.round(res.x[:n]).reshape(nv, nc)
 
 
 def _weights(w: np.ndarray, nc: int) -> np.ndarray:
@@ -115,24 +132,55 @@ def _weights(w: np.ndarray, nc: int) -> np.ndarray:
     return m
 
 
-def allocate(villages: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, *, split: bool = True) -> pd.DataFrame:
-    """Allocate every village's households to communities, batch by batch; return the plan.
+def allocate(
+    villages: gpd.GeoDataFrame,
+    communities: gpd.GeoDataFrame,
+    *,
+    split: bool = True,
+    min_part: int = 10,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The relocation plan: villages already on the move stay where they go; the rest are optimised.
 
-    Earlier batches are placed first and keep their places; each batch minimises its
-    household-kilometres (geodesic distance between centres) within what capacity is left, in
-    people and households. With ``split=False`` villages move whole. A batch that cannot fit
-    raises a DataError saying by how much.
+    A village whose relocation has started (agreement signed, moved or demolished, by the
+    relocation ledger ``events`` when given, else the villages layer) keeps its
+    ``target_community``: those are facts. Villages still planned are placed batch by batch
+    (earlier batches first) within the capacity the facts leave, in people and households,
+    fewest splits first and then least household-kilometres (geodesic distance between
+    centres). A village is split only where capacity forces it, never into a part under
+    ``min_part`` households; with ``split=False`` villages move whole. A batch that cannot fit
+    raises a DataError saying by how much; facts that already exceed a community's capacity are
+    listed in ``plan.attrs["over_capacity"]`` instead of moving people who have moved.
     """
     dist = distances_km(villages, communities)
+    status = village_status(villages, events)
+    fixed = (status != "planned") & villages.get("target_community", pd.Series(index=villages.index)).isin(
+        communities.index
+    )
+    size_all = (villages["population"] / villages["households"]).to_numpy(dtype=float)
+    rows = []
     left_hh = communities["capacity_households"].to_numpy(dtype=float)
     left_people = communities["capacity_people"].to_numpy(dtype=float)
-    rows = []
-    for batch in sorted(villages["batch"].unique()):
-        v = villages[villages["batch"] == batch]
+    for vid in villages.index[fixed]:
+        c = communities.index.get_loc(villages.at[vid, "target_community"])
+        moving_hh, moving_people = int(villages.at[vid, "households"]), int(villages.at[vid, "population"])
+        rows.append(_row(villages, vid, communities.index[c], moving_hh, moving_people, dist, fixed=True))
+        left_hh[c] -= moving_hh
+        left_people[c] -= moving_people
+    over = [
+        f"{communities['name'].iloc[c]}: villages already on the move need {-left_hh[c]:,.0f} households / "
+        f"{-left_people[c]:,.0f} people more than its capacity; raise the capacity or revise the facts"
+        for c in range(len(communities))
+        if left_hh[c] < 0 or left_people[c] < 0
+    ]
+    left_hh, left_people = np.maximum(left_hh, 0), np.maximum(left_people, 0)
+    todo = villages[~fixed]
+    for batch in sorted(todo["batch"].unique()):
+        v = todo[todo["batch"] == batch]
         hh = v["households"].to_numpy(dtype=float)
-        size = (v["population"] / v["households"]).to_numpy(dtype=float)
+        size = size_all[villages.index.get_indexer(v.index)]
         try:
-            x = _solve_batch(hh, size, dist.loc[v.index].to_numpy(), left_hh, left_people, split)
+            x = _solve_batch(hh, size, dist.loc[v.index].to_numpy(), left_hh, left_people, split, min_part)
         except DataError:
             raise DataError(
                 f"batch {batch} does not fit: it needs {int(hh.sum())} households and {int(v['population'].sum())} "
@@ -143,28 +191,34 @@ def allocate(villages: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, *, split
             placed = np.flatnonzero(x[i] > 0)
             people = balanced_round(v["population"].iloc[i] * x[i, placed] / hh[i], 0)
             for c, k, p in zip(placed, x[i, placed], people, strict=True):
-                rows.append(
-                    {
-                        "village_code": vid,
-                        "name": v["name"].iloc[i],
-                        "batch": int(batch),
-                        "community_id": communities.index[c],
-                        "households": int(k),
-                        "people": int(p),
-                        "distance_km": round(float(dist.loc[vid].iloc[c]), 3),
-                    }
-                )
+                rows.append(_row(villages, vid, communities.index[c], int(k), int(p), dist, fixed=False))
             left_hh -= x[i]
             left_people -= np.bincount(placed, weights=people, minlength=len(left_people))
-    plan = pd.DataFrame(rows)
+    plan = pd.DataFrame(rows).sort_values(["batch", "village_code"], kind="stable").reset_index(drop=True)
     plan["household_km"] = (plan["households"] * plan["distance_km"]).round(3)
     plan.attrs["household_km"] = float(plan["household_km"].sum())
+    plan.attrs["over_capacity"] = over
     return plan
+
+
+def _row(villages, vid, cid, households: int, people: int, dist, *, fixed: bool) -> dict:
+    return {
+        "village_code": vid,
+        "name": villages.at[vid, "name"],
+        "batch": int(villages.at[vid, "batch"]),
+        "community_id": cid,
+        "households": households,
+        "people": people,
+        "distance_km": round(float(dist.at[vid, cid]), 3),
+        "fixed": fixed,
+    }
 
 
 def village_status(villages: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of=None) -> pd.Series:
     """Each village's relocation status on ``as_of``, rebuilt from the relocation events."""
     if events is None:
+        if "relocation_status" not in villages:
+            return pd.Series("planned", index=villages.index, name="relocation_status")
         return villages["relocation_status"]
     e = events if as_of is None else events[events["date"] <= pd.Timestamp(as_of)]
     last = e.sort_values("date", kind="stable").groupby("village_code")["status"].last()

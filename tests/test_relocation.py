@@ -32,26 +32,31 @@ def small_instance(hh, pop, batch, cap_hh, cap_people):
     return villages, communities
 
 
-def brute_force(villages, communities, *, split):
+def brute_force(villages, communities, *, split, min_part=10):
+    """Every allocation, best by (fewest parts, least household-km), parts never under min_part households."""
     d = relocation.distances_km(villages, communities).to_numpy()
     hh, pop = villages["households"].to_numpy(), villages["population"].to_numpy()
-    best = np.inf
-    choices = [range(h + 1) for h in hh] if split else [(0, h) for h in hh]
+    best = (np.inf, np.inf)
+    if split:
+        choices = [[a for a in range(h + 1) if a in (0, h) or min(a, h - a) >= min(min_part, h)] for h in hh]
+    else:
+        choices = [(0, h) for h in hh]
     for to_a in itertools.product(*choices):
         x = np.column_stack([to_a, hh - np.array(to_a)])
         people = (x * (pop / hh)[:, None]).sum(axis=0)
         if (x.sum(axis=0) <= communities["capacity_households"].to_numpy()).all() and (
             people <= communities["capacity_people"].to_numpy() + 1e-9
         ).all():
-            best = min(best, float((x * d).sum()))
+            best = min(best, (int((x > 0).sum()), float((x * d).sum())))
     return best
 
 
 @pytest.mark.parametrize("split", [True, False])
 def test_allocation_is_optimal_against_brute_force(split):
     villages, communities = small_instance([4, 3, 5, 2], [14, 9, 16, 7], [1, 1, 1, 1], [7, 9], [24, 40])
-    plan = relocation.allocate(villages, communities, split=split)
-    expected = brute_force(villages, communities, split=split)
+    plan = relocation.allocate(villages, communities, split=split, min_part=2)
+    parts, expected = brute_force(villages, communities, split=split, min_part=2)
+    assert len(plan) == parts
     got = float((plan["households"] * relocation.distances_km(villages, communities).stack()[
         list(zip(plan["village_code"], plan["community_id"], strict=True))
     ].to_numpy()).sum())  # fmt: skip
@@ -134,3 +139,46 @@ def test_relocation_events_are_checked_and_appended(sample_copy, sample_layers):
     assert relocation.village_status(villages, events)[signed] == "moved"
     # one truth: the villages layer follows the ledger in the same transaction
     assert landkit.read_layer(sample_copy, "villages").loc[signed, "relocation_status"] == "moved"
+
+
+def test_the_plan_keeps_villages_already_on_the_move_where_the_layer_sends_them(sample_copy, sample_layers):
+    """Signed, moved and demolished villages are facts: the plan never moves them elsewhere."""
+    out = json.loads(CliRunner().invoke(main, ["relocate", str(sample_copy), "--format", "json"]).stdout)
+    villages = sample_layers["villages"]
+    started = villages.index[villages["relocation_status"] != "planned"]
+    assert len(started) == 10
+    plan = {}
+    for row in out["plan"]:
+        plan.setdefault(row["village_code"], []).append(row)
+    for code in started:
+        (row,) = plan[code]  # one part: not split
+        assert row["community_id"] == villages.loc[code, "target_community"] and row["fixed"]
+        assert row["households"] == villages.loc[code, "households"]
+    assert out["over_capacity"] == []
+    assert all(r["households"] >= 10 for r in out["plan"])  # no household split off alone
+    assert not any(len(rows) > 1 for rows in plan.values())  # the sample fits without splitting anyone
+
+
+def test_a_village_is_split_only_where_capacity_forces_it_and_never_into_crumbs():
+    # 45 households, A holds 30 and B 15: one village must be split, and no part may be under min_part
+    villages, communities = small_instance([25, 20], [80, 60], [1, 1], [30, 15], [1000, 1000])
+    plan = relocation.allocate(villages, communities, min_part=8)
+    assert len(plan) == 3 and plan["households"].min() >= 8  # one split, no crumbs (5 + 15 is refused)
+    assert plan.groupby("community_id")["households"].sum().to_dict() == {"A": 30, "B": 15}
+    with pytest.raises(landkit.DataError, match="does not fit"):  # every split would leave a part under 11
+        relocation.allocate(villages, communities, min_part=11)
+    roomy = communities.assign(capacity_households=[30, 100])
+    assert len(relocation.allocate(villages, roomy, min_part=8)) == 2  # room enough: nobody is split
+
+
+def test_facts_over_capacity_are_reported_not_moved(sample_layers):
+    villages = sample_layers["villages"].copy()
+    started = villages["relocation_status"] != "planned"
+    communities = sample_layers["communities"].copy()
+    communities.loc["LF", "capacity_households"] = 1300  # less than the first batch already in LF (1,373)
+    communities.loc["HY", ["capacity_households", "capacity_people"]] = [4000, 20000]
+    plan = relocation.allocate(villages, communities)
+    fixed = plan[plan["fixed"]].set_index("village_code")
+    assert (fixed["community_id"] == villages.loc[started, "target_community"].reindex(fixed.index)).all()
+    assert len(plan.attrs["over_capacity"]) == 1 and "露峰社区" in plan.attrs["over_capacity"][0]
+    assert set(plan.loc[~plan["fixed"], "community_id"]) == {"HY"}  # nothing more goes to the full LF
