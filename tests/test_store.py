@@ -373,7 +373,9 @@ def test_killed_at_random_points_of_every_kind_of_write(kind, sample_copy, sampl
     rng = random.Random(kind)
     n_events = len(sample_layers["events"])
     for _ in range(4):
-        with subprocess.Popen([sys.executable, "-c", code, str(sample_copy), arg[kind]], stdout=subprocess.PIPE) as proc:
+        with subprocess.Popen(
+            [sys.executable, "-c", code, str(sample_copy), arg[kind]], stdout=subprocess.PIPE
+        ) as proc:
             assert proc.stdout.readline().strip() == b"ready"
             time.sleep(rng.uniform(0.5, 2.5))
             proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
@@ -430,3 +432,36 @@ def test_busy_wait_then_write(sample_copy, sample_layers, monkeypatch):
         assert other.stdout.readline().strip() == b"locked"
         landkit.record_event(sample_copy, pid, "approved", "2026-11-25")  # started while the lock was held
     assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
+
+
+INTERRUPTED = """
+import sqlite3, sys, time
+from landkit.store.gpkg import _register_functions
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+_register_functions(db)
+db.execute("PRAGMA cache_size = 10")  # changed pages spill into the file before the commit
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE parcels SET land_use = '被打断'")
+print("inside", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_next_read_after_a_crash_mid_write_sees_the_last_committed_state(sample_copy, sample_layers):
+    """A writer (landkit's, QGIS's) killed inside its transaction leaves a hot journal beside the file."""
+    with subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(sample_copy)], stdout=subprocess.PIPE) as proc:
+        assert proc.stdout.readline().strip() == b"inside"
+        proc.kill()
+        proc.wait()
+    journal = sample_copy.with_name(f"{sample_copy.name}-journal")
+    assert journal.exists() and journal.stat().st_size > 0
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    result = CliRunner().invoke(main, ["info", str(sample_copy)])
+    assert result.exit_code == 0, result.output
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    assert "被打断" not in set(parcels["land_use"])
+    assert parcels["land_use"].equals(sample_layers["parcels"]["land_use"])
+    assert integrity(sample_copy) == "ok" and not journal.exists()

@@ -72,6 +72,23 @@ def _check_header(path: Path) -> Path:
     return path
 
 
+def _finish_interrupted_write(path: Path) -> None:
+    """Let SQLite roll back a write that a crash interrupted, before anything reads the file.
+
+    A killed writer leaves its rollback journal (``NAME.gpkg-journal``) beside the file; the
+    next connection that may write restores the last committed state from it, while read-only
+    readers (GDAL's) refuse the file until then. This is SQLite's own crash recovery, as QGIS
+    does on opening; it changes nothing when no write was interrupted.
+    """
+    journal = Path(f"{path}-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        with (
+            contextlib.suppress(sqlite3.Error),
+            contextlib.closing(sqlite3.connect(_uri(path, "rw"), uri=True, timeout=settings.busy_timeout_s)) as db,
+        ):
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
 def check_geopackage(path: str | os.PathLike) -> Path:
     """Raise a DataError unless ``path`` is an intact GeoPackage; return it as a Path.
 
@@ -79,6 +96,7 @@ def check_geopackage(path: str | os.PathLike) -> Path:
     part of its rows without an error; SQLite's own page check catches both.
     """
     path = _check_header(Path(path))
+    _finish_interrupted_write(path)
     try:
         with contextlib.closing(sqlite3.connect(_uri(path, "ro"), uri=True)) as db:
             verdict = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
