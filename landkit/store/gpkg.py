@@ -42,36 +42,6 @@ def _uri(path: Path, mode: str) -> str:
     return f"{path.resolve().as_uri()}?mode={mode}"
 
 
-def _check_header(path: Path) -> Path:
-    """Raise a DataError unless the file's header says an intact GeoPackage (cheap: 100 bytes)."""
-    if not path.exists():
-        raise DataError(f"{path}: no such file. Check the path (create a sample with `landkit sample`).")
-    if not path.is_file():
-        raise DataError(f"{path}: is a folder, not a GeoPackage file. Give the path of a .gpkg file.")
-    with path.open("rb") as f:
-        header = f.read(100)
-    if not header:
-        raise DataError(f"{path}: the file is empty (0 bytes), not a GeoPackage. {_RESTORE.capitalize()}.")
-    if not header.startswith(_SQLITE_MAGIC):
-        raise DataError(
-            f"{path}: not a GeoPackage (not an SQLite database). Save the data as GeoPackage, or "
-            "bring a Shapefile or GeoJSON in with `landkit import`."
-        )
-    (page_size,) = struct.unpack(">H", header[16:18]) if len(header) >= 18 else (0,)
-    page_size = 65536 if page_size == 1 else page_size
-    (page_count,) = struct.unpack(">I", header[28:32]) if len(header) >= 32 else (0,)
-    size = path.stat().st_size
-    if page_size and page_count and size < page_size * page_count:
-        raise DataError(
-            f"{path}: the file is truncated ({size} of {page_size * page_count} bytes); "
-            f"it was cut off while being copied or written. {_RESTORE.capitalize()}."
-        )
-    (app_id,) = struct.unpack(">I", header[68:72]) if len(header) >= 72 else (0,)
-    if app_id != _GPKG_APPLICATION_ID:
-        raise DataError(f"{path}: an SQLite database but not a GeoPackage. Save the data as GeoPackage.")
-    return path
-
-
 def _finish_interrupted_write(path: Path) -> None:
     """Let SQLite roll back a write that a crash interrupted, before anything reads the file.
 
@@ -89,6 +59,39 @@ def _finish_interrupted_write(path: Path) -> None:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
+def _check_header(path: Path) -> Path:
+    """Raise a DataError unless the file's header says an intact GeoPackage (cheap: 100 bytes)."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file. Check the path (create a sample with `landkit sample`).")
+    if not path.is_file():
+        raise DataError(f"{path}: is a folder, not a GeoPackage file. Give the path of a .gpkg file.")
+    with path.open("rb") as f:
+        header = f.read(100)
+    if not header:
+        raise DataError(f"{path}: the file is empty (0 bytes), not a GeoPackage. {_RESTORE.capitalize()}.")
+    if not header.startswith(_SQLITE_MAGIC):
+        raise DataError(
+            f"{path}: not a GeoPackage (not an SQLite database). Save the data as GeoPackage, or "
+            "bring a Shapefile or GeoJSON in with `landkit import`."
+        )
+    _finish_interrupted_write(path)  # a crash mid-write can leave the header ahead of the pages
+    with path.open("rb") as f:
+        header = f.read(100)
+    (page_size,) = struct.unpack(">H", header[16:18]) if len(header) >= 18 else (0,)
+    page_size = 65536 if page_size == 1 else page_size
+    (page_count,) = struct.unpack(">I", header[28:32]) if len(header) >= 32 else (0,)
+    size = path.stat().st_size
+    if page_size and page_count and size < page_size * page_count:
+        raise DataError(
+            f"{path}: the file is truncated ({size} of {page_size * page_count} bytes); "
+            f"it was cut off while being copied or written. {_RESTORE.capitalize()}."
+        )
+    (app_id,) = struct.unpack(">I", header[68:72]) if len(header) >= 72 else (0,)
+    if app_id != _GPKG_APPLICATION_ID:
+        raise DataError(f"{path}: an SQLite database but not a GeoPackage. Save the data as GeoPackage.")
+    return path
+
+
 def check_geopackage(path: str | os.PathLike) -> Path:
     """Raise a DataError unless ``path`` is an intact GeoPackage; return it as a Path.
 
@@ -96,7 +99,6 @@ def check_geopackage(path: str | os.PathLike) -> Path:
     part of its rows without an error; SQLite's own page check catches both.
     """
     path = _check_header(Path(path))
-    _finish_interrupted_write(path)
     try:
         with contextlib.closing(sqlite3.connect(_uri(path, "ro"), uri=True)) as db:
             verdict = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
