@@ -371,7 +371,7 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
         click.echo(f"recorded {len(ids)} event(s) from {batch} into {path} (event ids {ids[0]}-{ids[-1]})" if ids
                    else f"{batch} holds no events; nothing was recorded")  # fmt: skip
         return
-    if not (feature_id and status and date):
+    if not (feature_id and status) or date is None:
         raise DataError("record needs PARCEL_ID STATUS --date DATE (or --from FILE.csv|xlsx)")
     key = "village_code" if village else "parcel_id"
     row = {key: feature_id, "status": status, "date": date, "event_type": event_type,

@@ -187,3 +187,28 @@ def test_map_writes_the_zone_and_community_maps(tmp_path, monkeypatch, sample_co
     assert one.exit_code == 0 and "Resettlement communities" in (tmp_path / "hy.html").read_text(encoding="utf-8")
     keyless = run("map", sample_copy, "--tiles", "tianditu", "-o", tmp_path / "t.html")
     assert keyless.exit_code == 2 and "needs your key" in keyless.output and not (tmp_path / "t.html").exists()
+
+
+def test_record_in_chinese_then_sync_finds_nothing_to_do(sample_copy, sample_layers):
+    parcels = sample_layers["parcels"]
+    pid = parcels.index[parcels["status"] == "submitted"][0]
+    out = run("record", sample_copy, pid, "已批复", "--date", "2026年11月25日", "--doc", "豫政土〔2026〕99号")
+    assert out.exit_code == 0, out.output
+    assert out.output.strip() == f"recorded event {len(sample_layers['events']) + 1}: {pid} -> 已批复 on 2026-11-25"
+    again = run("record", sample_copy, pid, "已批复", "--date", "2026-11-26")
+    assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1
+    assert "approved -> approved is not allowed; next can be: reserved" in again.output
+    synced = run("sync", sample_copy, "--format", "json")
+    assert synced.exit_code == 0 and json.loads(synced.output)["changes"] == []
+    assert run("sync", sample_copy).output.strip() == "0 change(s) would change"
+
+
+def test_record_a_village_step_and_refuse_a_bad_date(sample_copy, sample_layers):
+    villages = sample_layers["villages"]
+    code = villages.index[villages["relocation_status"] == "planned"][0]
+    out = run("record", sample_copy, code, "已签协议", "--village", "--date", "2026.11.26")
+    assert out.exit_code == 0, out.output
+    assert landkit.read_layer(sample_copy, "villages").loc[code, "relocation_status"] == "agreement_signed"
+    for bad, says in (("2026-12-01T25:00", "not a date"), ("11/03/2026", "ambiguous"), ("", "empty")):
+        refused = run("record", sample_copy, code, "moved", "--village", "--date", bad)
+        assert refused.exit_code == 2 and says in refused.output and "Traceback" not in refused.output
