@@ -117,7 +117,7 @@ def read_table(source: str | os.PathLike) -> Any:
             import io
 
             return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except Exception as exc:  # a damaged or mislabelled file: pandas and openpyxl raise many kinds
         raise DataError(f"{source}: cannot be read as a table ({exc}); save it as CSV (UTF-8) or XLSX") from None
     raise DataError(f"{source}: give a .csv or .xlsx file")
 

@@ -15,12 +15,11 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from . import store
 from .errors import LedgerError
-from .schema import EVENT_TYPES, LAYERS, PARCEL_STATUSES, RELOCATION_EVENT_TYPES, RELOCATION_STATUSES
+from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger  # noqa: F401  (RESERVE re-exported)
 
 #: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event is a
 #: transition to one of TRANSITIONS[None], or an opening balance at any status. Revocations step
@@ -39,33 +38,6 @@ TRANSITIONS: dict[str | None, tuple[str, ...]] = {
     "allocated": (),
 }
 
-
-@dataclass(frozen=True)
-class Ledger:
-    """One ledger table, the layer whose status column it decides, and its vocabulary."""
-
-    table: str
-    key: str
-    layer: str
-    status_column: str
-    statuses: Mapping[str, str]
-    event_types: Mapping[str, str]
-    noun: str
-    start: str | None  # the status of a feature with no event yet (None: no status)
-
-
-RESERVE = Ledger("events", "parcel_id", "parcels", "status", PARCEL_STATUSES, EVENT_TYPES, "parcel", None)
-RELOCATION = Ledger(
-    "relocation_events",
-    "village_code",
-    "villages",
-    "relocation_status",
-    RELOCATION_STATUSES,
-    RELOCATION_EVENT_TYPES,
-    "village",
-    "planned",
-)
-LEDGERS = (RESERVE, RELOCATION)
 
 # -- dates --------------------------------------------------------------------------------------
 
@@ -162,6 +134,11 @@ def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping
     """Why ``event`` cannot follow ``history`` [(date, event_type, status) …], or None if it can."""
     noun, status, kind, date = ledger.noun, event["status"], event["event_type"], event["date"]
     current = history[-1][2] if history else ledger.start
+    if current is not None and current not in ledger.statuses and kind not in ("correction", "opening"):
+        return (
+            f"the {noun}'s last recorded status {current!r} is no known status; record a correction (with the "
+            "document that orders it) to a known status first"
+        )
     if history and date < history[-1][0]:
         return (
             f"the event is dated {date}, before the {noun}'s last event ({history[-1][0]}); events are appended in "
@@ -204,20 +181,6 @@ def replay(ledger: Ledger, events: Iterable[tuple]) -> tuple[dict[str, str], lis
         else:
             mine.append((event["date"], event["event_type"], status))
     return {k: h[-1][2] for k, h in history.items() if h}, refused
-
-
-def _history(writer: Any, ledger: Ledger, keys: Iterable[str] | None) -> dict[str, list[tuple[str, str, str]]]:
-    """Each key's events as (date, event_type, status), in ledger order (date, then recording order)."""
-    typed = "event_type" in writer.columns(ledger.table)
-    wanted = [ledger.key, "date", "status"] + (["event_type"] if typed else [])
-    rows = (
-        writer.rows(ledger.table, wanted, ledger.key, keys) if keys is not None else writer.rows(ledger.table, wanted)
-    )
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for row in sorted(rows, key=lambda r: str(r[1])[:10]):  # stable: recording order within a day
-        kind = (row[3] if typed else None) or "transition"
-        out.setdefault(str(row[0]), []).append((str(row[1])[:10], kind, row[2]))
-    return out
 
 
 def _require(writer: Any, ledger: Ledger, path: Any) -> None:
@@ -272,11 +235,8 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
         _require(writer, ledger, path)
         keys = sorted({e[ledger.key] for _, e in clean})
         features: dict[str, list[tuple[int, Any]]] = {}
-        for rowid, key, status in writer.rows(
-            ledger.layer, ["rowid", ledger.key, ledger.status_column], ledger.key, keys
-        ):
-            features.setdefault(str(key), []).append((rowid, status))
-        history = _history(writer, ledger, keys)
+        features.update(store.layer_features(writer, ledger, keys))
+        history = store.ledger_history(writer, ledger, keys)
         for n, event in clean:
             key = event[ledger.key]
             mine = history.setdefault(key, [])
@@ -298,26 +258,15 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
             raise LedgerError(
                 f"{path}: {len(errors)} of {len(rows)} event(s) refused; nothing was recorded:\n  - {shown}"
             )
-        first = int(writer.max(ledger.table, "event_id") or 0) + 1
+        first = _next_id(writer, ledger, path)
         out = [{"event_id": first + i, **event} for i, (_, event) in enumerate(clean)]
         if all(e["event_type"] == "transition" for e in out) and "event_type" not in writer.columns(ledger.table):
             out = [{k: v for k, v in e.items() if k != "event_type"} for e in out]
         elif "event_type" not in writer.columns(ledger.table):
             writer.add_column(ledger.table, "event_type")
         writer.insert(ledger.table, out)
-        _follow(writer, ledger, features, history)
+        store.follow_ledger(writer, ledger, features, history)
     return [e["event_id"] for e in out]
-
-
-def _follow(writer: Any, ledger: Ledger, features: Mapping[str, list[tuple[int, Any]]], history: Mapping) -> dict:
-    """Set the layer's status column to each feature's state after its last event; return what changed."""
-    changes: dict[int, str] = {}
-    for key, rows in features.items():
-        if history.get(key):
-            state = history[key][-1][2]
-            changes |= {rowid: state for rowid, status in rows if status != state}
-    writer.update(ledger.layer, ledger.status_column, changes)
-    return changes
 
 
 def record_event(
@@ -358,14 +307,26 @@ def record_relocation_event(
     return {"event_id": event_id, **row, "date": parse_date(date, future=future)}
 
 
+def _next_id(writer: Any, ledger: Ledger, path: Any) -> int:
+    last = writer.max(ledger.table, "event_id")
+    try:
+        return int(last or 0) + 1
+    except (TypeError, ValueError):
+        raise LedgerError(
+            f"{path}: {ledger.table}.event_id holds text ({last!r}); event ids are sequence numbers 1, 2, 3 …: "
+            "renumber them in the source and import the table again"
+        ) from None
+
+
 def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> list[dict[str, Any]]:
     """Make the layers follow the ledgers; return every change (written only with ``apply``).
 
     A feature whose status differs from its ledger's state gets the ledger's state. A feature
     with a status but no event gets, with ``apply``, an opening-balance event (``event_type``
     "opening") dated ``as_of``, so that its history starts from what the file says; ``as_of`` is
-    then required. Each change is a dict: ``layer``, ``id``, ``change`` ("status" or "opening"),
-    ``from``, ``to``.
+    then required. A status typed as its Chinese label (已批复) is read as its code; a status
+    that is neither is listed ("unknown") and, with ``apply``, refused. Each change is a dict:
+    ``layer``, ``id``, ``change`` ("status", "opening" or "unknown"), ``from``, ``to``.
     """
     day = parse_date(as_of) if as_of is not None else None
     changes: list[dict[str, Any]] = []
@@ -373,33 +334,45 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
         for ledger in LEDGERS:
             if not (writer.has(ledger.table) and writer.has(ledger.layer)):
                 continue
-            history = _history(writer, ledger, None)
-            features: dict[str, list[tuple[int, Any]]] = {}
+            history = store.ledger_history(writer, ledger)
+            features = store.layer_features(writer, ledger)
+            labels = {label: code for code, label in ledger.statuses.items()}
             openings: dict[str, str] = {}
-            for rowid, key, status in writer.rows(ledger.layer, ["rowid", ledger.key, ledger.status_column]):
-                if key is None:
-                    continue
-                key = str(key)
-                features.setdefault(key, []).append((rowid, status))
-                if key in history:
-                    state = history[key][-1][2]
-                    if status != state:
+            unknown: list[str] = []
+            for key, rows in features.items():
+                for _, said in rows:
+                    code = labels.get(said, said)
+                    if key in history:
+                        if said != history[key][-1][2]:
+                            change = {"change": "status", "from": said, "to": history[key][-1][2]}
+                            changes.append({"layer": ledger.layer, "id": key, **change})
+                    elif said is not None and code not in ledger.statuses:
+                        unknown.append(f"{key} ({said!r})")
                         changes.append(
-                            {"layer": ledger.layer, "id": key, "change": "status", "from": status, "to": state}
+                            {"layer": ledger.layer, "id": key, "change": "unknown", "from": said, "to": None}
                         )
-                elif status not in (None, ledger.start) and key not in openings:
-                    openings[key] = status
-                    changes.append({"layer": ledger.table, "id": key, "change": "opening", "from": None, "to": status})
+                    elif code not in (None, ledger.start) and key not in openings:
+                        openings[key] = code
+                        changes.append(
+                            {"layer": ledger.table, "id": key, "change": "opening", "from": None, "to": code}
+                        )
             if not apply:
                 continue
+            if unknown:
+                raise LedgerError(
+                    f"{path}: {len(unknown)} {ledger.noun}(s) have a {ledger.status_column} that is no known status: "
+                    f"{', '.join(unknown[:5])}; use one of {', '.join(ledger.statuses)} (or their Chinese names), "
+                    "then sync again"
+                )
             if openings and day is None:
                 raise LedgerError(
                     f"{path}: {len(openings)} {ledger.noun}(s) have a status but no event; give the date of their "
                     "opening balance with --as-of DATE (as_of=)"
                 )
             if openings:
-                first = int(writer.max(ledger.table, "event_id") or 0) + 1
+                first = _next_id(writer, ledger, path)
                 writer.add_column(ledger.table, "event_type")
+                note = "期初 opening balance from the layer (landkit sync)"
                 writer.insert(
                     ledger.table,
                     [
@@ -408,14 +381,14 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
                             ledger.key: key,
                             "date": day,
                             "event_type": "opening",
-                            "status": status,
+                            "status": code,
                             "document_ref": None,
-                            "note": "期初 opening balance from the layer (landkit sync)",
+                            "note": note,
                         }
-                        for i, (key, status) in enumerate(openings.items())
+                        for i, (key, code) in enumerate(openings.items())
                     ],
                 )
-                for key, status in openings.items():
-                    history[key] = [(str(day), "opening", status)]
-            _follow(writer, ledger, features, history)
+                for key, code in openings.items():
+                    history[key] = [(str(day), "opening", code)]
+            store.follow_ledger(writer, ledger, features, history)
     return changes

@@ -49,6 +49,35 @@ RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
 
+
+@dataclass(frozen=True)
+class Ledger:
+    """One ledger table, the layer whose status column it decides, and its vocabulary."""
+
+    table: str
+    key: str
+    layer: str
+    status_column: str
+    statuses: Mapping[str, str]
+    event_types: Mapping[str, str]
+    noun: str
+    start: str | None  # the status of a feature with no event yet (None: no status)
+
+
+#: The two ledgers. The ledger is the history; the layer's status column follows it.
+RESERVE = Ledger("events", "parcel_id", "parcels", "status", PARCEL_STATUSES, EVENT_TYPES, "parcel", None)
+RELOCATION = Ledger(
+    "relocation_events",
+    "village_code",
+    "villages",
+    "relocation_status",
+    RELOCATION_STATUSES,
+    RELOCATION_EVENT_TYPES,
+    "village",
+    "planned",
+)
+LEDGERS = (RESERVE, RELOCATION)
+
 #: Column kinds and the dtypes that satisfy them.
 KINDS = ("text", "int", "float", "date")
 

@@ -261,12 +261,12 @@ def test_record_from_a_gbk_csv_and_an_xlsx_with_chinese_headers(sample_copy, sam
 
 def test_sync_makes_layers_follow_the_ledgers(sample_copy, sample_layers):
     stale = parcels_in(sample_layers, "submitted", 3)
-    parcels = sample_layers["parcels"].copy()
-    parcels.loc[stale, "status"] = "planned"
-    villages = sample_layers["villages"].copy()
+    villages = sample_layers["villages"]
     moved = villages.index[villages["relocation_status"] == "moved"][0]
-    villages.loc[moved, "relocation_status"] = "planned"
-    landkit.write_project({"parcels": parcels, "villages": villages}, sample_copy, overwrite=True)
+    with contextlib.closing(sqlite3.connect(sample_copy)) as qgis, qgis:  # edits made in QGIS
+        gpkg._register_functions(qgis)
+        qgis.executemany("UPDATE parcels SET status = 'planned' WHERE parcel_id = ?", [(p,) for p in stale])
+        qgis.execute("UPDATE villages SET relocation_status = 'planned' WHERE village_code = ?", (moved,))
     findings = landkit.audit.audit(landkit.read_project(sample_copy))
     flagged = findings[findings["rule"] == "ledger"]
     assert {i for ids in flagged["ids"] for i in ids} >= {*stale, moved}  # the audit sees both kinds
@@ -465,3 +465,164 @@ def test_the_next_read_after_a_crash_mid_write_sees_the_last_committed_state(sam
     assert "被打断" not in set(parcels["land_use"])
     assert parcels["land_use"].equals(sample_layers["parcels"]["land_use"])
     assert integrity(sample_copy) == "ok" and not journal.exists()
+
+
+# -- what a red-team pass found: projects shaped by other tools and other hands --------------------
+
+
+def test_a_missing_column_is_refused_by_name_and_nothing_is_written(sample_copy):
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db, db:
+        db.execute('ALTER TABLE parcels RENAME COLUMN parcel_id TO "DKBH"')  # a survey Shapefile's id column
+    before = sample_copy.read_bytes()
+    for call in (
+        lambda: landkit.sync(sample_copy, apply=True, as_of="2026-11-27"),
+        lambda: landkit.record_event(sample_copy, "CB00001", "acquiring", "2026-11-27"),
+    ):
+        with pytest.raises(landkit.DataError, match="parcels: no column parcel_id"):
+            call()
+    assert sample_copy.read_bytes() == before
+
+
+def test_two_local_crss_stay_two_crss(sample_copy):
+    """Two custom (地方坐标系) CRSs both take the first free custom srs_id in their scratch files."""
+    a = "+proj=tmerc +lon_0=113.5 +x_0=500000 +ellps=GRS80 +units=m +no_defs"
+    b = "+proj=tmerc +lon_0=112.75 +x_0=40500000 +ellps=GRS80 +units=m +no_defs"
+    for name, crs, x in (("local_a", a, 500000), ("local_b", b, 40500000)):
+        gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(x, 3700000)], crs=crs)
+        landkit.write_layer(gdf, sample_copy, name)
+    got_a, got_b = landkit.read_layer(sample_copy, "local_a"), landkit.read_layer(sample_copy, "local_b")
+    assert got_a.crs.equals(a) and got_b.crs.equals(b) and not got_a.crs.equals(got_b.crs)
+    assert got_b.geometry.iloc[0].x == 40500000
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:  # each blob names its layer's srs_id
+        for layer in ("local_a", "local_b"):
+            (srs,) = db.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+            (blob,) = db.execute(f"SELECT geom FROM {layer}").fetchone()
+            assert int.from_bytes(blob[4:8], "little" if blob[3] & 1 else "big") == srs
+    assert (
+        pyogrio.read_info(sample_copy, layer="local_b")["crs"] != pyogrio.read_info(sample_copy, layer="local_a")["crs"]
+    )
+    assert integrity(sample_copy) == "ok"
+
+
+def test_history_is_guarded_whatever_the_case_of_the_name_or_the_type_of_a_cell(sample_copy):
+    events = landkit.read_layer(sample_copy, "events")
+    for name in ("events", "Events", "EVENTS"):
+        with pytest.raises(landkit.LedgerError, match="append-only"):
+            landkit.write_layer(events.iloc[:10], sample_copy, name, overwrite=True)
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db, db:
+        db.execute("UPDATE events SET document_ref = '0012' WHERE event_id = 1")
+    twelve = landkit.read_layer(sample_copy, "events")
+    twelve.loc[1, "document_ref"] = "12"  # as an Excel round trip turns it
+    with pytest.raises(landkit.LedgerError, match="append-only"):
+        landkit.write_layer(twelve, sample_copy, "events", overwrite=True)
+    landkit.write_layer(landkit.read_layer(sample_copy, "events"), sample_copy, "EVENTS", overwrite=True)
+    assert "events" in landkit.list_layers(sample_copy)  # the layer keeps its name
+
+
+def test_a_reader_holding_the_file_at_commit_time_is_a_lock_not_damage(sample_copy, sample_layers, short_wait):
+    """Rollback-journal mode: another program's open read stops our COMMIT, not our BEGIN."""
+    reader = sqlite3.connect(sample_copy, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM parcels").fetchone()  # holds a shared lock
+    try:
+        with pytest.raises(landkit.ProjectLockedError, match="being written by another program; try again"):
+            landkit.record_event(sample_copy, parcels_in(sample_layers, "submitted", 1)[0], "approved", "2026-11-25")
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert len(landkit.read_layer(sample_copy, "events")) == len(sample_layers["events"])
+
+
+@pytest.mark.parametrize("options", [{"ADD_GPKG_OGR_CONTENTS": "NO"}, {"CRS_WKT_EXTENSION": "YES"}])
+def test_projects_written_by_other_tools_take_every_kind_of_write(tmp_path, sample_layers, options):
+    path = tmp_path / "other.gpkg"
+    for name, df in sample_layers.items():
+        shaped = df.reset_index()
+        pyogrio.write_dataframe(shaped, path, layer=name, dataset_options=options if name == "county" else None)
+    landkit.record_event(path, parcels_in(sample_layers, "submitted", 1)[0], "approved", "2026-11-25")
+    landkit.write_layer(sample_layers["events"], path, "events_copy")
+    points = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.Point(112.9, 33.7), shapely.Point(113, 33.8)], crs=4490)
+    landkit.write_layer(points, path, "gps_points")  # a CRS the project did not have
+    for layer in ("events", "events_copy", "gps_points", "parcels"):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            rows = db.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+        assert pyogrio.read_info(path, layer=layer)["features"] == rows, layer
+    assert landkit.read_layer(path, "gps_points").crs.to_epsg() == 4490
+    assert integrity(path) == "ok"
+
+
+def test_sync_reads_chinese_labels_and_refuses_unknown_statuses(sample_copy, sample_layers):
+    villages = sample_layers["villages"]
+    planned = villages.index[villages["relocation_status"] == "planned"][:2]
+    with contextlib.closing(sqlite3.connect(sample_copy)) as qgis, qgis:
+        gpkg._register_functions(qgis)
+        qgis.execute("UPDATE villages SET relocation_status = '已签协议' WHERE village_code = ?", (planned[0],))
+        qgis.execute("UPDATE villages SET relocation_status = '签了' WHERE village_code = ?", (planned[1],))
+    changes = landkit.sync(sample_copy)
+    assert {(c["id"], c["change"], c["to"]) for c in changes} == {
+        (planned[0], "opening", "agreement_signed"),
+        (planned[1], "unknown", None),
+    }
+    with pytest.raises(landkit.LedgerError, match=r"no known status: .*签了"):
+        landkit.sync(sample_copy, apply=True, as_of="2026-11-20")
+    with contextlib.closing(sqlite3.connect(sample_copy)) as qgis, qgis:
+        gpkg._register_functions(qgis)
+        qgis.execute("UPDATE villages SET relocation_status = 'planned' WHERE village_code = ?", (planned[1],))
+    landkit.sync(sample_copy, apply=True, as_of="2026-11-20")
+    assert landkit.read_layer(sample_copy, "villages").loc[planned[0], "relocation_status"] == "agreement_signed"
+    landkit.record_relocation_event(sample_copy, planned[0], "moved", "2026-11-27")  # the history goes on
+    assert landkit.read_layer(sample_copy, "villages").loc[planned[0], "relocation_status"] == "moved"
+
+
+def test_the_users_indexes_and_triggers_survive_a_layer_replace(sample_copy):
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db, db:
+        db.execute("CREATE INDEX 我的索引 ON parcels(village_code)")
+        db.execute("CREATE TABLE status_log (parcel_id TEXT, status TEXT)")
+        db.execute(
+            "CREATE TRIGGER log_status AFTER UPDATE OF status ON parcels "
+            "BEGIN INSERT INTO status_log VALUES (NEW.parcel_id, NEW.status); END"
+        )
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    landkit.write_layer(parcels, sample_copy, "parcels", overwrite=True)
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'parcels'")}
+    assert {"我的索引", "log_status"} <= names
+    pid = parcels.index[parcels["status"] == "submitted"][0]
+    landkit.record_event(sample_copy, pid, "approved", "2026-11-25")
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:
+        assert db.execute("SELECT * FROM status_log").fetchall() == [(pid, "approved")]  # the trigger still runs
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    with pytest.warns(landkit.errors.LandkitWarning, match="lost your index"):
+        landkit.write_layer(parcels.drop(columns="village_code"), sample_copy, "parcels", overwrite=True)
+
+
+def test_writing_an_old_copy_of_a_layer_does_not_undo_recorded_statuses(sample_copy, sample_layers):
+    parcels = landkit.read_layer(sample_copy, "parcels")  # read before the event…
+    pid = parcels_in(sample_layers, "submitted", 1)[0]
+    landkit.record_event(sample_copy, pid, "approved", "2026-11-25")
+    with pytest.warns(landkit.errors.LandkitWarning, match="1 parcel"):
+        landkit.write_layer(parcels, sample_copy, "parcels", overwrite=True)  # …written back after it
+    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
+    assert consistent(sample_copy)
+
+
+def test_bad_sources_give_one_line_errors(sample_copy, tmp_path):
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    xlsx = tmp_path / "批复.xlsx"
+    xlsx.write_text("not a workbook")
+    fid = tmp_path / "wells.geojson"
+    fid.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"fid": "A-1"},'
+        ' "geometry": {"type": "Point", "coordinates": [112.9, 33.7]}}]}'
+    )
+    for args, says in (
+        (["record", str(sample_copy), "--from", str(xlsx)], "cannot be read as a table"),
+        (["import", str(fid), str(sample_copy), "--layer", "wells"], "Rename the column 'fid'"),
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert says in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) <= 2

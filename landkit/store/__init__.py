@@ -11,13 +11,13 @@ import contextlib
 import hashlib
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import settings
 from ..errors import DataError, LayerExistsError, LedgerError
-from ..schema import APPEND_ONLY, LAYERS
+from ..schema import APPEND_ONLY, LAYERS, LEDGERS, Ledger
 from . import gpkg
 from .gpkg import check_geopackage
 
@@ -58,7 +58,7 @@ def _tidy(df: Any, layer: str) -> Any:
     import geopandas as gpd
     import pandas as pd
 
-    spec = LAYERS.get(layer)
+    spec = LAYERS.get(layer.lower())
     if spec is None:
         return df
     if spec.geometry is None and isinstance(df, gpd.GeoDataFrame):
@@ -84,7 +84,7 @@ def _read(path: Path, layer: str, names: list[str], engine: str | None) -> Any:
             "Check the layer name (project files hold the layers listed in the README)."
         )
     df = gpkg.read_table(path, layer, engine=_engine(engine))
-    if isinstance(df, gpd.GeoDataFrame) and not (LAYERS.get(layer) and LAYERS[layer].geometry is None):
+    if isinstance(df, gpd.GeoDataFrame) and not (LAYERS.get(layer.lower()) and LAYERS[layer.lower()].geometry is None):
         require_crs(df.crs, where=f"{path}, layer {layer!r}")
     return _tidy(df, layer)
 
@@ -129,7 +129,7 @@ def _to_disk_shape(df: Any, layer: str) -> Any:
 
     from ..crs import require_crs
 
-    spec = LAYERS.get(layer)
+    spec = LAYERS.get(layer.lower())
     if spec is not None and df.index.name == spec.id:
         df = df.reset_index()
     if isinstance(df, gpd.GeoDataFrame):
@@ -137,34 +137,39 @@ def _to_disk_shape(df: Any, layer: str) -> Any:
     return df
 
 
-def _norm(value: Any) -> Any:
-    """A cell as comparable text: a date as its day, a number as a float, nothing as None."""
+def _norm(value: Any) -> tuple:
+    """A cell as a comparable value: numbers as numbers, dates as their day, text as text, nothing as None."""
+    import numbers
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "isoformat"):
-        value = value.isoformat()
+        return ("none",)
+    if hasattr(value, "isoformat"):  # dates, datetimes, Timestamps (NaT too)
+        text = str(value)
+        return ("none",) if text == "NaT" else ("day", value.isoformat()[:10])
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        number = float(value)  # type: ignore[arg-type]
+        if math.isnan(number):
+            return ("none",)
+        return ("number", int(value) if number.is_integer() else number)  # type: ignore[call-overload]
     text = str(value)
-    if text in ("NaT", "nan", "<NA>"):
-        return None
     if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" and text[10:].strip("T0:.Z ") == "":
-        return text[:10]
-    try:
-        return repr(float(text))
-    except ValueError:
-        return text
+        return ("day", text[:10])  # how GDAL stores a date or a midnight datetime
+    return ("text", text)
 
 
 def _history_guard(path: Path, new: Mapping[str, Any]):
     """A check, run inside the write's transaction, refusing to change or drop recorded history."""
+    given = {name.lower(): df for name, df in new.items()}
 
     def check(db, replaced: set[str]) -> None:
-        for layer in APPEND_ONLY:
-            if layer not in replaced or layer not in new:
+        for table in replaced:
+            if table.lower() not in APPEND_ONLY:
                 continue
-            have = gpkg.columns(db, layer)
+            layer = table.lower()
+            have = gpkg.columns(db, table)
             cols = [c for c in LAYERS[layer].column_names if c in have]
-            old = db.execute(f"SELECT {', '.join(map(gpkg._q, cols))} FROM {gpkg._q(layer)} ORDER BY rowid").fetchall()
-            frame = new[layer]
+            old = db.execute(f"SELECT {', '.join(map(gpkg._q, cols))} FROM {gpkg._q(table)} ORDER BY rowid").fetchall()
+            frame = given[layer]
             head = [
                 tuple(_norm(v) for v in row)
                 for row in frame.reindex(columns=cols).head(len(old)).itertuples(index=False, name=None)
@@ -176,6 +181,69 @@ def _history_guard(path: Path, new: Mapping[str, Any]):
                 )
 
     return check
+
+
+def layer_features(writer: Any, ledger: Ledger, keys: Iterable[str] | None = None) -> dict[str, list[tuple[int, Any]]]:
+    """Each feature of the ledger's layer: key -> [(rowid, status) …] (a key may be on several rows)."""
+    wanted = ["rowid", ledger.key, ledger.status_column]
+    rows = (
+        writer.rows(ledger.layer, wanted, ledger.key, keys) if keys is not None else writer.rows(ledger.layer, wanted)
+    )
+    out: dict[str, list[tuple[int, Any]]] = {}
+    for rowid, key, status in rows:
+        if key is not None:
+            out.setdefault(str(key), []).append((rowid, status))
+    return out
+
+
+def ledger_history(
+    writer: Any, ledger: Ledger, keys: Iterable[str] | None = None
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Each key's events as (date, event_type, status), in ledger order (date, then recording order)."""
+    typed = "event_type" in writer.columns(ledger.table)
+    wanted = [ledger.key, "date", "status"] + (["event_type"] if typed else [])
+    rows = (
+        writer.rows(ledger.table, wanted, ledger.key, keys) if keys is not None else writer.rows(ledger.table, wanted)
+    )
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in sorted(rows, key=lambda r: str(r[1])[:10]):  # stable: recording order within a day
+        kind = (row[3] if typed else None) or "transition"
+        out.setdefault(str(row[0]), []).append((str(row[1])[:10], kind, row[2]))
+    return out
+
+
+def follow_ledger(
+    writer: Any, ledger: Ledger, features: Mapping[str, list[tuple[int, Any]]], history: Mapping
+) -> dict[int, str]:
+    """Set the layer's status column to each feature's state after its last event; return what changed."""
+    changes: dict[int, str] = {}
+    for key, rows in features.items():
+        if history.get(key):
+            state = history[key][-1][2]
+            changes |= {rowid: state for rowid, status in rows if status != state}
+    writer.update(ledger.layer, ledger.status_column, changes)
+    return changes
+
+
+def _follow_after_replace(notes: list[str]):
+    """After a layer or a ledger is replaced, the layer's statuses follow the ledger again (one truth)."""
+
+    def after(db: Any, names: set[str]) -> None:
+        writer = gpkg.Writer(db)
+        lower = {n.lower() for n in names}
+        for ledger in LEDGERS:
+            if not ({ledger.table, ledger.layer} & lower and writer.has(ledger.table) and writer.has(ledger.layer)):
+                continue
+            if not {ledger.key, ledger.status_column} <= writer.columns(ledger.layer):
+                continue  # not a layer the ledger can decide; the audit says why
+            changed = follow_ledger(writer, ledger, layer_features(writer, ledger), ledger_history(writer, ledger))
+            if changed:
+                notes.append(
+                    f"{len(changed)} {ledger.noun}(s) in the written {ledger.layer} had a {ledger.status_column} "
+                    "other than the ledger's; they were set to the ledger's state (record an event to change a status)"
+                )
+
+    return after
 
 
 def write_layer(
@@ -212,8 +280,21 @@ def _write(layers: Mapping[str, Any], path: Path, *, overwrite: bool, engine: st
     if not path.exists():
         gpkg.create_project(shaped, path, engine=_engine(engine))
     else:
-        check = _history_guard(path, shaped)
-        gpkg.replace_layers(shaped, path, engine=_engine(engine), overwrite=overwrite, check=check)
+        notes: list[str] = []
+        check, after = _history_guard(path, shaped), _follow_after_replace(notes)
+        lost = gpkg.replace_layers(shaped, path, engine=_engine(engine), overwrite=overwrite, check=check, after=after)
+        if lost:
+            notes.append(
+                f"the replaced layer lost your index(es) or trigger(s) {', '.join(lost)}: a column they name is gone; "
+                "create them again if you need them"
+            )
+        if notes:  # said after the commit: a warning turned into an error must not undo the write
+            import warnings
+
+            from ..errors import LandkitWarning
+
+            for note in notes:
+                warnings.warn(f"{path}: {note}", LandkitWarning, stacklevel=3)
 
 
 @contextlib.contextmanager

@@ -38,8 +38,19 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"{path.resolve().as_uri()}?mode={mode}"
+def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the project with SQLite by its plain path (URIs cannot name a Windows share, \\\\server\\…).
+
+    The file exists (checked before); a reader sets ``query_only`` so that it cannot write.
+    """
+    name = os.fspath(path)
+    if name.startswith("file:"):  # with uri=True that would be read as a URI
+        name = os.path.join(".", name)
+    # uri=True lets ATTACH take a read-only scratch file (below); a plain path stays a plain path
+    db = sqlite3.connect(name, timeout=settings.busy_timeout_s, isolation_level=None, uri=True)
+    if readonly:
+        db.execute("PRAGMA query_only = ON")
+    return db
 
 
 def _finish_interrupted_write(path: Path) -> None:
@@ -54,7 +65,7 @@ def _finish_interrupted_write(path: Path) -> None:
     if journal.exists() and journal.stat().st_size > 0:
         with (
             contextlib.suppress(sqlite3.Error),
-            contextlib.closing(sqlite3.connect(_uri(path, "rw"), uri=True, timeout=settings.busy_timeout_s)) as db,
+            contextlib.closing(_connect(path)) as db,
         ):
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
@@ -100,7 +111,7 @@ def check_geopackage(path: str | os.PathLike) -> Path:
     """
     path = _check_header(Path(path))
     try:
-        with contextlib.closing(sqlite3.connect(_uri(path, "ro"), uri=True)) as db:
+        with contextlib.closing(_connect(path, readonly=True)) as db:
             verdict = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
             tables = db.execute("SELECT count(*) FROM gpkg_contents").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -161,8 +172,7 @@ def transaction(
     """
     path = _check_header(Path(path))
     try:
-        mode = "ro" if dry_run else "rw"
-        db = sqlite3.connect(_uri(path, mode), uri=True, timeout=settings.busy_timeout_s, isolation_level=None)
+        db = _connect(path, readonly=dry_run)
     except sqlite3.Error as exc:
         raise DataError(
             f"{path}: cannot be opened for writing ({exc}); check that the file is not read-only."
@@ -170,15 +180,10 @@ def transaction(
     _register_functions(db)
     try:
         for alias, scratch in (attach or {}).items():
-            db.execute(f"ATTACH DATABASE ? AS {_q(alias)}", (_uri(scratch, "ro"),))
-        try:
-            db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectLockedError(
-                    f"{path}: the project is being written by another program; try again when it has finished."
-                ) from None
-            raise
+            # read-only: the scratch takes no write lock, so the commit is the project's alone
+            # (no super-journal file beside the project)
+            db.execute(f"ATTACH DATABASE ? AS {_q(alias)}", (scratch.resolve().as_uri() + "?mode=ro",))
+        db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
         try:
             yield db
             db.execute("ROLLBACK" if dry_run else "COMMIT")
@@ -187,14 +192,30 @@ def transaction(
                 db.execute("ROLLBACK")
             raise
     except sqlite3.DatabaseError as exc:
-        message = str(exc)
-        if "readonly" in message or "read-only" in message:
-            raise DataError(f"{path}: the file or its folder is read-only; nothing was written.") from None
-        if "disk is full" in message or "disk I/O" in message:
-            raise DataError(f"{path}: the disk is full or failing ({message}); nothing was written.") from None
-        raise DataError(f"{path}: the GeoPackage cannot be written ({message}). {_RESTORE.capitalize()}.") from None
+        raise _explain(path, exc) from None
     finally:
         db.close()
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError) -> Exception:
+    """SQLite's error as the planner's next step; nothing was written in any of these cases."""
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return ProjectLockedError(
+            f"{path}: the project is being written by another program; try again when it has finished "
+            "(nothing was written)."
+        )
+    if "readonly" in message or "read-only" in message:
+        return DataError(f"{path}: the file or its folder is read-only; nothing was written.")
+    if "full" in message or "disk I/O" in message:
+        return DataError(
+            f"{path}: the disk is full or failing ({message}); nothing was written. Free space, then retry."
+        )
+    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return DataError(
+            f"{path}: the GeoPackage is damaged ({message}); nothing was written. {_RESTORE.capitalize()}."
+        )
+    return DataError(f"{path}: SQLite refused the write ({message}); nothing was written.")
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -263,11 +284,23 @@ class Writer:
     def columns(self, table: str) -> set[str]:
         return set(columns(self.db, table))
 
+    def require(self, table: str, names: Iterable[str]) -> None:
+        """Refuse to go on unless the table has these columns (SQLite would read a missing
+        double-quoted column name as a string and match every row)."""
+        have = self.columns(table)
+        missing = [n for n in names if n != "rowid" and n not in have]
+        if missing:
+            raise DataError(
+                f"{table}: no column {', '.join(missing)}; the layer's columns are {', '.join(sorted(have))}. "
+                "Rename the column to the project-file contract's name (see the README) or add it"
+            )
+
     def rows(self, table: str, wanted: Sequence[str], key: str | None = None, values: Iterable[Any] = ()) -> list:
         """``wanted`` columns ("rowid" allowed) in file order; with ``key``, only rows whose key is in
         ``values`` (one scan, however many values)."""
         import json
 
+        self.require(table, [*wanted, *([key] if key else [])])
         sql = f"SELECT {', '.join(c if c == 'rowid' else _q(c) for c in wanted)} FROM {_q(table)}"
         if key is None:
             return self.db.execute(sql + " ORDER BY rowid").fetchall()
@@ -275,6 +308,7 @@ class Writer:
         return self.db.execute(sql, (json.dumps(list(values), ensure_ascii=False),)).fetchall()
 
     def max(self, table: str, column: str) -> Any:
+        self.require(table, [column])
         return self.db.execute(f"SELECT max({_q(column)}) FROM {_q(table)}").fetchone()[0]
 
     def _writable(self) -> None:
@@ -293,9 +327,7 @@ class Writer:
             return
         declared = columns(self.db, table)
         names = list(rows[0])
-        missing = [n for n in names if n not in declared]
-        if missing:
-            raise DataError(f"table {table!r} has no column(s) {', '.join(missing)}; add them to the table first")
+        self.require(table, names)
         sql = f"INSERT INTO {_q(table)} ({', '.join(map(_q, names))}) VALUES ({', '.join('?' * len(names))})"
         self.db.executemany(sql, ([_cell(r[n], declared[n]) for n in names] for r in rows))
         touched(self.db, table)
@@ -303,6 +335,7 @@ class Writer:
     def update(self, table: str, column: str, values: Mapping[int, Any]) -> None:
         """Set ``column`` of the rows with these rowids to the given values."""
         self._writable()
+        self.require(table, [column])
         sql = f"UPDATE {_q(table)} SET {_q(column)} = ? WHERE rowid = ?"
         self.db.executemany(sql, ((v, k) for k, v in values.items()))
         if values:
@@ -312,6 +345,7 @@ class Writer:
 # -- writing: whole layers ------------------------------------------------------------------------
 
 _METADATA = ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents")
+_GDALS_OWN = ("rtree_", "trigger_insert_feature_count_", "trigger_delete_feature_count_", "gpkg_", "sqlite_")
 
 
 def _write_scratch(frames: Mapping[str, Any], path: Path, engine: str) -> None:
@@ -321,20 +355,26 @@ def _write_scratch(frames: Mapping[str, Any], path: Path, engine: str) -> None:
     import pyogrio
 
     for layer, df in frames.items():
-        if engine == "pyogrio":
-            pyogrio.write_dataframe(df, path, layer=layer, driver="GPKG", use_arrow=True)
-        elif isinstance(df, gpd.GeoDataFrame):
-            df.to_file(path, layer=layer, driver="GPKG", engine="fiona")
-        else:
-            import fiona
+        try:
+            if engine == "pyogrio":
+                pyogrio.write_dataframe(df, path, layer=layer, driver="GPKG", use_arrow=True)
+            elif isinstance(df, gpd.GeoDataFrame):
+                df.to_file(path, layer=layer, driver="GPKG", engine="fiona")
+            else:
+                import fiona
 
-            schema = gpd.io.file.infer_schema(gpd.GeoDataFrame(df, geometry=[None] * len(df)))
-            schema["geometry"] = "None"
-            with fiona.open(path, "w", driver="GPKG", layer=layer, schema=schema) as sink:
-                sink.writerecords(
-                    {"geometry": None, "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()}}
-                    for row in df.astype(object).to_dict("records")
-                )
+                schema = gpd.io.file.infer_schema(gpd.GeoDataFrame(df, geometry=[None] * len(df)))
+                schema["geometry"] = "None"
+                with fiona.open(path, "w", driver="GPKG", layer=layer, schema=schema) as sink:
+                    sink.writerecords(
+                        {"geometry": None, "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()}}
+                        for row in df.astype(object).to_dict("records")
+                    )
+        except OSError:
+            raise
+        except Exception as exc:  # GDAL's refusals (a text "fid" column, a type it cannot store …)
+            hint = " Rename the column 'fid': GeoPackage reserves it for the feature id." if "FID" in str(exc) else ""
+            raise DataError(f"layer {layer!r} cannot be written as GeoPackage (GDAL: {exc}).{hint}") from None
 
 
 def _rtree_tables(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
@@ -347,50 +387,95 @@ def _rtree_tables(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [f"rtree_{table}_{c}" for (c,) in db.execute(sql, (table,))]
 
 
-def _drop_layer(db: sqlite3.Connection, table: str) -> None:
+def _drop_layer(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """Drop a layer and its metadata rows; return the user's own indexes and triggers on it."""
+    own = [
+        (name, sql)
+        for kind, name, sql in db.execute(
+            "SELECT type, name, sql FROM main.sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL",
+            (table,),
+        )
+        if not name.lower().startswith(_GDALS_OWN)
+    ]
     for rtree in _rtree_tables(db, "main", table):
         db.execute(f"DROP TABLE IF EXISTS main.{_q(rtree)}")
     db.execute(f"DROP TABLE main.{_q(table)}")  # its triggers and indexes go with it
     for meta in _METADATA:
         if has_table(db, meta):
             db.execute(f"DELETE FROM main.{meta} WHERE lower(table_name) = lower(?)", (table,))
+    return own
 
 
-def _copy_rows(db: sqlite3.Connection, meta: str, where: str, value: Any) -> None:
-    """Copy rows of a metadata table from the scratch file, on the columns both files have."""
-    if not has_table(db, meta, "src"):
-        return
-    if not has_table(db, meta):
-        (sql,) = db.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (meta,)).fetchone()
-        db.execute(sql)
+def _copy_rows(db: sqlite3.Connection, meta: str, where: str, value: Any, **override: Any) -> None:
+    """Copy rows of a metadata table from the scratch file, on the columns both files have.
+
+    Columns only the project has (an extension's, NOT NULL) get 'undefined' as the GeoPackage
+    specification allows; ``override`` sets columns to given values (a remapped srs_id).
+    """
+    info = {r[1]: r for r in db.execute(f"PRAGMA main.table_info({meta})")}
     theirs = columns(db, meta, "src")
-    cols = ", ".join(_q(c) for c in columns(db, meta) if c in theirs)
-    db.execute(f"INSERT INTO main.{meta} ({cols}) SELECT {cols} FROM src.{meta} WHERE {where}", (value,))
+    names = [c for c in info if c in theirs or c in override or (info[c][3] and info[c][4] is None and not info[c][5])]
+    values = ["?" if c in override else (_q(c) if c in theirs else "'undefined'") for c in names]
+    args = [override[c] for c in names if c in override]
+    db.execute(
+        f"INSERT INTO main.{meta} ({', '.join(map(_q, names))}) SELECT {', '.join(values)} FROM src.{meta} "
+        f"WHERE {where}",
+        (*args, value),
+    )
 
 
-def _copy_srs(db: sqlite3.Connection, table: str) -> None:
-    """Bring the layer's CRS into gpkg_spatial_ref_sys unless the project has it already."""
-    sql = "SELECT srs_id, organization, organization_coordsys_id FROM {}.gpkg_spatial_ref_sys WHERE srs_id = ?"
-    (srs_id,) = db.execute("SELECT srs_id FROM src.gpkg_contents WHERE table_name = ?", (table,)).fetchone()
-    theirs = db.execute(sql.format("src"), (srs_id,)).fetchone()
-    mine = db.execute(sql.format("main"), (srs_id,)).fetchone()
-    if mine is None:
-        _copy_rows(db, "gpkg_spatial_ref_sys", "srs_id = ?", srs_id)
-    elif theirs is not None and srs_id > 0 and mine[1:3] != theirs[1:3]:
-        raise DataError(
-            f"layer {table!r}: its CRS would take spatial reference id {srs_id}, which the project uses for another "
-            "CRS; reproject the layer to the project's CRS first"
-        )
+def _srs_for(db: sqlite3.Connection, table: str) -> tuple[int, int] | None:
+    """(scratch srs_id, the project's srs_id for that CRS): reuse an identical CRS, else a free id."""
+    found = db.execute("SELECT srs_id FROM src.gpkg_contents WHERE table_name = ?", (table,)).fetchone()
+    if found is None or found[0] is None:
+        return None
+    srs_id = int(found[0])
+    key = "SELECT organization, organization_coordsys_id, definition FROM {}.gpkg_spatial_ref_sys WHERE srs_id = ?"
+    theirs = db.execute(key.format("src"), (srs_id,)).fetchone()
+    mine = db.execute(key.format("main"), (srs_id,)).fetchone()
+    if mine is None or theirs is None or srs_id <= 0:
+        return srs_id, srs_id
+    same_code = str(mine[0]).upper() == str(theirs[0]).upper() and mine[1] == theirs[1]
+    if same_code and (str(theirs[0]).upper() != "NONE" or mine[2] == theirs[2]):
+        return srs_id, srs_id
+    match = db.execute(
+        "SELECT srs_id FROM main.gpkg_spatial_ref_sys WHERE definition = ? AND srs_id > 0", (theirs[2],)
+    ).fetchone()
+    if match is not None:
+        return srs_id, int(match[0])
+    free = int(db.execute("SELECT max(max(srs_id), 99999) FROM main.gpkg_spatial_ref_sys").fetchone()[0]) + 1
+    return srs_id, free
 
 
-def _copy_layer(db: sqlite3.Connection, table: str) -> None:
-    """Create ``table`` in the project from the attached scratch file: rows, R-tree, triggers, metadata."""
+def _copy_layer(db: sqlite3.Connection, table: str, keep: list[tuple[str, str]]) -> list[str]:
+    """Create ``table`` in the project from the attached scratch file: rows, R-tree, triggers, metadata.
+
+    ``keep`` are the user's own indexes and triggers of the layer it replaces: recreated where
+    their columns still exist. Returns the names of those that could not be.
+    """
     objects = db.execute(
         "SELECT type, name, sql FROM src.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (table,)
     ).fetchall()
     (create,) = [sql for kind, _, sql in objects if kind == "table"]
     db.execute(create)
-    db.execute(f"INSERT INTO main.{_q(table)} SELECT * FROM src.{_q(table)}")
+    srs = _srs_for(db, table)
+    geometry = db.execute("SELECT column_name FROM src.gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+    if srs is not None and srs[0] != srs[1] and geometry is not None:
+        # the CRS takes another id here: rewrite it in each geometry blob's header (bytes 5-8)
+        cols = list(columns(db, table, "src"))
+        g = _q(geometry[0])
+        le, be = struct.pack("<i", srs[1]).hex(), struct.pack(">i", srs[1]).hex()
+        little = f"instr('13579BDF', substr(hex(substr({g}, 4, 1)), 2, 1)) > 0"  # flags bit 0: byte order
+        head, tail = f"substr({g}, 1, 4)", f"substr({g}, 9)"  # || makes text of blobs: cast back
+        blob = (
+            f"CASE WHEN {g} IS NULL THEN NULL WHEN {little} THEN CAST({head} || X'{le}' || {tail} AS BLOB) "
+            f"ELSE CAST({head} || X'{be}' || {tail} AS BLOB) END"
+        )
+        select = ", ".join(blob if c == geometry[0] else _q(c) for c in cols)
+        db.execute(f"INSERT INTO main.{_q(table)} ({', '.join(map(_q, cols))}) SELECT {select} FROM src.{_q(table)}")
+    else:
+        db.execute(f"INSERT INTO main.{_q(table)} SELECT * FROM src.{_q(table)}")
     for rtree in _rtree_tables(db, "src", table):
         (sql,) = db.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (rtree,)).fetchone()
         db.execute(sql)
@@ -399,9 +484,29 @@ def _copy_layer(db: sqlite3.Connection, table: str) -> None:
     for kind, name, sql in objects:  # after the rows: the triggers must not run once per row
         if kind in ("trigger", "index") and (counted or "feature_count" not in name):
             db.execute(sql)
-    _copy_srs(db, table)
-    for meta in reversed(_METADATA):  # gpkg_contents first: the others refer to it
-        _copy_rows(db, meta, "lower(table_name) = lower(?)", table)
+    if (
+        srs is not None
+        and not db.execute("SELECT 1 FROM main.gpkg_spatial_ref_sys WHERE srs_id = ?", (srs[1],)).fetchone()
+    ):
+        _copy_rows(db, "gpkg_spatial_ref_sys", "srs_id = ?", srs[0], srs_id=srs[1])
+    remap = {"srs_id": srs[1]} if srs is not None and srs[0] != srs[1] else {}
+    _copy_rows(db, "gpkg_contents", "lower(table_name) = lower(?)", table, **remap)
+    for meta in ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents"):
+        if meta == "gpkg_ogr_contents" and not counted:
+            continue  # the project keeps no counts: GDAL counts the rows itself
+        if has_table(db, meta, "src"):
+            if not has_table(db, meta):
+                (sql,) = db.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (meta,)).fetchone()
+                db.execute(sql)
+            extra = remap if meta == "gpkg_geometry_columns" else {}
+            _copy_rows(db, meta, "lower(table_name) = lower(?)", table, **extra)
+    lost = []
+    for name, sql in keep:
+        try:
+            db.execute(sql)
+        except sqlite3.OperationalError:  # a column it names is gone with the old layer
+            lost.append(name)
+    return lost
 
 
 def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> None:
@@ -422,6 +527,12 @@ def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> Non
             leftover.unlink(missing_ok=True)
 
 
+def existing_names(path: Path) -> dict[str, str]:
+    """The project's table names, keyed by their lower case (SQLite's names ignore case)."""
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        return {r[0].lower(): r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def replace_layers(
     frames: Mapping[str, Any],
     path: Path,
@@ -429,20 +540,24 @@ def replace_layers(
     engine: str,
     overwrite: bool,
     check: Any = None,
-) -> None:
+    after: Any = None,
+) -> list[str]:
     """Write each layer into the project in one transaction, replacing a layer only with ``overwrite``.
 
-    ``check(db, existing_layer_names)`` runs inside the transaction before anything changes
-    (the history guard), so a concurrent writer cannot slip rows in between.
+    A layer keeps the name (and case) it has in the project. ``check(db, replaced_names)`` runs
+    inside the transaction before anything changes (the history guard), ``after(db, names)``
+    after the layers are in (the ledgers' statuses), so a concurrent writer cannot slip in
+    between. Returns the user's indexes and triggers that could not be kept.
     """
+    names = existing_names(_check_header(path))
+    frames = {names.get(name.lower(), name): df for name, df in frames.items()}
     scratch_dir = Path(tempfile.mkdtemp(prefix="landkit-"))
+    lost: list[str] = []
     try:
         scratch = scratch_dir / "layers.gpkg"
         _write_scratch(frames, scratch, engine)
         with transaction(path, attach={"src": scratch}) as db:
-            existing = {r[0].lower(): r[0] for r in db.execute("SELECT table_name FROM gpkg_contents").fetchall()} | {
-                r[0].lower(): r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
+            existing = {r[0].lower(): r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             clash = [name for name in frames if name.lower() in existing]
             if clash and not overwrite:
                 raise LayerExistsError(
@@ -452,9 +567,11 @@ def replace_layers(
             if check is not None:
                 check(db, {existing[n.lower()] for n in clash})
             for name in frames:
-                if name.lower() in existing:
-                    _drop_layer(db, existing[name.lower()])
-                _copy_layer(db, name)
+                keep = _drop_layer(db, existing[name.lower()]) if name.lower() in existing else []
+                lost += _copy_layer(db, name, keep)
                 touched(db, name)
+            if after is not None:
+                after(db, set(frames))
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
+    return lost
