@@ -45,24 +45,50 @@ DEFAULT_RULES: dict[str, dict] = {
 COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message"]
 
 
-def load_rules(text: str | None = None, *, source: str = "rules") -> dict[str, dict]:
-    """Return the default rules, updated from TOML ``text``; unknown rules or keys are refused."""
+def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dict[str, dict]:
+    """Return the default rules, updated from TOML ``text`` (bytes: UTF-8, else GB18030).
+
+    Every rule and setting is checked against the defaults, and every problem is listed at once:
+    unknown rules or settings, a severity that is not one of info/warning/error, a number given
+    as text or as true/false, a negative number, a map scale that is not positive.
+    """
     rules = copy.deepcopy(DEFAULT_RULES)
     if not text:
         return rules
+    if isinstance(text, bytes):
+        try:
+            decoded = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            decoded = text.decode("gb18030", errors="replace")
+    else:
+        decoded = text
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{source}: not valid TOML ({exc})") from None
+        raise DataError(f"{source}: not valid TOML ({exc}); see the example in the README") from None
+    problems = []
     for name, values in data.items():
         if name not in rules or not isinstance(values, dict):
-            raise DataError(f"{source}: unknown rule [{name}]; the rules are {', '.join(rules)}")
+            problems.append(f"unknown rule [{name}]; the rules are {', '.join(rules)}")
+            continue
         for key, value in values.items():
+            default = rules[name].get(key)
+            where = f"[{name}] {key} = {value!r}"
             if key not in rules[name]:
-                raise DataError(f"{source}: rule [{name}] has no setting {key!r}; it has {', '.join(rules[name])}")
-            if key == "severity" and value not in SEVERITIES:
-                raise DataError(f"{source}: [{name}] severity must be one of {', '.join(SEVERITIES)}")
-            rules[name][key] = value
+                problems.append(f"rule [{name}] has no setting {key!r}; it has {', '.join(rules[name])}")
+            elif key == "severity":
+                if value not in SEVERITIES:
+                    problems.append(f"{where}: the severity must be one of {', '.join(SEVERITIES)}")
+                else:
+                    rules[name][key] = value
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                problems.append(f"{where}: must be a number like {default!r} (no quotes, not true/false)")
+            elif value < 0 or (key == "map_scale" and value <= 0) or value != value:
+                problems.append(f"{where}: must be {'positive' if key == 'map_scale' else 'zero or more'}")
+            else:
+                rules[name][key] = value
+    if problems:
+        raise DataError(f"{source}: " + "; ".join(problems))
     return rules
 
 

@@ -1,12 +1,16 @@
 """The ``landkit`` command: parse, call the library, print, and exit with a meaningful code.
 
-Exit codes: 0 success; 1 the input was read but has problems (``info`` found schema errors);
-2 the input cannot be used (missing, damaged, not a project file) or a write was refused.
+Exit codes: 0 success; 1 the input was read but has problems (``info`` found schema errors,
+``audit`` found an error); 2 the input cannot be used (missing, damaged, not a project file) or
+a write was refused; 3 a landkit bug (the traceback is in the crash file named on screen);
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import sys
 import warnings
 from pathlib import Path
 
@@ -15,37 +19,118 @@ import click
 from . import __version__
 from .datasets import SAMPLE_PATH
 from .errors import CRSError, DataError, LandkitError
-from .store import content_hash, file_sha256, list_layers, read_layer, read_project
+from .store import content_hash, list_layers, read_layer, read_project
 from .units import UNITS
 
 # Commands import what they compute with inside themselves: `landkit record` then starts
 # without loading pandas and GDAL (a few tenths of a second on every call).
 
+_OS_ERRORS = {"ENOSPC", "EROFS", "EACCES", "EPERM", "EFBIG", "EDQUOT", "ENOENT", "EISDIR", "ENOTDIR", "EEXIST"}
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that every ``finally`` removes its temporary files."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
+def _crash_file(exc: BaseException) -> Path:
+    """Write the traceback and the versions to a file in the temporary folder; return its path."""
+    import datetime as dt
+    import platform
+    import tempfile
+    import traceback
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"landkit-crash-{stamp}-{__import__('os').getpid()}.txt"
+    versions = [f"landkit {__version__}", f"python {sys.version.split()[0]} on {platform.platform()}"]
+    for name in ("pandas", "geopandas", "shapely", "pyproj", "pyogrio"):
+        if name in sys.modules:
+            versions.append(f"{name} {getattr(sys.modules[name], '__version__', '?')}")
+    text = "\n".join(
+        ["landkit crash report: please send this file with your report", "command: " + " ".join(sys.argv), *versions]
+    )
+    path.write_text(text + "\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8")
+    return path
+
 
 class _Group(click.Group):
-    """Print landkit's own errors in a line or two, without a traceback, and exit 2."""
+    """One guard for every command: landkit's errors in a line or two (exit 2), a bug as exit 3
+    with its traceback in a crash file, Ctrl-C as 130 and SIGTERM as 143."""
 
     def invoke(self, ctx: click.Context):
+        for stream in (sys.stdout, sys.stderr):  # a Chinese Windows console (GBK) cannot show every character
+            if hasattr(stream, "reconfigure") and "utf" not in (getattr(stream, "encoding", "") or "").lower():
+                stream.reconfigure(errors="replace")
+        try:  # only the main thread may set a handler (a notebook's CLI runner may not be it)
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:
+            previous = None
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        command = " ".join(["landkit", *words[:2]])
         try:
             return super().invoke(ctx)
         except LandkitError as exc:
             click.echo(f"landkit: error: {exc}", err=True)
             raise click.exceptions.Exit(2) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("landkit: interrupted; nothing half-written was left behind", err=True)
+            raise click.exceptions.Exit(130) from None
+        except _Terminated:
+            click.echo("landkit: terminated; nothing half-written was left behind", err=True)
+            raise click.exceptions.Exit(143) from None
+        except OSError as exc:
+            import errno
+
+            if errno.errorcode.get(exc.errno or -1) not in _OS_ERRORS or ctx.meta.get("landkit.debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"landkit: error: {where}{exc.strerror}; nothing half-written was left behind", err=True)
+            raise click.exceptions.Exit(2) from None
+        except Exception as exc:
+            if ctx.meta.get("landkit.debug"):
+                raise
+            crash = _crash_file(exc)
+            click.echo(
+                f"landkit: internal error while running `{command}` ({type(exc).__name__}: {str(exc)[:160]}). "
+                f"This is a landkit bug: please report it with {crash}",
+                err=True,
+            )
+            raise click.exceptions.Exit(3) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="landkit")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error instead of a crash file.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Land-reserve and resettlement planning: project files, exact areas, audits and maps."""
+    ctx.meta["landkit.debug"] = debug
 
 
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=SAMPLE_PATH,
               show_default=True, help="Where to write the sample project.")  # fmt: skip
-def sample(output: Path) -> None:
+@click.option(
+    "--overwrite", is_flag=True, help="Replace the layers of an existing file that is not the bundled sample."
+)
+def sample(output: Path, overwrite: bool) -> None:
     """Generate the illustrative Lushan sample project (deterministic)."""
     from .sample import write_sample
 
+    bundled = output.exists() and SAMPLE_PATH.exists() and output.samefile(SAMPLE_PATH)
+    if output.exists() and not (bundled or overwrite):
+        raise DataError(
+            f"{output}: exists; `landkit sample` would replace its layers with the illustrative sample. "
+            "Choose another name, or pass --overwrite if that is what you want"
+        )
     click.echo("building the illustrative Lushan sample (about 10 s) ...", err=True)
     path = write_sample(output)
     layers = read_project(path)
@@ -262,24 +347,37 @@ def zones(path: Path, fmt: str) -> None:
               help="Base map; none keeps the map fully offline.")  # fmt: skip
 @click.option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="Your Tianditu key (or TIANDITU_KEY).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
 def map_(
-    path: Path, output: Path | None, community: str | None, tiles: str, tianditu_key: str | None, lang: str
-) -> None:
+    path: Path, output: Path | None, community: str | None, tiles: str, tianditu_key: str | None, lang: str,
+    overwrite: bool,
+) -> None:  # fmt: skip
     """Write self-contained HTML meeting maps that open offline from a file."""
     from . import maps
+    from .io import check_output, output_folder, safe_name, write_text
 
+    if output is not None:
+        check_output(output, inputs=(path,), overwrite=overwrite)
     layers = read_project(path)
     options: dict = {"tiles": tiles, "lang": lang, "tianditu_key": tianditu_key}
+    pages: dict[str, str] = {}
+    taken: set[str] = set()
     if community is not None:
-        m = maps.community_map(layers, community, **options)
-        cid = maps.find_community(layers["communities"], community)
-        written = [maps.save_map(m, output or Path("maps") / f"community-{cid}.html")]
+        cid = maps.find_community(layers.get("communities"), community)
+        pages[f"community-{safe_name(cid, taken=taken)}.html"] = maps.to_html(
+            maps.community_map(layers, cid, **options)
+        )
     else:
-        written = [maps.save_map(maps.zone_map(layers, **options), output or Path("maps") / "zone.html")]
+        pages["zone.html"] = maps.to_html(maps.zone_map(layers, **options))
         if output is None and "communities" in layers:
             for cid in layers["communities"].index:
-                m = maps.community_map(layers, str(cid), **options)
-                written.append(maps.save_map(m, Path("maps") / f"community-{cid}.html"))
+                page = maps.to_html(maps.community_map(layers, str(cid), **options))
+                pages[f"community-{safe_name(cid, taken=taken)}.html"] = page
+    if output is not None:
+        click.echo(f"wrote {write_text(next(iter(pages.values())), output)}")
+        return
+    with output_folder(Path("maps"), inputs=(path,), overwrite=overwrite) as put:
+        written = [put(name, page) for name, page in pages.items()]
     for w in written:
         click.echo(f"wrote {w}")
 
@@ -471,31 +569,37 @@ def _project(path: Path) -> dict:
     return layers
 
 
+def _rules(rules_file: Path | None) -> dict:
+    from . import audit
+
+    return audit.load_rules(rules_file.read_bytes() if rules_file else None, source=str(rules_file or "rules"))
+
+
 @main.command("audit")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="TOML file overriding rule severities and thresholds.")  # fmt: skip
+              help="TOML file overriding rule severities and thresholds (UTF-8 or GB18030).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html"]), default="text",
               show_default=True)  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (needed for xlsx).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of the screen (needed for xlsx).")  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, quiet: bool) -> None:
+def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, overwrite: bool, quiet: bool) -> None:
     """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
-    import pandas as pd
     from tqdm import tqdm
 
     from . import audit, report
-    from .io import write_bytes, write_text
-    from .measure import area
+    from .io import check_output, write_bytes, write_csv, write_text
 
     if fmt == "xlsx" and output is None:
         raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
-
-    rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
+    if output is not None:
+        check_output(output, inputs=(path, *([rules_file] if rules_file else [])), overwrite=overwrite)
+    rules = _rules(rules_file)
     layers = _project(path)
     # None: shown on a terminal, silent in logs and pipes
-    bar = tqdm(total=9, desc="audit", disable=True if quiet or fmt != "text" else None, leave=False)
+    bar = tqdm(total=10, desc="audit", disable=True if quiet or fmt != "text" else None, leave=False)
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)
@@ -504,37 +608,21 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, q
     findings = audit.audit(layers, rules=rules, step=step)
     bar.close()
     sums = audit.totals(layers)
-    stamp = report.Stamp(
-        str(path), file_sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"]
-    )
+    stamp = report.stamp_for(path, layers)
     if fmt == "xlsx" and output is not None:
         click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp), output)}")
     elif fmt == "html":
         page = report.audit_html(findings, sums, stamp)
         click.echo(f"wrote {write_text(page, output)}" if output else page)
     elif fmt == "json":
-        out = {
-            "landkit_version": __version__,
-            "input": {
-                "path": str(path),
-                "sha256": file_sha256(path),
-                "layers": {n: len(df) for n, df in layers.items()},
-            },
-            "area_method": area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else None,
-            "totals": sums,
-            "findings": [
-                {
-                    **r,
-                    "area_m2": None if pd.isna(r["area_m2"]) else round(r["area_m2"], 2),
-                    "area_mu": None if pd.isna(r["area_mu"]) else round(r["area_mu"], 4),
-                }
-                for r in findings.to_dict("records")
-            ],
-        }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        text = json.dumps(report.audit_json(findings, sums, stamp, layers), ensure_ascii=False, indent=2)
+        click.echo(f"wrote {write_text(text, output)}" if output else text)
     elif fmt == "csv":
-        table = findings.assign(ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))))
-        click.echo(table.to_csv(index=False, float_format="%.2f"), nl=False)
+        table = report.findings_table(findings)
+        if output:
+            click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+        else:
+            click.echo(table.map(_inert).to_csv(index=False, float_format="%.2f"), nl=False)
     else:
         counts = findings["severity"].value_counts()
         click.echo(
@@ -550,67 +638,29 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, q
         raise click.exceptions.Exit(1)
 
 
+def _inert(value):
+    from .io import inert
+
+    return inert(value)
+
+
 @main.command("report")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
               show_default=True, help="Folder for the meeting pack.")  # fmt: skip
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-def report_(path: Path, out_dir: Path, rules_file: Path | None) -> None:
-    """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page."""
-    from . import audit, maps, report, reserve
-    from .io import write_bytes, write_text
-    from .measure import area
+@click.option("--overwrite", is_flag=True, help="Replace files in the folder that landkit did not write.")
+def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool) -> None:
+    """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page.
+
+    The pack is built in a temporary folder and moved into place at the end (index.html last):
+    an interrupted run leaves the previous pack as it was.
+    """
+    from . import report
+    from .io import output_folder
 
     layers = _project(path)
-    rules = audit.load_rules(rules_file.read_text(encoding="utf-8") if rules_file else None, source=str(rules_file))
-    findings = audit.audit(layers, rules=rules)
-    sums = audit.totals(layers)
-    stamp = report.Stamp(
-        str(path), file_sha256(path), __version__, area(layers["parcels"].iloc[:0]).attrs["area_method"]
-    )
-    target = reserve.progress(layers["parcels"], layers["events"])
-    files = {"zone.html": "规划与储备总图 Zone map"}
-    found_geo = None
-    if len(findings):
-        found_geo = _finding_shapes(layers, findings)
-    write_text(_stamped(maps.to_html(maps.zone_map(layers, findings=found_geo)), stamp), out_dir / "zone.html")
-    for cid, row in layers["communities"].iterrows():
-        name = f"community-{cid}.html"
-        write_text(_stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp), out_dir / name)
-        files[name] = f"{row['name']} 安置社区"
-    write_text(report.audit_html(findings, sums, stamp), out_dir / "audit.html")
-    write_bytes(report.audit_xlsx(findings, sums, stamp, progress=target), out_dir / "audit.xlsx")
-    write_bytes(report.progress_png(target, stamp), out_dir / "progress.png")
-    files.update(
-        {"audit.html": "面积审核 Audit", "audit.xlsx": "审核表格 Audit workbook", "progress.png": "目标进度 Progress"}
-    )
-    counts = findings["severity"].value_counts()
-    summary = {
-        "数据日期 data as of": str(layers["events"]["date"].max().date()),
-        "储备地块 parcels": f"{sums['layers']['parcels']['count']:,}, {sums['layers']['parcels']['area_mu']:,.2f} mu",
-        "审核问题 findings": ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info")),
-    }
-    for t in target.itertuples():
-        summary[f"{t.label_zh} {t.Index}"] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} mu"
-    write_text(report.index_html(files, summary, stamp), out_dir / "index.html")
-    click.echo(f"wrote the meeting pack to {out_dir}/index.html ({len(files) + 1} files)")
-
-
-def _stamped(page: str, stamp) -> str:
-    import html as _html
-
-    return page.replace("</body>", f"<!-- {_html.escape(stamp.text())} --></body>", 1)
-
-
-def _finding_shapes(layers, findings):
-    """The findings about parcels, drawn on the parcels they name."""
-    import geopandas as gpd
-
-    parcels = layers["parcels"]
-    rows = findings[findings["layer"] == "parcels"]
-    ids = [i for i in rows["ids"] if i and all(x in parcels.index for x in i)]
-    if not ids:
-        return None
-    shapes = [parcels.geometry.loc[list(i)].union_all() for i in ids]
-    chosen = rows[rows["ids"].map(lambda i: bool(i) and all(x in parcels.index for x in i))]
-    return gpd.GeoDataFrame(chosen, geometry=shapes, crs=parcels.crs)
+    with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
+        for name, data in report.meeting_pack(layers, path, rules=_rules(rules_file)).items():
+            put(name, data)
+    click.echo(f"wrote the meeting pack to {out_dir / 'index.html'}")

@@ -6,7 +6,9 @@ outputs are written to a temporary file beside the target and moved into place.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,141 @@ def read_table(source: str | os.PathLike) -> Any:
     except Exception as exc:  # a damaged or mislabelled file: pandas and openpyxl raise many kinds
         raise DataError(f"{source}: cannot be read as a table ({exc}); save it as CSV (UTF-8) or XLSX") from None
     raise DataError(f"{source}: give a .csv or .xlsx file")
+
+
+# -- outputs --------------------------------------------------------------------------------------
+# An output never replaces an input, nor a file landkit did not write, unless told to.
+
+#: What marks a file as landkit's own output, by kind (checked before an existing file is replaced).
+GENERATOR = "landkit"
+_INPUT_SUFFIXES = (".gpkg", ".shp", ".dbf", ".shx", ".geojson", ".json", ".sqlite", ".db", ".parquet", ".tif")
+
+
+def is_landkit_output(path: str | os.PathLike) -> bool:
+    """Whether an existing file is recognisably landkit output (HTML, XLSX, PNG, JSON, CSV it wrote)."""
+    path = Path(path)
+    try:
+        head = path.open("rb").read(4096)
+    except OSError:
+        return False
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return f'<meta name="generator" content="{GENERATOR}'.encode() in head
+    if suffix == ".png":
+        return b"Software\x00" + GENERATOR.encode() in path.read_bytes()[:65536]
+    if suffix == ".xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                return f"<dc:creator>{GENERATOR}</dc:creator>".encode() in z.read("docProps/core.xml")
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return False
+    if suffix == ".json":
+        return b'"landkit_version"' in head[:200]
+    if suffix == ".csv":
+        first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+        return first.startswith(b"rule,severity,layer") or b",area_method" in first
+    return False
+
+
+def check_output(
+    output: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = (), overwrite: bool = False
+) -> Path:
+    """Refuse an output path that is an input (links count), a folder, or a file landkit did not write.
+
+    An input is never replaced, even with ``overwrite``; another existing file only with it.
+    """
+    output = Path(output)
+    for given in inputs:
+        if Path(given).exists() and output.exists() and os.path.samefile(output, given):
+            raise DataError(
+                f"{output}: is an input of this command; an output never replaces an input. Choose another name."
+            )
+    if output.is_dir():
+        raise DataError(f"{output}: is a folder; give the name of the file to write.")
+    if output.exists() and not overwrite and not is_landkit_output(output):
+        kind = "a project or source file" if output.suffix.lower() in _INPUT_SUFFIXES else "not a file landkit wrote"
+        raise DataError(f"{output}: exists and is {kind}; choose another name, or pass --overwrite to replace it.")
+    return output
+
+
+def safe_name(text: Any, *, taken: set[str] | None = None, limit: int = 40) -> str:
+    """A file name made from an id or a name: no separators, no "..", no reserved names, unique.
+
+    Examples
+    --------
+    >>> safe_name("/../../x/notes"), safe_name("露峰社区")
+    ('x_notes-193c59', '露峰社区')
+    """
+    import hashlib
+    import re
+
+    raw = str(text)
+    name = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", raw).strip("._-")[:limit] or "x"
+    if name.upper().split(".")[0] in {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(10)),
+        *(f"LPT{i}" for i in range(10)),
+    }:
+        name = f"_{name}"
+    if name != raw or (taken is not None and name in taken):
+        name = f"{name}-{hashlib.sha1(raw.encode()).hexdigest()[:6]}"
+    if taken is not None:
+        taken.add(name)
+    return name
+
+
+def inert(value: Any) -> Any:
+    """Text a spreadsheet will show as text: a leading = + - @ tab or CR would start a formula (OWASP)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: Any, path: str | os.PathLike, **options: Any) -> Path:
+    """Write a table as CSV that Excel on a Chinese Windows PC opens right (UTF-8 with BOM), every cell inert."""
+    text = frame.map(inert).to_csv(index=False, **options)
+    return write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"), path)
+
+
+@contextlib.contextmanager
+def output_folder(
+    folder: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = (), overwrite: bool = False
+) -> Iterator[Callable[[str, str | bytes], Path]]:
+    """Collect a set of output files, then move them into ``folder`` together (``index.html`` last).
+
+    The files are written into a hidden temporary folder inside ``folder``; if the work stops
+    (an error, Ctrl-C) nothing of it reaches ``folder``. Each name is checked with
+    :func:`check_output` before it is written.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder}: is a file; give a folder for the outputs.")
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".landkit-", dir=folder))
+    names: list[str] = []
+
+    def put(name: str, data: str | bytes) -> Path:
+        if Path(name).name != name:
+            raise ValueError(f"output name {name!r} is not a plain file name")
+        check_output(folder / name, inputs=inputs, overwrite=overwrite)
+        (scratch / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        names.append(name)
+        return folder / name
+
+    try:
+        yield put
+        for name in sorted(names, key=lambda n: n == "index.html"):
+            os.replace(scratch / name, folder / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:

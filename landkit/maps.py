@@ -409,8 +409,10 @@ def zone_map(
     return m
 
 
-def find_community(communities: pd.DataFrame, key: str):
+def find_community(communities: pd.DataFrame | None, key: str):
     """Return the id of the community whose id or name is ``key``; say which exist otherwise."""
+    if communities is None or not len(communities):
+        raise DataError(f"the project has no communities (安置社区) to draw {key!r} from; add the communities layer")
     hit = communities.index[(communities.index.astype(str) == key) | (communities["name"] == key)]
     if hit.empty:
         known = ", ".join(f"{i} ({n})" for i, n in zip(communities.index, communities["name"], strict=True))
@@ -543,6 +545,7 @@ def to_html(m) -> str:
         lambda g: f"landkitAdd({g.group(1)}, JSON.parse({json.dumps(g.group(2))}));\n",
         root.render(),
     )
+    page = re.sub(r"<head[^>]*>", lambda h: h.group(0) + '\n<meta name="generator" content="landkit">', page, count=1)
     remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"', page)
     if remote:
         raise RuntimeError(f"the map still loads {remote[0]}; every asset must be inlined")

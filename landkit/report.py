@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import io as _io
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -34,6 +36,39 @@ class Stamp:
         return f"input {self.path} · sha256 {self.sha256} · landkit {self.version} · {self.area_method}"
 
 
+def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
+    """The stamp of a project file: its path, the SHA-256 of its bytes, this landkit, the area method."""
+    from . import __version__
+    from .measure import area
+    from .store import file_sha256
+
+    method = area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else "n/a"
+    return Stamp(str(path), file_sha256(path), __version__, method)
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings as one flat table (ids joined by semicolons), for CSV and spreadsheets."""
+    return findings.assign(ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))))
+
+
+def audit_json(findings: pd.DataFrame, totals: dict, stamp: Stamp, layers: dict) -> dict:
+    """The audit's JSON contract (landkit/schemas/audit.schema.json)."""
+    return {
+        "landkit_version": stamp.version,
+        "input": {"path": stamp.path, "sha256": stamp.sha256, "layers": {n: len(df) for n, df in layers.items()}},
+        "area_method": stamp.area_method if "parcels" in layers else None,
+        "totals": totals,
+        "findings": [
+            {
+                **r,
+                "area_m2": None if pd.isna(r["area_m2"]) else round(r["area_m2"], 2),
+                "area_mu": None if pd.isna(r["area_mu"]) else round(r["area_mu"], 4),
+            }
+            for r in findings.to_dict("records")
+        ],
+    }
+
+
 def _table(df: pd.DataFrame) -> str:
     """An HTML table with every value escaped (values are untrusted attribute data)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
@@ -51,7 +86,8 @@ def _page(title: str, body: str, stamp: Stamp) -> str:
         ".stamp{color:#666;font-size:11px;margin-top:2em}"
     )
     return (
-        f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="generator" content="landkit">'
+        f"<title>{html.escape(title)}</title>"
         f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>{body}"
         f'<p class="stamp">{html.escape(stamp.text())}</p></body></html>'
     )
@@ -100,7 +136,22 @@ def audit_xlsx(findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: 
         for name, df in sheets.items():
             df.rename(columns=HEADERS_ZH).to_excel(writer, sheet_name=name, index=False)
         pd.DataFrame({"说明": stamp.text().split(" · ")}).to_excel(writer, sheet_name="说明", index=False)
+        inert_workbook(writer.book)
     return buffer.getvalue()
+
+
+def inert_workbook(book) -> None:
+    """Make every cell that would be a formula a plain string, and sign the workbook as landkit's.
+
+    landkit writes no formulas: a cell that starts with = (say a parcel id "=HYPERLINK(…)") is
+    attribute text, and Excel must show it, not run it (OWASP, CSV/formula injection).
+    """
+    book.properties.creator = "landkit"
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
@@ -127,7 +178,7 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
         fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
         fig.tight_layout(rect=(0, 0.03, 0.95, 1))
     buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -150,3 +201,75 @@ def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp) -> 
     rows = "".join(f'<li><a href="{html.escape(f)}">{html.escape(label)}</a></li>' for f, label in files.items())
     facts = pd.DataFrame({"": list(summary), " ": list(summary.values())})
     return _page("会议材料 Meeting pack", f"{_table(facts)}<ul>{rows}</ul>", stamp)
+
+
+def finding_shapes(layers: dict, findings: pd.DataFrame):
+    """The findings about parcels, drawn on the parcels they name (None if there are none)."""
+    import geopandas as gpd
+
+    parcels = layers["parcels"]
+    rows = findings[findings["layer"] == "parcels"]
+    named = rows["ids"].map(lambda i: bool(i) and all(x in parcels.index for x in i))
+    if not named.any():
+        return None
+    shapes = [parcels.geometry.loc[list(i)].union_all() for i in rows.loc[named, "ids"]]
+    return gpd.GeoDataFrame(rows[named], geometry=shapes, crs=parcels.crs)
+
+
+def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = None) -> dict[str, Any]:
+    """Every file of the meeting pack, by file name: maps, the audit as HTML and XLSX, the chart, the index.
+
+    Community maps are named from a safe form of the community id (never a path).
+    """
+    from . import audit, maps, reserve
+    from .io import safe_name
+
+    for needed in ("events", "communities"):
+        if needed not in layers:
+            raise_missing(path, needed, "landkit report")
+    findings = audit.audit(layers, rules=rules)
+    sums = audit.totals(layers)
+    stamp = stamp_for(path, layers)
+    target = reserve.progress(layers["parcels"], layers["events"])
+    files: dict[str, Any] = {}
+    labels = {"zone.html": "规划与储备总图 Zone map"}
+    zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None)
+    files["zone.html"] = _stamped(maps.to_html(zone), stamp)
+    taken: set[str] = set()
+    for cid, row in layers["communities"].iterrows():
+        name = f"community-{safe_name(cid, taken=taken)}.html"
+        files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
+        labels[name] = f"{row['name']} 安置社区"
+    files["audit.html"] = audit_html(findings, sums, stamp)
+    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target)
+    files["progress.png"] = progress_png(target, stamp)
+    labels |= {
+        "audit.html": "面积审核 Audit",
+        "audit.xlsx": "审核表格 Audit workbook",
+        "progress.png": "目标进度 Progress",
+    }
+    counts = findings["severity"].value_counts()
+    parcels = sums["layers"].get("parcels", {"count": len(layers["parcels"]), "area_mu": float("nan")})
+    summary = {
+        "数据日期 data as of": str(reserve.data_date(layers["events"])),
+        "储备地块 parcels": f"{parcels['count']:,}, {parcels['area_mu']:,.2f} mu",
+        "审核问题 findings": ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info")),
+    }
+    for t in target.itertuples():
+        summary[f"{t.label_zh} {t.Index}"] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} mu"
+    files["index.html"] = index_html(labels, summary, stamp)
+    return files
+
+
+def raise_missing(path: Any, layer: str, command: str) -> None:
+    from .errors import DataError
+    from .schema import LAYERS
+
+    raise DataError(
+        f"{path}: has no {layer} layer ({LAYERS[layer].label_zh}), which {command} needs; add it with "
+        f"`landkit import SOURCE {path} --layer {layer}`"
+    )
+
+
+def _stamped(page: str, stamp: Stamp) -> str:
+    return page.replace("</body>", f"<!-- {html.escape(stamp.text())} --></body>", 1)

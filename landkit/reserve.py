@@ -70,6 +70,15 @@ def state_as_of(events: pd.DataFrame, date=None) -> pd.Series:
     return e.groupby("parcel_id", sort=True)["status"].last().rename("status")
 
 
+def data_date(events: pd.DataFrame):
+    """The date the data stands at: the latest event not after today (a future-dated event is a finding)."""
+    dates = events["date"].dropna() if "date" in events else pd.Series(dtype="datetime64[ns]")
+    if not len(dates):
+        return None
+    past = dates[dates <= pd.Timestamp.today().normalize()]
+    return (past.max() if len(past) else dates.min()).date()
+
+
 def progress(
     parcels: gpd.GeoDataFrame,
     events: pd.DataFrame,
@@ -84,7 +93,7 @@ def progress(
     (default: the year of ``as_of``) up to ``as_of`` and that have not been revoked below it
     since; a "stock" target counts parcels in one of its statuses on ``as_of``.
     """
-    as_of = pd.Timestamp(as_of) if as_of is not None else events["date"].max()
+    as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
     year = year or as_of.year
     state = state_as_of(events, as_of).reindex(parcels.index)
     measured_mu = area(parcels, unit="mu")
