@@ -203,7 +203,8 @@ def audit(
     )
     # layers whose coordinates or geometry cannot be trusted are not measured further, and
     # layers with missing or mistyped columns are not used where those columns are read
-    broken = {p.layer for p in problems if p.rule == "crs_zone" or "geometry column" in p.problem}
+    layers = _without(layers, problems)  # features that cannot be measured leave the other checks
+    broken = {p.layer for p in problems if (p.rule == "crs_zone" and not p.exclude) or "geometry column" in p.problem}
     if any(p.layer == "project" and p.rule == "crs_zone" for p in problems):
         broken |= set(layers)  # mixed CRSs: no layer can be compared with another
     columns_bad = broken | {p.layer for p in problems if "missing column" in p.problem or "should hold" in p.problem}
@@ -279,6 +280,16 @@ def audit(
     return table[COLUMNS].sort_values("rule", key=lambda r: r.map(order), kind="stable").reset_index(drop=True)
 
 
+def _without(layers: Mapping[str, pd.DataFrame], problems) -> dict[str, pd.DataFrame]:
+    """The layers without the features that problems exclude (in no CRS's reach, NaN vertices)."""
+    out = dict(layers)
+    for p in problems:
+        if p.exclude and p.layer in out and p.features:
+            df = out[p.layer]
+            out[p.layer] = df[~df.index.astype(str).isin(p.features)]
+    return out
+
+
 def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
     """Per polygon layer and per parcel status: feature count, area in m² and mu (ellipsoidal).
 
@@ -288,7 +299,10 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
     """
     from .schema import _crs_problems
 
-    untrusted = {p.layer for p in _crs_problems(layers)}
+    found = _crs_problems(layers)
+    untrusted = {p.layer for p in found if not p.exclude}
+    full = {name: len(df) for name, df in layers.items()}
+    layers = _without(layers, found)
     if len({str(df.crs) for df in layers.values() if isinstance(df, gpd.GeoDataFrame) and df.crs is not None}) > 1:
         untrusted |= set(layers)
     out: dict = {"layers": {}, "parcels_by_status": {}, "not_measured_layers": sorted(untrusted & set(layers))}
@@ -300,8 +314,8 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
         usable = ~df.geometry.isna() & ~df.geometry.is_empty & df.geometry.is_valid
         m2 = area(df[usable]).to_numpy()
         out["layers"][name] = {
-            "count": len(df),
-            "not_measured": int((~usable).sum()),
+            "count": full[name],
+            "not_measured": int((~usable).sum()) + full[name] - len(df),
             "area_m2": round(float(m2.sum()), 2),
             "area_mu": round(float(m2.sum() / M2_PER_MU), 2),
         }

@@ -207,15 +207,12 @@ def import_(source: Path, project: Path, layer: str, encoding: str | None, overw
     click.echo(f"imported {len(df)} features from {source} into {project}, layer {layer}")
 
 
-_DECIMALS = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}
-
-
 def _warn(message: str) -> None:
     click.echo(f"landkit: warning: {message}", err=True)
 
 
 def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
-    """Read a polygon layer, index it by its id, and refuse coordinates its CRS cannot hold."""
+    """Read a polygon layer indexed by its id, refusing a layer most of whose features its CRS cannot hold."""
     import geopandas as gpd
 
     from .crs import diagnose_crs, zone_warning
@@ -224,12 +221,14 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     where = f"{path}, layer {layer!r}"
     if not isinstance(df, gpd.GeoDataFrame):
         raise DataError(f"{where}: a table without geometry has no area; choose a polygon layer")
+    if not len(df):
+        raise DataError(f"{where}: the layer is empty (0 features); there is nothing to measure")
     if id_column is not None and df.index.name != id_column:
         if id_column not in df.columns:
             cols = ", ".join(c for c in df.columns if c != df.geometry.name)
             raise DataError(f"{where}: no column {id_column!r} for --id; the columns are {cols}")
         df = df.set_index(id_column)
-    reference = read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
+    reference = _reference(path, layer)
     problem = diagnose_crs(df, reference=reference)
     if problem:
         raise CRSError(f"{where}: {problem}")
@@ -237,6 +236,11 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     if note:
         _warn(note)
     return df
+
+
+def _reference(path: Path, layer: str):
+    """The county outline, when the project has a usable one, to check coordinates against."""
+    return read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
 
 
 @main.command()
@@ -251,64 +255,53 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
 def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_column: str | None, fmt: str) -> None:
     """Measure every feature of a polygon layer; totals add up to the parts shown.
 
-    Features without geometry or with invalid geometry are listed and left out of the total.
+    Features without geometry, with invalid geometry, or with coordinates their CRS cannot hold
+    are listed and left out of the total.
     """
-    import numpy as np
     import pandas as pd
 
-    from .measure import area
-    from .units import balanced_round, convert_area
+    from .measure import area_report, planar_crs
 
+    if method == "planar":
+        planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
     df = _layer_for_measuring(path, layer, id_column)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        m2 = area(df, method=method, zone=zone)
+        shown, excluded, label = area_report(df, unit=unit, method=method, zone=zone, reference=_reference(path, layer))
     for w in caught:
         _warn(str(w.message))
-    geoms = df.geometry
-    missing = (geoms.isna() | geoms.is_empty).to_numpy()
-    invalid = ~missing & ~geoms.is_valid.to_numpy()
-    ok = ~missing & ~invalid
-    decimals = _DECIMALS[unit]
-    shown_m2 = np.full(len(df), np.nan)
-    shown_unit = np.full(len(df), np.nan)
-    shown_m2[ok] = balanced_round(m2.to_numpy()[ok], 2)
-    shown_unit[ok] = balanced_round(convert_area(m2.to_numpy()[ok], "m2", unit), decimals)
-    reasons = np.where(
-        missing, "no geometry: not in the total", np.where(invalid, "invalid geometry: not in the total", "")
-    )
-    for fid, reason in zip(df.index[~ok], reasons[~ok], strict=True):
+    for fid, reason in excluded["reason"].items():
         _warn(f"{fid}: {reason}")
-    ids = df.index.astype(str)
-    method_label = m2.attrs["area_method"]
-    total_m2 = round(float(shown_m2[ok].sum()), 2)
-    total_unit = round(float(shown_unit[ok].sum()), decimals)
+    total = {"count": len(shown), "area_m2": round(float(shown["area_m2"].sum()), 2),
+             f"area_{unit}": round(float(shown[f"area_{unit}"].sum()), 6)}  # fmt: skip
     if fmt == "json":
         out = {
             "path": str(path),
             "layer": layer,
             "id_column": df.index.name,
             "unit": unit,
-            "area_method": method_label,
+            "area_method": label,
             "features": [
-                {"id": i, "area_m2": float(a), f"area_{unit}": float(u)}
-                for i, a, u in zip(ids[ok], shown_m2[ok], shown_unit[ok], strict=True)
+                {"id": str(i), "area_m2": float(a), f"area_{unit}": float(u)}
+                for i, a, u in zip(shown.index, shown["area_m2"], shown[f"area_{unit}"], strict=True)
             ],
-            "excluded": [{"id": i, "reason": r} for i, r in zip(ids[~ok], reasons[~ok], strict=True)],
-            "total": {"count": int(ok.sum()), "area_m2": total_m2, f"area_{unit}": total_unit},
+            "excluded": [{"id": str(i), "reason": r} for i, r in excluded["reason"].items()],
+            "total": total,
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    rows = pd.concat([shown.assign(note=""), excluded.rename(columns={"reason": "note"})])
     table = pd.DataFrame(
         {
-            df.index.name or "id": [*ids, "TOTAL"],
-            "area_m2": [*shown_m2, total_m2],
-            f"area_{unit}": [*shown_unit, total_unit],
-            "note": [*reasons, f"{int(ok.sum())} features"],
+            df.index.name or "id": [*rows.index.astype(str), "TOTAL"],
+            "area_m2": [*rows["area_m2"], total["area_m2"]],
+            f"area_{unit}": [*rows[f"area_{unit}"], total[f"area_{unit}"]],
+            "note": [*rows["note"], f"{len(shown)} features"],
         }
     )
-    table["area_method"] = method_label
-    click.echo(table.to_csv(index=False, float_format=f"%.{max(decimals, 2)}f"), nl=False)
+    table["area_method"] = label
+    decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
+    click.echo(table.map(_inert).to_csv(index=False, float_format=f"%.{decimals}f"), nl=False)
 
 
 @main.command()

@@ -104,7 +104,7 @@ def require_crs(crs, *, where: str) -> CRS:
     return CRS.from_user_input(crs)
 
 
-#: Where Chinese data can be at all (longitude and latitude bounds), when no county is given.
+#: Where Chinese data can be at all (longitude and latitude bounds): for a CRS without an area of use.
 CHINA_BOUNDS = (73.0, 18.0, 135.5, 54.0)
 
 
@@ -123,26 +123,71 @@ def _inside(box, area) -> bool:
     return box is not None and box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
 
 
+def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float, float], str]:
+    """Where the coordinates may lie (lon/lat box) and how to say it: the county, else the CRS's area of use.
+
+    A projected CRS is allowed 1.5 degrees beyond its area of use (a Gauss-Krueger zone's data
+    reaches past its 3-degree band, as the county does past 112.5E), a geographic one 0.5.
+    """
+    if reference is not None:
+        w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
+        return (w - 0.05, s - 0.05, e + 0.05, n + 0.05), "outside the county"
+    aou = crs.area_of_use
+    if aou is None:
+        return CHINA_BOUNDS, "outside China"
+    m = 1.5 if crs.is_projected else 0.5
+    box = (max(aou.west - m, -180.0), max(aou.south - m, -90.0), min(aou.east + m, 180.0), min(aou.north + m, 90.0))
+    if aou.west > aou.east:  # an area of use across the antimeridian: only latitude can be checked
+        box = (-180.0, box[1], 180.0, box[3])
+    return box, f"outside the area where {crs.name} is used ({aou.name})"
+
+
+def misplaced(gdf, *, reference=None):
+    """Which features cannot be where the layer's CRS puts them (a boolean array, per feature).
+
+    Each feature's bounding box is taken to longitude/latitude and compared with the county
+    (``reference``) or, without one, the CRS's area of use. Missing geometries are not misplaced.
+    """
+    crs = require_crs(gdf.crs, where="CRS check")
+    area, _ = _expected_area(crs, reference)
+    bounds = shapely.bounds(gdf.geometry.to_numpy())  # (n, 4), NaN for missing or empty geometries
+    present = np.isfinite(bounds).all(axis=1)  # NaN or infinite vertices are the schema check's finding
+    out = np.zeros(len(bounds), dtype=bool)
+    if not present.any():
+        return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+        xs = bounds[present][:, [0, 2, 2, 0]]
+        ys = bounds[present][:, [1, 1, 3, 3]]
+        lon, lat = t.transform(xs, ys, errcheck=False)
+    lon, lat = np.asarray(lon), np.asarray(lat)
+    ok = np.isfinite(lon).all(axis=1) & np.isfinite(lat).all(axis=1)
+    ok &= (lon.min(axis=1) >= area[0]) & (lat.min(axis=1) >= area[1])
+    ok &= (lon.max(axis=1) <= area[2]) & (lat.max(axis=1) <= area[3])
+    out[present] = ~ok
+    return out
+
+
 def diagnose_crs(gdf, *, reference=None) -> str | None:
     """Say why a layer's coordinates cannot be in its declared CRS, and which CRS they fit.
 
     The coordinates are checked against ``reference`` (a GeoDataFrame such as the county
-    outline, with a little margin) or, without one, against China. Finds a missing or extra
-    Gauss-Krueger zone prefix, a zone off by 3 degrees, swapped longitude and latitude, and Web
-    Mercator declared as something else. Returns None when the coordinates fit.
+    outline, with a little margin) or, without one, against the CRS's own area of use. Finds a
+    missing or extra Gauss-Krueger zone prefix, a zone off by 3 degrees, swapped longitude and
+    latitude, and Web Mercator declared as something else. Returns None when most features fit:
+    the few that do not are findings of their own (:func:`misplaced`), not the layer's.
     """
     crs = require_crs(gdf.crs, where="CRS check")
-    bounds = np.asarray(gdf.total_bounds, dtype=float)
-    if not np.isfinite(bounds).all():
-        return None  # nothing to check: no geometry
-    if reference is not None:
-        w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
-        area, where = (w - 0.05, s - 0.05, e + 0.05, n + 0.05), "outside the county"
-    else:
-        area, where = CHINA_BOUNDS, "outside China"
-    declared = _lonlat_box(bounds, crs)
-    if _inside(declared, area):
+    wrong = misplaced(gdf, reference=reference)
+    present = ~shapely.is_missing(gdf.geometry.to_numpy()) & ~shapely.is_empty(gdf.geometry.to_numpy())
+    if not wrong.any() or wrong.sum() * 2 <= present.sum():
         return None
+    bounds = np.asarray(shapely.total_bounds(gdf.geometry.to_numpy()[wrong]), dtype=float)
+    if not np.isfinite(bounds).all():
+        return "coordinates are not finite numbers (NaN or infinity); redraw or re-export the features"
+    area, where = _expected_area(crs, reference)
+    declared = _lonlat_box(bounds, crs)
     seen = "nowhere (the transform fails)" if declared is None else f"at {declared[0]:.2f}E {declared[1]:.2f}N"
     head = (
         f"coordinates x {bounds[0]:.6g}..{bounds[2]:.6g}, y {bounds[1]:.6g}..{bounds[3]:.6g} cannot be in "
@@ -151,11 +196,7 @@ def diagnose_crs(gdf, *, reference=None) -> str | None:
     if _inside(_lonlat_box(bounds[[1, 0, 3, 2]], "EPSG:4490"), area):
         swap = "shapely.transform(g, lambda c: c[:, ::-1])"
         return f"{head}. Longitude and latitude are swapped: swap x and y (e.g. {swap})"
-    prefix_zone = int(bounds[0] // 1_000_000)  # a zone-prefixed easting starts with its zone number
-    candidates = [4490, *range(4534, 4555), 3857]
-    if 25 <= prefix_zone <= 45:
-        candidates.append(4513 + prefix_zone - 25)
-    fits = [epsg for epsg in candidates if epsg != crs.to_epsg() and _inside(_lonlat_box(bounds, f"EPSG:{epsg}"), area)]
+    fits = fitting_crs(bounds, area, exclude=crs.to_epsg())
     if len(fits) == 1:
         epsg = fits[0]
         name = CRS.from_epsg(epsg).name
@@ -164,6 +205,16 @@ def diagnose_crs(gdf, *, reference=None) -> str | None:
         listed = ", ".join(f"EPSG:{e}" for e in fits[:4])
         return f"{head}. They fit several CRSs ({listed}); the county outline would tell which"
     return f"{head}. No common CRS fits them; check the source of the data"
+
+
+def fitting_crs(bounds, area, *, exclude: int | None = None) -> list[int]:
+    """The common Chinese CRSs (CGCS2000 lon/lat, its Gauss-Krueger zones, Web Mercator) in which
+    coordinates with these bounds would lie inside ``area``."""
+    prefix_zone = int(bounds[0] // 1_000_000)  # a zone-prefixed easting starts with its zone number
+    candidates = [4490, *range(4534, 4555), 3857]
+    if 25 <= prefix_zone <= 45:
+        candidates.append(4513 + prefix_zone - 25)
+    return [e for e in candidates if e != exclude and _inside(_lonlat_box(bounds, f"EPSG:{e}"), area)]
 
 
 def zone_warning(gdf) -> str | None:

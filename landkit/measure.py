@@ -161,8 +161,9 @@ def area(
     Notes
     -----
     Ellipsoidal area (椭球面积) on CGCS2000 is what Chinese land surveys report. Holes are
-    subtracted, multipart features summed, ring orientation does not matter. Missing or empty
-    geometries give NaN, never 0, so that a sum cannot hide them.
+    subtracted, multipart features summed, ring orientation does not matter. Missing, empty,
+    non-polygonal and invalid geometries (a bow-tie) give NaN, never 0 or a wrong number, so
+    that a sum cannot hide them; :mod:`landkit.topology` says what is wrong with them.
 
     Examples
     --------
@@ -179,18 +180,93 @@ def area(
         m2 = _cn2008_m2(geoms, densify_m)
         label = METHODS["cn2008"].format(d=densify_m)
     elif method == "planar":
-        if zone is None:
-            raise ValueError("method='planar' needs zone=, the projection to measure in, e.g. 'EPSG:4547'")
-        plane = CRS.from_user_input(zone)
+        plane = planar_crs(zone)
         _warn_far_from_meridian(geoms, plane)
         m2 = geoms.to_crs(plane).area.to_numpy()
         label = METHODS["planar"].format(crs=f"EPSG:{plane.to_epsg()} {plane.name}")
     else:
         raise ValueError(f"unknown area method {method!r}; use ellipsoidal, cn2008 or planar")
-    m2 = np.where((geoms.isna() | geoms.is_empty).to_numpy(), np.nan, m2)
+    # no area rather than a wrong one: nothing to measure, not a polygon (a line's is 0), or not a
+    # valid polygon (a bow-tie's lobes cancel)
+    g = geoms.to_numpy()
+    polygonal = np.isin(shapely.get_type_id(g), [3, 6])
+    m2 = np.where(shapely.is_missing(g) | shapely.is_empty(g) | ~polygonal | _ambiguous(g), np.nan, m2)
     out = pd.Series(convert_area(m2, "m2", unit), index=gdf.index, name=f"area_{unit}")
     out.attrs["area_method"] = label
     return out
+
+
+def _ambiguous(g: np.ndarray) -> np.ndarray:
+    """Invalid polygons whose area depends on how they are read (a bow-tie: its lobes cancel).
+
+    A polygon invalid only by float noise (a hair-thin spike) keeps its area: read as GEOS
+    would repair it, it is the same to 1e-6.
+    """
+    bad = np.isin(shapely.get_type_id(g), [3, 6]) & ~shapely.is_valid(g)
+    if bad.any():
+        raw, fixed = shapely.area(g[bad]), shapely.area(shapely.make_valid(g[bad]))
+        bad[bad] = ~(np.abs(raw - fixed) <= 1e-6 * np.maximum(np.abs(fixed), 1e-12))
+    return bad
+
+
+def planar_crs(zone) -> CRS:
+    """The projected CRS to take planar areas in, refusing what cannot give square metres."""
+    if zone is None:
+        raise CRSError("a planar area needs the projection to measure in: --zone / zone=, e.g. EPSG:4547")
+    try:
+        plane = CRS.from_user_input(zone)
+    except Exception:  # pyproj raises CRSError of its own for every unknown name
+        raise CRSError(f"{zone!r} is not a CRS PROJ knows; give an EPSG code such as EPSG:4547") from None
+    if not plane.is_projected:
+        raise CRSError(
+            f"{zone} ({plane.name}) is not a projection: its units are degrees, so a planar area would be in "
+            "square degrees. Give a projected CRS such as EPSG:4547, or use the ellipsoidal default"
+        )
+    return plane
+
+
+def area_report(gdf: gpd.GeoDataFrame, *, unit: str = "mu", method: str = "ellipsoidal", zone=None, reference=None):
+    """Every feature's area as a report shows it, and the features left out with the reason.
+
+    Returns ``(shown, excluded, label)``: ``shown`` has ``area_m2`` and ``area_<unit>``, rounded
+    with balanced rounding so that the total of the rows shown is the total reported;
+    ``excluded`` has a ``reason`` per feature (no geometry, invalid geometry, not a polygon, or
+    coordinates its CRS cannot hold, checked against ``reference`` or the CRS's area of use).
+    """
+    from .crs import misplaced
+    from .units import balanced_round
+
+    g = gdf.geometry.to_numpy()
+    if not np.isin(shapely.get_type_id(g), [3, 6]).any():
+        kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna()))) or "no geometry"
+        raise CRSError(f"the layer holds {kinds}: areas are measured on polygon layers; choose one (e.g. parcels)")
+    reasons = np.select(
+        [
+            shapely.is_missing(g) | shapely.is_empty(g),
+            ~np.isin(shapely.get_type_id(g), [3, 6]),
+            misplaced(gdf, reference=reference),
+            ~shapely.is_valid(g),
+        ],
+        [
+            "no geometry: not in the total",
+            "not a polygon: not in the total",
+            "coordinates its CRS cannot hold (outside the county or the CRS's area of use): not in the total",
+            "invalid geometry: not in the total",
+        ],
+        default="",
+    )
+    ok = reasons == ""
+    m2 = area(gdf[ok], method=method, zone=zone)
+    decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
+    shown = pd.DataFrame(
+        {
+            "area_m2": balanced_round(m2.to_numpy(), 2),
+            f"area_{unit}": balanced_round(convert_area(m2.to_numpy(), "m2", unit), decimals),
+        },
+        index=gdf.index[ok],
+    )
+    excluded = pd.DataFrame({"reason": reasons[~ok]}, index=gdf.index[~ok])
+    return shown, excluded, m2.attrs["area_method"]
 
 
 def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:

@@ -250,6 +250,7 @@ class Problem:
     features: tuple[str, ...] = ()
     severity: str = "error"
     rule: str = "schema"  # the audit rule it belongs to: schema, duplicate_id, empty_geometry, crs_zone
+    exclude: bool = False  # these features cannot be measured: left out of the other checks and totals
 
     def __str__(self) -> str:
         where = self.layer
@@ -341,6 +342,7 @@ def _column(layer: Layer, name: str) -> Column:
 
 def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Problem]:
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
     import shapely
 
@@ -380,6 +382,19 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 f"{found} geometry where {layer.geometry} belongs",
                 f"store only {layer.geometry} geometries in {name}",
                 tuple(ids[wrong]),
+            )
+        )
+    coords, owner = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
+    bad_coords = np.bincount(owner[~np.isfinite(coords).all(axis=1)], minlength=len(df)) > 0
+    if bad_coords.any():
+        problems.append(
+            Problem(
+                name,
+                "coordinates that are not numbers (NaN or infinity)",
+                "redraw these features or re-export them from the source; they are left out of the other checks",
+                tuple(ids[bad_coords]),
+                rule="invalid_geometry",
+                exclude=True,
             )
         )
     has_m = ~null & ~empty & shapely.has_m(geometry.to_numpy())
@@ -431,11 +446,16 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
 
 def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    """Coordinates that cannot be where their CRS says, checked against the county (or China)."""
+    """Coordinates that cannot be where their CRS says, checked against the county (or the CRS's area of use).
+
+    When most of a layer fits, the features that do not are a finding of their own and the
+    rest of the layer is checked as usual; when most do not, the layer is.
+    """
     import geopandas as gpd
+    import numpy as np
     import shapely
 
-    from .crs import diagnose_crs
+    from .crs import _expected_area, diagnose_crs, fitting_crs, misplaced
 
     county = layers.get("county")
     usable = isinstance(county, gpd.GeoDataFrame) and county.crs is not None and len(county)
@@ -447,10 +467,37 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             and df.crs is not None
             and not shapely.is_missing(df.geometry.to_numpy()).all()
         ):
-            reason = diagnose_crs(df, reference=reference if name != "county" else None)
+            ref = reference if name != "county" else None
+            reason = diagnose_crs(df, reference=ref)
             if reason:
                 problems.append(Problem(name, reason, "declare the CRS the coordinates are in", rule="crs_zone"))
+                continue
+            wrong = misplaced(df, reference=ref)
+            if wrong.any():
+                area, where = _expected_area(_crs_of(df), ref)
+                bounds = np.asarray(shapely.total_bounds(df.geometry.to_numpy()[wrong]), dtype=float)
+                fits = fitting_crs(bounds, area, exclude=_crs_of(df).to_epsg())
+                guess = f"; their coordinates would fit EPSG:{fits[0]}" if len(fits) == 1 else ""
+                problems.append(
+                    Problem(
+                        name,
+                        f"{int(wrong.sum())} of {len(df)} features lie {where} in {_crs_of(df).name}{guess}",
+                        "check where these features were digitised (another CRS, or a typo in a coordinate) and "
+                        "correct or delete them; they are left out of the other checks and of the totals",
+                        tuple(_ids(df, LAYERS[name]).astype(str)[wrong])
+                        if name in LAYERS
+                        else tuple(df.index.astype(str)[wrong]),
+                        rule="crs_zone",
+                        exclude=True,
+                    )
+                )
     return problems
+
+
+def _crs_of(df):
+    from pyproj import CRS
+
+    return CRS.from_user_input(df.crs)
 
 
 def validate(layers: Mapping[str, pd.DataFrame], *, source: str = "project") -> None:
