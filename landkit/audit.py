@@ -146,6 +146,14 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
     for k, event_id, reason in refused:
         ids.append([k])
         messages.append(f"{k}: event {event_id!s} is refused by the lifecycle: {reason}")
+    future = events["date"] > pd.Timestamp.today().normalize()
+    if future.any():
+        ids.append(sorted(set(events.loc[future, key].astype(str))))
+        latest = events.loc[future, "date"].max().date()
+        messages.append(
+            f"{int(future.sum())} event(s) are dated after today (the latest {latest}); a typo in the year? "
+            "Record a correction dated today"
+        )
     state_of = pd.Series(state, dtype=object).reindex(layer.index.astype(str))
     said = layer[which.status_column].to_numpy()
     differs = state_of.notna().to_numpy() & (state_of.to_numpy() != said)
@@ -194,6 +202,7 @@ def audit(
         pd.DataFrame(
             {
                 "rule": [p.rule for p in problems],
+                "severity": [None if p.severity == "error" else p.severity for p in problems],
                 "layer": [p.layer for p in problems],
                 "ids": [list(p.features) for p in problems],
                 "area_m2": np.nan,

@@ -189,7 +189,7 @@ def info(path: Path, fmt: str) -> None:
                 click.echo(f"  - {p}")
         else:
             click.echo("validation: ok, the project follows the project-file contract")
-    if problems:
+    if any(p.severity == "error" for p in problems):
         raise click.exceptions.Exit(1)
 
 

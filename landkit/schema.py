@@ -91,6 +91,7 @@ class Column:
     label_zh: str
     required: bool = True
     allowed: Mapping[str, str] | None = None
+    positive: bool = False  # a count, capacity or area: zero or less is a mistake
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class Layer:
     id: str
     geometry: str | None  # "Polygon", "LineString", "Any" or None for a table
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    id_kind: str = "text"  # the ledgers number their events: "int"
+    must_have_features: bool = False  # an empty layer cannot be the project's (parcels)
 
     @property
     def column_names(self) -> list[str]:
@@ -135,7 +138,7 @@ LAYERS: dict[str, Layer] = {
             (
                 Column("version", "int", "版本"),
                 _text("name", "名称"),
-                Column("stated_area_km2", "float", "批复面积(km²)"),
+                Column("stated_area_km2", "float", "批复面积(km²)", positive=True),
                 Column("approved_on", "date", "批复日期", required=False),
             ),
         ),
@@ -148,7 +151,7 @@ LAYERS: dict[str, Layer] = {
                 _text("village_code", "村代码", required=False),
                 _text("land_use", "用途"),
                 _text("status", "状态", allowed=PARCEL_STATUSES),
-                Column("stated_area_mu", "float", "登记面积(亩)"),
+                Column("stated_area_mu", "float", "登记面积(亩)", positive=True),
                 _text("compensation", "补偿方式", required=False, allowed=COMPENSATION_MODES),
                 Column("acquired_on", "date", "征收日期", required=False),
                 Column("approved_on", "date", "批复日期", required=False),
@@ -167,8 +170,8 @@ LAYERS: dict[str, Layer] = {
             (
                 _text("name", "村名"),
                 Column("batch", "int", "批次"),
-                Column("households", "int", "户数"),
-                Column("population", "int", "人口"),
+                Column("households", "int", "户数", positive=True),
+                Column("population", "int", "人口", positive=True),
                 _text("target_community", "安置社区", required=False),
                 _text("relocation_status", "搬迁状态", allowed=RELOCATION_STATUSES),
             ),
@@ -180,8 +183,8 @@ LAYERS: dict[str, Layer] = {
             "Polygon",
             (
                 _text("name", "名称"),
-                Column("capacity_people", "int", "容纳人口"),
-                Column("capacity_households", "int", "容纳户数"),
+                Column("capacity_people", "int", "容纳人口", positive=True),
+                Column("capacity_households", "int", "容纳户数", positive=True),
             ),
         ),
         Layer(
@@ -191,7 +194,7 @@ LAYERS: dict[str, Layer] = {
             "LineString",
             (
                 _text("name", "名称"),
-                Column("planned_length_km", "float", "规划长度(km)"),
+                Column("planned_length_km", "float", "规划长度(km)", positive=True),
                 _text("status", "状态", allowed=ROAD_STATUSES),
             ),
         ),
@@ -215,6 +218,7 @@ LAYERS: dict[str, Layer] = {
                 _text("document_ref", "文号", required=False),
                 _text("note", "备注", required=False),
             ),
+            id_kind="int",
         ),
         Layer(
             "relocation_events",
@@ -229,6 +233,7 @@ LAYERS: dict[str, Layer] = {
                 _text("document_ref", "文号", required=False),
                 _text("note", "备注", required=False),
             ),
+            id_kind="int",
         ),
     )
 }
@@ -297,6 +302,15 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
         features = tuple(ids[mask.to_numpy()]) if mask is not None else ()
         problems.append(Problem(name, problem, fix, features, rule=rule))
 
+    if not len(df):
+        problems.append(
+            Problem(
+                name,
+                "layer is empty (0 features)",
+                f"bring its features in (landkit import SOURCE PROJECT --layer {name}) or remove the layer",
+                severity="error" if name == "parcels" else "warning",
+            )
+        )
     missing = [c for c in layer.column_names if c not in present]
     required_missing = [c for c in missing if c == layer.id or _column(layer, c).required]
     if required_missing:
@@ -310,6 +324,11 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
         dup = _ids(df, layer).duplicated(keep=False) & _ids(df, layer).notna()
         if dup.any():
             add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup, rule="duplicate_id")
+        if layer.id_kind == "int" and not _kind_ok(_ids(df, layer), "int"):
+            add(
+                f"{layer.id} should hold whole numbers (1, 2, 3 …) but holds {_ids(df, layer).dtype}",
+                "number the events 1, 2, 3 … in the order they were recorded",
+            )
     for col in layer.columns:
         if col.name not in df.columns:
             continue
@@ -322,6 +341,12 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
             continue
         if col.required and values.isna().any():
             add(f"{col.name} is empty", f"fill in {col.name}", values.isna())
+        if col.positive and (values.notna() & (values <= 0)).any():
+            add(
+                f"negative or zero {col.name}",
+                f"give {col.name} ({col.label_zh}) its real, positive value",
+                values.notna() & (values <= 0),
+            )
         if col.allowed is not None:
             bad = values.notna() & ~values.isin(list(col.allowed))
             if bad.any():
