@@ -273,7 +273,12 @@ def audit(
             and not {which.table, which.layer} & columns_bad
         ):
             found.append(_ledger(layer, table, which))
-    if {"villages", "communities"} <= set(layers) and not {"villages", "communities"} & columns_bad:
+    if (
+        {"villages", "communities"} <= set(layers)
+        and len(layers["villages"])
+        and len(layers["communities"])
+        and not {"villages", "communities"} & columns_bad
+    ):
         step("capacity")
         found.append(_capacity(layers["villages"], layers["communities"]))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None

@@ -199,11 +199,16 @@ def info(path: Path, fmt: str) -> None:
 @click.option("--layer", required=True, help="Project layer to write, e.g. parcels.")
 @click.option("--encoding", default=None, help="Text encoding of a Shapefile (default: detect).")
 @click.option("--overwrite", is_flag=True, help="Replace the layer if the project has it.")
-def import_(source: Path, project: Path, layer: str, encoding: str | None, overwrite: bool) -> None:
+@click.option("--datum-transform", default=None,
+              help="From Xi'an 1980 / Beijing 1954: '+towgs84=dx,dy,dz,rx,ry,rz,ds' or a PROJ pipeline.")  # fmt: skip
+@click.option("--accept-ballpark", is_flag=True, help="Accept PROJ's ballpark datum shift (tens of metres off).")
+def import_(source: Path, project: Path, layer: str, encoding: str | None, overwrite: bool, datum_transform: str | None,
+            accept_ballpark: bool) -> None:  # fmt: skip
     """Copy a Shapefile or GeoJSON layer into a project file (the source is only read)."""
     from .io import import_layer
 
-    df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite)
+    df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite,
+                      datum_transform=datum_transform, accept_ballpark=accept_ballpark)  # fmt: skip
     click.echo(f"imported {len(df)} features from {source} into {project}, layer {layer}")
 
 
@@ -388,23 +393,15 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
     import pandas as pd
 
     from . import reserve
-    from .measure import area
+    from .ledger import parse_date
+    from .schema import require_layers
 
-    parcels, events = read_layer(path, "parcels"), read_layer(path, "events")
-    try:
-        date = pd.Timestamp(as_of) if as_of else events["date"].max()
-    except ValueError:
-        raise DataError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from None
-    state = reserve.state_as_of(events, date).reindex(parcels.index)
-    measured = area(parcels, unit="mu")
-    totals = pd.DataFrame(
-        {
-            "parcels": state.value_counts(),
-            "stated_mu": parcels.groupby(state)["stated_area_mu"].sum().round(2),
-            "measured_mu": measured.groupby(state).sum().round(2),
-        }
-    ).reindex([s for s in reserve.PARCEL_STATUSES if s in set(state.dropna())])
-    totals.index.name = "status"
+    layers = read_project(path)
+    require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit progress")
+    parcels, events = layers["parcels"], layers["events"]
+    date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
+    totals = reserve.status_totals(parcels, events, as_of=date)
+    measured = totals.attrs
     targets = reserve.progress(parcels, events, as_of=date)
     idle = reserve.idle_land(parcels, as_of=date)
     comp = reserve.by_compensation(parcels)
@@ -413,7 +410,7 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
             "landkit_version": __version__,
             "path": str(path),
             "as_of": str(date.date()),
-            "area_method": measured.attrs["area_method"],
+            "area_method": measured["area_method"],
             "status_totals": _records(totals),
             "targets": _records(targets),
             "idle_land": _records(idle),
@@ -421,7 +418,7 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    click.echo(f"reserve ledger of {path} as of {date.date()} ({measured.attrs['area_method']})")
+    click.echo(f"reserve ledger of {path} as of {date.date()} ({measured['area_method']})")
     click.echo(totals.to_string())
     click.echo("\ntargets")
     click.echo(
@@ -502,13 +499,15 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
 def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
     """The relocation plan: allocation to communities, capacity per batch, progress by village."""
     from . import relocation
+    from .schema import require_layers
 
     layers = read_project(path)
+    require_layers(layers, ("villages", "communities"), where=path, needed_by="landkit relocate")
     villages, communities = layers["villages"], layers["communities"]
     plan = relocation.allocate(villages, communities, split=split, min_part=min_part,
                                events=layers.get("relocation_events"))  # fmt: skip
     capacity = relocation.capacity_check(villages, communities)
-    displaced = relocation.displacement(layers["planning_zones"], villages)
+    displaced = relocation.displacement(layers.get("planning_zones"), villages)
     done = relocation.relocation_progress(villages, layers.get("relocation_events"))
     totals = {
         "households": int(plan["households"].sum()),

@@ -235,3 +235,61 @@ def zone_warning(gdf) -> str | None:
         f"the layer is stored in EPSG:{epsg} (central meridian {cm:g}E) but reaches {far:.2f} degrees from "
         f"it; planar measures there are distorted. Its own zone is EPSG:{right}"
     )
+
+
+#: Datums whose transformation to CGCS2000 PROJ knows only as a "ballpark" (no published
+#: parameters or grid of survey accuracy): errors of tens of metres to about 100 m.
+OLD_DATUMS = ("Xian 1980", "Beijing 1954", "New Beijing")
+
+
+def old_datum(crs) -> str | None:
+    """The name of the old Chinese datum a CRS is on (Xi'an 1980, Beijing 1954), else None."""
+    datum = CRS.from_user_input(crs).datum
+    name = datum.name if datum is not None else ""
+    return next((d for d in OLD_DATUMS if d.lower() in name.lower()), None)
+
+
+def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpark: bool = False, where: str = ""):
+    """Reproject a layer, refusing to cross from Xi'an 1980 or Beijing 1954 to another datum by guesswork.
+
+    There is no public transformation of survey accuracy between those datums and CGCS2000: the
+    county's surveying bureau holds the 7 parameters (or a grid). Give them as
+    ``datum_transform="+towgs84=dx,dy,dz,rx,ry,rz,ds"`` (or any PROJ pipeline from the layer's
+    coordinates to ``to_crs``), or accept PROJ's ballpark shift with ``accept_ballpark=True``.
+    """
+    source, target = CRS.from_user_input(gdf.crs), CRS.from_user_input(to_crs)
+    crossing = old_datum(source) != old_datum(target) and (old_datum(source) or old_datum(target))
+    if not crossing or (accept_ballpark and not datum_transform):
+        return gdf.to_crs(target)
+    if not datum_transform:
+        raise CRSError(
+            f"{where}the layer is on the {crossing} datum and the project on {target.name}: PROJ knows no "
+            "transformation between them of survey accuracy (its ballpark shift is off by tens of metres to 100 m). "
+            "Give the 7 parameters from your surveying bureau with --datum-transform '+towgs84=dx,dy,dz,rx,ry,rz,ds', "
+            "or accept the ballpark shift with --accept-ballpark"
+        )
+    text = datum_transform.strip()
+    try:
+        if text.startswith("+towgs84="):
+            # the 7 parameters take the layer to WGS 84, which agrees with CGCS2000 to centimetres
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # to_proj4 warns that a PROJ string says less than WKT
+                bound = CRS.from_proj4(f"{source.to_proj4()} {text}")
+            steps = [
+                Transformer.from_crs(bound, 4326, always_xy=True),
+                Transformer.from_crs(4490, target, always_xy=True),
+            ]
+        else:
+            steps = [Transformer.from_pipeline(text)]
+    except Exception as exc:  # pyproj's own errors: a typo in the parameters
+        raise CRSError(f"{where}--datum-transform {text!r} is not a transformation PROJ can run ({exc})") from None
+
+    def move(c):
+        x, y = c[:, 0], c[:, 1]
+        for step in steps:
+            x, y = step.transform(x, y)
+        return np.column_stack([x, y])
+
+    out = gdf.copy()
+    out[out.geometry.name] = shapely.transform(gdf.geometry.to_numpy(), move)
+    return out.set_crs(target, allow_override=True)

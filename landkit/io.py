@@ -17,17 +17,78 @@ from .errors import DataError
 from .store import list_layers, write_layer
 
 
-def _shapefile_encoding(path: Path) -> str | None:
-    if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
-        return None  # GDAL reads the declared code page
+def _dbf_text(raw: bytes) -> bytes:
+    """The bytes of a .dbf that are text: its field names and its records (not the binary header,
+    whose record count alone, 128 or more, is no valid UTF-8)."""
+    import struct
+
+    if len(raw) < 32:
+        return b""
+    (header_len,) = struct.unpack("<H", raw[8:10])
+    names = b"".join(raw[i : i + 11].split(b"\x00")[0] for i in range(32, max(32, header_len - 1), 32))
+    return names + raw[header_len:].rstrip(b"\x1a")
+
+
+def _is_chinese(text: bytes, encoding: str) -> bool:
+    """Whether the text reads as Chinese in this encoding: its non-ASCII characters are nearly all
+    Chinese (accented Latin text read as GBK gives a few stray ideographs, not 90 % of them)."""
+    try:
+        decoded = text.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    wide = [ch for ch in decoded if ord(ch) >= 0x80]
+    chinese = sum("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" for ch in wide)
+    return bool(wide) and chinese >= 0.9 * len(wide)
+
+
+def _shapefile_encoding(path: Path, declared: str | None = None) -> str | None:
+    """The encoding to read a Shapefile's text with: the .cpg's, checked against the text itself.
+
+    Without a .cpg, the text is UTF-8 if it is valid UTF-8, else GB18030. A .cpg that names a
+    Western code page (or UTF-8) for text that reads as Chinese only in GB18030 is refused: the
+    import would be mojibake.
+    """
     dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()), None)
     if dbf is None:
-        return None
+        return declared
+    text = _dbf_text(dbf.read_bytes())
+    cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
+    if declared is None and cpg is not None:
+        named = cpg.read_text(encoding="ascii", errors="replace").strip()
+        code = {"ANSI 936": "GB18030", "936": "GB18030", "GBK": "GB18030", "GB2312": "GB18030"}.get(
+            named.upper(), named
+        )
+        code = f"cp{code}" if code.isdigit() else code
+        if not _is_chinese(text, code) and not _ascii(text) and _is_chinese(text, settings.legacy_encoding):
+            raise DataError(
+                f"{path}: its .cpg says the text is {named}, but it reads as Chinese only in GB18030 (GBK); "
+                "import it with --encoding GB18030, or correct the .cpg"
+            )
+        return None  # GDAL reads the declared code page
+    if declared is not None or _ascii(text):
+        return declared
     try:
-        dbf.read_bytes().decode("utf-8")
+        text.decode("utf-8")
     except UnicodeDecodeError:
         return settings.legacy_encoding
     return "UTF-8"
+
+
+def _ascii(text: bytes) -> bool:
+    return all(b < 0x80 for b in text)
+
+
+def _check_shapefile(path: Path) -> None:
+    """A Shapefile is several files: refuse one that lost a part, which GDAL would read half of."""
+    parts = {s.lower() for s in (p.suffix for p in path.parent.glob(f"{path.stem}.*") if p.stem == path.stem)}
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes); copy the Shapefile again from its source")
+    for part, why in ((".shx", "its index"), (".dbf", "its attributes")):
+        if part not in parts:
+            raise DataError(
+                f"{path}: the {part} file ({why}) is missing beside it; copy all the Shapefile's files together "
+                "(.shp, .shx, .dbf, .prj, .cpg)"
+            )
 
 
 def read_source(
@@ -51,7 +112,8 @@ def read_source(
     if source.is_dir():
         raise DataError(f"{source}: is a folder; give the .shp, .geojson or .gpkg file inside it.")
     if source.suffix.lower() == ".shp":
-        encoding = encoding or _shapefile_encoding(source)
+        _check_shapefile(source)
+        encoding = _shapefile_encoding(source, encoding)
     try:
         layer = layer or str(pyogrio.list_layers(source)[0][0])
     except Exception as exc:  # GDAL cannot open it at all
@@ -73,12 +135,15 @@ def import_layer(
     encoding: str | None = None,
     overwrite: bool = False,
     engine: str | None = None,
+    datum_transform: str | None = None,
+    accept_ballpark: bool = False,
 ) -> Any:
     """Copy a Shapefile, GeoJSON or GeoPackage layer into a project file as ``layer``.
 
     The source is only read. Text is decoded as described in :func:`read_source`; the layer is
-    reprojected to the CRS of the project's parcels when the project has them. The layer is
-    written into the project in one transaction.
+    reprojected to the CRS of the project's parcels when the project has them (from Xi'an 1980
+    or Beijing 1954 only with the datum transformation given, see :func:`landkit.crs.reproject`).
+    The layer is written into the project in one transaction.
     """
     import geopandas as gpd
     import pyogrio
@@ -90,7 +155,10 @@ def import_layer(
     if target.exists() and "parcels" in list_layers(target):
         project_crs = pyogrio.read_info(target, layer="parcels")["crs"]
         if project_crs:
-            df = df.to_crs(project_crs)
+            from .crs import reproject
+
+            df = reproject(df, project_crs, datum_transform=datum_transform, accept_ballpark=accept_ballpark,
+                           where=f"{source}: ")  # fmt: skip
     write_layer(df, target, layer, overwrite=overwrite, engine=engine)
     return df
 

@@ -191,6 +191,8 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
     if m is not None:
         return m
     shown = [df for name, df in layers.items() if name != "county" and isinstance(df, gpd.GeoDataFrame) and len(df)]
+    if not shown:
+        raise DataError("there is nothing to draw: every spatial layer of the project is empty or missing")
     bounds = np.array([df.to_crs(4490).total_bounds for df in shown])
     west, south = np.nanmin(bounds[:, :2], axis=0)
     east, north = np.nanmax(bounds[:, 2:], axis=0)

@@ -173,6 +173,16 @@ def area(
     [8.6, 16.3, 30.0]
     """
     geoms = _geoms(gdf)
+    from .crs import old_datum
+
+    if datum := old_datum(geoms.crs):
+        warnings.warn(
+            f"the layer is on the {datum} datum: its areas are taken on the CGCS2000 ellipsoid after PROJ's ballpark "
+            "shift (positions off by tens of metres; areas by about 1e-5). Reproject it with your surveying bureau's "
+            "parameters (landkit import --datum-transform) for survey-grade figures",
+            LandkitWarning,
+            stacklevel=2,
+        )
     if method == "ellipsoidal":
         m2 = _ellipsoidal_m2(geoms)
         label = METHODS["ellipsoidal"]
@@ -189,10 +199,21 @@ def area(
     # no area rather than a wrong one: nothing to measure, not a polygon (a line's is 0), or not a
     # valid polygon (a bow-tie's lobes cancel)
     g = geoms.to_numpy()
-    polygonal = np.isin(shapely.get_type_id(g), [3, 6])
+    polygonal = _polygonal(g)
     m2 = np.where(shapely.is_missing(g) | shapely.is_empty(g) | ~polygonal | _ambiguous(g), np.nan, m2)
     out = pd.Series(convert_area(m2, "m2", unit), index=gdf.index, name=f"area_{unit}")
     out.attrs["area_method"] = label
+    return out
+
+
+def _polygonal(g: np.ndarray) -> np.ndarray:
+    """Polygons, multipolygons, and collections with a polygon in them (an overlay's output)."""
+    kind = shapely.get_type_id(g)
+    out = np.isin(kind, [3, 6])
+    mixed = np.flatnonzero(kind == 7)
+    if len(mixed):
+        parts, owner = shapely.get_parts(g[mixed], return_index=True)
+        out[mixed[np.unique(owner[np.isin(shapely.get_type_id(parts), [3, 6])])]] = True
     return out
 
 
@@ -202,7 +223,7 @@ def _ambiguous(g: np.ndarray) -> np.ndarray:
     A polygon invalid only by float noise (a hair-thin spike) keeps its area: read as GEOS
     would repair it, it is the same to 1e-6.
     """
-    bad = np.isin(shapely.get_type_id(g), [3, 6]) & ~shapely.is_valid(g)
+    bad = _polygonal(g) & ~shapely.is_valid(g)
     if bad.any():
         raw, fixed = shapely.area(g[bad]), shapely.area(shapely.make_valid(g[bad]))
         bad[bad] = ~(np.abs(raw - fixed) <= 1e-6 * np.maximum(np.abs(fixed), 1e-12))
@@ -237,13 +258,13 @@ def area_report(gdf: gpd.GeoDataFrame, *, unit: str = "mu", method: str = "ellip
     from .units import balanced_round
 
     g = gdf.geometry.to_numpy()
-    if not np.isin(shapely.get_type_id(g), [3, 6]).any():
+    if not _polygonal(g).any():
         kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna()))) or "no geometry"
         raise CRSError(f"the layer holds {kinds}: areas are measured on polygon layers; choose one (e.g. parcels)")
     reasons = np.select(
         [
             shapely.is_missing(g) | shapely.is_empty(g),
-            ~np.isin(shapely.get_type_id(g), [3, 6]),
+            ~_polygonal(g),
             misplaced(gdf, reference=reference),
             ~shapely.is_valid(g),
         ],

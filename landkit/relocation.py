@@ -19,7 +19,7 @@ from .measure import GEOD, area
 from .units import balanced_round
 
 
-def displacement(zones: gpd.GeoDataFrame, villages: gpd.GeoDataFrame) -> pd.DataFrame:
+def displacement(zones: gpd.GeoDataFrame | None, villages: gpd.GeoDataFrame) -> pd.DataFrame:
     """For each village: the first zone version covering most of its footprint, and the land freed.
 
     Examples
@@ -29,6 +29,13 @@ def displacement(zones: gpd.GeoDataFrame, villages: gpd.GeoDataFrame) -> pd.Data
     >>> displacement(p["planning_zones"], p["villages"])["version"].value_counts().sort_index().tolist()
     [8, 8, 9]
     """
+    if zones is None or not len(zones):  # no planning zones: nothing displaces anyone yet
+        out = pd.DataFrame({"name": villages["name"], "batch": villages["batch"]}, index=villages.index)
+        out["version"], out["share_in_version"] = pd.array([pd.NA] * len(out), dtype="Int64"), np.nan
+        freed = area(villages, unit="mu")
+        out["freed_mu"] = freed.round(2)
+        out.attrs["area_method"] = freed.attrs["area_method"]
+        return out
     zones = zones.sort_values("version").to_crs(villages.crs)
     foot = villages.geometry.to_numpy()
     own = shapely.area(foot)

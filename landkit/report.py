@@ -223,10 +223,9 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     """
     from . import audit, maps, reserve
     from .io import safe_name
+    from .schema import require_layers
 
-    for needed in ("events", "communities"):
-        if needed not in layers:
-            raise_missing(path, needed, "landkit report")
+    require_layers(layers, ("parcels", "events", "communities"), where=path, needed_by="landkit report")
     findings = audit.audit(layers, rules=rules)
     sums = audit.totals(layers)
     stamp = stamp_for(path, layers)
@@ -259,16 +258,6 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         summary[f"{t.label_zh} {t.Index}"] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} mu"
     files["index.html"] = index_html(labels, summary, stamp)
     return files
-
-
-def raise_missing(path: Any, layer: str, command: str) -> None:
-    from .errors import DataError
-    from .schema import LAYERS
-
-    raise DataError(
-        f"{path}: has no {layer} layer ({LAYERS[layer].label_zh}), which {command} needs; add it with "
-        f"`landkit import SOURCE {path} --layer {layer}`"
-    )
 
 
 def _stamped(page: str, stamp: Stamp) -> str:

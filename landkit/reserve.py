@@ -79,6 +79,22 @@ def data_date(events: pd.DataFrame):
     return (past.max() if len(past) else dates.min()).date()
 
 
+def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None) -> pd.DataFrame:
+    """Parcels, stated mu and measured (ellipsoidal) mu per status on ``as_of``, in lifecycle order."""
+    state = state_as_of(events, as_of).reindex(parcels.index)
+    measured = area(parcels, unit="mu")
+    totals = pd.DataFrame(
+        {
+            "parcels": state.value_counts(),
+            "stated_mu": parcels.groupby(state)["stated_area_mu"].sum().round(2),
+            "measured_mu": measured.groupby(state).sum().round(2),
+        }
+    ).reindex([s for s in PARCEL_STATUSES if s in set(state.dropna())])
+    totals.index.name = "status"
+    totals.attrs["area_method"] = measured.attrs["area_method"]
+    return totals
+
+
 def progress(
     parcels: gpd.GeoDataFrame,
     events: pd.DataFrame,

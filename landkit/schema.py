@@ -451,8 +451,11 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
     problems: list[Problem] = []
     for name in LAYERS:
-        if name not in layers:
-            problems.append(Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})"))
+        if name not in layers:  # only parcels make a project; a command that needs another says so
+            severity = "error" if name == "parcels" else "warning"
+            problems.append(
+                Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})", severity=severity)
+            )
         else:
             problems += check_layer(layers[name], name)
     problems += _crs_problems(layers)
@@ -523,6 +526,20 @@ def _crs_of(df):
     from pyproj import CRS
 
     return CRS.from_user_input(df.crs)
+
+
+def require_layers(layers: Mapping[str, object], names: tuple[str, ...], *, where: object, needed_by: str) -> None:
+    """Raise a DataError naming the first project layer a command needs that is missing or empty."""
+    from .errors import DataError
+
+    for name in names:
+        df = layers.get(name)
+        if df is None or not len(df):  # type: ignore[arg-type]
+            state = "has no" if df is None else "has an empty"
+            raise DataError(
+                f"{where}: {state} {name} layer ({LAYERS[name].label_zh}), which {needed_by} needs; add it with "
+                f"`landkit import SOURCE {where} --layer {name}`"
+            )
 
 
 def validate(layers: Mapping[str, pd.DataFrame], *, source: str = "project") -> None:

@@ -146,4 +146,4 @@ def test_cli_progress_and_record(ledger):
     text = runner.invoke(main, ["progress", str(path)])
     assert text.exit_code == 0 and "targets" in text.output
     wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
-    assert wrong.exit_code == 2 and "YYYY-MM-DD" in wrong.output
+    assert wrong.exit_code == 2 and "is not a date; write it as 2026-11-27" in wrong.output

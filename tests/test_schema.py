@@ -92,13 +92,15 @@ def test_missing_layer(layers):
 def test_validate_reports_every_problem_at_once(layers):
     layers["parcels"].loc["CB00010", "status"] = "sold"
     layers["villages"] = layers["villages"].drop(columns="batch")
-    del layers["facilities"]
+    layers["communities"] = layers["communities"].assign(capacity_people=-1)
+    del layers["facilities"]  # an optional layer: a warning, not a reason to refuse
     with pytest.raises(landkit.SchemaError) as info:
         landkit.validate(layers, source="x.gpkg")
     assert len(info.value.problems) == 3
     text = str(info.value)
     assert text.startswith("x.gpkg: 3 problem(s)")
-    assert "CB00010" in text and "batch" in text and "facilities" in text
+    assert "CB00010" in text and "batch" in text and "negative or zero capacity_people" in text
+    assert "facilities" not in text
     assert isinstance(info.value, ValueError)
 
 
