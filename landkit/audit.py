@@ -213,7 +213,11 @@ def audit(
     # layers whose coordinates or geometry cannot be trusted are not measured further, and
     # layers with missing or mistyped columns are not used where those columns are read
     layers = _without(layers, problems)  # features that cannot be measured leave the other checks
-    broken = {p.layer for p in problems if (p.rule == "crs_zone" and not p.exclude) or "geometry column" in p.problem}
+    broken = {
+        p.layer
+        for p in problems
+        if (p.rule == "crs_zone" and not p.exclude and p.severity == "error") or "geometry column" in p.problem
+    }
     if any(p.layer == "project" and p.rule == "crs_zone" for p in problems):
         broken |= set(layers)  # mixed CRSs: no layer can be compared with another
     columns_bad = broken | {p.layer for p in problems if "missing column" in p.problem or "should hold" in p.problem}
@@ -314,7 +318,7 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
     from .schema import _crs_problems
 
     found = _crs_problems(layers)
-    untrusted = {p.layer for p in found if not p.exclude}
+    untrusted = {p.layer for p in found if not p.exclude and p.severity == "error"}
     full = {name: len(df) for name, df in layers.items()}
     layers = _without(layers, found)
     if len({str(df.crs) for df in layers.values() if isinstance(df, gpd.GeoDataFrame) and df.crs is not None}) > 1:

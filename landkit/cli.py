@@ -56,6 +56,15 @@ def _crash_file(exc: BaseException) -> Path:
     return path
 
 
+def _unique(caught) -> list:
+    seen, out = set(), []
+    for w in caught:
+        if str(w.message) not in seen:
+            seen.add(str(w.message))
+            out.append(w)
+    return out
+
+
 class _Group(click.Group):
     """One guard for every command: landkit's errors in a line or two (exit 2), a bug as exit 3
     with its traceback in a crash file, Ctrl-C as 130 and SIGTERM as 143."""
@@ -71,9 +80,21 @@ class _Group(click.Group):
         words = [*getattr(ctx, "_protected_args", []), *ctx.args]
         command = " ".join(["landkit", *words[:2]])
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings(record=True) as caught:  # said as landkit's own lines, not Python's
+                warnings.simplefilter("always")
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    for w in _unique(caught):
+                        _warn(str(w.message))
         except LandkitError as exc:
             click.echo(f"landkit: error: {exc}", err=True)
+            raise click.exceptions.Exit(2) from None
+        except click.UsageError as exc:  # a wrong option: one line, with where to read more
+            sub = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else None
+            click.echo(
+                f"landkit: error: {exc.format_message()} (see `landkit {sub + ' ' if sub else ''}--help`)", err=True
+            )
             raise click.exceptions.Exit(2) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -270,11 +291,7 @@ def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_c
     if method == "planar":
         planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
     df = _layer_for_measuring(path, layer, id_column)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        shown, excluded, label = area_report(df, unit=unit, method=method, zone=zone, reference=_reference(path, layer))
-    for w in caught:
-        _warn(str(w.message))
+    shown, excluded, label = area_report(df, unit=unit, method=method, zone=zone, reference=_reference(path, layer))
     for fid, reason in excluded["reason"].items():
         _warn(f"{fid}: {reason}")
     total = {"count": len(shown), "area_m2": round(float(shown["area_m2"].sum()), 2),

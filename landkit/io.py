@@ -149,6 +149,8 @@ def import_layer(
     import pyogrio
 
     df = read_source(source, source_layer, encoding=encoding, engine=engine)
+    if not len(df):
+        raise DataError(f"{source}: holds no features; there is nothing to import")
     if not isinstance(df, gpd.GeoDataFrame):
         raise DataError(f"{source}: layer {source_layer or ''!r} has no geometry; import a spatial layer.")
     target = Path(path)
@@ -204,14 +206,16 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
     """Whether an existing file is recognisably landkit output (HTML, XLSX, PNG, JSON, CSV it wrote)."""
     path = Path(path)
     try:
-        head = path.open("rb").read(4096)
+        with path.open("rb") as f:
+            head = f.read(4096)
     except OSError:
         return False
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         return f'<meta name="generator" content="{GENERATOR}'.encode() in head
     if suffix == ".png":
-        return b"Software\x00" + GENERATOR.encode() in path.read_bytes()[:65536]
+        with path.open("rb") as f:
+            return b"Software\x00" + GENERATOR.encode() in f.read(65536)
     if suffix == ".xlsx":
         import zipfile
 

@@ -260,7 +260,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.layer
         if self.features:
-            shown = ", ".join(self.features[:5])
+            shown = ", ".join(map(str, self.features[:5]))
             more = f" and {len(self.features) - 5} more" if len(self.features) > 5 else ""
             where += f" (feature {shown}{more})"
         return f"{where}: {self.problem}. Fix: {self.fix}."
@@ -296,7 +296,7 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     layer = LAYERS[name]
     problems: list[Problem] = []
     present = set(df.columns) | {df.index.name}
-    ids = _ids(df, layer).astype(str)
+    ids = _ids(df, layer).astype(object).where(_ids(df, layer).notna(), "(no id)").astype(str)
 
     def add(problem: str, fix: str, mask: pd.Series | None = None, rule: str = "schema") -> None:
         features = tuple(ids[mask.to_numpy()]) if mask is not None else ()
@@ -483,7 +483,7 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     import numpy as np
     import shapely
 
-    from .crs import _expected_area, diagnose_crs, fitting_crs, misplaced
+    from .crs import _expected_area, diagnose_crs, fitting_crs, misplaced, old_datum
 
     county = layers.get("county")
     usable = isinstance(county, gpd.GeoDataFrame) and county.crs is not None and len(county)
@@ -500,6 +500,18 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             if reason:
                 problems.append(Problem(name, reason, "declare the CRS the coordinates are in", rule="crs_zone"))
                 continue
+            if datum := old_datum(df.crs):
+                problems.append(
+                    Problem(
+                        name,
+                        f"declared on the {datum} datum: comparing it with CGCS2000 data, or measuring it on "
+                        "the CGCS2000 ellipsoid, needs a datum transformation PROJ only knows as a ballpark "
+                        "(tens of metres)",
+                        "reproject it with your surveying bureau's 7 parameters (landkit import --datum-transform)",
+                        severity="warning",
+                        rule="crs_zone",
+                    )
+                )
             wrong = misplaced(df, reference=ref)
             if wrong.any():
                 area, where = _expected_area(_crs_of(df), ref)

@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -235,9 +236,11 @@ def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = No
     import pyogrio
 
     try:
-        if engine == "pyogrio":
-            return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding)
-        return gpd.read_file(path, layer=layer, engine="fiona", encoding=encoding)
+        with warnings.catch_warnings():  # NaN vertices: shapely warns; the schema check reports them
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            if engine == "pyogrio":
+                return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding)
+            return gpd.read_file(path, layer=layer, engine="fiona", encoding=encoding)
     except Exception as exc:  # the engines raise many types; all mean the same to a planner
         raise DataError(f"{path}: layer {layer!r} cannot be read ({exc}). {_RESTORE.capitalize()}.") from exc
 

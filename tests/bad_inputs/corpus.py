@@ -182,6 +182,58 @@ def _shapefile(tmp: Path, name: str, cpg: bool) -> Path:
     return path
 
 
+def _vertex(value: float):
+    def change(layers):
+        p = layers["parcels"]
+        g = p.loc["CB00011", "geometry"]
+        coords = shapely.get_coordinates(g)
+        coords[1, 0] = value
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # shapely says the ring is invalid: that is the point
+            p.loc["CB00011", "geometry"] = shapely.Polygon(coords)
+
+    return change
+
+
+def _far_parcel(layers):
+    p = layers["parcels"]
+    p.loc["CB00012", "geometry"] = shapely.affinity.translate(p.loc["CB00012", "geometry"], 200_000, 0)
+
+
+def _text_event_ids(layers):
+    e = layers["events"]
+    layers["events"] = e.set_axis(pd.Index([f"E{i}" for i in e.index], name="event_id"))
+
+
+def _null_id(layers):
+    p = layers["parcels"].reset_index()
+    p.loc[13, "parcel_id"] = None
+    layers["parcels"] = p.set_index("parcel_id")
+
+
+def _future_event(layers):
+    e = layers["events"]
+    last = e[e["parcel_id"] == "CB00001"].iloc[-1]
+    row = last.to_frame().T.assign(
+        date=pd.Timestamp("2031-01-01"), event_type="correction", document_ref="鲁土储〔2031〕1号"
+    )
+    row.index = pd.Index([e.index.max() + 1], name="event_id")
+    layers["events"] = pd.concat([e, row]).astype({"date": "datetime64[ms]"})
+
+
+def _xian80(layers):
+    for name, df in layers.items():
+        if isinstance(df, gpd.GeoDataFrame):
+            layers[name] = df.set_crs(2383, allow_override=True)  # the same numbers, the old datum
+
+
+def _village_in_two_batches(layers):
+    v = layers["villages"]
+    layers["villages"] = v.rename(index={v.index[10]: v.index[20]})
+
+
 def cases() -> list[Case]:
     p = _project
     return [
@@ -379,6 +431,108 @@ def cases() -> list[Case]:
             lambda t, s: p(t, s, _ledger_broken, "ledger"),
             (0, "validation: ok"),
             (1, "the ledger says"),
+        ),
+        Case(
+            "negative_households",
+            "negative households",
+            lambda t, s: p(
+                t, s, lambda L: L["villages"].__setitem__("households", -L["villages"]["households"]), "neg_hh"
+            ),
+            (1, "negative or zero households"),
+            (1, "negative or zero households"),
+        ),
+        Case(
+            "zero_population",
+            "a village of 0 people",
+            lambda t, s: p(t, s, lambda L: L["villages"].__setitem__("population", 0), "zero_pop"),
+            (1, "negative or zero population"),
+            (1, "negative or zero population"),
+        ),
+        Case(
+            "zero_capacity",
+            "a community with capacity 0",
+            lambda t, s: p(t, s, _set("communities", capacity_people=0), "zero_cap"),
+            (1, "negative or zero capacity_people"),
+            (1, "negative or zero capacity_people"),
+        ),
+        Case(
+            "negative_stated_area",
+            "a negative stated area",
+            lambda t, s: p(
+                t, s, lambda L: L["parcels"].__setitem__("stated_area_mu", -L["parcels"]["stated_area_mu"]), "neg_area"
+            ),
+            (1, "negative or zero stated_area_mu"),
+            (1, "negative or zero stated_area_mu"),
+        ),
+        Case(
+            "bool_area",
+            "true/false in an area column",
+            lambda t, s: p(t, s, lambda L: L["parcels"].__setitem__("stated_area_mu", True), "bool_area"),
+            (1, "stated_area_mu should hold float"),
+            (1, "stated_area_mu should hold float"),
+        ),
+        Case(
+            "text_event_ids",
+            "text event ids (E1, E2 …)",
+            lambda t, s: p(t, s, _text_event_ids, "text_ids"),
+            (1, "event_id should hold whole numbers"),
+            (1, "event_id should hold whole numbers"),
+        ),
+        Case(
+            "nan_vertex",
+            "a vertex at NaN",
+            lambda t, s: p(t, s, _vertex(float("nan")), "nan"),
+            (1, "not numbers (NaN or infinity)"),
+            (1, "not numbers (NaN or infinity)"),
+        ),
+        Case(
+            "inf_vertex",
+            "a vertex at infinity",
+            lambda t, s: p(t, s, _vertex(float("inf")), "inf"),
+            (1, "not numbers (NaN or infinity)"),
+            (1, "not numbers (NaN or infinity)"),
+        ),
+        Case(
+            "one_parcel_far_away",
+            "one parcel digitised 200 km away (the rest is still checked)",
+            lambda t, s: p(t, s, _far_parcel, "far"),
+            (1, "1 of 2458 features lie outside the county"),
+            (1, "the parcels overlap"),
+        ),
+        Case(
+            "empty_parcels",
+            "an empty parcels layer (0 features)",
+            lambda t, s: p(t, s, lambda L: L.__setitem__("parcels", L["parcels"].iloc[:0]), "empty_parcels"),
+            (1, "parcels: layer is empty"),
+            (1, "layer is empty"),
+        ),
+        Case(
+            "null_parcel_id",
+            "a parcel without an id",
+            lambda t, s: p(t, s, _null_id, "null_id"),
+            (1, "parcel_id is empty"),
+            (1, "parcel_id is empty"),
+        ),
+        Case(
+            "future_event",
+            "an event dated 2031",
+            lambda t, s: p(t, s, _future_event, "future"),
+            (0, "validation: ok"),
+            (1, "dated after today"),
+        ),
+        Case(
+            "xian80_project",
+            "a whole project declared on Xi'an 1980 (EPSG:2383)",
+            lambda t, s: p(t, s, _xian80, "xian80"),
+            (0, "Xian 1980 datum"),
+            (1, "Xian 1980 datum"),
+        ),
+        Case(
+            "village_in_two_batches",
+            "a village code in two batches",
+            lambda t, s: p(t, s, _village_in_two_batches, "two_batches"),
+            (1, "duplicate village_code"),
+            (1, "duplicate village_code"),
         ),
         Case(
             "over_capacity",
