@@ -68,29 +68,72 @@ def equal_area_crs(geoms: gpd.GeoSeries) -> CRS:
 
 #: Features smaller than this (bounding-box diagonal, metres) are measured by areal scale.
 _SMALL_M = 1000.0
+#: Projections whose areal scale at a point is exact for a small feature around it: conformal
+#: ones (the scale is the same in every direction) and equal-area ones (the scale is 1).
+_EXACT_SCALE = (
+    "Transverse Mercator", "Lambert Conic Conformal", "Oblique Stereographic", "Polar Stereographic",
+    "Hotine Oblique Mercator", "Mercator (variant", "Albers Equal Area", "Lambert Azimuthal Equal Area",
+    "Lambert Cylindrical Equal Area",
+)  # fmt: skip
+
+
+def _scale_is_exact(crs: CRS) -> bool:
+    op = crs.coordinate_operation
+    return op is not None and any(op.method_name.startswith(name) for name in _EXACT_SCALE)
+
+
+def _scale_m2(g: np.ndarray, crs: CRS) -> np.ndarray:
+    """Planar area in square metres divided by the projection's exact areal scale at each centroid."""
+    unit = crs.axis_info[0].unit_conversion_factor
+    c = shapely.centroid(g)
+    lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(shapely.get_x(c), shapely.get_y(c))
+    return shapely.area(g) * unit**2 / Proj(crs).get_factors(lon, lat).areal_scale
 
 
 def _ellipsoidal_m2(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Each feature's ellipsoidal area on CGCS2000, independent of the other features given.
+
+    - A feature under 1 km: its planar area in square metres divided by the areal scale of a
+      conformal or equal-area projection at its centroid (PROJ's ``get_factors``): the layer's
+      own projection when that scale is exact for it (Gauss-Krueger, UTM, Lambert conformal,
+      Albers … in any unit), else a transverse Mercator on the CGCS2000 ellipsoid whose central
+      meridian is the middle of the feature's 3-degree band (lon/lat, Web Mercator). The scale
+      varies across a 1 km feature by a few 1e-9, and its linear part cancels about the centroid.
+    - Anything larger: Karney's geodesic polygon area (pyproj ``Geod``), its edges geodesics
+      between the vertices as given. Densify long edges first (``shapely.segmentize``) if they
+      are meant to be straight in a projection.
+    """
     g = geoms.to_numpy()
     out = np.full(len(g), np.nan)
-    small = np.zeros(len(g), dtype=bool)
-    if geoms.crs.is_projected:
-        # A parcel in a projected CRS: its planar area divided by the projection's exact areal
-        # scale at its centroid. The scale varies across a 1 km feature by a few 1e-9, and the
-        # linear part of that variation cancels about the centroid; twice as fast as reprojecting.
+    present = ~shapely.is_missing(g) & ~shapely.is_empty(g)
+    crs = geoms.crs
+    unit = crs.axis_info[0].unit_conversion_factor if crs.is_projected else None
+    if crs.is_projected and _scale_is_exact(crs):
         b = shapely.bounds(g)
-        small = np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) <= _SMALL_M  # NaN (empty) is not small
+        small = present & (np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * unit <= _SMALL_M)  # NaN is not small
         if small.any():
-            c = shapely.centroid(g[small])
-            to_geographic = Transformer.from_crs(geoms.crs, geoms.crs.geodetic_crs, always_xy=True)
-            lon, lat = to_geographic.transform(shapely.get_x(c), shapely.get_y(c))
-            scale = Proj(geoms.crs).get_factors(lon, lat).areal_scale
-            out[small] = shapely.area(g[small]) / scale
-            small[small] = np.isfinite(out[small])
-    rest = ~small & ~shapely.is_missing(g) & ~shapely.is_empty(g)
-    if rest.any():
-        part = geoms[rest]
-        out[rest] = part.to_crs(equal_area_crs(part)).area.to_numpy()
+            out[small] = _scale_m2(g[small], crs)
+    rest = np.flatnonzero(present & ~np.isfinite(out))
+    if not len(rest):
+        return out
+    lonlat = gpd.GeoSeries(g[rest], crs=crs).to_crs("EPSG:4490").to_numpy()
+    b = shapely.bounds(lonlat)
+    mid_lat = np.radians((b[:, 1] + b[:, 3]) / 2)
+    # the bounding box's diagonal in metres, near enough to tell a parcel from a zone
+    diag = np.hypot((b[:, 2] - b[:, 0]) * np.cos(mid_lat), b[:, 3] - b[:, 1]) * 111_320.0
+    small = np.isfinite(diag) & (diag <= _SMALL_M)
+    if small.any():
+        band = np.floor(((b[small, 0] + b[small, 2]) / 2 + 1.5) / 3.0) * 3.0  # central meridian, 3-degree bands
+        idx = np.flatnonzero(small)
+        for cm in np.unique(band):  # one projection per 3-degree band: a handful at most
+            mine = idx[band == cm]
+            tm = CRS.from_proj4(
+                f"+proj=tmerc +lon_0={cm:g} +k=1 +x_0=500000 +a={A_CGCS2000} +rf={1 / F_CGCS2000} +units=m"
+            )
+            out[rest[mine]] = _scale_m2(gpd.GeoSeries(lonlat[mine], crs=4490).to_crs(tm).to_numpy(), tm)
+    for k in np.flatnonzero(~small & np.isfinite(diag)):  # zones, villages, counties: few, each its own
+        oriented = shapely.orient_polygons(lonlat[k])  # shells counter-clockwise, holes clockwise
+        out[rest[k]] = abs(GEOD.geometry_area_perimeter(oriented)[0])
     return out
 
 

@@ -130,8 +130,8 @@ def _to_disk_shape(df: Any, layer: str) -> Any:
     from ..crs import require_crs
 
     spec = LAYERS.get(layer.lower())
-    if spec is not None and df.index.name == spec.id:
-        df = df.reset_index()
+    if (spec is not None and df.index.name == spec.id) or (df.index.name and df.index.name not in df.columns):
+        df = df.reset_index()  # a named index is the features' ids: keep it as a column
     if isinstance(df, gpd.GeoDataFrame):
         require_crs(df.crs, where=f"layer {layer!r}")
     return df
