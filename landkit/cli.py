@@ -276,9 +276,14 @@ def _reference(path: Path, layer: str):
 @click.option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
               show_default=True, help="Ellipsoidal (CGCS2000), the 2008 formula, or planar in --zone.")  # fmt: skip
 @click.option("--zone", default=None, help="Projection for --method planar, e.g. EPSG:4547.")
+@click.option("--densify", "densify_m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="cn2008: densify edges to this many metres first (default: the vertices as given).")  # fmt: skip
 @click.option("--id", "id_column", default=None, help="Id column, when not the project file's.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_column: str | None, fmt: str) -> None:
+def areas(
+    path: Path, layer: str, unit: str, method: str, zone: str | None, densify_m: float | None, id_column: str | None,
+    fmt: str,
+) -> None:  # fmt: skip
     """Measure every feature of a polygon layer; totals add up to the parts shown.
 
     Features without geometry, with invalid geometry, or with coordinates their CRS cannot hold
@@ -291,7 +296,9 @@ def areas(path: Path, layer: str, unit: str, method: str, zone: str | None, id_c
     if method == "planar":
         planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
     df = _layer_for_measuring(path, layer, id_column)
-    shown, excluded, label = area_report(df, unit=unit, method=method, zone=zone, reference=_reference(path, layer))
+    shown, excluded, label = area_report(
+        df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=_reference(path, layer)
+    )
     for fid, reason in excluded["reason"].items():
         _warn(f"{fid}: {reason}")
     total = {"count": len(shown), "area_m2": round(float(shown["area_m2"].sum()), 2),
