@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import ledger, relocation, topology
-from .crs import zone_warning
+from .crs import metric_crs, zone_warning
 from .errors import DataError
 from .measure import area
 from .schema import check_project
@@ -236,6 +236,12 @@ def audit(
     parcels = layers.get("parcels")
     if isinstance(parcels, gpd.GeoDataFrame) and "parcels" not in broken:
         zones = layers.get("planning_zones")
+        if len(parcels) and (metric := metric_crs(parcels)) is not None:
+            # widths and tolerances are metres whatever the CRS: lon/lat, feet or Web Mercator
+            # data is checked in its UTM zone (areas stay ellipsoidal, the same in any CRS)
+            parcels = parcels.to_crs(metric)
+            zones = zones.to_crs(metric) if isinstance(zones, gpd.GeoDataFrame) else zones
+            county = county.to_crs(metric) if isinstance(county, gpd.GeoDataFrame) else county
         step("invalid_geometry")
         found.append(_from_topology(topology.invalid_geometry(parcels), "parcels"))
         step("overlap")

@@ -293,3 +293,27 @@ def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpar
     out = gdf.copy()
     out[out.geometry.name] = shapely.transform(gdf.geometry.to_numpy(), move)
     return out.set_crs(target, allow_override=True)
+
+
+#: Projections whose scale at a point is the same in every direction (conformal) or whose areal
+#: scale is 1 (equal-area): a small feature's area and widths follow exactly from PROJ's factors.
+_EXACT_SCALE = (
+    "Transverse Mercator", "Lambert Conic Conformal", "Oblique Stereographic", "Polar Stereographic",
+    "Hotine Oblique Mercator", "Mercator (variant", "Albers Equal Area", "Lambert Azimuthal Equal Area",
+    "Lambert Cylindrical Equal Area",
+)  # fmt: skip
+
+
+def scale_is_exact(crs) -> bool:
+    """Whether a projected CRS is conformal or equal-area (not Web Mercator, not lon/lat)."""
+    op = CRS.from_user_input(crs).coordinate_operation
+    return op is not None and any(op.method_name.startswith(name) for name in _EXACT_SCALE)
+
+
+def metric_crs(gdf):
+    """The CRS to apply thresholds in metres in: the layer's own when it is a projection in metres
+    that keeps distances true to a few 1e-4, else the UTM zone of the data."""
+    crs = CRS.from_user_input(gdf.crs)
+    if crs.is_projected and crs.axis_info[0].unit_conversion_factor == 1.0 and scale_is_exact(crs):
+        return None
+    return gdf.estimate_utm_crs()

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Proj, Transformer
 
-from .crs import gk_zone_epsg, require_crs
+from .crs import gk_zone_epsg, require_crs, scale_is_exact
 from .errors import CRSError, LandkitWarning
 from .units import convert_area
 
@@ -68,18 +68,6 @@ def equal_area_crs(geoms: gpd.GeoSeries) -> CRS:
 
 #: Features smaller than this (bounding-box diagonal, metres) are measured by areal scale.
 _SMALL_M = 1000.0
-#: Projections whose areal scale at a point is exact for a small feature around it: conformal
-#: ones (the scale is the same in every direction) and equal-area ones (the scale is 1).
-_EXACT_SCALE = (
-    "Transverse Mercator", "Lambert Conic Conformal", "Oblique Stereographic", "Polar Stereographic",
-    "Hotine Oblique Mercator", "Mercator (variant", "Albers Equal Area", "Lambert Azimuthal Equal Area",
-    "Lambert Cylindrical Equal Area",
-)  # fmt: skip
-
-
-def _scale_is_exact(crs: CRS) -> bool:
-    op = crs.coordinate_operation
-    return op is not None and any(op.method_name.startswith(name) for name in _EXACT_SCALE)
 
 
 def _scale_m2(g: np.ndarray, crs: CRS) -> np.ndarray:
@@ -108,7 +96,7 @@ def _ellipsoidal_m2(geoms: gpd.GeoSeries) -> np.ndarray:
     present = ~shapely.is_missing(g) & ~shapely.is_empty(g)
     crs = geoms.crs
     unit = crs.axis_info[0].unit_conversion_factor if crs.is_projected else None
-    if crs.is_projected and _scale_is_exact(crs):
+    if crs.is_projected and scale_is_exact(crs):
         b = shapely.bounds(g)
         small = present & (np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * unit <= _SMALL_M)  # NaN is not small
         if small.any():
