@@ -42,6 +42,8 @@ DEFAULT_RULES: dict[str, dict] = {
     "ledger": {"severity": "error"},
     "capacity": {"severity": "error"},
 }
+#: Upper bounds: a gap is a sliver, not a street; larger values would only exhaust memory.
+_LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7}
 COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message"]
 
 
@@ -85,6 +87,8 @@ def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dic
                 problems.append(f"{where}: must be a number like {default!r} (no quotes, not true/false)")
             elif value < 0 or (key == "map_scale" and value <= 0) or value != value:
                 problems.append(f"{where}: must be {'positive' if key == 'map_scale' else 'zero or more'}")
+            elif value > _LIMITS.get(key, 1e12):
+                problems.append(f"{where}: must be at most {_LIMITS.get(key, 1e12):g} (a threshold, in metres or m²)")
             else:
                 rules[name][key] = value
     if problems:

@@ -250,7 +250,7 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     if not len(df):
         raise DataError(f"{where}: the layer is empty (0 features); there is nothing to measure")
     if id_column is not None and df.index.name != id_column:
-        if id_column not in df.columns:
+        if id_column not in df.columns or id_column == df.geometry.name:
             cols = ", ".join(c for c in df.columns if c != df.geometry.name)
             raise DataError(f"{where}: no column {id_column!r} for --id; the columns are {cols}")
         df = df.set_index(id_column)
@@ -588,6 +588,8 @@ def _project(path: Path) -> dict:
 def _rules(rules_file: Path | None) -> dict:
     from . import audit
 
+    if rules_file is not None and (not rules_file.resolve().is_file() or rules_file.stat().st_size > 1 << 20):
+        raise DataError(f"{rules_file}: not a rules file (a TOML file under 1 MB)")
     return audit.load_rules(rules_file.read_bytes() if rules_file else None, source=str(rules_file or "rules"))
 
 

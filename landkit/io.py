@@ -161,6 +161,18 @@ def import_layer(
 
             df = reproject(df, project_crs, datum_transform=datum_transform, accept_ballpark=accept_ballpark,
                            where=f"{source}: ")  # fmt: skip
+    import numpy as np
+    import shapely
+
+    from .crs import diagnose_crs
+
+    if not np.isfinite(shapely.get_coordinates(df.geometry.to_numpy())).all():
+        raise DataError(
+            f"{source}: its coordinates become infinite or NaN in the project's CRS: the source's declared CRS "
+            "is not the one its numbers are in. Declare the right one (a .prj, or the GeoJSON's crs) and import again"
+        )
+    if problem := diagnose_crs(df):
+        raise DataError(f"{source}: {problem}")
     write_layer(df, target, layer, overwrite=overwrite, engine=engine)
     return df
 
@@ -275,10 +287,10 @@ def safe_name(text: Any, *, taken: set[str] | None = None, limit: int = 40) -> s
         *(f"LPT{i}" for i in range(10)),
     }:
         name = f"_{name}"
-    if name != raw or (taken is not None and name in taken):
+    if name != raw or (taken is not None and name.lower() in taken):  # Windows ignores case
         name = f"{name}-{hashlib.sha1(raw.encode()).hexdigest()[:6]}"
     if taken is not None:
-        taken.add(name)
+        taken.add(name.lower())
     return name
 
 

@@ -203,6 +203,20 @@ def _as_rows(events: Any) -> list[Mapping[str, Any]]:
 
 def _ledger_of(rows: list[Mapping[str, Any]]) -> Ledger:
     names = {str(k).strip() for row in rows[:1] for k in row}
+    keys = [ledger for ledger in LEDGERS if {k for k, v in _headers(ledger).items() if v == ledger.key} & names]
+    if len(keys) > 1:
+        raise LedgerError(
+            "the events name both parcels (地块编号/parcel_id) and villages (村代码/village_code); record them apart"
+        )
+    for ledger in keys:
+        fields: dict[str, list[str]] = {}
+        for name in names:
+            if name in _headers(ledger):
+                fields.setdefault(_headers(ledger)[name], []).append(name)
+        twice = {f: cols for f, cols in fields.items() if len(cols) > 1}
+        if twice:
+            field, cols = next(iter(twice.items()))
+            raise LedgerError(f"the columns {' and '.join(sorted(cols))} both give {field}; keep one of them")
     for ledger in LEDGERS:
         if {k for k, v in _headers(ledger).items() if v == ledger.key} & names:
             return ledger

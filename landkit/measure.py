@@ -228,7 +228,7 @@ def area(
     elif method == "planar":
         plane = planar_crs(zone)
         _warn_far_from_meridian(geoms, plane)
-        m2 = geoms.to_crs(plane).area.to_numpy()
+        m2 = geoms.to_crs(plane).area.to_numpy() * plane.axis_info[0].unit_conversion_factor ** 2  # feet -> metres
         label = METHODS["planar"].format(crs=f"EPSG:{plane.to_epsg()} {plane.name}")
     else:
         raise ValueError(f"unknown area method {method!r}; use ellipsoidal, cn2008 or planar")

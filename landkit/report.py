@@ -131,6 +131,12 @@ def audit_xlsx(findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: 
     }
     if progress is not None:
         sheets["目标进度"] = progress.reset_index()
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(v):  # control characters pasted into an id: XLSX cannot store them
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+
+    sheets = {name: df.map(clean) for name, df in sheets.items()}
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, df in sheets.items():

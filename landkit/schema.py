@@ -292,6 +292,7 @@ def _kind_ok(values: pd.Series, kind: str) -> bool:
 
 def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     """Return every way ``df`` breaks the contract of project layer ``name`` (empty if none)."""
+    import pandas as pd
 
     layer = LAYERS[name]
     problems: list[Problem] = []
@@ -324,6 +325,12 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
         dup = _ids(df, layer).duplicated(keep=False) & _ids(df, layer).notna()
         if dup.any():
             add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup, rule="duplicate_id")
+        if layer.id_kind == "text" and pd.api.types.is_numeric_dtype(_ids(df, layer)):
+            add(
+                f"{layer.id} holds numbers; ids are text (a number loses its leading zeros and no longer "
+                "matches the ledger's ids)",
+                f"store {layer.id} as text",
+            )
         if layer.id_kind == "int" and not _kind_ok(_ids(df, layer), "int"):
             add(
                 f"{layer.id} should hold whole numbers (1, 2, 3 …) but holds {_ids(df, layer).dtype}",

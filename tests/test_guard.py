@@ -183,3 +183,35 @@ def test_any_command_line_gives_an_answer_not_a_traceback(tmp_path_factory, comm
         assert len(result.output.strip().splitlines()) <= 2 or "refused" in result.output, (args, result.output)
     if command not in ("record", "sync", "import") or result.exit_code != 0:
         assert project.read_bytes() == before, args  # only a successful write command changes the project
+
+
+def test_names_differing_only_in_case_stay_two_files_on_windows():
+    from landkit.io import safe_name
+
+    taken: set[str] = set()
+    names = [safe_name(c, taken=taken) for c in ("LF", "lf", "Lf")]
+    assert len({n.lower() for n in names}) == 3
+
+
+def test_a_control_character_in_an_id_does_not_break_the_workbook(tmp_path, sample_layers):
+    layers = {k: v.copy() for k, v in sample_layers.items()}
+    bad = "CB\x0b00648"  # a vertical tab pasted from Excel
+    layers["parcels"] = layers["parcels"].rename(index={"CB00648": bad})
+    layers["events"] = layers["events"].assign(parcel_id=layers["events"]["parcel_id"].replace("CB00648", bad))
+    path = tmp_path / "p.gpkg"
+    landkit.write_project(layers, path)
+    result = run("audit", path, "--format", "xlsx", "-o", tmp_path / "a.xlsx")
+    assert result.exit_code == 1, result.output
+    texts = {c.value for s in openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets for r in s.iter_rows() for c in r}
+    assert "CB\ufffd00648" in texts  # the id is there, its control character shown as �
+
+
+def test_planar_areas_in_a_feet_zone_are_square_metres():
+    import geopandas as gpd
+    import shapely
+
+    from tests.geodesy import geodesic_area_m2
+
+    lot = gpd.GeoSeries([shapely.Point(-118.3, 34.05).buffer(0.0005)], crs=4326).to_crs(2229)
+    planar = landkit.area(lot, method="planar", zone="EPSG:2229").iloc[0]
+    assert planar == pytest.approx(geodesic_area_m2(lot)[0], rel=1e-4)  # the plane's scale there, not 10.76x

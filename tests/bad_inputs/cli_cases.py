@@ -857,6 +857,49 @@ def cases() -> list[CliCase]:
             (2, "not a GeoPackage"),
             _shapefile("p"),
         ),
+        CliCase(
+            "areas_id_geometry",
+            "`areas --id geometry`",
+            ("areas", "{project}", "--id", "geometry"),
+            (2, "no column 'geometry' for --id"),
+        ),
+        CliCase(
+            "areas_planar_feet",
+            "`areas --method planar --zone EPSG:2229` (a zone in US feet: square metres all the same)",
+            ("areas", "{project}", "--method", "planar", "--zone", "EPSG:2229", "--unit", "m2"),
+            (0, "planar (EPSG:2229"),
+        ),
+        _rules_case(
+            "huge_width", "rules file with max_width_m = 1e308", "[gap]\nmax_width_m = 1e308\n", "must be at most"
+        ),
+        _rules_case(
+            "inf_area", "rules file with min_area_m2 = inf", "[overlap]\nmin_area_m2 = inf\n", "must be at most"
+        ),
+        CliCase(
+            "record_from_two_id_columns",
+            "`record --from` a CSV with both 地块编号 and parcel_id",
+            ("record", "{project}", "--from", "{file}"),
+            (2, "both give parcel_id"),
+            _text("e.csv", "地块编号,parcel_id,日期,新状态\nCB00944,CB00946,2026-11-25,已批复\n"),
+            api=lambda f: landkit.record_events(f["project"], landkit.io.read_table(f["file"])),
+        ),
+        CliCase(
+            "record_from_parcels_and_villages",
+            "`record --from` a CSV naming both parcels and villages",
+            ("record", "{project}", "--from", "{file}"),
+            (2, "both parcels"),
+            _text("e.csv", "地块编号,村代码,日期,新状态\nCB00944,410423101011,2026-11-25,已批复\n"),
+        ),
+        _import(
+            "metres_as_degrees",
+            "`import` a GeoJSON of Gauss-Krueger metres with no crs member (read as lon/lat)",
+            _geojson(
+                '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"n": 1}, "geometry": '
+                '{"type": "Polygon", "coordinates": [[[400000, 3736000], [400100, 3736000], [400100, 3736100], '
+                "[400000, 3736000]]]}}]}"
+            ),
+            (2, "become infinite or NaN"),
+        ),
         CliCase("unknown_command", "`landkit frobnicate`", ("frobnicate",), (2, "No such command")),
     ]
     return out

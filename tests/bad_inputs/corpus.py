@@ -234,6 +234,11 @@ def _village_in_two_batches(layers):
     layers["villages"] = v.rename(index={v.index[10]: v.index[20]})
 
 
+def _integer_ids(layers):
+    p = layers["parcels"]
+    layers["parcels"] = p.set_axis(pd.Index(range(1, len(p) + 1), name="parcel_id"))
+
+
 def cases() -> list[Case]:
     p = _project
     return [
@@ -533,6 +538,13 @@ def cases() -> list[Case]:
             lambda t, s: p(t, s, _village_in_two_batches, "two_batches"),
             (1, "duplicate village_code"),
             (1, "duplicate village_code"),
+        ),
+        Case(
+            "integer_parcel_ids",
+            "parcel ids stored as numbers",
+            lambda t, s: p(t, s, _integer_ids, "int_ids"),
+            (1, "parcel_id holds numbers"),
+            (1, "parcel_id holds numbers"),
         ),
         Case(
             "over_capacity",
