@@ -330,7 +330,9 @@ def areas(
     )
     table["area_method"] = label
     decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
-    click.echo(table.map(_inert).to_csv(index=False, float_format=f"%.{decimals}f"), nl=False)
+    from .io import inert
+
+    click.echo(table.map(inert).to_csv(index=False, float_format=f"%.{decimals}f"), nl=False)
 
 
 @main.command()
@@ -608,7 +610,7 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, o
     from tqdm import tqdm
 
     from . import audit, report
-    from .io import check_output, write_bytes, write_csv, write_text
+    from .io import check_output, inert, write_bytes, write_csv, write_text
 
     if fmt == "xlsx" and output is None:
         raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
@@ -640,7 +642,7 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, o
         if output:
             click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
         else:
-            click.echo(table.map(_inert).to_csv(index=False, float_format="%.2f"), nl=False)
+            click.echo(table.map(inert).to_csv(index=False, float_format="%.2f"), nl=False)
     else:
         counts = findings["severity"].value_counts()
         click.echo(
@@ -654,12 +656,6 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, o
             click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
     if (findings["severity"] == "error").any():
         raise click.exceptions.Exit(1)
-
-
-def _inert(value):
-    from .io import inert
-
-    return inert(value)
 
 
 @main.command("report")

@@ -296,13 +296,14 @@ def area_report(
     from .units import balanced_round
 
     g = gdf.geometry.to_numpy()
-    if not _polygonal(g).any():
+    polygonal = _polygonal(g)
+    if not polygonal.any():
         kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna()))) or "no geometry"
         raise CRSError(f"the layer holds {kinds}: areas are measured on polygon layers; choose one (e.g. parcels)")
     reasons = np.select(
         [
             shapely.is_missing(g) | shapely.is_empty(g),
-            ~_polygonal(g),
+            ~polygonal,
             misplaced(gdf, reference=reference),
             ~shapely.is_valid(g),
         ],
