@@ -24,7 +24,7 @@ from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
 from .measure import area
-from .schema import check_project
+from .schema import check_project, trusted_stated
 from .units import M2_PER_MU, balanced_round
 
 SEVERITIES = ("info", "warning", "error")
@@ -34,16 +34,16 @@ DEFAULT_RULES: dict[str, dict] = {
     "duplicate_id": {"severity": "error"},
     "crs_zone": {"severity": "error"},
     "invalid_geometry": {"severity": "error"},
-    "overlap": {"severity": "error", "min_area_m2": 1.0},
-    "gap": {"severity": "warning", "max_width_m": 2.0, "min_area_m2": 1.0},
-    "outside_zone": {"severity": "error", "min_area_m2": 1.0},
-    "outside_county": {"severity": "error", "min_area_m2": 1.0},
+    "overlap": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "gap": {"severity": "warning", "max_width_m": 2.0, "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "outside_zone": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "outside_county": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "area_mismatch": {"severity": "warning", "map_scale": 2000},
     "ledger": {"severity": "error"},
     "capacity": {"severity": "error"},
 }
 #: Upper bounds: a gap is a sliver, not a street; larger values would only exhaust memory.
-_LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7}
+_LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7, "snap_m": 5.0}
 COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message"]
 
 
@@ -192,10 +192,14 @@ def audit(
     *,
     rules: dict[str, dict] | None = None,
     step: Callable[[str], None] | None = None,
+    partitions: int | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run every check on a project; return the findings, one row each, in rule order.
 
-    ``step`` is called with the name of each check before it runs (for progress bars).
+    ``step`` is called with the name of each check before it runs (for progress bars). With
+    ``partitions``, the parcel checks run on dask in that many spatial partitions (on a local
+    cluster, or the dask ``scheduler`` at that address) and give the same findings.
     """
     rules = rules or load_rules()
     step = step or (lambda name: None)
@@ -246,38 +250,21 @@ def audit(
             parcels = parcels.to_crs(metric)
             zones = zones.to_crs(metric) if isinstance(zones, gpd.GeoDataFrame) else zones
             county = county.to_crs(metric) if isinstance(county, gpd.GeoDataFrame) else county
-        step("invalid_geometry")
-        found.append(_from_topology(topology.invalid_geometry(parcels), "parcels"))
-        step("overlap")
-        found.append(_from_topology(topology.overlaps(parcels, min_area_m2=rules["overlap"]["min_area_m2"]), "parcels"))
         latest = None
         if isinstance(zones, gpd.GeoDataFrame) and len(zones) and "planning_zones" not in broken:
             latest = zones.sort_values("version").geometry.iloc[-1]
-        step("gap")
-        g = rules["gap"]
-        found.append(
-            _from_topology(
-                topology.gaps(parcels, within=latest, max_width_m=g["max_width_m"], min_area_m2=g["min_area_m2"]),
-                "parcels",
+        usable_county = county if isinstance(county, gpd.GeoDataFrame) and "county" not in broken else None
+        checks = parcels if "parcels" not in columns_bad else parcels.drop(columns="stated_area_mu", errors="ignore")
+        if partitions:
+            from . import parallel
+
+            step("overlap")
+            results = parallel.parcel_checks(
+                checks, rules, zone=latest, county=usable_county, partitions=partitions, scheduler=scheduler
             )
-        )
-        step("outside")
-        if latest is not None:
-            out = topology.outside(parcels, latest, min_area_m2=rules["outside_zone"]["min_area_m2"], name="the zone")
-            found.append(_from_topology(out, "parcels"))
-        if isinstance(county, gpd.GeoDataFrame) and "county" not in broken:
-            out = topology.outside(
-                parcels,
-                county,
-                rule="outside_county",
-                name="the county",
-                min_area_m2=rules["outside_county"]["min_area_m2"],
-            )
-            found.append(_from_topology(out, "parcels"))
-        step("area_mismatch")
-        if "parcels" not in columns_bad:  # a missing or mistyped column is a schema finding already
-            mismatch = topology.area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"])
-            found.append(_from_topology(mismatch, "parcels"))
+        else:
+            results = topology.parcel_checks(checks, rules, zone=latest, county=usable_county, step=step)
+        found += [_from_topology(r, "parcels") for r in results]
     step("ledger")
     for which in ledger.LEDGERS:
         table, layer = layers.get(which.table), layers.get(which.layer)
@@ -349,7 +336,7 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
         }
         if name == "parcels" and {"status", "stated_area_mu"} <= set(df.columns):
             by = pd.Series(m2, index=df.index[usable]).groupby(df.loc[usable, "status"]).sum()
-            stated = df.groupby("status")["stated_area_mu"].sum()
+            stated = trusted_stated(df).groupby("status")["stated_area_mu"].sum()
             parts_m2 = balanced_round(by.to_numpy(), 2)
             parts_mu = balanced_round(by.to_numpy() / M2_PER_MU, 2)
             for k, status in enumerate(by.index):

@@ -420,11 +420,14 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
 
     from . import reserve
     from .ledger import parse_date
-    from .schema import require_layers
+    from .schema import check_layer, require_layers
 
     layers = read_project(path)
     require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit progress")
     parcels, events = layers["parcels"], layers["events"]
+    for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
+        if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
+            warnings.warn(f"{problem} (run `landkit audit` for every check)", stacklevel=1)
     date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
     totals = reserve.status_totals(parcels, events, as_of=date)
     measured = totals.attrs
@@ -605,7 +608,19 @@ def _rules(rules_file: Path | None) -> dict:
               help="Write to this file instead of the screen (needed for xlsx).")  # fmt: skip
 @click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, overwrite: bool, quiet: bool) -> None:
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Check the parcels on dask in this many spatial partitions (needs landkit[dask]).")  # fmt: skip
+@click.option("--scheduler", default=None, help="Address of a dask scheduler to run the partitions on.")
+def audit_(
+    path: Path,
+    rules_file: Path | None,
+    fmt: str,
+    output: Path | None,
+    overwrite: bool,
+    quiet: bool,
+    partitions: int | None,
+    scheduler: str | None,
+) -> None:
     """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
     from tqdm import tqdm
 
@@ -625,7 +640,9 @@ def audit_(path: Path, rules_file: Path | None, fmt: str, output: Path | None, o
         bar.set_postfix_str(name)
         bar.update()
 
-    findings = audit.audit(layers, rules=rules, step=step)
+    if scheduler and not partitions:
+        raise DataError("--scheduler runs partitions: give --partitions N as well")
+    findings = audit.audit(layers, rules=rules, step=step, partitions=partitions, scheduler=scheduler)
     bar.close()
     sums = audit.totals(layers)
     stamp = report.stamp_for(path, layers)

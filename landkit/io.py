@@ -94,7 +94,7 @@ def _check_shapefile(path: Path) -> None:
 def read_source(
     source: str | os.PathLike, layer: str | None = None, *, encoding: str | None = None, engine: str | None = None
 ) -> Any:
-    """Read a layer of a Shapefile, GeoJSON or GeoPackage that is not (yet) a project; only read.
+    """Read a layer of a Shapefile, GeoJSON, GeoPackage or GeoParquet file that is not (yet) a project; only read.
 
     ``encoding`` applies to Shapefiles; when it is None, a Shapefile's ``.cpg`` is used, and
     without one the text is read as UTF-8 if it is valid UTF-8, else as GB18030 (GBK).
@@ -114,6 +114,13 @@ def read_source(
     if source.suffix.lower() == ".shp":
         _check_shapefile(source)
         encoding = _shapefile_encoding(source, encoding)
+    if source.suffix.lower() in (".parquet", ".geoparquet"):  # GeoParquet, read by pyarrow
+        try:
+            df = gpd.read_parquet(source)
+        except Exception as exc:  # not Parquet, or Parquet without GeoParquet metadata
+            raise DataError(f"{source}: not a GeoParquet file ({exc}). Save it with GeoDataFrame.to_parquet") from None
+        require_crs(df.crs, where=str(source))
+        return df
     try:
         layer = layer or str(pyogrio.list_layers(source)[0][0])
     except Exception as exc:  # GDAL cannot open it at all
@@ -181,7 +188,8 @@ def read_table(source: str | os.PathLike) -> Any:
     """Read a CSV or XLSX table (a batch of events, say) into a DataFrame of text cells.
 
     CSV is read as UTF-8 (with or without a BOM), else as GB18030, the encoding Excel on a
-    Chinese Windows PC saves in.
+    Chinese Windows PC saves in. An XLSX file is read from the one sheet that holds rows,
+    wherever it is; rows on two sheets are refused rather than half read.
     """
     import pandas as pd
 
@@ -191,7 +199,14 @@ def read_table(source: str | os.PathLike) -> Any:
     suffix = source.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(source, dtype=str, engine="openpyxl")
+            sheets = pd.read_excel(source, dtype=str, engine="openpyxl", sheet_name=None)
+            filled = {name: df for name, df in sheets.items() if len(df.columns) or len(df)}
+            if len(filled) > 1:
+                raise DataError(
+                    f"{source}: {len(filled)} sheets hold rows ({', '.join(filled)}); "
+                    "keep the table on one sheet, or save that sheet as its own file"
+                )
+            return next(iter(filled.values()), next(iter(sheets.values())))
         if suffix in (".csv", ".txt"):
             raw = source.read_bytes()
             try:
@@ -201,6 +216,8 @@ def read_table(source: str | os.PathLike) -> Any:
             import io
 
             return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except DataError:
+        raise
     except Exception as exc:  # a damaged or mislabelled file: pandas and openpyxl raise many kinds
         raise DataError(f"{source}: cannot be read as a table ({exc}); save it as CSV (UTF-8) or XLSX") from None
     raise DataError(f"{source}: give a .csv or .xlsx file")

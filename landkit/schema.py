@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
 
@@ -48,6 +48,42 @@ RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening
 
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
+
+#: What the optional ``project_info`` table (key, value) may say about the project, for maps,
+#: reports and QGIS: only what the data says is shown (a 示意 note only on illustrative data).
+PROJECT_INFO = {
+    "title": "项目名称（地图标题）",
+    "title_en": "English title",
+    "organisation": "制图单位",
+    "source": "数据来源与版权（地图署名）",
+    "illustrative": "示意数据：是/否",
+}
+_YES = {"是", "yes", "true", "1", "y"}
+
+
+def trusted_stated(parcels: pd.DataFrame) -> pd.DataFrame:
+    """The parcels with a stated area that is not a positive, finite number set to NaN, so that
+    no sum takes it in (the schema check names those parcels)."""
+    if "stated_area_mu" not in parcels:
+        return parcels
+    import pandas as pd
+
+    stated = pd.to_numeric(parcels["stated_area_mu"], errors="coerce")
+    usable = stated.notna() & (stated > 0) & (stated.abs() != float("inf"))
+    return parcels.assign(stated_area_mu=stated.where(usable))
+
+
+def project_info(layers: Mapping[str, Any]) -> dict[str, str]:
+    """The project's ``project_info`` table as a dict (empty when the project has none)."""
+    table = layers.get("project_info")
+    if table is None or "value" not in table:
+        return {}
+    return {str(k): str(v) for k, v in table["value"].items() if isinstance(v, str) and v.strip()}
+
+
+def is_illustrative(layers: Mapping[str, Any]) -> bool:
+    """Whether the project says its data is illustrative (示意), not a survey."""
+    return project_info(layers).get("illustrative", "").strip().lower() in _YES
 
 
 @dataclass(frozen=True)
@@ -105,6 +141,7 @@ class Layer:
     columns: tuple[Column, ...] = field(default_factory=tuple)
     id_kind: str = "text"  # the ledgers number their events: "int"
     must_have_features: bool = False  # an empty layer cannot be the project's (parcels)
+    optional: bool = False  # no warning when the project has none (project_info)
 
     @property
     def column_names(self) -> list[str]:
@@ -219,6 +256,14 @@ LAYERS: dict[str, Layer] = {
                 _text("note", "备注", required=False),
             ),
             id_kind="int",
+        ),
+        Layer(
+            "project_info",
+            "项目信息",
+            "key",
+            None,
+            (_text("value", "值", required=False),),
+            optional=True,
         ),
         Layer(
             "relocation_events",
@@ -348,6 +393,8 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
             continue
         if col.required and values.isna().any():
             add(f"{col.name} is empty", f"fill in {col.name}", values.isna())
+        if col.kind in ("float", "int") and (infinite := values.notna() & (values.abs() == float("inf"))).any():
+            add(f"{col.name} is not a finite number", f"give {col.name} ({col.label_zh}) its real value", infinite)
         if col.positive and (values.notna() & (values <= 0)).any():
             add(
                 f"negative or zero {col.name}",
@@ -458,6 +505,8 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
     problems: list[Problem] = []
     for name in LAYERS:
+        if name not in layers and LAYERS[name].optional:
+            continue
         if name not in layers:  # only parcels make a project; a command that needs another says so
             severity = "error" if name == "parcels" else "warning"
             problems.append(

@@ -2,21 +2,29 @@
 
 A finding is a row of a GeoDataFrame with ``rule``, ``severity``, ``ids`` (the features
 involved), ``area_m2`` and ``area_mu`` (ellipsoidal, CGCS2000), ``message`` and the problem
-``geometry`` in the layer's CRS. Parcel fabrics are checked as a polygon coverage first (is
-every inner edge shared by exactly two parcels?), and only the parcels with unshared edges are
-intersected pairwise: an edge-matched fabric of a million parcels is audited in seconds, and a
-fabric that is not edge-matched is still checked completely, only more slowly.
+``geometry`` in the layer's CRS. Parcel fabrics are checked as a polygon coverage first: the
+vertices are snapped under a tolerance (digitising noise is not a finding), GEOS's coverage
+validator names the parcels whose edges are not shared exactly, and only those are checked
+pairwise. Distances and tolerances are metres in any CRS (lon/lat, feet and Web Mercator
+layers are checked in their UTM zone).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
+from .crs import metric_crs
 from .errors import DataError
 from .measure import area
 from .units import M2_PER_MU
@@ -113,120 +121,264 @@ def _polygonal_part(geom):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def _mix(bits: np.ndarray, k1: int, k2: int) -> np.ndarray:
-    x = bits[:, 0] * np.uint64(k1) + (bits[:, 1] ^ (bits[:, 1] >> np.uint64(29))) * np.uint64(k2)
-    return x ^ (x >> np.uint64(31))
+#: Boundaries closer than this are the same line: two independent surveys of a first-class
+#: boundary point (界址点, ±5 cm) differ by up to 10 cm, and digitising noise is smaller.
+SNAP_M = 0.1
 
 
-def _suspects(g: np.ndarray) -> np.ndarray:
-    """Positions (into g) of polygons with an edge that is not shared by exactly one neighbour.
+def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
+    """Return the polygons with digitising noise under ``tolerance_m`` taken out of their vertices.
 
-    In an edge-matched fabric every inner edge belongs to exactly two parcels. Overlaps,
-    duplicates, parcels inside others and slivers all break that, and so do the fabric's outer
-    edges: only these parcels need pairwise checks. Edges are matched by two independent 64-bit
-    hashes of their end points (order-free), in linear time.
+    Vertices closer than the tolerance are merged into one (the cluster's south-west-most
+    vertex), so that independently digitised neighbours share their corners exactly; then, in
+    polygons without holes, a
+    vertex no other polygon has that lies within the tolerance of the line through its two
+    neighbours (a bend the neighbour did not digitise) is dropped, never two in a row.
+    Clusters are found with a k-d tree over the distinct vertices. A polygon that snapping
+    would make invalid is kept as drawn.
     """
-    with np.errstate(over="ignore"):
-        units, owner = shapely.get_parts(g, return_index=True)
-        if shapely.get_num_interior_rings(units).any():
-            units, ring_owner = shapely.get_rings(units, return_index=True)
-            owner = owner[ring_owner]
-        coords, unit = shapely.get_coordinates(units, return_index=True)
-        bits = np.ascontiguousarray(coords).view(np.uint64)
-        p1 = _mix(bits, 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
-        p2 = _mix(bits, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
-        edge = unit[:-1] == unit[1:]
-        h1, h2 = (p1[:-1] + p1[1:])[edge], (p2[:-1] ^ p2[1:])[edge]
-        codes, uniques = pd.factorize(h1)
-        first = np.empty(len(uniques), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]
-        unmatched = (np.bincount(codes)[codes] != 2) | (h2 != h2[first[codes]])
-    return np.unique(owner[unit[:-1][edge][unmatched]])
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    if not len(coords) or tolerance_m <= 0:
+        return geoms
+    codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
+    points = np.column_stack([uniques.real, uniques.imag])
+    pairs = cKDTree(points).query_pairs(tolerance_m, output_type="ndarray")
+    vertex, xy = codes, coords
+    if len(pairs):
+        graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(points), len(points)))
+        _, label = connected_components(graph, directed=False)
+        # each cluster moves onto its south-west-most vertex: the same whatever order the
+        # vertices come in, so that a layer checked in parts snaps exactly as it does whole
+        order = np.lexsort((points[:, 1], points[:, 0], label))
+        first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
+        anchor = np.empty((first.size, 2))
+        anchor[label[first]] = points[first]
+        vertex = label[codes]
+        xy = anchor[vertex]
+    n = len(xy)
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    closing = np.r_[first[1:], True]
+    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    # consecutive vertices merged into one: keep one (the closing vertex always stays)
+    same_next = np.r_[(vertex[:-1] == vertex[1:]) & ~first[1:], False]
+    drop = same_next & simple[owner]
+    # a lone bend: a vertex no other polygon shares, within the tolerance of its neighbours' chord
+    start = np.flatnonzero(first)
+    prev = np.arange(n) - 1
+    prev[start] = np.flatnonzero(closing) - 1
+    nxt = np.minimum(np.arange(n) + 1, n - 1)
+    chord, to_point = xy[nxt] - xy[prev], xy - xy[prev]
+    length = np.hypot(chord[:, 0], chord[:, 1])
+    off = np.abs(chord[:, 0] * to_point[:, 1] - chord[:, 1] * to_point[:, 0]) / np.where(length > 0, length, 1)
+    shared = np.bincount(vertex[~closing], minlength=vertex.max() + 1)[vertex] > 1
+    bend = simple[owner] & ~closing & ~first & ~shared & ~drop & (length > 0) & (off < tolerance_m)
+    bend &= ~bend[prev]
+    drop |= bend
+    left = np.bincount(owner[~drop & ~closing], minlength=len(geoms))
+    drop &= left[owner] >= 3
+    changed = np.zeros(len(geoms), bool)
+    changed[owner[drop | (xy != coords).any(axis=1)]] = True
+    out = geoms.copy()
+    rebuild = changed & simple
+    if rebuild.any():
+        keep = rebuild[owner] & ~drop
+        out[rebuild] = shapely.polygons(
+            shapely.linearrings(xy[keep], indices=np.unique(owner[keep], return_inverse=True)[1])
+        )
+    other = changed & ~simple
+    if other.any():  # holes and multipolygons: merged vertices only
+        moved = shapely.set_coordinates(geoms[other].copy(), xy[other[owner]])
+        out[other] = shapely.remove_repeated_points(moved)
+    broken = np.flatnonzero(changed)[~shapely.is_valid(out[changed])]
+    out[broken] = geoms[broken]
+    return out
 
 
-def _candidate_pairs(gdf, predicate: str, **kwargs):
-    """Valid polygons, their tree, and the unique pairs (i < j) of a suspect with a neighbour."""
+@dataclass
+class Coverage:
+    """A parcel fabric checked as a polygon coverage, in metres: what the pairwise checks need."""
+
+    valid: np.ndarray  # positions of the valid polygons in the layer
+    geoms: np.ndarray  # those polygons, as drawn
+    snapped: np.ndarray  # and with their vertices snapped
+    suspects: np.ndarray  # positions (into geoms) of polygons whose edges GEOS finds invalid
+    tree: shapely.STRtree
+    snap_m: float
+
+
+def coverage(gdf: gpd.GeoDataFrame, *, snap_m: float = SNAP_M, max_width_m: float = 2.0) -> Coverage:
+    """Check the layer (in a CRS in metres) as a coverage: snap, then GEOS's coverage validator.
+
+    A polygon none of whose edges is invalid (each shared exactly with a neighbour, none
+    inside another polygon, none along a gap narrower than ``max_width_m``) cannot take part
+    in an overlap or a gap, so only the suspects are checked pairwise. The validator sees
+    every polygon against all its neighbours: duplicates, parcels inside others and merged
+    parcels kept beside their parts are all suspects.
+    """
     valid = _polygons(gdf)
-    g = gdf.geometry.to_numpy()[valid]
-    suspects = _suspects(g)
-    tree = shapely.STRtree(g)
-    left, right = tree.query(g[suspects], predicate=predicate, **kwargs)
-    a, b = suspects[left], right
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    return valid, g, tree, np.unique(np.column_stack([a, b])[a != b], axis=0)
+    geoms = gdf.geometry.to_numpy()[valid]
+    snapped = snap(geoms, snap_m)
+    suspects = _invalid(snapped, max_width_m)
+    return Coverage(valid, geoms, snapped, suspects, shapely.STRtree(geoms), snap_m)
 
 
-def overlaps(gdf: gpd.GeoDataFrame, *, min_area_m2: float = 1.0) -> gpd.GeoDataFrame:
-    """Find parcels whose interiors overlap by more than ``min_area_m2`` (ellipsoidal).
+def _invalid(geoms: np.ndarray, gap_width: float, parts: int | None = None) -> np.ndarray:
+    """Positions of the polygons GEOS's coverage validator finds invalid edges in.
+
+    The validator judges each polygon against the polygons near it only, so the layer is cut
+    into vertical strips (by centroid) and each strip is validated with every polygon within
+    ``gap_width`` of its own, in a thread each: the same answer, on every core.
+    """
+    parts = parts or min(os.cpu_count() or 1, max(1, len(geoms) // 50_000))
+    if parts == 1:
+        bad = shapely.coverage_invalid_edges(geoms, gap_width=gap_width)
+        return np.flatnonzero(~shapely.is_empty(bad) & ~shapely.is_missing(bad))
+    bounds = shapely.bounds(geoms)
+    middle = (bounds[:, 0] + bounds[:, 2]) / 2
+    cuts = np.quantile(middle, np.linspace(0, 1, parts + 1)[1:-1])
+    strip = np.searchsorted(cuts, middle)
+
+    def validate(k: int) -> np.ndarray:
+        own = strip == k
+        if not own.any():
+            return np.array([], dtype=np.int64)
+        lo, hi = bounds[own, 0].min() - gap_width, bounds[own, 2].max() + gap_width
+        near = np.flatnonzero((bounds[:, 2] >= lo) & (bounds[:, 0] <= hi))
+        bad = shapely.coverage_invalid_edges(geoms[near], gap_width=gap_width)
+        return near[~shapely.is_empty(bad) & ~shapely.is_missing(bad) & own[near]]
+
+    with ThreadPoolExecutor(parts) as pool:
+        return np.sort(np.concatenate(list(pool.map(validate, range(parts)))))
+
+
+def _in_metres(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    metric = metric_crs(gdf) if gdf.crs is not None and len(gdf) else None
+    return gdf.to_crs(metric) if metric is not None else gdf
+
+
+def _back(found: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    return found.to_crs(crs) if crs is not None and found.crs is not None and found.crs != crs else found
+
+
+def overlaps(
+    gdf: gpd.GeoDataFrame, *, min_area_m2: float = 1.0, snap_m: float = SNAP_M, checked: Coverage | None = None
+) -> gpd.GeoDataFrame:
+    """Find parcels whose interiors overlap beyond the snapping tolerance ``snap_m``.
 
     Identical duplicates and parcels inside others are overlaps too (the ``overlaps``
-    predicate misses both); the message says which kind. ``min_area_m2`` ignores digitising
-    noise.
+    predicate misses both); the message says which kind. Digitising noise is not an overlap:
+    each parcel is shrunk by half the tolerance, and a pair is reported when their shrunk
+    shapes still share more than ``min_area_m2`` (ellipsoidal), with the area of their whole
+    overlap. ``checked`` is this layer's :func:`coverage`, when the caller has it.
     """
-    valid, g, _, pairs = _candidate_pairs(gdf, "intersects")
+    work = _in_metres(gdf)
+    cov = checked or coverage(work, snap_m=snap_m)
+    sus, g = cov.suspects, cov.geoms
+    if not len(sus):
+        return empty_findings(gdf.crs)
+    half = cov.snap_m / 2
+    left, right = cov.tree.query(shapely.buffer(g[sus], -half, join_style="mitre"), predicate="intersects")
+    a, b = sus[left], right
+    pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0)
+    if len(pairs):
+        involved, where = np.unique(pairs, return_inverse=True)
+        shrunk = shapely.buffer(g[involved], -half, join_style="mitre")[where.reshape(pairs.shape)]
+        core = shapely.intersection(shrunk[:, 0], shrunk[:, 1])
+        pairs = pairs[area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() > min_area_m2]
     if not len(pairs):
         return empty_findings(gdf.crs)
     inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
-    inter = np.array([_polygonal_part(x) for x in inter], dtype=object)
-    inter_m2 = area(gpd.GeoSeries(inter, crs=gdf.crs)).fillna(0).to_numpy()
-    keep = inter_m2 > min_area_m2
-    pairs, inter, inter_m2 = pairs[keep], inter[keep], inter_m2[keep]
-    involved = np.unique(pairs)
-    own = pd.Series(area(gpd.GeoSeries(g[involved], crs=gdf.crs)).to_numpy(), index=involved)
-    smaller = np.minimum(own[pairs[:, 0]].to_numpy(), own[pairs[:, 1]].to_numpy())
-    larger = np.maximum(own[pairs[:, 0]].to_numpy(), own[pairs[:, 1]].to_numpy())
-    ids = _ids(gdf)[valid]
+    inter_m2 = area(gpd.GeoSeries(inter, crs=work.crs)).fillna(0).to_numpy()
+    mixed = shapely.get_type_id(inter) == 7
+    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
+    own = area(gpd.GeoSeries(g[pairs.ravel()], crs=work.crs)).to_numpy().reshape(pairs.shape)
+    noise = cov.snap_m * shapely.length(g[pairs.ravel()]).reshape(pairs.shape) + min_area_m2
+    ids = _ids(gdf)[cov.valid]
     messages = []
-    for (i, j), m2, small, large in zip(pairs, inter_m2, smaller, larger, strict=True):
-        if large - m2 <= min_area_m2:
+    for (i, j), m2, (ai, aj), (ni, nj) in zip(pairs, inter_m2, own, noise, strict=True):
+        if ai - m2 <= ni and aj - m2 <= nj:
             kind = "duplicate: the same land is registered twice"
-        elif small - m2 <= min_area_m2:
+        elif ai - m2 <= ni or aj - m2 <= nj:
             kind = "one parcel lies inside the other"
         else:
             kind = "the parcels overlap"
         messages.append(f"{ids[i]} and {ids[j]}: {kind}, {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu) counted twice")
-    return _findings(
-        "overlap", "error", [[ids[i], ids[j]] for i, j in pairs], inter, messages, gdf.crs, area_m2=inter_m2
+    found = _findings(
+        "overlap", "error", [[ids[i], ids[j]] for i, j in pairs], inter, messages, work.crs, area_m2=inter_m2
     )
+    return _back(found, gdf.crs)
 
 
-def gaps(gdf: gpd.GeoDataFrame, *, within=None, max_width_m: float = 2.0, min_area_m2: float = 1.0) -> gpd.GeoDataFrame:
+def gaps(
+    gdf: gpd.GeoDataFrame,
+    *,
+    within=None,
+    max_width_m: float = 2.0,
+    min_area_m2: float = 1.0,
+    snap_m: float = SNAP_M,
+    checked: Coverage | None = None,
+) -> gpd.GeoDataFrame:
     """Find slivers narrower than ``max_width_m`` between parcels that should meet.
 
-    Wider spaces (roads, villages, land outside the reserve) are not gaps, and neither is the
-    space where two corners come close (a sliver is at least four times as long as it is wide). With ``within`` (a
-    zone polygon in the layer's CRS), only gaps inside it are reported. Gaps are found between
-    pairs of parcels; a parcel split by a sliver along part of a shared edge is not detected.
+    A gap is land no parcel covers, narrower than ``max_width_m``, running along at least two
+    parcels: enclosed slivers between touching neighbours included. Digitising noise is not a
+    gap: each parcel is grown by half the snapping tolerance ``snap_m``, and a gap is
+    reported when more than ``min_area_m2`` stays uncovered, with its whole area. Wider spaces
+    (roads, villages, land outside the reserve) are not gaps, and neither is the space where two corners come close (a
+    sliver is at least four times as long as it is wide). With ``within`` (a zone polygon in
+    the layer's CRS), only gaps inside it are reported.
     """
-    valid, g, tree, pairs = _candidate_pairs(gdf, "dwithin", distance=max_width_m)
-    if not len(pairs):
+    work = _in_metres(gdf)
+    cov = checked or coverage(work, snap_m=snap_m, max_width_m=max_width_m)
+    if not len(cov.suspects):
         return empty_findings(gdf.crs)
-    dist = shapely.distance(g[pairs[:, 0]], g[pairs[:, 1]])
-    pairs, dist = pairs[dist > 0], dist[dist > 0]
-    reach = dist * 1.01 + 1e-3
-    between = shapely.intersection(
-        shapely.buffer(g[pairs[:, 0]], reach, join_style="mitre"),
-        shapely.buffer(g[pairs[:, 1]], reach, join_style="mitre"),
-    )
-    near = tree.query(between, predicate="intersects")
-    others = pd.Series(near[1]).groupby(near[0]).agg(list)
+    if within is not None and work.crs != gdf.crs:
+        within = gpd.GeoSeries([within], crs=gdf.crs).to_crs(work.crs).iloc[0]
+    half, radius = cov.snap_m / 2, max_width_m / 2
+    # the suspects, each grown by half the tolerance so that noise closes; what a closing
+    # by half the width fills is a narrow space between them
+    grown = shapely.union_all(shapely.buffer(cov.snapped[cov.suspects], half, join_style="mitre"))
+    closed = shapely.buffer(shapely.buffer(grown, radius, join_style="mitre"), -radius, join_style="mitre")
+    spaces = shapely.get_parts(shapely.difference(closed, grown))
+    if within is not None:
+        spaces = shapely.get_parts(shapely.intersection(spaces, within))
+    spaces = spaces[(shapely.get_type_id(spaces) == 3) & (shapely.area(spaces) > min_area_m2 / 2)]
+    beyond = area(gpd.GeoSeries(spaces, crs=work.crs)).fillna(0).to_numpy()  # what the tolerance does not explain
+    spaces = spaces[beyond > min_area_m2]
+    width_of_space = 2 * shapely.length(shapely.maximum_inscribed_circle(spaces, tolerance=0.005)) + cov.snap_m
+    # the whole gap, as drawn (snapped): the narrow uncovered piece each significant space lies in
+    plain = shapely.union_all(cov.snapped[cov.suspects])
+    closed = shapely.buffer(shapely.buffer(plain, radius, join_style="mitre"), -radius, join_style="mitre")
+    pieces = shapely.get_parts(shapely.difference(closed, plain))
+    hit_space, hit_piece = shapely.STRtree(pieces).query(spaces, predicate="intersects")
+    width_by_piece = pd.Series(width_of_space[hit_space]).groupby(hit_piece).max()
+    pieces, width = pieces[width_by_piece.index.to_numpy()], width_by_piece.to_numpy()
+    near_piece, near_parcel = cov.tree.query(pieces, predicate="intersects")
+    cover = pd.Series(near_parcel).groupby(near_piece).agg(list)
     gap = np.array(
-        [shapely.difference(between[k], shapely.union_all(g[others.get(k, [])])) for k in range(len(pairs))],
+        [shapely.difference(pieces[k], shapely.union_all(cov.snapped[cover.get(k, [])])) for k in range(len(pieces))],
         dtype=object,
     )
-    if within is not None:
-        gap = shapely.intersection(gap, within)
-    gap_m2 = area(gpd.GeoSeries(gap, crs=gdf.crs)).fillna(0).to_numpy()
-    # A sliver runs along the edges it separates; where two corners merely come close, the
-    # space between them is about as long as it is wide and is not reported.
-    keep = (gap_m2 > min_area_m2) & (gap_m2 >= 4 * dist**2)
-    ids = _ids(gdf)[valid]
-    pairs, gap, gap_m2, dist = pairs[keep], gap[keep], gap_m2[keep], dist[keep]
+    gap_m2 = area(gpd.GeoSeries(gap, crs=work.crs)).fillna(0).to_numpy()
+    keep = (gap_m2 >= 4 * width**2) & (width <= max_width_m + cov.snap_m)
+    gap, gap_m2, width = gap[keep], gap_m2[keep], width[keep]
+    # a parcel borders a gap when it runs along it for more than twice its width
+    band = max(cov.snap_m, 0.01)  # a thin band along the gap measures how far a parcel runs along it
+    band_gap, band_parcel = cov.tree.query(shapely.buffer(gap, band), predicate="intersects")
+    shared = shapely.area(shapely.intersection(shapely.buffer(gap[band_gap], band), cov.geoms[band_parcel]))
+    along = shared / band > 2 * width[band_gap]
+    ids = _ids(gdf)[cov.valid]
+    bordering = pd.Series(ids[band_parcel[along]]).groupby(band_gap[along]).agg(sorted)
+    rows = [k for k in range(len(gap)) if len(bordering.get(k, [])) >= 2]
     messages = [
-        f"{ids[i]} and {ids[j]}: a {d:.2f} m wide sliver of {m2:,.1f} m² between them; make them meet"
-        for (i, j), d, m2 in zip(pairs, dist, gap_m2, strict=True)
+        f"{' and '.join(bordering[k])}: a {width[k]:.2f} m wide sliver of {gap_m2[k]:,.1f} m² between them; "
+        "make them meet"
+        for k in rows
     ]
-    return _findings("gap", "warning", [[ids[i], ids[j]] for i, j in pairs], gap, messages, gdf.crs, area_m2=gap_m2)
+    found = _findings(
+        "gap", "warning", [bordering[k] for k in rows], gap[rows], messages, work.crs, area_m2=gap_m2[rows]
+    )
+    return _back(found, gdf.crs)
 
 
 def outside(
@@ -236,11 +388,13 @@ def outside(
     rule: str = "outside_zone",
     name: str = "the zone",
     min_area_m2: float = 1.0,
+    snap_m: float = SNAP_M,
 ) -> gpd.GeoDataFrame:
     """Find features (or parts of them) outside ``boundary``, with the area outside.
 
     ``boundary`` is a polygon in the layer's CRS (a planning zone, the county) or a
-    GeoDataFrame/GeoSeries whose features are dissolved.
+    GeoDataFrame/GeoSeries whose features are dissolved. A feature is outside when it reaches
+    more than ``snap_m`` beyond the boundary and more than ``min_area_m2`` lies outside.
     """
     if isinstance(boundary, gpd.GeoDataFrame | gpd.GeoSeries):
         if boundary.crs is not None and gdf.crs is not None and boundary.crs != gdf.crs:
@@ -248,8 +402,11 @@ def outside(
         boundary = shapely.union_all(boundary.geometry.to_numpy())
     valid = _polygons(gdf)
     g = gdf.geometry.to_numpy()[valid]
-    shapely.prepare(boundary)
-    sticking = np.flatnonzero(~shapely.covered_by(g, boundary))
+    work = _in_metres(gdf)
+    edge = gpd.GeoSeries([boundary], crs=gdf.crs).to_crs(work.crs).iloc[0] if work is not gdf else boundary
+    reach = shapely.buffer(edge, snap_m, join_style="mitre")  # an edge drawn a few cm out is noise
+    shapely.prepare(reach)  # a prepared boundary answers covers() for every parcel at once
+    sticking = np.flatnonzero(~shapely.covers(reach, work.geometry.to_numpy()[valid]))
     part = shapely.difference(g[sticking], boundary)
     part_m2 = area(gpd.GeoSeries(part, crs=gdf.crs)).fillna(0).to_numpy()
     keep = part_m2 > min_area_m2
@@ -269,30 +426,31 @@ def area_mismatch(
     stated: str = "stated_area_mu",
     map_scale: float = 2000,
     tolerance_m2: float | None = None,
+    measured: pd.Series | None = None,
 ) -> gpd.GeoDataFrame:
     """Find parcels whose stated area differs from the measured ellipsoidal area too much.
 
     The default tolerance is the cadastral rule ΔP ≤ 0.0003·M·√P (城镇地籍调查规程; P in m²,
     M the map scale denominator, 1:2000 by default), plus half a unit of the stated figure's
     last digit (0.005 mu), which rounding alone can account for. ``tolerance_m2`` replaces it
-    with a fixed allowance.
+    with a fixed allowance. ``measured`` is :func:`landkit.area` of the layer, when the caller has it.
     """
     if stated not in gdf.columns:
         raise DataError(f"no column {stated!r} to compare with; name the stated-area column with stated=")
-    measured = area(gdf).to_numpy()
+    measured_m2 = np.asarray(area(gdf) if measured is None else measured, dtype=float)
     stated_m2 = gdf[stated].to_numpy(dtype=float) * M2_PER_MU
     allowed = (
         np.full(len(gdf), tolerance_m2)
         if tolerance_m2 is not None
-        else 0.0003 * map_scale * np.sqrt(measured) + 0.005 * M2_PER_MU
+        else 0.0003 * map_scale * np.sqrt(measured_m2) + 0.005 * M2_PER_MU
     )
-    diff = stated_m2 - measured
+    diff = stated_m2 - measured_m2
     bad = np.flatnonzero(np.abs(diff) > allowed)
     ids = _ids(gdf)[bad]
     messages = [
         f"{i}: stated {s / M2_PER_MU:,.2f} mu, measured {m / M2_PER_MU:,.2f} mu (ellipsoidal): "
         f"{d / M2_PER_MU:+,.2f} mu, more than the {t:,.1f} m² allowed; check the documents or the drawing"
-        for i, s, m, d, t in zip(ids, stated_m2[bad], measured[bad], diff[bad], allowed[bad], strict=True)
+        for i, s, m, d, t in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
     ]
     return _findings(
         "area_mismatch",
@@ -303,3 +461,56 @@ def area_mismatch(
         gdf.crs,
         area_m2=np.abs(diff[bad]),
     )
+
+
+def parcel_checks(
+    parcels: gpd.GeoDataFrame,
+    rules: dict[str, dict],
+    *,
+    zone=None,
+    county=None,
+    checked: Coverage | None = None,
+    step=None,
+) -> list[gpd.GeoDataFrame]:
+    """Every parcel check of the audit, in one process: invalid geometry, overlaps, gaps, parts
+    outside the ``zone`` (a polygon) and the ``county`` (a layer), stated vs measured area.
+
+    ``rules`` holds the thresholds by rule name (``landkit.audit.DEFAULT_RULES``); ``parcels`` are
+    in a CRS in metres. :func:`landkit.parallel.parcel_checks` gives the same findings from
+    partitions.
+    """
+    step = step or (lambda name: None)
+    o, g = rules["overlap"], rules["gap"]
+    step("invalid_geometry")
+    found = per_feature_checks(parcels, rules, zone=zone, county=county)
+    step("overlap")
+    if checked is None:
+        checked = coverage(parcels, snap_m=o["snap_m"], max_width_m=g["max_width_m"])
+    found.append(overlaps(parcels, min_area_m2=o["min_area_m2"], checked=checked))
+    step("gap")
+    found.append(
+        gaps(
+            parcels,
+            within=zone,
+            max_width_m=g["max_width_m"],
+            min_area_m2=g["min_area_m2"],
+            snap_m=g["snap_m"],
+            checked=checked if g["snap_m"] == o["snap_m"] else None,
+        )
+    )
+    return found
+
+
+def per_feature_checks(parcels: gpd.GeoDataFrame, rules: dict[str, dict], *, zone=None, county=None):
+    """The parcel checks that need no neighbours: invalid geometry, outside the zone and the
+    county, stated vs measured area (this last only when the parcels have the columns)."""
+    found = [invalid_geometry(parcels)]
+    for rule, boundary, name in (("outside_zone", zone, "the zone"), ("outside_county", county, "the county")):
+        if boundary is not None:
+            r = rules[rule]
+            found.append(
+                outside(parcels, boundary, rule=rule, name=name, min_area_m2=r["min_area_m2"], snap_m=r["snap_m"])
+            )
+    if "stated_area_mu" in parcels:
+        found.append(area_mismatch(parcels, map_scale=rules["area_mismatch"]["map_scale"]))
+    return found

@@ -143,3 +143,32 @@ def test_the_same_audit_in_three_crss_gives_the_same_findings(sample_layers):
         # an edge kilometres long (the zone's) is straight in whichever CRS the layer is in: the part of a
         # parcel outside it moves by about 1 m² of 4,276 between CRSs; the findings themselves are the same
         np.testing.assert_allclose(found.loc[base.index, "area_m2"], base["area_m2"], rtol=1e-3)
+
+
+# GeographicLib's published polygon areas (WGS84), from the test suite Karney ships with the
+# library (geodtest.c: Planimeter0) and the geographiclib-rs documentation. landkit measures on
+# CGCS2000, whose flattening differs from WGS84's by 1.6e-11; the difference is computed with
+# Karney's algorithm on both ellipsoids and added, so the published figure is the reference.
+PUBLISHED = [
+    ("diamond around 0N 0E", [(0, -1), (-1, 0), (0, 1), (1, 0)], 24619419146.0, 1.0),
+    ("a one-degree square at the equator", [(0, 0), (0, 1), (1, 1), (1, 0)], 12308778361.469452, 1e-3),
+    ("an octant: the pole and two points on the equator", [(90, 0), (0, 0), (0, 90)], 63758202715511.0, 1.0),
+    # around the North Pole: in the lon/lat plane these vertices lie on one line (an invalid ring,
+    # area 0); on the ellipsoid their geodesic edges enclose a cap of the pole
+    ("around the pole at 89N", [(89, 0), (89, 90), (89, 180), (89, -90)], 24952305678.0, 1.0),
+    ("around the pole, crossing the antimeridian", [(89, 0.1), (89, 90.1), (89, -179.9)], 12476152838.5, 1.0),
+]
+
+
+@pytest.mark.parametrize(("name", "lat_lon", "published_m2", "tolerance_m2"), PUBLISHED)
+def test_geographiclib_published_polygon_areas(name, lat_lon, published_m2, tolerance_m2):
+    from pyproj import Geod
+
+    lats, lons = [p[0] for p in lat_lon], [p[1] for p in lat_lon]
+    wgs84 = abs(Geod(ellps="WGS84").polygon_area_perimeter(lons, lats)[0])
+    cgcs2000 = abs(Geod(a=A, rf=1 / F).polygon_area_perimeter(lons, lats)[0])
+    assert wgs84 == pytest.approx(published_m2, abs=tolerance_m2)  # the reference itself
+    assert abs(cgcs2000 - wgs84) < 1e-8 * published_m2
+    polygon = shapely.Polygon(list(zip(lons, lats, strict=True)))
+    measured = landkit.area(gpd.GeoSeries([polygon], crs="EPSG:4326")).iloc[0]
+    assert measured == pytest.approx(published_m2 + (cgcs2000 - wgs84), abs=tolerance_m2)

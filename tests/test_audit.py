@@ -6,6 +6,7 @@ from importlib import resources
 import jsonschema
 import pytest
 import shapely
+import shapely.affinity
 from click.testing import CliRunner
 
 import landkit
@@ -136,3 +137,20 @@ def test_html_to_stdout_and_other_command_formats(sample_copy):
     assert zones.exit_code == 0 and zones.stdout.splitlines()[0].startswith("version,")
     relocate = run("relocate", sample_copy)
     assert relocate.exit_code == 0 and "household-km" in relocate.stdout
+
+
+def test_the_snapping_tolerance_is_a_rule_setting(sample_layers):
+    # 4 cm of digitising noise on one parcel's corners is no finding at the default 10 cm, and is
+    # an overlap or a gap with snap_m = 0 in the rules file
+    layers = dict(sample_layers)
+    p = sample_layers["parcels"].copy()
+    pid = "CB01000"
+    p.loc[pid, "geometry"] = shapely.affinity.translate(p.geometry[pid], 0.04, 0.03)
+    layers["parcels"] = p
+    base = sorted(zip(audit.audit(sample_layers)["rule"], strict=True))
+    assert sorted(zip(audit.audit(layers)["rule"], strict=True)) == base
+    exact = audit.load_rules("[overlap]\nsnap_m = 0\n[gap]\nsnap_m = 0\n")
+    noisy = audit.audit(layers, rules=exact)
+    assert any(pid in ids for ids in noisy.loc[noisy["rule"].isin(["overlap", "gap"]), "ids"])
+    with pytest.raises(landkit.DataError, match="snap_m"):
+        audit.load_rules("[overlap]\nsnap_m = 50\n")

@@ -212,3 +212,21 @@ def test_record_a_village_step_and_refuse_a_bad_date(sample_copy, sample_layers)
     for bad, says in (("2026-12-01T25:00", "not a date"), ("11/03/2026", "ambiguous"), ("", "empty")):
         refused = run("record", sample_copy, code, "moved", "--village", "--date", bad)
         assert refused.exit_code == 2 and says in refused.output and "Traceback" not in refused.output
+
+
+def test_progress_leaves_out_stated_areas_it_cannot_trust_and_says_which(tmp_path, sample_layers):
+    layers = dict(sample_layers)
+    p = sample_layers["parcels"].copy()
+    p.loc["CB00001", "stated_area_mu"] = float("inf")
+    p.loc["CB00002", "stated_area_mu"] = 0.0
+    layers["parcels"] = p
+    path = tmp_path / "p.gpkg"
+    landkit.write_project(layers, path)
+    result = CliRunner().invoke(main, ["progress", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    assert "CB00001" in result.stderr and "not a finite number" in result.stderr and "CB00002" in result.stderr
+    out = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    status = p.loc["CB00001", "status"]
+    row = next(r for r in out["status_totals"] if r["status"] == status)
+    trusted = p["stated_area_mu"].where(p.index != "CB00001")  # the other parcels of that status
+    assert row["stated_mu"] == pytest.approx(trusted[p["status"] == status].sum(), abs=0.006)

@@ -197,3 +197,20 @@ def test_content_hash_ignores_file_bytes_but_not_features(tmp_path, sample_layer
     changed = dict(sample_layers)
     changed["parcels"] = sample_layers["parcels"].assign(stated_area_mu=lambda d: d["stated_area_mu"] + 0.01)
     assert landkit.content_hash(changed) != landkit.content_hash(sample_layers)
+
+
+def test_an_xlsx_batch_is_read_from_the_sheet_that_holds_it(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"  # a cover sheet left empty, the rows on the second
+    rows = book.create_sheet("事件")
+    rows.append(["地块编号", "日期", "状态"])
+    rows.append(["CB00001", "2026-11-21", "已批复"])
+    book.save(tmp_path / "batch.xlsx")
+    table = landkit.io.read_table(tmp_path / "batch.xlsx")
+    assert list(table.columns) == ["地块编号", "日期", "状态"] and table.iloc[0, 0] == "CB00001"
+    book["说明"].append(["another table"])
+    book.save(tmp_path / "two.xlsx")
+    with pytest.raises(landkit.DataError, match=r"2 sheets hold rows \(说明, 事件\)"):
+        landkit.io.read_table(tmp_path / "two.xlsx")

