@@ -27,6 +27,7 @@ def write_fabric(n: int, bands: int, folder: Path):
     import geopandas as gpd
     import numpy as np
     import shapely
+    import shapely.affinity
 
     from benchmarks.fabric import CELL, make_fabric
 
@@ -35,8 +36,9 @@ def write_fabric(n: int, bands: int, folder: Path):
     zones = []
     for b in range(bands):
         fabric = make_fabric(per, seed=100 + b, kind="jittered")
-        dy = b * side * CELL  # bands stacked north; each band's outer edge is the next one's
-        p = fabric.parcels.set_geometry(shapely.transform(fabric.parcels.geometry.to_numpy(), lambda c: c + [0, dy]))
+        dy = b * side * CELL  # each band's outer edge is the next one's
+        moved = shapely.affinity.translate  # bands stacked north
+        p = fabric.parcels.set_geometry([moved(g, 0, dy) for g in fabric.parcels.geometry])
         p.index = [f"{b:03d}{i}" for i in p.index]
         p.index.name = "parcel_id"
         p = gpd.GeoDataFrame(p, crs=fabric.parcels.crs)

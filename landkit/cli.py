@@ -652,7 +652,7 @@ def audit_(
         page = report.audit_html(findings, sums, stamp)
         click.echo(f"wrote {write_text(page, output)}" if output else page)
     elif fmt == "json":
-        text = json.dumps(report.audit_json(findings, sums, stamp, layers), ensure_ascii=False, indent=2)
+        text = report.dumps(report.audit_json(findings, sums, stamp, layers))
         click.echo(f"wrote {write_text(text, output)}" if output else text)
     elif fmt == "csv":
         table = report.findings_table(findings)

@@ -58,15 +58,18 @@ def audit_json(findings: pd.DataFrame, totals: dict, stamp: Stamp, layers: dict)
         "input": {"path": stamp.path, "sha256": stamp.sha256, "layers": {n: len(df) for n, df in layers.items()}},
         "area_method": stamp.area_method if "parcels" in layers else None,
         "totals": totals,
-        "findings": [
-            {
-                **r,
-                "area_m2": None if pd.isna(r["area_m2"]) else round(r["area_m2"], 2),
-                "area_mu": None if pd.isna(r["area_mu"]) else round(r["area_mu"], 4),
-            }
-            for r in findings.to_dict("records")
-        ],
+        "findings": findings.assign(
+            area_m2=findings["area_m2"].astype(float).round(2).astype(object).where(findings["area_m2"].notna(), None),
+            area_mu=findings["area_mu"].astype(float).round(4).astype(object).where(findings["area_mu"].notna(), None),
+        ).to_dict("records"),
     }
+
+
+def dumps(data) -> str:
+    """JSON text, indented, UTF-8 characters as they are; NaN and infinity become null (orjson)."""
+    import orjson
+
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
 
 
 def _table(df: pd.DataFrame) -> str:
