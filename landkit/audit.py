@@ -23,9 +23,9 @@ import pandas as pd
 from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
-from .measure import area
+from .measure import figures
 from .schema import check_project, trusted_stated
-from .units import M2_PER_MU, balanced_round
+from .units import M2_PER_MU, total
 
 SEVERITIES = ("info", "warning", "error")
 DEFAULT_RULES: dict[str, dict] = {
@@ -308,7 +308,8 @@ def _without(layers: Mapping[str, pd.DataFrame], problems) -> dict[str, pd.DataF
 def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
     """Per polygon layer and per parcel status: feature count, area in m² and mu (ellipsoidal).
 
-    Parts are rounded so that they add up exactly to the total shown; features without a
+    Each feature's figure is rounded once and every total is the sum of the figures under it,
+    so parts add up exactly to the total shown; features without a
     usable geometry are counted apart and not summed, and layers whose coordinates cannot be
     where their CRS says (or that disagree on the CRS) are not measured at all.
     """
@@ -327,25 +328,21 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
         if not df.geom_type.isin(["Polygon", "MultiPolygon"]).any():
             continue
         usable = ~df.geometry.isna() & ~df.geometry.is_empty & df.geometry.is_valid
-        m2 = area(df[usable]).to_numpy()
+        shown = figures(df[usable])  # each feature's figure, rounded once; totals are their sums
         out["layers"][name] = {
             "count": full[name],
             "not_measured": int((~usable).sum()) + full[name] - len(df),
-            "area_m2": round(float(m2.sum()), 2),
-            "area_mu": round(float(m2.sum() / M2_PER_MU), 2),
+            "area_m2": total(shown["area_m2"]),
+            "area_mu": total(shown["area_mu"]),
         }
         if name == "parcels" and {"status", "stated_area_mu"} <= set(df.columns):
-            by = pd.Series(m2, index=df.index[usable]).groupby(df.loc[usable, "status"]).sum()
+            by = shown.groupby(df.loc[usable, "status"])
             stated = trusted_stated(df).groupby("status")["stated_area_mu"].sum()
-            parts_m2 = balanced_round(by.to_numpy(), 2)
-            parts_mu = balanced_round(by.to_numpy() / M2_PER_MU, 2)
-            for k, status in enumerate(by.index):
+            for status, part in by:
                 out["parcels_by_status"][status] = {
                     "count": int((df["status"] == status).sum()),
-                    "stated_mu": round(float(stated.get(status, 0.0)), 2),
-                    "area_m2": float(parts_m2[k]),
-                    "area_mu": float(parts_mu[k]),
+                    "stated_mu": total([stated.get(status, 0.0)]),
+                    "area_m2": total(part["area_m2"]),
+                    "area_mu": total(part["area_mu"]),
                 }
-            out["layers"][name]["area_m2"] = round(float(parts_m2.sum()), 2)
-            out["layers"][name]["area_mu"] = round(float(parts_mu.sum()), 2)
     return out

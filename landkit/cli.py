@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .datasets import SAMPLE_PATH
 from .errors import CRSError, DataError, LandkitError
-from .store import content_hash, list_layers, read_layer, read_project
+from .store import content_hash, file_sha256, list_layers, read_layer, read_project
 from .units import UNITS
 
 # Commands import what they compute with inside themselves: `landkit record` then starts
@@ -156,7 +156,7 @@ def sample(output: Path, overwrite: bool) -> None:
     path = write_sample(output)
     layers = read_project(path)
     counts = ", ".join(f"{len(df)} {name}" for name, df in layers.items())
-    click.echo(f"wrote {path}: {counts}; content sha256 {content_hash(layers)}")
+    click.echo(f"wrote {path}: {counts}; file sha256 {file_sha256(path)}")
 
 
 def _crs_name(crs) -> str:
@@ -190,7 +190,8 @@ def info(path: Path, fmt: str) -> None:
         out = {
             "landkit_version": __version__,
             "path": str(path),
-            "content_sha256": content_hash(layers),
+            "file_sha256": file_sha256(path),  # the file's identity, as every report stamps it
+            "content_hash": content_hash(layers),  # the layers' content, whatever the file's bytes
             "layers": rows,
             "problems": [
                 {"layer": p.layer, "features": list(p.features), "problem": p.problem, "fix": p.fix} for p in problems
@@ -198,7 +199,7 @@ def info(path: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{path}  (content sha256 {content_hash(layers)[:16]}…)")
+        click.echo(f"{path}  (file sha256 {file_sha256(path)})")
         click.echo(f"{'layer':<16}{'features':>9}  {'geometry':<16}crs")
         for r in rows:
             known = "" if r["name"] in LAYERS else "  (not a project layer)"

@@ -23,9 +23,8 @@ import shapely
 
 from .crs import geometry_wgs84_to_gcj02
 from .errors import DataError
-from .measure import area
+from .measure import figures
 from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES, is_illustrative, project_info
-from .units import M2_PER_MU
 
 STATUS_COLOURS = {
     "planned": "#c7e9c0",
@@ -261,9 +260,9 @@ def _new_map(
 
 def _measured(gdf) -> gpd.GeoDataFrame:
     out = gdf.copy()
-    m2 = area(gdf)
-    out["_m2"] = m2.round(2)
-    out["_mu"] = (m2 / M2_PER_MU).round(2)
+    shown = figures(gdf)  # the same figures as the CSV, the workbook and the report
+    out["_m2"] = shown["area_m2"]
+    out["_mu"] = shown["area_mu"]
     return out
 
 

@@ -21,7 +21,7 @@ from pyproj import CRS, Geod, Proj, Transformer
 
 from .crs import gk_zone_epsg, require_crs, scale_is_exact
 from .errors import CRSError, LandkitWarning
-from .units import convert_area
+from .units import M2_PER_MU, convert_area
 
 # CGCS2000 ellipsoid: a and f are those of GRS80 to every published digit.
 A_CGCS2000 = 6378137.0
@@ -287,13 +287,14 @@ def area_report(
 ):
     """Every feature's area as a report shows it, and the features left out with the reason.
 
-    Returns ``(shown, excluded, label)``: ``shown`` has ``area_m2`` and ``area_<unit>``, rounded
-    with balanced rounding so that the total of the rows shown is the total reported;
+    Returns ``(shown, excluded, label)``: ``shown`` has ``area_m2`` and ``area_<unit>``, each
+    feature's measured value rounded once (:func:`landkit.units.shown`), the same figure every
+    output shows; the total reported is the sum of the rows shown;
     ``excluded`` has a ``reason`` per feature (no geometry, invalid geometry, not a polygon, or
     coordinates its CRS cannot hold, checked against ``reference`` or the CRS's area of use).
     """
     from .crs import misplaced
-    from .units import balanced_round
+    from .units import shown as rounded
 
     g = gdf.geometry.to_numpy()
     polygonal = _polygonal(g)
@@ -320,8 +321,8 @@ def area_report(
     decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
     shown = pd.DataFrame(
         {
-            "area_m2": balanced_round(m2.to_numpy(), 2),
-            f"area_{unit}": balanced_round(convert_area(m2.to_numpy(), "m2", unit), decimals),
+            "area_m2": rounded(m2.to_numpy(), 2),
+            f"area_{unit}": rounded(convert_area(m2.to_numpy(), "m2", unit), decimals),
         },
         index=gdf.index[ok],
     )
@@ -385,4 +386,17 @@ def length(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, unit: str = "km") -> pd.Ser
     total[(geoms.isna() | geoms.is_empty).to_numpy()] = np.nan
     out = pd.Series(total / (1000.0 if unit == "km" else 1.0), index=gdf.index, name=f"length_{unit}")
     out.attrs["length_method"] = "geodesic (CGCS2000 ellipsoid, Karney)"
+    return out
+
+
+def figures(gdf: gpd.GeoDataFrame | gpd.GeoSeries, m2: pd.Series | None = None) -> pd.DataFrame:
+    """Each feature's ellipsoidal area as every output shows it: ``area_m2`` and ``area_mu``, each
+    rounded once from the measured value (NaN where there is no area). ``m2`` is :func:`area`
+    of the same features, when the caller has it."""
+    from .units import shown as rounded
+
+    m2 = area(gdf) if m2 is None else m2
+    values = m2.to_numpy(dtype=float)
+    out = pd.DataFrame({"area_m2": rounded(values, 2), "area_mu": rounded(values / M2_PER_MU, 2)}, index=m2.index)
+    out.attrs = dict(m2.attrs)  # the method's label travels with the figures
     return out

@@ -15,6 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from .units import shown
+from .units import total as sum_shown
+
 HEADERS_ZH = {
     "rule": "规则", "severity": "级别", "layer": "图层", "ids": "要素编号", "area_m2": "面积(m²)",
     "area_mu": "面积(亩)", "message": "说明", "count": "要素数", "not_measured": "未量算",
@@ -33,7 +36,7 @@ class Stamp:
     area_method: str
 
     def text(self) -> str:
-        return f"input {self.path} · sha256 {self.sha256} · landkit {self.version} · {self.area_method}"
+        return f"input {self.path} · file sha256 {self.sha256} · landkit {self.version} · {self.area_method}"
 
 
 def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
@@ -48,7 +51,11 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
 
 def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     """The findings as one flat table (ids joined by semicolons), for CSV and spreadsheets."""
-    return findings.assign(ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))))
+    return findings.assign(
+        ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))),
+        area_m2=_figure(findings["area_m2"]),
+        area_mu=_figure(findings["area_mu"]),
+    )
 
 
 def audit_json(findings: pd.DataFrame, totals: dict, stamp: Stamp, layers: dict) -> dict:
@@ -59,10 +66,14 @@ def audit_json(findings: pd.DataFrame, totals: dict, stamp: Stamp, layers: dict)
         "area_method": stamp.area_method if "parcels" in layers else None,
         "totals": totals,
         "findings": findings.assign(
-            area_m2=findings["area_m2"].astype(float).round(2).astype(object).where(findings["area_m2"].notna(), None),
-            area_mu=findings["area_mu"].astype(float).round(4).astype(object).where(findings["area_mu"].notna(), None),
+            **{c: _figure(findings[c]).astype(object).where(findings[c].notna(), None) for c in ("area_m2", "area_mu")}
         ).to_dict("records"),
     }
+
+
+def _figure(values: pd.Series) -> pd.Series:
+    """Areas as every output shows them (:func:`landkit.units.shown`)."""
+    return pd.Series(shown(values.to_numpy(dtype=float), 2), index=values.index)
 
 
 def dumps(data) -> str:
@@ -105,7 +116,7 @@ def totals_tables(totals: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     if len(status):
         total = {"status": "合计 total", "count": int(status["count"].sum())}
         for col in ("stated_mu", "area_m2", "area_mu"):
-            total[col] = round(float(status[col].sum()), 2)
+            total[col] = sum_shown(status[col])
         status = pd.concat([status, pd.DataFrame([total])], ignore_index=True)
     return layers, status
 
@@ -113,12 +124,12 @@ def totals_tables(totals: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp) -> str:
     """The audit as one self-contained HTML page (no script, every value escaped)."""
     layers, status = totals_tables(totals)
-    shown = findings.assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids))))
-    shown = shown.assign(area_m2=shown["area_m2"].round(2), area_mu=shown["area_mu"].round(2))
+    table = findings.assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids))))
+    table = table.assign(area_m2=_figure(table["area_m2"]), area_mu=_figure(table["area_mu"]))
     counts = findings["severity"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
     body = (
-        f"<p>{len(findings)} finding(s): {html.escape(summary)}</p><h2>问题 Findings</h2>{_table(shown)}"
+        f"<p>{len(findings)} finding(s): {html.escape(summary)}</p><h2>问题 Findings</h2>{_table(table)}"
         f"<h2>按状态 Parcels by status</h2>{_table(status)}<h2>图层 Layers</h2>{_table(layers)}"
     )
     return _page("面积审核 Area audit", body, stamp)

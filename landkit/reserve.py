@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import LedgerError  # noqa: F401  (re-exported: landkit.reserve.LedgerError)
 from .ledger import TRANSITIONS  # noqa: F401  (re-exported: the lifecycle is data, defined in ledger)
-from .measure import area
+from .measure import figures
 from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
 from .units import M2_PER_KM2, M2_PER_MU
 
@@ -86,7 +86,7 @@ def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None
     names the parcel)."""
     parcels = trusted_stated(parcels)
     state = state_as_of(events, as_of).reindex(parcels.index)
-    measured = area(parcels, unit="mu")
+    measured = figures(parcels)["area_mu"]  # each parcel's figure as every output shows it
     totals = pd.DataFrame(
         {
             "parcels": state.value_counts(),
@@ -117,7 +117,7 @@ def progress(
     year = year or as_of.year
     parcels = trusted_stated(parcels)
     state = state_as_of(events, as_of).reindex(parcels.index)
-    measured_mu = area(parcels, unit="mu")
+    measured_mu = figures(parcels)["area_mu"]
     e = events[(events["date"] <= as_of) & (events["date"].dt.year == year) & (events["event_type"] == "transition")]
     rows = []
     for t in targets:

@@ -37,6 +37,28 @@ def convert_area(value, from_unit: str = "m2", to_unit: str = "mu"):
     return value * ratio.numerator / ratio.denominator
 
 
+def shown(values, decimals: int = 2) -> np.ndarray:
+    """A figure as every output shows it: its own measured value rounded half up (四舍五入), once.
+
+    One parcel's area is the same figure in the CSV, the workbook, the map and the report, and
+    every total landkit shows is the sum of the figures shown under it (:func:`total`), so the
+    parts always add up to the total.
+
+    Examples
+    --------
+    >>> shown([4.4649, 4.4651, -0.125], 2).tolist()
+    [4.46, 4.47, -0.13]
+    """
+    values = np.asarray(values, dtype=float)
+    scale = 10.0**decimals
+    return np.sign(values) * np.floor(np.abs(values) * scale + 0.5) / scale
+
+
+def total(parts_shown, decimals: int = 2) -> float:
+    """The total of figures already shown: their sum, to the same decimals (no float dust)."""
+    return round(float(np.nansum(np.asarray(parts_shown, dtype=float))), decimals)
+
+
 def balanced_round(values, decimals: int = 2) -> np.ndarray:
     """Round parts so that they add up exactly to their rounded total (largest remainder).
 

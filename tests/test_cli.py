@@ -1,5 +1,6 @@
 """The command line: output, exit codes, and one-or-two-line errors without tracebacks."""
 
+import hashlib
 import json
 import re
 
@@ -33,7 +34,8 @@ def test_info_json(sample_copy, sample_layers):
     out = json.loads(result.output)
     counts = {layer["name"]: layer["features"] for layer in out["layers"]}
     assert counts == {name: len(df) for name, df in sample_layers.items()}
-    assert out["problems"] == [] and out["content_sha256"] == landkit.content_hash(sample_layers)
+    assert out["problems"] == [] and out["content_hash"] == landkit.content_hash(sample_layers)
+    assert out["file_sha256"] == hashlib.sha256(sample_copy.read_bytes()).hexdigest()  # as the reports stamp it
 
 
 def test_info_exits_1_and_lists_schema_problems(tmp_path, sample_layers):

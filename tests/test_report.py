@@ -1,8 +1,10 @@
 """The meeting pack: every file written and stamped, the XLSX agrees with the JSON, HTML escaped."""
 
+import io
 import json
 
 import openpyxl
+import pandas as pd
 from click.testing import CliRunner
 
 import landkit
@@ -73,3 +75,20 @@ def test_html_report_escapes_attribute_values_in_a_browser(tmp_path, sample_laye
         page.goto((tmp_path / "audit.html").as_uri())
         assert dialogs == [] and page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
         assert XSS in page.inner_text("body")  # shown as text
+
+
+def test_the_same_figure_is_the_same_everywhere(sample_copy, sample_layers):
+    def run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args])
+
+    progress = json.loads(run("progress", sample_copy, "--format", "json").stdout)
+    audited = json.loads(run("audit", sample_copy, "--format", "json").stdout)
+    by_status = {r["status"]: r["measured_mu"] for r in progress["status_totals"]}
+    assert by_status == {s: v["area_mu"] for s, v in audited["totals"]["parcels_by_status"].items()}
+    assert round(sum(by_status.values()), 2) == audited["totals"]["layers"]["parcels"]["area_mu"]
+    csv = pd.read_csv(io.StringIO(run("areas", sample_copy, "--format", "csv").stdout), dtype={"parcel_id": str})
+    csv = csv[csv["parcel_id"].str.startswith("CB")].set_index("parcel_id")
+    on_map = maps._measured(sample_layers["parcels"])
+    assert (csv["area_mu"] == on_map.loc[csv.index, "_mu"]).all()
+    assert (csv["area_m2"] == on_map.loc[csv.index, "_m2"]).all()
+    assert round(csv["area_mu"].sum(), 2) == audited["totals"]["layers"]["parcels"]["area_mu"]
