@@ -329,12 +329,18 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
             continue
         usable = ~df.geometry.isna() & ~df.geometry.is_empty & df.geometry.is_valid
         shown = figures(df[usable])  # each feature's figure, rounded once; totals are their sums
+        nested = name == "planning_zones" and "version" in df.columns and usable.any()
+        if nested:  # zone versions contain each other: their sum means nothing, the latest is the zone
+            latest = df.loc[usable, "version"].astype(float).idxmax()
+            shown = shown.loc[[latest]]
         out["layers"][name] = {
             "count": full[name],
             "not_measured": int((~usable).sum()) + full[name] - len(df),
             "area_m2": total(shown["area_m2"]),
             "area_mu": total(shown["area_mu"]),
         }
+        if nested:
+            out["layers"][name]["area_of"] = f"最新版本 the latest version ({latest})"
         if name == "parcels" and {"status", "stated_area_mu"} <= set(df.columns):
             by = shown.groupby(df.loc[usable, "status"])
             stated = trusted_stated(df).groupby("status")["stated_area_mu"].sum()

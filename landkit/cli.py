@@ -676,6 +676,34 @@ def audit_(
         raise click.exceptions.Exit(1)
 
 
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="An .xlsx workbook (one sheet per group) or a .csv table.")  # fmt: skip
+@click.option("--by", type=click.Choice(["village", "status"]), default="village", show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
+def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
+    """Parcel lists for field work, by village or by status, with the areas every report shows."""
+    import pandas as pd
+
+    from . import report
+    from .io import check_output, write_bytes, write_csv
+    from .schema import require_layers
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise DataError(f"{output}: give an .xlsx or a .csv file")
+    check_output(output, inputs=(path,), overwrite=overwrite)
+    layers = _project(path)
+    require_layers(layers, ("parcels",), where=path, needed_by="landkit export")
+    lists = report.parcel_lists(layers, by=by)
+    if output.suffix.lower() == ".xlsx":
+        click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")
+    else:
+        key = "村" if by == "village" else "状态"
+        table = pd.concat([df.assign(**{f"分组({key})": name}) for name, df in lists.items()], ignore_index=True)
+        click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+
+
 @main.command("report")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),

@@ -23,6 +23,8 @@ HEADERS_ZH = {
     "area_mu": "面积(亩)", "message": "说明", "count": "要素数", "not_measured": "未量算",
     "stated_mu": "登记面积(亩)", "target": "目标", "label_zh": "名称", "target_mu": "目标(亩)",
     "measured_mu": "实测面积(亩)", "share_stated": "完成比例", "remaining_mu": "剩余(亩)",
+    "status": "状态", "parcels": "地块数", "stated_km2": "登记面积(km²)", "measured_km2": "实测面积(km²)",
+    "kind": "类型", "statuses": "状态", "area_of": "面积口径",
 }  # fmt: skip
 
 
@@ -151,13 +153,63 @@ def audit_xlsx(findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: 
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     sheets = {name: df.map(clean) for name, df in sheets.items()}
+    sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})
+    return workbook(sheets)
+
+
+#: Excel number formats by column: areas to 2 decimals, shares as percentages, counts whole.
+NUMBER_FORMATS = {
+    **dict.fromkeys(["area_m2", "area_mu", "stated_mu", "measured_mu", "target_mu", "remaining_mu"], "#,##0.00"),
+    **dict.fromkeys(["登记面积(亩)", "实测面积(亩)", "实测面积(m²)"], "#,##0.00"),
+    **dict.fromkeys(["stated_km2", "measured_km2"], "#,##0.0000"),
+    **dict.fromkeys(["count", "not_measured", "parcels", "households", "population"], "#,##0"),
+    "share_stated": "0.0%",
+}
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook a planner keeps: one sheet per table, Chinese headers, bold frozen header
+    with filters, columns as wide as their content, areas to 2 decimals, shares as %, dates as
+    dates, a bold 合计 row where the table has one; no formula anywhere (:func:`inert_workbook`)."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     buffer = _io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd") as writer:
         for name, df in sheets.items():
             df.rename(columns=HEADERS_ZH).to_excel(writer, sheet_name=name, index=False)
-        pd.DataFrame({"说明": stamp.text().split(" · ")}).to_excel(writer, sheet_name="说明", index=False)
+            sheet = writer.book[name]
+            sheet.freeze_panes = "A2"
+            if len(df):
+                sheet.auto_filter.ref = sheet.dimensions
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="DDE4EE")
+            for k, column in enumerate(df.columns, start=1):
+                letter = get_column_letter(k)
+                texts = [str(HEADERS_ZH.get(column, column)), *(_cell_text(v) for v in df[column].head(2000))]
+                sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
+                if fmt := NUMBER_FORMATS.get(column):
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=k, max_col=k):
+                        cell.number_format = fmt
+            first = df.columns[0] if len(df.columns) else None
+            for r, value in enumerate(df[first] if first is not None else [], start=2):
+                if isinstance(value, str) and value.startswith("合计"):
+                    for cell in sheet[r]:
+                        cell.font = Font(bold=True)
         inert_workbook(writer.book)
     return buffer.getvalue()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return "" if value is None or value is pd.NaT else str(value)
+
+
+def _width(text: str) -> int:
+    """Columns in Excel's units: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def inert_workbook(book) -> None:
@@ -282,3 +334,68 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
 
 def _stamped(page: str, stamp: Stamp) -> str:
     return page.replace("</body>", f"<!-- {html.escape(stamp.text())} --></body>", 1)
+
+
+_LIST_COLUMNS = {
+    "parcel_id": "地块编号", "village": "村", "status_zh": "状态", "stated_area_mu": "登记面积(亩)",
+    "area_mu": "实测面积(亩)", "area_m2": "实测面积(m²)", "land_use": "地类", "compensation_zh": "补偿方式",
+    "project": "项目", "acquired_on": "征收日期", "approved_on": "批复日期",
+}  # fmt: skip
+
+
+def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
+    """Parcel lists for field work, one table per village or per status: id, village, status,
+    stated and measured area (the same figures as every other output), land use, compensation,
+    project and dates, with a 合计 row. ``by`` is "village" or "status"."""
+    from .measure import figures
+    from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
+
+    if by not in ("village", "status"):
+        raise ValueError("by must be 'village' or 'status'")
+    parcels = trusted_stated(layers["parcels"])
+    villages = layers.get("villages")
+    names = villages["name"] if villages is not None and "name" in villages else pd.Series(dtype=object)
+    shown = figures(parcels)
+    table = pd.DataFrame(
+        {
+            "parcel_id": parcels.index.astype(str),
+            "village": parcels.get("village_code", pd.Series(index=parcels.index, dtype=object))
+            .map(lambda c: f"{names.get(c, '')} {c}".strip() if isinstance(c, str) else "未落村")
+            .to_numpy(),
+            "status_zh": parcels["status"].map(lambda s: PARCEL_STATUSES.get(s, s)).to_numpy(),
+            "stated_area_mu": parcels["stated_area_mu"].to_numpy(),
+            "area_mu": shown["area_mu"].to_numpy(),
+            "area_m2": shown["area_m2"].to_numpy(),
+        }
+    )
+    for column in ("land_use", "project", "acquired_on", "approved_on"):
+        if column in parcels:
+            table[column] = parcels[column].to_numpy()
+    if "compensation" in parcels:
+        table["compensation_zh"] = parcels["compensation"].map(lambda m: COMPENSATION_MODES.get(m, "未定")).to_numpy()
+    key = "village" if by == "village" else "status_zh"
+    order = list(PARCEL_STATUSES.values()) if by == "status" else sorted(table[key].unique())
+    lists = {}
+    for group in order:
+        part = table[table[key] == group].sort_values("parcel_id")
+        if not len(part):
+            continue
+        total_row = {"parcel_id": f"合计 {len(part)} 块", "stated_area_mu": sum_shown(part["stated_area_mu"])}
+        total_row |= {"area_mu": sum_shown(part["area_mu"]), "area_m2": sum_shown(part["area_m2"])}
+        part = pd.concat([part, pd.DataFrame([total_row])], ignore_index=True)
+        lists[str(group)] = part[[c for c in _LIST_COLUMNS if c in part]].rename(columns=_LIST_COLUMNS)
+    return lists
+
+
+def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
+    """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\)."""
+    sheets: dict[str, pd.DataFrame] = {}
+    used: set[str] = set()
+    for name, df in lists.items():
+        title = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "_"
+        while title.lower() in used:
+            title = title[:28] + f"_{len(used)}"
+        used.add(title.lower())
+        sheets[title] = df
+    sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})
+    return workbook(sheets)

@@ -5,6 +5,7 @@ import json
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import landkit
@@ -42,7 +43,7 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
     assert book.sheetnames[:3] == ["问题", "按状态", "图层"]
     rows = list(book["按状态"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    assert header[:5] == ("status", "要素数", "登记面积(亩)", "面积(m²)", "面积(亩)")
+    assert header[:5] == ("状态", "要素数", "登记面积(亩)", "面积(m²)", "面积(亩)")
     by_status = {r[0]: r for r in body}
     for status, t in out["totals"]["parcels_by_status"].items():
         assert by_status[status][1:5] == (t["count"], t["stated_mu"], t["area_m2"], t["area_mu"])
@@ -50,6 +51,29 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
     assert total[4] == out["totals"]["layers"]["parcels"]["area_mu"]
     assert round(sum(r[4] for r in body if r[0] != "合计 total"), 2) == total[4]
     assert len(list(book["问题"].iter_rows())) - 1 == len(out["findings"])
+
+
+def test_the_workbook_opens_formatted(tmp_path, sample_copy, sample_layers):
+    assert run("audit", sample_copy, "--format", "xlsx", "-o", tmp_path / "a.xlsx").exit_code == 1
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    sheet = book["按状态"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+    assert all(c.font.bold for c in sheet[1]) and all(c.font.bold for c in sheet[sheet.max_row])  # the 合计 row
+    assert not any(c.font.bold for c in sheet[2])
+    header = [c.value for c in sheet[1]]
+    area = header.index("面积(亩)") + 1
+    assert sheet.cell(2, area).number_format == "#,##0.00" and isinstance(sheet.cell(2, area).value, float)
+    assert sheet.column_dimensions["A"].width >= len("合计 total")
+    findings = book["问题"]
+    message = [c.value for c in findings[1]].index("说明") + 1
+    widest = max(len(str(c.value)) for (c,) in findings.iter_rows(min_row=2, min_col=message, max_col=message))
+    assert findings.column_dimensions[openpyxl.utils.get_column_letter(message)].width >= min(60, widest)
+    layers = {r[0]: r for r in book["图层"].iter_rows(min_row=2, values_only=True)}
+    zones = landkit.area(sample_layers["planning_zones"], unit="mu")
+    latest = sample_layers["planning_zones"]["version"].idxmax()
+    area_mu = [c.value for c in book["图层"][1]].index("面积(亩)")
+    assert layers["planning_zones"][area_mu] == pytest.approx(zones[latest], abs=0.006)  # not the nested sum
+    assert not any(str(r[0]).startswith("合计") for r in layers.values())  # layers do not add up
 
 
 def test_xlsx_needs_an_output_file(sample_copy):
@@ -92,3 +116,27 @@ def test_the_same_figure_is_the_same_everywhere(sample_copy, sample_layers):
     assert (csv["area_mu"] == on_map.loc[csv.index, "_mu"]).all()
     assert (csv["area_m2"] == on_map.loc[csv.index, "_m2"]).all()
     assert round(csv["area_mu"].sum(), 2) == audited["totals"]["layers"]["parcels"]["area_mu"]
+
+
+def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy, sample_layers):
+    audited = json.loads(run("audit", sample_copy, "--format", "json").stdout)
+    assert run("export", sample_copy, "-o", tmp_path / "v.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "v.xlsx")
+    villages = sample_layers["villages"]["name"]
+    assert {n.split(" ")[0] for n in book.sheetnames if n != "说明"} >= set(
+        villages[villages.index.isin(sample_layers["parcels"]["village_code"])]
+    )
+    totals, ids = 0.0, []
+    for name in book.sheetnames[:-1]:
+        rows = list(book[name].iter_rows(values_only=True))
+        header, body, total = rows[0], rows[1:-1], rows[-1]
+        mu = header.index("实测面积(亩)")
+        assert total[0] == f"合计 {len(body)} 块" and total[mu] == round(sum(r[mu] for r in body), 2)
+        totals += total[mu]
+        ids += [r[0] for r in body]
+    assert sorted(ids) == sorted(sample_layers["parcels"].index)
+    assert round(totals, 2) == audited["totals"]["layers"]["parcels"]["area_mu"]
+    assert run("export", sample_copy, "-o", tmp_path / "s.csv", "--by", "status").exit_code == 0
+    raw = (tmp_path / "s.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "已入库".encode() in raw  # BOM for Excel, statuses in Chinese
+    assert run("export", sample_copy, "-o", tmp_path / "x.txt").exit_code == 2
