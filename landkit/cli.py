@@ -414,8 +414,9 @@ def _records(df) -> list[dict]:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def progress(path: Path, as_of: str | None, fmt: str) -> None:
+def progress(path: Path, as_of: str | None, fmt: str, lang: str) -> None:
     """Reserve status totals, progress against each target, idle land, compensation modes."""
     import pandas as pd
 
@@ -448,12 +449,24 @@ def progress(path: Path, as_of: str | None, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    from .report import HEADERS_ZH
+    from .schema import label
+
+    zh = lang == "zh"
+    columns = ["target_mu", "stated_mu", "measured_mu", "share_stated", "remaining_mu"]
+    shown_targets = targets.set_index("label_zh")[columns] if zh else targets[["label_zh", *columns]]
+    if zh:
+        click.echo(f"{path} 储备台账，截至 {date.date()}（{measured['area_method']}）")
+        click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
+        click.echo("\n目标进度")
+        click.echo(shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标").to_string())
+        click.echo(f"\n闲置土地：{len(idle)} 块，{idle['stated_area_mu'].sum():,.2f} 亩")
+        click.echo(comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式").to_string())
+        return
     click.echo(f"reserve ledger of {path} as of {date.date()} ({measured['area_method']})")
     click.echo(totals.to_string())
     click.echo("\ntargets")
-    click.echo(
-        targets[["label_zh", "target_mu", "stated_mu", "measured_mu", "share_stated", "remaining_mu"]].to_string()
-    )
+    click.echo(shown_targets.to_string())
     click.echo(f"\nidle land: {len(idle)} parcels, {idle['stated_area_mu'].sum():,.2f} mu")
     click.echo(comp.to_string())
 
@@ -612,6 +625,8 @@ def _rules(rules_file: Path | None) -> dict:
 @click.option("--partitions", type=click.IntRange(min=1), default=None,
               help="Check the parcels on dask in this many spatial partitions (needs landkit[dask]).")  # fmt: skip
 @click.option("--scheduler", default=None, help="Address of a dask scheduler to run the partitions on.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Labels of rules, severities, layers and statuses.")  # fmt: skip
 def audit_(
     path: Path,
     rules_file: Path | None,
@@ -621,6 +636,7 @@ def audit_(
     quiet: bool,
     partitions: int | None,
     scheduler: str | None,
+    lang: str,
 ) -> None:
     """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
     from tqdm import tqdm
@@ -648,30 +664,34 @@ def audit_(
     sums = audit.totals(layers)
     stamp = report.stamp_for(path, layers)
     if fmt == "xlsx" and output is not None:
-        click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp), output)}")
+        click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp, lang=lang), output)}")
     elif fmt == "html":
-        page = report.audit_html(findings, sums, stamp)
+        page = report.audit_html(findings, sums, stamp, lang)
         click.echo(f"wrote {write_text(page, output)}" if output else page)
     elif fmt == "json":
         text = report.dumps(report.audit_json(findings, sums, stamp, layers))
         click.echo(f"wrote {write_text(text, output)}" if output else text)
     elif fmt == "csv":
-        table = report.findings_table(findings)
+        table = report.findings_table(findings, lang)
+        table = table.rename(columns=report.HEADERS_ZH) if lang == "zh" else table
         if output:
             click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
         else:
             click.echo(table.map(inert).to_csv(index=False, float_format="%.2f"), nl=False)
     else:
-        counts = findings["severity"].value_counts()
-        click.echo(
-            f"audit of {path}: {len(findings)} finding(s), "
-            + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
-        )
-        for r in findings.itertuples():
-            click.echo(f"  [{r.severity}] {r.rule}: {r.message}")
+        from .schema import label
+
+        noun = "条问题" if lang == "zh" else "finding(s)"
+        click.echo(f"{path}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
+        for severity, code, message in zip(findings["severity"], findings["rule"], findings["message"], strict=True):
+            rule = f"{label(code)} ({code})" if lang == "zh" else code  # the code, to look it up
+            click.echo(f"  [{label(severity, lang)}] {rule}: {message}")
         parcels = sums["layers"].get("parcels")
         if parcels:
-            click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
+            if lang == "zh":
+                click.echo(f"储备地块 {parcels['count']:,} 块，椭球面积 {parcels['area_mu']:,.2f} 亩")
+            else:
+                click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
     if (findings["severity"] == "error").any():
         raise click.exceptions.Exit(1)
 

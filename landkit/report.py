@@ -24,7 +24,7 @@ HEADERS_ZH = {
     "stated_mu": "登记面积(亩)", "target": "目标", "label_zh": "名称", "target_mu": "目标(亩)",
     "measured_mu": "实测面积(亩)", "share_stated": "完成比例", "remaining_mu": "剩余(亩)",
     "status": "状态", "parcels": "地块数", "stated_km2": "登记面积(km²)", "measured_km2": "实测面积(km²)",
-    "kind": "类型", "statuses": "状态", "area_of": "面积口径",
+    "kind": "类型", "statuses": "状态", "area_of": "面积口径", "rule_code": "规则代码",
 }  # fmt: skip
 
 
@@ -51,12 +51,19 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     return Stamp(str(path), file_sha256(path), __version__, method)
 
 
-def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """The findings as one flat table (ids joined by semicolons), for CSV and spreadsheets."""
+def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The findings as one flat table for CSV and spreadsheets: rule, severity and layer as planners
+    read them (``lang``), the rule's code kept for filtering, ids joined by semicolons."""
+    from .schema import label
+
     return findings.assign(
+        rule=findings["rule"].map(lambda r: label(r, lang)),
+        severity=findings["severity"].map(lambda r: label(r, lang)),
+        layer=findings["layer"].map(lambda r: label(r, lang)),
         ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))),
         area_m2=_figure(findings["area_m2"]),
         area_mu=_figure(findings["area_mu"]),
+        rule_code=findings["rule"],
     )
 
 
@@ -109,44 +116,62 @@ def _page(title: str, body: str, stamp: Stamp) -> str:
     )
 
 
-def totals_tables(totals: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The audit totals as two tables: per layer, and parcels per status with a 合计 row."""
+    from .schema import label
+
     layers = pd.DataFrame(totals["layers"]).T.rename_axis("layer").reset_index()
     if not len(layers):
         layers = pd.DataFrame(columns=["layer", "count", "not_measured", "area_m2", "area_mu"])
+    layers["layer"] = layers["layer"].map(lambda n: label(n, lang))
     status = pd.DataFrame(totals["parcels_by_status"]).T.rename_axis("status").reset_index()
     if len(status):
-        total = {"status": "合计 total", "count": int(status["count"].sum())}
+        status["status"] = status["status"].map(lambda n: label(n, lang))
+        total: dict[str, Any] = {"status": "合计" if lang == "zh" else "total", "count": int(status["count"].sum())}
         for col in ("stated_mu", "area_m2", "area_mu"):
             total[col] = sum_shown(status[col])
         status = pd.concat([status, pd.DataFrame([total])], ignore_index=True)
     return layers, status
 
 
-def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp) -> str:
-    """The audit as one self-contained HTML page (no script, every value escaped)."""
-    layers, status = totals_tables(totals)
-    table = findings.assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids))))
-    table = table.assign(area_m2=_figure(table["area_m2"]), area_mu=_figure(table["area_mu"]))
+def severity_counts(findings: pd.DataFrame, lang: str = "zh") -> str:
+    """ "2 个错误、1 个警告、0 个提示" (or "2 error, 1 warning, 0 info")."""
+    from .schema import label
+
     counts = findings["severity"].value_counts()
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    if lang == "zh":
+        return "、".join(f"{counts.get(s, 0)} 个{label(s)}" for s in ("error", "warning", "info"))
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+
+
+def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp, lang: str = "zh") -> str:
+    """The audit as one self-contained HTML page (no script, every value escaped)."""
+    layers, status = totals_tables(totals, lang)
+    table = findings_table(findings, lang).assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids))))
+    if lang == "zh":
+        layers, status, table = (df.rename(columns=HEADERS_ZH) for df in (layers, status, table))
+    zh = lang == "zh"
     body = (
-        f"<p>{len(findings)} finding(s): {html.escape(summary)}</p><h2>问题 Findings</h2>{_table(table)}"
-        f"<h2>按状态 Parcels by status</h2>{_table(status)}<h2>图层 Layers</h2>{_table(layers)}"
+        f"<p>{len(findings)} {'条问题' if zh else 'finding(s)'}: {html.escape(severity_counts(findings, lang))}</p>"
+        f"<h2>{'问题' if zh else 'Findings'}</h2>{_table(table)}"
+        f"<h2>{'按状态' if zh else 'Parcels by status'}</h2>{_table(status)}"
+        f"<h2>{'图层' if zh else 'Layers'}</h2>{_table(layers)}"
     )
-    return _page("面积审核 Area audit", body, stamp)
+    return _page("面积审核" if zh else "Area audit", body, stamp)
 
 
-def audit_xlsx(findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: pd.DataFrame | None = None) -> bytes:
+def audit_xlsx(
+    findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: pd.DataFrame | None = None, lang: str = "zh"
+) -> bytes:
     """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet."""
-    layers, status = totals_tables(totals)
+    layers, status = totals_tables(totals, lang)
     sheets = {
-        "问题": findings.assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))),
+        "问题": findings_table(findings, lang).assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))),
         "按状态": status,
         "图层": layers,
     }
     if progress is not None:
-        sheets["目标进度"] = progress.reset_index()
+        sheets["目标进度"] = progress.reset_index().drop(columns=["target"] if lang == "zh" else [], errors="ignore")
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def clean(v):  # control characters pasted into an id: XLSX cannot store them
@@ -245,7 +270,8 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
         for y, (d, t) in enumerate(zip(progress["stated_mu"], progress["target_mu"], strict=True)):
             ax.text(t, y, f" {d:,.0f} / {t:,.0f} mu", va="center", fontsize=8)
         ax.set_xlabel("登记面积 (亩) stated mu" if zh else "stated area (mu)")
-        ax.set_title(f"Reserve targets as of {progress.attrs.get('as_of', '')}")
+        as_of = progress.attrs.get("as_of", "")
+        ax.set_title(f"储备目标进度（截至 {as_of}）" if zh else f"Reserve targets as of {as_of}")
         ax.legend(loc="lower right", fontsize=8)
         fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
         fig.tight_layout(rect=(0, 0.03, 0.95, 1))
@@ -319,15 +345,14 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         "audit.xlsx": "审核表格 Audit workbook",
         "progress.png": "目标进度 Progress",
     }
-    counts = findings["severity"].value_counts()
     parcels = sums["layers"].get("parcels", {"count": len(layers["parcels"]), "area_mu": float("nan")})
     summary = {
-        "数据日期 data as of": str(reserve.data_date(layers["events"])),
-        "储备地块 parcels": f"{parcels['count']:,}, {parcels['area_mu']:,.2f} mu",
-        "审核问题 findings": ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info")),
+        "数据日期": str(reserve.data_date(layers["events"])),
+        "储备地块": f"{parcels['count']:,} 块，{parcels['area_mu']:,.2f} 亩",
+        "审核问题": severity_counts(findings),
     }
     for t in target.itertuples():
-        summary[f"{t.label_zh} {t.Index}"] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} mu"
+        summary[str(t.label_zh)] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} 亩"
     files["index.html"] = index_html(labels, summary, stamp)
     return files
 

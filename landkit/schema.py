@@ -49,6 +49,37 @@ RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
 
+#: Audit rules and severities as planners read them (Chinese first; English on request).
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "schema": ("数据结构", "schema"), "empty_geometry": ("空图形", "empty geometry"),
+    "duplicate_id": ("编号重复", "duplicate id"), "crs_zone": ("坐标系", "CRS and zone"),
+    "invalid_geometry": ("图形无效", "invalid geometry"), "overlap": ("重叠", "overlap"), "gap": ("缝隙", "gap"),
+    "outside_zone": ("超出规划范围", "outside the zone"), "outside_county": ("超出县域", "outside the county"),
+    "area_mismatch": ("面积不符", "stated vs measured area"), "ledger": ("台账", "ledger"),
+    "capacity": ("安置容量", "capacity"),
+}  # fmt: skip
+SEVERITY_LABELS: dict[str, tuple[str, str]] = {
+    "error": ("错误", "error"),
+    "warning": ("警告", "warning"),
+    "info": ("提示", "info"),
+}
+
+
+def label(code, lang: str = "zh") -> str:
+    """A rule, severity, parcel status, compensation mode or layer as planners read it."""
+    if not isinstance(code, str):
+        return "" if code is None else str(code)
+    for table in (RULE_LABELS, SEVERITY_LABELS):
+        if code in table:
+            return table[code][0 if lang == "zh" else 1]
+    if lang != "zh":
+        return code
+    for names in (PARCEL_STATUSES, COMPENSATION_MODES):
+        if code in names:
+            return names[code]
+    return LAYERS[code].label_zh if code in LAYERS else code
+
+
 #: What the optional ``project_info`` table (key, value) may say about the project, for maps,
 #: reports and QGIS: only what the data says is shown (a 示意 note only on illustrative data).
 PROJECT_INFO = {

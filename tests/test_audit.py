@@ -61,7 +61,7 @@ def test_a_clean_project_exits_0(tmp_path, sample_layers):
     landkit.write_project(layers, path)
     result = run("audit", path, "--quiet")
     assert result.exit_code == 0, result.output
-    assert "0 error" in result.output
+    assert "0 个错误" in result.output
 
 
 def test_ledger_and_capacity_findings(sample_layers):
@@ -76,10 +76,13 @@ def test_ledger_and_capacity_findings(sample_layers):
 
 def test_csv_and_text_formats(sample_copy):
     csv = run("audit", sample_copy, "--format", "csv")
-    assert csv.stdout.splitlines()[0] == "rule,severity,layer,ids,area_m2,area_mu,message"
-    assert "CB01591;CB01662" in csv.stdout
+    assert csv.stdout.splitlines()[0] == "规则,级别,图层,要素编号,面积(m²),面积(亩),说明,规则代码"
+    assert "CB01591;CB01662" in csv.stdout and "重叠,错误,储备地块" in csv.stdout
+    english = run("audit", sample_copy, "--format", "csv", "--lang", "en")
+    assert english.stdout.splitlines()[0] == "rule,severity,layer,ids,area_m2,area_mu,message,rule_code"
     text = run("audit", sample_copy, "--quiet")
-    assert text.stdout.startswith("audit of") and "[error] overlap" in text.stdout
+    assert "4 条问题" in text.stdout and "[错误] 重叠 (overlap)" in text.stdout and "2 个错误" in text.stdout
+    assert "[error] overlap" in run("audit", sample_copy, "--quiet", "--lang", "en").stdout
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import landkit
 from benchmarks.browser import browser, visit
 from landkit import maps
 from landkit.cli import main
+from landkit.schema import PARCEL_STATUSES
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -46,10 +47,10 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
     assert header[:5] == ("状态", "要素数", "登记面积(亩)", "面积(m²)", "面积(亩)")
     by_status = {r[0]: r for r in body}
     for status, t in out["totals"]["parcels_by_status"].items():
-        assert by_status[status][1:5] == (t["count"], t["stated_mu"], t["area_m2"], t["area_mu"])
-    total = by_status["合计 total"]
+        assert by_status[PARCEL_STATUSES[status]][1:5] == (t["count"], t["stated_mu"], t["area_m2"], t["area_mu"])
+    total = by_status["合计"]
     assert total[4] == out["totals"]["layers"]["parcels"]["area_mu"]
-    assert round(sum(r[4] for r in body if r[0] != "合计 total"), 2) == total[4]
+    assert round(sum(r[4] for r in body if r[0] != "合计"), 2) == total[4]
     assert len(list(book["问题"].iter_rows())) - 1 == len(out["findings"])
 
 
@@ -72,7 +73,7 @@ def test_the_workbook_opens_formatted(tmp_path, sample_copy, sample_layers):
     zones = landkit.area(sample_layers["planning_zones"], unit="mu")
     latest = sample_layers["planning_zones"]["version"].idxmax()
     area_mu = [c.value for c in book["图层"][1]].index("面积(亩)")
-    assert layers["planning_zones"][area_mu] == pytest.approx(zones[latest], abs=0.006)  # not the nested sum
+    assert layers["规划范围"][area_mu] == pytest.approx(zones[latest], abs=0.006)  # not the nested sum
     assert not any(str(r[0]).startswith("合计") for r in layers.values())  # layers do not add up
 
 

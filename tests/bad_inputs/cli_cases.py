@@ -627,7 +627,7 @@ def cases() -> list[CliCase]:
             "rules_gbk",
             "rules file saved in GB18030 with Chinese comments (accepted)",
             ("audit", "{project}", "--quiet", "--rules", "{file}"),
-            (1, "finding(s)"),
+            (1, "条问题"),
             _rules('# 间隙规则\n[gap]\nseverity = "error"\n'.encode("gb18030")),
         ),
         CliCase(
@@ -757,7 +757,7 @@ def cases() -> list[CliCase]:
             "progress_as_of_old",
             "`progress --as-of 2000-01-01` (before any event: accepted)",
             ("progress", "{project}", "--as-of", "2000-01-01"),
-            (0, "as of 2000-01-01"),
+            (0, "截至 2000-01-01"),
         ),
         CliCase(
             "progress_no_events",
