@@ -147,6 +147,6 @@ def test_cli_progress_and_record(ledger):
     ok = runner.invoke(main, ["record", str(path), pid, "approved", "--date", "2026-11-26", "--doc", "X"])
     assert ok.exit_code == 0 and "recorded event" in ok.output
     text = runner.invoke(main, ["progress", str(path)])
-    assert text.exit_code == 0 and "targets" in text.output
+    assert text.exit_code == 0 and "目标进度" in text.output and "已入库" in text.output
     wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
     assert wrong.exit_code == 2 and "is not a date; write it as 2026-11-27" in wrong.output
