@@ -28,6 +28,8 @@ import shapely
 from . import topology
 from .errors import DataError
 
+_ID = "__landkit_parcel_id__"  # the ids travel as a column while dask orders the parcels
+
 
 def _dask():
     try:
@@ -50,13 +52,13 @@ def partition(parcels: gpd.GeoDataFrame, partitions: int):
     """The parcels as a dask GeoDataFrame in ``partitions`` spatial partitions (Hilbert order)."""
     _, dask_geopandas = _dask()
     name = parcels.index.name
-    ddf = dask_geopandas.from_geopandas(parcels.reset_index(names="_id"), npartitions=partitions)
+    ddf = dask_geopandas.from_geopandas(parcels.reset_index(names=_ID), npartitions=partitions)
     ddf = ddf.spatial_shuffle(by="hilbert", npartitions=partitions)  # indexes by Hilbert distance
     return ddf.map_partitions(_by_id, name)
 
 
 def _by_id(df: gpd.GeoDataFrame, name) -> gpd.GeoDataFrame:
-    return df.set_index("_id").rename_axis(name)
+    return df.set_index(_ID).rename_axis(name)
 
 
 def _near(df: gpd.GeoDataFrame, reach) -> gpd.GeoDataFrame:
@@ -120,10 +122,17 @@ def parcel_checks(
 
     ``parcels`` is a GeoDataFrame (cut into ``partitions``) or a dask-geopandas GeoDataFrame
     already in spatial partitions (``dask_geopandas.read_parquet`` of a GeoParquet file, say), in
-    a CRS in metres. Without ``scheduler`` a local cluster runs one worker process per
-    partition, up to the number of cores.
+    a CRS in metres (a GeoDataFrame in lon/lat, feet or Web Mercator is checked in its UTM zone).
+    Without ``scheduler`` a local cluster runs one worker process per partition, up to the
+    number of cores.
     """
     dask, _ = _dask()
+    crs = None
+    if not hasattr(parcels, "to_delayed"):
+        crs = parcels.crs
+        parcels, zone, county = topology.in_metres(parcels, zone, county)
+        g = parcels.geometry
+        parcels = parcels[~g.isna() & ~g.is_empty]  # no geometry: a schema finding, nothing to check here
     ddf = parcels if hasattr(parcels, "to_delayed") else partition(parcels, partitions)
     if ddf.spatial_partitions is None:
         ddf.calculate_spatial_partitions()
@@ -157,7 +166,8 @@ def parcel_checks(
     found.append(
         topology.gaps(sub, within=zone, max_width_m=g["max_width_m"], min_area_m2=g["min_area_m2"], checked=cov)
     )
-    return [gpd.GeoDataFrame(f, geometry="geometry", crs=f.crs) for f in found]
+    found = [gpd.GeoDataFrame(f, geometry="geometry", crs=f.crs) for f in found]
+    return [f.to_crs(crs) if crs is not None and f.crs != crs else f for f in found]
 
 
 def _coverage(pieces: list[gpd.GeoDataFrame], snap_m: float) -> tuple[gpd.GeoDataFrame, topology.Coverage]:

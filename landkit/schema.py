@@ -109,7 +109,9 @@ def project_info(layers: Mapping[str, Any]) -> dict[str, str]:
     table = layers.get("project_info")
     if table is None or "value" not in table:
         return {}
-    return {str(k): str(v) for k, v in table["value"].items() if isinstance(v, str) and v.strip()}
+    if "key" in table.columns:  # read as a plain table rather than keyed
+        table = table.set_index("key")
+    return {str(k): str(v).strip() for k, v in table["value"].items() if v is not None and v == v and str(v).strip()}
 
 
 def is_illustrative(layers: Mapping[str, Any]) -> bool:

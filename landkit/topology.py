@@ -11,6 +11,7 @@ layers are checked in their UTM zone).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -130,10 +131,11 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     """Return the polygons with digitising noise under ``tolerance_m`` taken out of their vertices.
 
     Vertices closer than the tolerance are merged into one (the cluster's south-west-most
-    vertex), so that independently digitised neighbours share their corners exactly; then, in
-    polygons without holes, a
-    vertex no other polygon has that lies within the tolerance of the line through its two
-    neighbours (a bend the neighbour did not digitise) is dropped, never two in a row.
+    vertex), so that independently digitised neighbours share their corners exactly; a chain
+    of close vertices wider than the tolerance (a densely digitised curve) stays as drawn, so
+    no vertex moves further than the tolerance. Then, in polygons without holes, a vertex no
+    other polygon has that lies within the tolerance of the line through its two neighbours
+    (a bend the neighbour did not digitise) is dropped, never two in a row.
     Clusters are found with a k-d tree over the distinct vertices. A polygon that snapping
     would make invalid is kept as drawn.
     """
@@ -146,12 +148,22 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     vertex, xy = codes, coords
     if len(pairs):
         graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(points), len(points)))
-        _, label = connected_components(graph, directed=False)
+        k, label = connected_components(graph, directed=False)
+        # a cluster no wider than the tolerance is one corner digitised several times; a wider
+        # one is a chain of close vertices (a densely digitised curve) and stays as drawn, so
+        # that no vertex moves by more than the tolerance
+        low = np.full((k, 2), np.inf)
+        high = np.full((k, 2), -np.inf)
+        np.minimum.at(low, label, points)
+        np.maximum.at(high, label, points)
+        narrow: np.ndarray = np.all((high - low) <= tolerance_m, axis=1)
+        tight = narrow[label]
+        label = np.where(tight, label, k + np.arange(len(points)))
         # each cluster moves onto its south-west-most vertex: the same whatever order the
         # vertices come in, so that a layer checked in parts snaps exactly as it does whole
         order = np.lexsort((points[:, 1], points[:, 0], label))
         first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
-        anchor = np.empty((first.size, 2))
+        anchor = np.empty((label.max() + 1, 2))
         anchor[label[first]] = points[first]
         vertex = label[codes]
         xy = anchor[vertex]
@@ -188,7 +200,12 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     other = changed & ~simple
     if other.any():  # holes and multipolygons: merged vertices only
         moved = shapely.set_coordinates(geoms[other].copy(), xy[other[owner]])
-        out[other] = shapely.remove_repeated_points(moved)
+        try:
+            out[other] = shapely.remove_repeated_points(moved)
+        except shapely.errors.GEOSException:  # a hole or part smaller than the tolerance collapsed
+            for k, geom in zip(np.flatnonzero(other), moved, strict=True):
+                with contextlib.suppress(shapely.errors.GEOSException):
+                    out[k] = shapely.remove_repeated_points(geom)
     broken = np.flatnonzero(changed)[~shapely.is_valid(out[changed])]
     out[broken] = geoms[broken]
     return out
@@ -218,8 +235,39 @@ def coverage(gdf: gpd.GeoDataFrame, *, snap_m: float = SNAP_M, max_width_m: floa
     valid = _polygons(gdf)
     geoms = gdf.geometry.to_numpy()[valid]
     snapped = snap(geoms, snap_m)
-    suspects = _invalid(snapped, max_width_m)
+    suspects = np.union1d(_invalid(snapped, max_width_m), _facing_open_edges(snapped, max_width_m))
     return Coverage(valid, geoms, snapped, suspects, shapely.STRtree(geoms), snap_m)
+
+
+def _facing_open_edges(geoms: np.ndarray, width: float) -> np.ndarray:
+    """Positions of the polygons with an edge no neighbour shares lying within ``width`` of
+    another polygon's such edge: the sides of every gap narrower than ``width``.
+
+    GEOS's validator flags a narrow gap only where two edges run side by side for longer than
+    the gap is wide, which a boundary digitised every metre or two (a curve) never does; this
+    looks at every unshared edge. Its middle must lie within ``width`` of the other edge.
+    """
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    if len(xy) < 2:
+        return np.array([], dtype=np.int64)
+    vertex, uniques = pd.factorize(np.ascontiguousarray(xy).view(np.complex128).ravel())
+    along = ring_of[:-1] == ring_of[1:]
+    a, b = vertex[:-1][along], vertex[1:][along]
+    key = np.minimum(a, b).astype(np.int64) * len(uniques) + np.maximum(a, b)
+    codes, _ = pd.factorize(key)
+    open_ = np.bincount(codes)[codes] == 1  # an edge no other ring has
+    start, end = xy[:-1][along][open_], xy[1:][along][open_]
+    owner = part_owner[ring_part[ring_of[:-1][along][open_]]]
+    if not len(owner):
+        return np.array([], dtype=np.int64)
+    segments = shapely.linestrings(np.stack([start, end], axis=1))
+    middle, other = shapely.STRtree(segments).query(
+        shapely.points((start + end) / 2), predicate="dwithin", distance=width
+    )
+    facing = owner[middle] != owner[other]
+    return np.unique(np.concatenate([owner[middle[facing]], owner[other[facing]]]))
 
 
 def _invalid(geoms: np.ndarray, gap_width: float, parts: int | None = None) -> np.ndarray:
@@ -291,14 +339,16 @@ def overlaps(
     inter_m2 = area(gpd.GeoSeries(inter, crs=work.crs)).fillna(0).to_numpy()
     mixed = shapely.get_type_id(inter) == 7
     inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
-    own = area(gpd.GeoSeries(g[pairs.ravel()], crs=work.crs)).to_numpy().reshape(pairs.shape)
-    noise = cov.snap_m * shapely.length(g[pairs.ravel()]).reshape(pairs.shape) + min_area_m2
+    # what of each parcel lies outside the other, beyond the tolerance: nothing on either side is a
+    # duplicate, nothing on one side a parcel inside the other
+    beyond = [shapely.buffer(shapely.difference(g[pairs[:, a]], g[pairs[:, 1 - a]]), -half) for a in (0, 1)]
+    within = np.column_stack([shapely.is_empty(b) | (shapely.area(b) <= 0) for b in beyond])
     ids = _ids(gdf)[cov.valid]
     messages = []
-    for (i, j), m2, (ai, aj), (ni, nj) in zip(pairs, inter_m2, own, noise, strict=True):
-        if ai - m2 <= ni and aj - m2 <= nj:
+    for (i, j), m2, (i_in, j_in) in zip(pairs, inter_m2, within, strict=True):
+        if i_in and j_in:
             kind = "duplicate: the same land is registered twice"
-        elif ai - m2 <= ni or aj - m2 <= nj:
+        elif i_in or j_in:
             kind = "one parcel lies inside the other"
         else:
             kind = "the parcels overlap"
@@ -352,6 +402,10 @@ def gaps(
     pieces = shapely.get_parts(shapely.difference(closed, plain))
     hit_space, hit_piece = shapely.STRtree(pieces).query(spaces, predicate="intersects")
     width_by_piece = pd.Series(width_of_space[hit_space]).groupby(hit_piece).max()
+    # the part of each piece wider than the tolerance: a piece can trail hair-thin slivers
+    # along edges that do not quite meet, and those say nothing about who borders the gap
+    thick = pd.Series(spaces[hit_space]).groupby(hit_piece).agg(lambda s: shapely.union_all(s.to_numpy()))
+    core = shapely.buffer(thick.loc[width_by_piece.index].to_numpy(), half * 1.5 + 1e-3, join_style="mitre")
     pieces, width = pieces[width_by_piece.index.to_numpy()], width_by_piece.to_numpy()
     near_piece, near_parcel = cov.tree.query(pieces, predicate="intersects")
     cover = pd.Series(near_parcel).groupby(near_piece).agg(list)
@@ -361,11 +415,12 @@ def gaps(
     )
     gap_m2 = area(gpd.GeoSeries(gap, crs=work.crs)).fillna(0).to_numpy()
     keep = (gap_m2 >= 4 * width**2) & (width <= max_width_m + cov.snap_m)
-    gap, gap_m2, width = gap[keep], gap_m2[keep], width[keep]
-    # a parcel borders a gap when it runs along it for more than twice its width
+    gap, gap_m2, width, core = gap[keep], gap_m2[keep], width[keep], core[keep]
+    # a parcel borders a gap when it runs along its thick part for more than twice its width
     band = max(cov.snap_m, 0.01)  # a thin band along the gap measures how far a parcel runs along it
-    band_gap, band_parcel = cov.tree.query(shapely.buffer(gap, band), predicate="intersects")
-    shared = shapely.area(shapely.intersection(shapely.buffer(gap[band_gap], band), cov.geoms[band_parcel]))
+    reach = shapely.buffer(shapely.intersection(gap, core), band)
+    band_gap, band_parcel = cov.tree.query(reach, predicate="intersects")
+    shared = shapely.area(shapely.intersection(reach[band_gap], cov.geoms[band_parcel]))
     along = shared / band > 2 * width[band_gap]
     ids = _ids(gdf)[cov.valid]
     bordering = pd.Series(ids[band_parcel[along]]).groupby(band_gap[along]).agg(sorted)
@@ -475,12 +530,17 @@ def parcel_checks(
     """Every parcel check of the audit, in one process: invalid geometry, overlaps, gaps, parts
     outside the ``zone`` (a polygon) and the ``county`` (a layer), stated vs measured area.
 
-    ``rules`` holds the thresholds by rule name (``landkit.audit.DEFAULT_RULES``); ``parcels`` are
-    in a CRS in metres. :func:`landkit.parallel.parcel_checks` gives the same findings from
-    partitions.
+    ``rules`` holds the thresholds by rule name (``landkit.audit.DEFAULT_RULES``); layers not in
+    metres are checked in their UTM zone and the findings given back in the layer's CRS.
+    :func:`landkit.parallel.parcel_checks` gives the same findings from partitions.
     """
     step = step or (lambda name: None)
     o, g = rules["overlap"], rules["gap"]
+    work, zone, county = in_metres(parcels, zone, county)
+    if work is not parcels:
+        checked = None
+        found = parcel_checks(work, rules, zone=zone, county=county, step=step)
+        return [_back(f, parcels.crs) for f in found]
     step("invalid_geometry")
     found = per_feature_checks(parcels, rules, zone=zone, county=county)
     step("overlap")
@@ -499,6 +559,19 @@ def parcel_checks(
         )
     )
     return found
+
+
+def in_metres(parcels: gpd.GeoDataFrame, zone=None, county=None):
+    """The parcels, a zone polygon and a county layer in a CRS in metres (the parcels' own when it
+    is one; lon/lat, feet and Web Mercator layers in their UTM zone)."""
+    work = _in_metres(parcels)
+    if work is parcels:
+        return parcels, zone, county
+    if zone is not None:
+        zone = gpd.GeoSeries([zone], crs=parcels.crs).to_crs(work.crs).iloc[0]
+    if isinstance(county, gpd.GeoDataFrame | gpd.GeoSeries):
+        county = county.to_crs(work.crs)
+    return work, zone, county
 
 
 def per_feature_checks(parcels: gpd.GeoDataFrame, rules: dict[str, dict], *, zone=None, county=None):

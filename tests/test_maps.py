@@ -159,3 +159,13 @@ def test_every_number_shown_is_rounded(chromium, sample_layers, tmp_path):
     text = hover_feature(v.page, "a", "CB00648")
     assert "45.87" in text
     assert not re.search(r"\d\.\d{3,}", text), text
+
+
+def test_project_info_is_read_however_it_was_written():
+    from landkit.schema import is_illustrative, project_info
+
+    keyed = pd.DataFrame({"key": ["title", "illustrative"], "value": ["园区", True]})
+    assert project_info({"project_info": keyed}) == {"title": "园区", "illustrative": "True"}
+    assert is_illustrative({"project_info": keyed})
+    assert is_illustrative({"project_info": pd.DataFrame({"value": [1]}, index=["illustrative"])})
+    assert not is_illustrative({"project_info": pd.DataFrame({"value": ["否"]}, index=["illustrative"])})

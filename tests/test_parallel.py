@@ -2,6 +2,7 @@
 planted across partition boundaries included (a local cluster of two worker processes)."""
 
 import dask
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,3 +106,16 @@ def test_geoparquet_is_imported(tmp_path, sample_copy, sample_layers):
     sample_layers["villages"].reset_index().to_crs("EPSG:4326").to_parquet(src)
     imported = landkit.import_layer(src, sample_copy, "survey")
     assert len(imported) == len(landkit.read_layer(sample_copy, "survey")) == len(sample_layers["villages"])
+
+
+def test_partitions_take_lon_lat_layers_and_parcels_without_geometry():
+    fabric = make_fabric(3_000, kind="jittered", seed=5)
+    parcels = fabric.parcels.copy()
+    parcels.loc[parcels.index[10], "geometry"] = None  # a schema finding, not a crash
+    parcels = parcels.to_crs("EPSG:4490")
+    zone = gpd.GeoSeries([fabric.zone], crs=fabric.parcels.crs).to_crs("EPSG:4490").iloc[0]
+    rules = audit.load_rules()
+    single = pd.concat(topology.parcel_checks(parcels, rules, zone=zone))
+    split = pd.concat(parallel.parcel_checks(parcels, rules, zone=zone, partitions=2))
+    assert key(split) == key(single) and len(single) > 10
+    assert split.crs == parcels.crs

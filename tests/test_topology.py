@@ -184,3 +184,86 @@ def test_the_coverage_check_in_strips_equals_the_whole():
     g = topology.snap(g[shapely.is_valid(g)])
     whole = topology._invalid(g, 2.0, parts=1)
     assert len(whole) > 0 and np.array_equal(topology._invalid(g, 2.0, parts=3), whole)
+
+
+# Cases from a red-team pass on real-shaped data: each was wrong once.
+
+
+def arc(r, n=71):
+    t = np.radians(np.linspace(250, 290, n))
+    return np.column_stack([450000 + r * np.cos(t), 3700200 + r * np.sin(t)])
+
+
+def test_a_sliver_along_a_curve_digitised_every_metre_and_a_half_is_a_gap():
+    # GEOS's validator flags a gap only where two edges run side by side for longer than the
+    # gap is wide: a curve digitised every 1.5 m never does
+    c = arc(150.0)
+    plot = shapely.Polygon(np.vstack([c, [(c[-1, 0], 3700120), (c[0, 0], 3700120)]]))
+    road = shapely.Polygon(np.vstack([arc(150.6)[::-1], arc(162.0)]))
+    g = gpd.GeoDataFrame(geometry=[plot, road], crs="EPSG:4547", index=["plot", "road"])
+    sliver = shapely.difference(shapely.Polygon(np.vstack([c, arc(150.6)[::-1]])), shapely.union(plot, road))
+    (found,) = topology.gaps(g).itertuples()
+    assert sorted(found.ids) == ["plot", "road"]
+    assert found.area_m2 == pytest.approx(geodesic_m2(sliver, g.crs), rel=1e-3)
+
+
+def test_holes_and_parts_smaller_than_the_tolerance_do_not_break_snapping():
+    plot = shapely.box(450000, 3700000, 450050, 3700050)
+    well = shapely.Point(450025, 3700025).buffer(0.5)  # 1 m across, vertices 5 cm apart
+    crumb = shapely.MultiPolygon(
+        [shapely.box(450100, 3700000, 450150, 3700050), shapely.box(450160, 3700000, 450160.04, 3700000.04)]
+    )
+    g = gpd.GeoDataFrame(
+        geometry=[
+            shapely.Polygon(plot.exterior, [well.exterior]),
+            shapely.box(450050, 3700000, 450100, 3700050),
+            crumb,
+        ],
+        crs="EPSG:4547",
+        index=["A", "B", "C"],
+    )
+    assert topology.overlaps(g).empty and topology.gaps(g).empty
+    assert topology.snap(g.geometry.to_numpy())[0].interiors  # the well is still a hole
+
+
+def test_a_densely_digitised_boundary_is_not_collapsed_by_snapping():
+    # plots either side of a line digitised every 8 cm, a real 0.5 m sliver between N2 and N3
+    x0, y = 450000.0, 3700000.0
+    geoms, ids = [], []
+    for i in range(6):
+        a, b = x0 + 10 * i, x0 + 10 * (i + 1)
+        line = [(x, y) for x in np.arange(a, b - 1e-9, 0.08)]
+        left = a + 0.5 if i == 3 else a
+        north = shapely.Polygon([(left, y)] + (line[1:] if left == a else []) + [(b, y), (b, y + 40), (left, y + 40)])
+        south = shapely.Polygon([(a, y - 40), (b, y - 40), (b, y), *line[::-1][:-1], (a, y)])
+        geoms += [north, south]
+        ids += [f"N{i}", f"S{i}"]
+    g = gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4547", index=ids)
+    snapped = topology.snap(g.geometry.to_numpy())
+    assert np.allclose(shapely.area(snapped), shapely.area(g.geometry.to_numpy()), atol=0.5)
+    (found,) = topology.gaps(g).itertuples()
+    assert sorted(found.ids) == ["N2", "N3"] and found.area_m2 == pytest.approx(20, rel=1e-3)
+
+
+def test_parcel_checks_measure_lon_lat_layers_in_metres():
+    g = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(450000, 3700000, 450050, 3700050),
+            shapely.box(450040, 3700000, 450090, 3700050),
+            shapely.box(450090.5, 3700000, 450140, 3700050),
+        ],
+        crs="EPSG:4547",
+        index=list("ABC"),
+    )
+    rules = landkit.audit.load_rules()
+
+    def found(layer):
+        return sorted(
+            (f.rule, tuple(sorted(f.ids)), round(f.area_m2, 1))
+            for df in topology.parcel_checks(layer, rules)
+            for f in df.itertuples()
+        )
+
+    metres = found(g)
+    assert metres == [("gap", ("B", "C"), 25.0), ("overlap", ("A", "B"), 500.0)]
+    assert found(g.to_crs("EPSG:4490")) == metres
