@@ -696,6 +696,51 @@ def audit_(
         raise click.exceptions.Exit(1)
 
 
+@main.command("changes")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--since", required=True, help="The start of the period (its events are not included), e.g. 2026-10-31.")
+@click.option("--until", default=None, help="The end of the period (default: the data's date).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:
+    """What changed in the reserve ledger in a period: events, parcels whose status changed, mu per status."""
+    from . import reserve
+    from .ledger import parse_date
+    from .schema import label, require_layers
+
+    layers = read_project(path)
+    require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit changes")
+    start = parse_date(since)
+    end = parse_date(until) if until else None
+    try:
+        found = reserve.changes(layers["parcels"], layers["events"], since=start, until=end)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"
+    if fmt == "json":
+        out = {"path": str(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
+        out |= {name: _records(df) for name, df in found.items()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    events, parcels, by_status = found["events"], found["parcels"], found["by_status"]
+    names = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
+             "mu_after": "期末(亩)", "mu_change": "变化(亩)"}  # fmt: skip
+    if zh:
+        click.echo(f"{path} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
+        click.echo(by_status.rename(index=label, columns=names).rename_axis("状态").to_string())
+        for pid, row in parcels.iterrows():
+            click.echo(
+                f"  {pid}: {label(row['before']) or '无'} → {label(row['after']) or '无'}，{row['area_mu']:,.2f} 亩"
+            )
+        return
+    click.echo(f"{path}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
+    click.echo(by_status.to_string())
+    for pid, row in parcels.iterrows():
+        was, now = label(row["before"], "en") or "none", label(row["after"], "en") or "none"
+        click.echo(f"  {pid}: {was} -> {now}, {row['area_mu']:,.2f} mu")
+
+
 @main.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,

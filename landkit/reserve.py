@@ -191,3 +191,43 @@ def by_compensation(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
     )
     table["label_zh"] = [COMPENSATION_MODES.get(m, "未定") for m in table.index]
     return table
+
+
+def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=None) -> dict[str, pd.DataFrame]:
+    """What changed in the reserve ledger after ``since`` up to ``until`` (default: the data's date).
+
+    Returns ``events`` (recorded in the period, in order), ``parcels`` (each parcel whose status
+    differs between the two dates: before, after, its measured mu) and ``by_status`` (parcels and
+    measured mu per status before and after, and the change). Areas are each parcel's figure as
+    every output shows it (:func:`landkit.measure.figures`); the geometry is today's, the
+    statuses are rebuilt from the ledger.
+    """
+    since = pd.Timestamp(since)
+    until = pd.Timestamp(until if until is not None else data_date(events))
+    if until < since:
+        raise ValueError(f"--until {until.date()} is before --since {since.date()}")
+    period = events[(events["date"] > since) & (events["date"] <= until)]
+    before = state_as_of(events, since).reindex(parcels.index)
+    after = state_as_of(events, until).reindex(parcels.index)
+    mu = figures(parcels)["area_mu"]
+    moved = before.fillna("") != after.fillna("")
+    changed = pd.DataFrame({"before": before[moved], "after": after[moved], "area_mu": mu[moved]})
+    order = [s for s in PARCEL_STATUSES if s in set(before.dropna()) | set(after.dropna())]
+    by_status = (
+        pd.DataFrame(
+            {
+                "parcels_before": before.value_counts(),
+                "mu_before": mu.groupby(before).sum().round(2),
+                "parcels_after": after.value_counts(),
+                "mu_after": mu.groupby(after).sum().round(2),
+            }
+        )
+        .reindex(order)
+        .fillna(0)
+    )
+    by_status["mu_change"] = (by_status["mu_after"] - by_status["mu_before"]).round(2)
+    by_status.index.name = "status"
+    out = {"events": _sorted(period).drop(columns="_seq"), "parcels": changed, "by_status": by_status}
+    for df in out.values():
+        df.attrs.update(since=str(since.date()), until=str(until.date()))
+    return out

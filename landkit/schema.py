@@ -68,7 +68,7 @@ SEVERITY_LABELS: dict[str, tuple[str, str]] = {
 def label(code, lang: str = "zh") -> str:
     """A rule, severity, parcel status, compensation mode or layer as planners read it."""
     if not isinstance(code, str):
-        return "" if code is None else str(code)
+        return "" if code is None or code != code else str(code)  # None and NaN: nothing to say
     for table in (RULE_LABELS, SEVERITY_LABELS):
         if code in table:
             return table[code][0 if lang == "zh" else 1]

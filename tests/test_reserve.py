@@ -150,3 +150,23 @@ def test_cli_progress_and_record(ledger):
     assert text.exit_code == 0 and "目标进度" in text.output and "已入库" in text.output
     wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
     assert wrong.exit_code == 2 and "is not a date; write it as 2026-11-27" in wrong.output
+
+
+def test_changes_in_a_period_agree_with_the_ledger_at_both_ends(sample_copy, sample_layers):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    found = reserve.changes(parcels, events, since="2026-10-31", until="2026-11-15")
+    inside = events[(events["date"] > "2026-10-31") & (events["date"] <= "2026-11-15")]
+    assert list(found["events"].index) == list(inside.sort_values("date", kind="stable").index)
+    # independently: each parcel's last event on or before each end
+    ordered = events.sort_values("date", kind="stable")
+    before = ordered[ordered["date"] <= "2026-10-31"].groupby("parcel_id")["status"].last()
+    after = ordered[ordered["date"] <= "2026-11-15"].groupby("parcel_id")["status"].last()
+    moved = sorted(p for p in after.index if before.get(p) != after[p])
+    assert sorted(found["parcels"].index) == moved and len(moved) > 0
+    for end, column in (("2026-10-31", "mu_before"), ("2026-11-15", "mu_after")):
+        totals = reserve.status_totals(parcels, events, as_of=end)["measured_mu"]
+        assert found["by_status"][column].reindex(totals.index).tolist() == totals.tolist()
+    result = CliRunner().invoke(main, ["changes", str(sample_copy), "--since", "2026-10-31", "--until", "2026-11-15"])
+    assert result.exit_code == 0 and f"{len(inside)} 条事件" in result.output and "nan" not in result.output
+    bad = CliRunner().invoke(main, ["changes", str(sample_copy), "--since", "2026-11-15", "--until", "2026-10-31"])
+    assert bad.exit_code == 2 and "before" in bad.output
