@@ -258,6 +258,14 @@ def _new_map(
     return m
 
 
+def _named(codes: pd.Series | None, table: pd.DataFrame | None) -> pd.Series | None:
+    """Codes shown with the names they stand for: "沈庄村 (410423101023)", "露峰社区 (LF)"."""
+    if codes is None:
+        return None
+    names = table["name"] if table is not None and "name" in table else pd.Series(dtype=object)
+    return codes.map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
+
+
 def _measured(gdf) -> gpd.GeoDataFrame:
     out = gdf.copy()
     shown = figures(gdf)  # the same figures as the CSV, the workbook and the report
@@ -359,8 +367,9 @@ def zone_map(
         p = _measured(layers["parcels"])
         p["_id"] = p.index
         p["_status"] = p["status"].map(lambda s: PARCEL_STATUSES.get(s, s) if lang == "zh" else s)
+        p["_village"] = _named(p.get("village_code"), layers.get("villages"))
         fields = {"_id": t["id"], "_status": t["status"], "stated_area_mu": t["stated"], "_mu": t["measured_mu"],
-                  "_m2": t["measured_m2"], "project": t["project"], "village_code": t["village"]}  # fmt: skip
+                  "_m2": t["measured_m2"], "project": t["project"], "_village": t["village"]}  # fmt: skip
         colour = p["status"].map(STATUS_COLOURS).fillna("#000000")
         group = _layer(m, p, t["parcels"], fields=fields, colour=colour, gcj02=gcj, weight=0.5)
         present = [s for s in STATUS_COLOURS if (p["status"] == s).any()]
@@ -371,8 +380,9 @@ def zone_map(
         v = layers["villages"].copy()
         v["_batch"] = v["batch"].map(lambda b: t["batch_n"].format(n=b))
         v["_status"] = v["relocation_status"].map(lambda s: RELOCATION_STATUSES.get(s, s) if lang == "zh" else s)
+        v["_target"] = _named(v.get("target_community"), layers.get("communities"))
         fields = {"name": t["name"], "_batch": t["batch"], "households": t["households"],
-                  "population": t["population"], "target_community": t["target"], "_status": t["status"]}  # fmt: skip
+                  "population": t["population"], "_target": t["target"], "_status": t["status"]}  # fmt: skip
         group = _layer(
             m, v, t["villages"], fields=fields, colour=v["batch"].map(BATCH_COLOURS).fillna("#999"), gcj02=gcj
         )

@@ -161,7 +161,13 @@ def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp, lang: str = "
 
 
 def audit_xlsx(
-    findings: pd.DataFrame, totals: dict, stamp: Stamp, *, progress: pd.DataFrame | None = None, lang: str = "zh"
+    findings: pd.DataFrame,
+    totals: dict,
+    stamp: Stamp,
+    *,
+    progress: pd.DataFrame | None = None,
+    lang: str = "zh",
+    more: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
     """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet."""
     layers, status = totals_tables(totals, lang)
@@ -172,6 +178,7 @@ def audit_xlsx(
     }
     if progress is not None:
         sheets["目标进度"] = progress.reset_index().drop(columns=["target"] if lang == "zh" else [], errors="ignore")
+    sheets |= more or {}
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def clean(v):  # control characters pasted into an id: XLSX cannot store them
@@ -189,6 +196,8 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["stated_km2", "measured_km2"], "#,##0.0000"),
     **dict.fromkeys(["count", "not_measured", "parcels", "households", "population"], "#,##0"),
     "share_stated": "0.0%",
+    **dict.fromkeys(["人口占用", "户数占用"], "0.0%"),
+    **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数"], "#,##0"),
 }
 
 
@@ -294,11 +303,102 @@ def _cjk_fonts(font_manager) -> list[str]:
     return names()
 
 
-def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp) -> str:
-    """The pack's front page: the headline figures and a link to every file."""
-    rows = "".join(f'<li><a href="{html.escape(f)}">{html.escape(label)}</a></li>' for f, label in files.items())
+def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
+    """搬迁进度 (each village: batch, households, people, status from the ledger, community) and
+    安置容量 (each community: people and households assigned against its capacity)."""
+    from .relocation import capacity_check, village_status
+    from .schema import RELOCATION_STATUSES
+
+    villages, communities = layers["villages"], layers["communities"]
+    status = village_status(villages, layers.get("relocation_events"))
+    names = communities["name"]
+    progress = pd.DataFrame(
+        {
+            "村": villages["name"],
+            "批次": villages["batch"],
+            "户数": villages["households"],
+            "人口": villages["population"],
+            "搬迁状态": status.map(lambda s: RELOCATION_STATUSES.get(s, s)),
+            "安置社区": villages["target_community"].map(lambda c: names.get(c, c)),
+        }
+    ).sort_values(["批次", "村"])
+    last = capacity_check(villages, communities)
+    last = last[last["through_batch"] == last["through_batch"].max()]
+    capacity = pd.DataFrame(
+        {
+            "安置社区": last["name"].to_numpy(),
+            "已安排人口": last["people"].to_numpy(),
+            "容纳人口": last["capacity_people"].to_numpy(),
+            "人口占用": (last["people"] / last["capacity_people"]).round(3).to_numpy(),
+            "已安排户数": last["households"].to_numpy(),
+            "容纳户数": last["capacity_households"].to_numpy(),
+            "户数占用": (last["households"] / last["capacity_households"]).round(3).to_numpy(),
+        }
+    )
+    return {"搬迁进度": progress, "安置容量": capacity}
+
+
+def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
+    """Households by relocation status, batch by batch (stacked bars), with a CJK font when installed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    from .schema import RELOCATION_STATUSES
+
+    cjk = _cjk_fonts(font_manager)
+    table = progress.pivot_table(index="批次", columns="搬迁状态", values="户数", aggfunc="sum", fill_value=0)
+    table = table[[s for s in RELOCATION_STATUSES.values() if s in table.columns]]
+    colours = {"待搬迁": "#cccccc", "已签协议": "#fdae6b", "已搬迁": "#6baed6", "已拆除": "#31a354"}
+    with plt.rc_context({"font.family": cjk[0]} if cjk else {}):
+        fig, ax = plt.subplots(figsize=(8, 4), dpi=120)
+        left = pd.Series(0, index=table.index)
+        for column in table.columns:
+            labels = [f"第{b}批" if cjk else f"batch {b}" for b in table.index]
+            ax.barh(labels, table[column], left=left, color=colours.get(column, "#999"), label=column)
+            left += table[column]
+        ax.set_xlabel("户数" if cjk else "households")
+        ax.set_title("搬迁进度（户）" if cjk else "Relocation, households by status")
+        ax.legend(loc="lower right", fontsize=8)
+        ax.invert_yaxis()
+        fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
+        fig.tight_layout(rect=(0, 0.03, 0.95, 1))
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp, cards: list[dict] | None = None) -> str:
+    """The pack's front page, for a projector: the headline figures as cards (with a progress bar
+    where there is a target), the charts, a link to every file, the stamp."""
+    tiles = []
+    for card in cards or []:
+        bar = ""
+        if card.get("share") is not None:
+            width = max(0.0, min(1.0, float(card["share"]))) * 100
+            bar = f'<div class="bar"><div style="width:{width:.1f}%"></div></div>'
+        tiles.append(
+            f'<div class="card"><div class="label">{html.escape(card["label"])}</div>'
+            f'<div class="value">{html.escape(card["value"])}</div>{bar}'
+            f'<div class="note">{html.escape(card.get("note", ""))}</div></div>'
+        )
     facts = pd.DataFrame({"": list(summary), " ": list(summary.values())})
-    return _page("会议材料 Meeting pack", f"{_table(facts)}<ul>{rows}</ul>", stamp)
+    images = "".join(
+        f'<img src="{html.escape(f)}" alt="{html.escape(label)}">' for f, label in files.items() if f.endswith(".png")
+    )
+    links = "".join(f'<li><a href="{html.escape(f)}">{html.escape(label)}</a></li>' for f, label in files.items())
+    style = (
+        "<style>.cards{display:flex;flex-wrap:wrap;gap:16px;margin:1em 0}.card{flex:1 1 260px;border:1px solid #ccd;"
+        "border-radius:8px;padding:14px 18px;background:#f8f9fc}.label{font-size:18px;color:#333}"
+        ".value{font-size:30px;font-weight:bold;margin:6px 0}.note{font-size:15px;color:#555}"
+        ".bar{height:12px;background:#e3e6ee;border-radius:6px;overflow:hidden}.bar div{height:100%;background:#3182bd}"
+        "img{max-width:48%;margin:8px 1% 8px 0}ul{font-size:18px;line-height:1.8}</style>"
+    )
+    body = f'{style}<div class="cards">{"".join(tiles)}</div>{images}{_table(facts)}<ul>{links}</ul>'
+    return _page("会议材料", body, stamp)
 
 
 def finding_shapes(layers: dict, findings: pd.DataFrame):
@@ -338,22 +438,44 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
         labels[name] = f"{row['name']} 安置社区"
     files["audit.html"] = audit_html(findings, sums, stamp)
-    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target)
+    moving = relocation_tables(layers) if "villages" in layers else {}
+    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target, more=moving)
     files["progress.png"] = progress_png(target, stamp)
-    labels |= {
-        "audit.html": "面积审核 Audit",
-        "audit.xlsx": "审核表格 Audit workbook",
-        "progress.png": "目标进度 Progress",
-    }
+    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）", "progress.png": "目标进度图"}
+    if moving:
+        files["relocation.png"] = relocation_png(moving["搬迁进度"], stamp)
+        labels["relocation.png"] = "搬迁进度图"
     parcels = sums["layers"].get("parcels", {"count": len(layers["parcels"]), "area_mu": float("nan")})
     summary = {
         "数据日期": str(reserve.data_date(layers["events"])),
         "储备地块": f"{parcels['count']:,} 块，{parcels['area_mu']:,.2f} 亩",
         "审核问题": severity_counts(findings),
     }
+    cards = [
+        {
+            "label": str(t.label_zh),
+            "value": f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} 亩",
+            "share": t.share_stated,
+            "note": f"完成 {t.share_stated:.1%}，还差 {t.remaining_mu:,.2f} 亩",
+        }
+        for t in target.itertuples()
+    ]
     for t in target.itertuples():
         summary[str(t.label_zh)] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} 亩"
-    files["index.html"] = index_html(labels, summary, stamp)
+    if moving:
+        rows = moving["搬迁进度"]
+        done = rows.loc[rows["搬迁状态"].isin(["已搬迁", "已拆除"]), "户数"].sum()
+        total = rows["户数"].sum()
+        cards.append(
+            {
+                "label": "搬迁户数",
+                "value": f"{done:,} / {total:,} 户",
+                "share": done / total if total else None,
+                "note": f"已签协议及以后 {rows.loc[rows['搬迁状态'] != '待搬迁', '户数'].sum():,} 户",
+            }
+        )
+    cards.append({"label": "审核问题", "value": f"{len(findings)} 条", "note": severity_counts(findings)})
+    files["index.html"] = index_html(labels, summary, stamp, cards)
     return files
 
 

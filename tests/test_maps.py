@@ -72,6 +72,8 @@ def test_tooltip_shows_the_parcel_and_its_ellipsoidal_area(chromium, sample_maps
     measured = landkit.area(sample_layers["parcels"].loc[["CB00648"]], unit="mu").iloc[0]
     assert "CB00648" in text and f"{stated:.2f}" in text and f"{measured:.2f}" in text
     assert "实测面积(m²)" in text
+    code = sample_layers["parcels"].loc["CB00648", "village_code"]
+    assert f"{sample_layers['villages'].loc[code, 'name']} ({code})" in text  # the village's name, not only its code
 
 
 def test_community_maps(chromium, sample_maps, sample_layers):

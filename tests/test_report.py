@@ -26,7 +26,8 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
-        "audit.html", "audit.xlsx", "community-HY.html", "community-LF.html", "index.html", "progress.png", "zone.html",
+        "audit.html", "audit.xlsx", "community-HY.html", "community-LF.html", "index.html", "progress.png",
+        "relocation.png", "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
@@ -35,6 +36,29 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
     assert any(sha in str(c.value) for row in book["说明"].iter_rows() for c in row)
     assert (tmp_path / "pack" / "progress.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_pack_shows_relocation_and_a_dashboard(tmp_path, sample_copy, sample_layers):
+    from landkit.relocation import village_status
+
+    assert run("report", sample_copy, "-o", tmp_path / "pack").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
+    rows = list(book["搬迁进度"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    villages = sample_layers["villages"]
+    status = village_status(villages, sample_layers["relocation_events"])
+    moved = int(villages.loc[status.isin(["moved", "demolished"]), "households"].sum())
+    assert len(body) == len(villages)
+    households, state = header.index("户数"), header.index("搬迁状态")
+    assert sum(r[households] for r in body if r[state] in ("已搬迁", "已拆除")) == moved > 0
+    capacity = {r[0]: r for r in book["安置容量"].iter_rows(min_row=2, values_only=True)}
+    for cid, com in sample_layers["communities"].iterrows():
+        people = int(villages.loc[villages["target_community"] == cid, "population"].sum())
+        assert capacity[com["name"]][1:3] == (people, int(com["capacity_people"]))
+    index = (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
+    total = int(villages["households"].sum())
+    assert f"{moved:,} / {total:,} 户" in index and 'class="card"' in index and 'src="relocation.png"' in index
+    assert "报批获批" in index and "in_reserve" not in index and " error" not in index
 
 
 def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
