@@ -260,8 +260,9 @@ def inert_workbook(book) -> None:
                     cell.data_type = "s"
 
 
-def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
-    """A bar chart of progress against each target (stated mu), with a CJK font when installed."""
+def _chart(draw, stamp: Stamp) -> bytes:
+    """A landscape PNG chart: ``draw(ax, zh)`` draws on the axes (``zh``: a CJK font is there to
+    draw Chinese labels); the legend, the stamp and the layout are the same on every chart."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -269,9 +270,22 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
     from matplotlib import font_manager
 
     cjk = _cjk_fonts(font_manager)
-    zh = bool(cjk)  # Chinese labels only where a font can draw them
-    with plt.rc_context({"font.family": cjk[0]} if zh else {}):
+    with plt.rc_context({"font.family": cjk[0]} if cjk else {}):
         fig, ax = plt.subplots(figsize=(8, 4), dpi=120)
+        draw(ax, bool(cjk))
+        ax.legend(loc="lower right", fontsize=8)
+        fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
+        fig.tight_layout(rect=(0, 0.03, 0.95, 1))
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
+    """A bar chart of progress against each target (stated mu), in Chinese when a CJK font is installed."""
+
+    def draw(ax, zh: bool) -> None:
         labels = progress["label_zh"] if zh else progress.index
         done = progress["stated_mu"].clip(upper=progress["target_mu"])
         ax.barh(labels, progress["target_mu"], color="#dddddd", label="目标 target" if zh else "target")
@@ -281,13 +295,8 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
         ax.set_xlabel("登记面积 (亩) stated mu" if zh else "stated area (mu)")
         as_of = progress.attrs.get("as_of", "")
         ax.set_title(f"储备目标进度（截至 {as_of}）" if zh else f"Reserve targets as of {as_of}")
-        ax.legend(loc="lower right", fontsize=8)
-        fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
-        fig.tight_layout(rect=(0, 0.03, 0.95, 1))
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
-    plt.close(fig)
-    return buffer.getvalue()
+
+    return _chart(draw, stamp)
 
 
 def _cjk_fonts(font_manager) -> list[str]:
@@ -339,36 +348,25 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
 
 
 def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
-    """Households by relocation status, batch by batch (stacked bars), with a CJK font when installed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
+    """Households by relocation status, batch by batch (stacked bars), in Chinese when a CJK font is installed."""
     from .schema import RELOCATION_STATUSES
 
-    cjk = _cjk_fonts(font_manager)
     table = progress.pivot_table(index="批次", columns="搬迁状态", values="户数", aggfunc="sum", fill_value=0)
     table = table[[s for s in RELOCATION_STATUSES.values() if s in table.columns]]
     colours = {"待搬迁": "#cccccc", "已签协议": "#fdae6b", "已搬迁": "#6baed6", "已拆除": "#31a354"}
-    with plt.rc_context({"font.family": cjk[0]} if cjk else {}):
-        fig, ax = plt.subplots(figsize=(8, 4), dpi=120)
+
+    def draw(ax, zh: bool) -> None:
         left = pd.Series(0, index=table.index)
+        labels = [f"第{b}批" if zh else f"batch {b}" for b in table.index]
         for column in table.columns:
-            labels = [f"第{b}批" if cjk else f"batch {b}" for b in table.index]
-            ax.barh(labels, table[column], left=left, color=colours.get(column, "#999"), label=column)
+            code = {v: k for k, v in RELOCATION_STATUSES.items()}[column]
+            ax.barh(labels, table[column], left=left, color=colours.get(column, "#999"), label=column if zh else code)
             left += table[column]
-        ax.set_xlabel("户数" if cjk else "households")
-        ax.set_title("搬迁进度（户）" if cjk else "Relocation, households by status")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.set_xlabel("户数" if zh else "households")
+        ax.set_title("搬迁进度（户）" if zh else "Relocation, households by status")
         ax.invert_yaxis()
-        fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
-        fig.tight_layout(rect=(0, 0.03, 0.95, 1))
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
-    plt.close(fig)
-    return buffer.getvalue()
+
+    return _chart(draw, stamp)
 
 
 def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp, cards: list[dict] | None = None) -> str:
