@@ -467,6 +467,8 @@ def community_map(
     comm = layers["communities"]
     cid = find_community(comm, community)
     hit, row = comm.loc[[cid]], comm.loc[cid]
+    if "villages" not in layers:
+        raise DataError("the project has no villages layer (搬迁村庄): a community map shows the villages it receives")
     villages = layers["villages"]
     mine = villages[villages["target_community"] == cid].copy()
     used_p, used_h = int(mine["population"].sum()), int(mine["households"].sum())

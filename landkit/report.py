@@ -431,7 +431,7 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None)
     files["zone.html"] = _stamped(maps.to_html(zone), stamp)
     taken: set[str] = set()
-    for cid, row in layers["communities"].iterrows():
+    for cid, row in layers["communities"].iterrows() if "villages" in layers else ():  # maps of who moves where
         name = f"community-{safe_name(cid, taken=taken)}.html"
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
         labels[name] = f"{row['name']} 安置社区"

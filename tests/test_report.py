@@ -165,3 +165,14 @@ def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy,
     raw = (tmp_path / "s.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "已入库".encode() in raw  # BOM for Excel, statuses in Chinese
     assert run("export", sample_copy, "-o", tmp_path / "x.txt").exit_code == 2
+
+
+def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_layers):
+    layers = {k: v for k, v in sample_layers.items() if k not in ("villages", "relocation_events")}
+    landkit.write_project(layers, tmp_path / "p.gpkg")
+    result = run("report", tmp_path / "p.gpkg", "-o", tmp_path / "pack")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "pack").iterdir())
+    assert names == ["audit.html", "audit.xlsx", "index.html", "progress.png", "zone.html"]
+    one = run("map", tmp_path / "p.gpkg", "--community", "LF", "-o", tmp_path / "lf.html")
+    assert one.exit_code == 2 and "villages" in one.output
