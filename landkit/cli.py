@@ -775,7 +775,8 @@ def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
               show_default=True, help="Folder for the meeting pack.")  # fmt: skip
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--overwrite", is_flag=True, help="Replace files in the folder that landkit did not write.")
-def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool) -> None:
+@click.option("--as-of", "as_of", default=None, help="Rebuild the pack as the ledgers stood on this date.")
+def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool, as_of: str | None) -> None:
     """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page.
 
     The pack is built in a temporary folder and moved into place at the end (index.html last):
@@ -785,6 +786,12 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool)
     from .io import output_folder
 
     layers = _project(path)
+    if as_of:
+        from .ledger import parse_date
+        from .schema import require_layers
+
+        require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit report --as-of")
+        layers = report.as_of(layers, parse_date(as_of))
     with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
         for name, data in report.meeting_pack(layers, path, rules=_rules(rules_file)).items():
             put(name, data)

@@ -412,6 +412,29 @@ def finding_shapes(layers: dict, findings: pd.DataFrame):
     return gpd.GeoDataFrame(rows[named], geometry=shapes, crs=parcels.crs)
 
 
+def as_of(layers: dict, date) -> dict:
+    """The project as its ledgers stood on ``date``: events after it left out, each parcel's and
+    village's status rebuilt from the events up to it, parcels with no event by then left out.
+    The geometry is today's: a parcel redrawn since shows its new shape."""
+    from .relocation import village_status
+    from .reserve import state_as_of
+
+    date = pd.Timestamp(date)
+    out = dict(layers)
+    events = layers["events"]
+    out["events"] = events[events["date"] <= date]
+    state = state_as_of(events, date)
+    parcels = layers["parcels"]
+    out["parcels"] = parcels[parcels.index.isin(state.index)].assign(status=state)
+    moves = layers.get("relocation_events")
+    if moves is not None and "villages" in layers:
+        out["relocation_events"] = moves[moves["date"] <= date]
+        out["villages"] = layers["villages"].assign(
+            relocation_status=village_status(layers["villages"], moves, as_of=date)
+        )
+    return out
+
+
 def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = None) -> dict[str, Any]:
     """Every file of the meeting pack, by file name: maps, the audit as HTML and XLSX, the chart, the index.
 

@@ -176,3 +176,21 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
     assert names == ["audit.html", "audit.xlsx", "index.html", "progress.png", "zone.html"]
     one = run("map", tmp_path / "p.gpkg", "--community", "LF", "-o", tmp_path / "lf.html")
     assert one.exit_code == 2 and "villages" in one.output
+
+
+def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample_layers):
+    from landkit import reserve
+
+    assert run("report", sample_copy, "-o", tmp_path / "pack", "--as-of", "2026-10-31").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
+    rows = list(book["目标进度"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    shown = {r[header.index("名称")]: r[header.index("登记面积(亩)")] for r in body}
+    then = reserve.progress(sample_layers["parcels"], sample_layers["events"], as_of="2026-10-31")
+    assert shown == dict(zip(then["label_zh"], then["stated_mu"], strict=True))
+    now = reserve.progress(sample_layers["parcels"], sample_layers["events"])
+    assert shown != dict(zip(now["label_zh"], now["stated_mu"], strict=True))  # the month since did change them
+    by_status = {r[0]: r[1] for r in book["按状态"].iter_rows(min_row=2, values_only=True)}
+    counts = reserve.state_as_of(sample_layers["events"], "2026-10-31").value_counts()
+    assert {PARCEL_STATUSES[s]: n for s, n in counts.items()} == {k: v for k, v in by_status.items() if k != "合计"}
+    assert "2026-10-31" in (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
