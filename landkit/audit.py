@@ -177,6 +177,9 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
 
 
 def _capacity(villages, communities) -> pd.DataFrame:
+    # a village without batch, households or people is a schema finding already; it cannot be counted here
+    villages = villages.dropna(subset=[c for c in ("batch", "households", "population") if c in villages])
+    communities = communities.dropna(subset=[c for c in ("capacity_people", "capacity_households") if c in communities])
     cap = relocation.capacity_check(villages, communities)
     over = cap[cap["over"]]
     messages = [

@@ -558,11 +558,13 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
 def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
     """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\)."""
     sheets: dict[str, pd.DataFrame] = {}
-    used: set[str] = set()
+    used: set[str] = {"说明", "history"}  # the stamp's sheet, and a name Excel keeps for itself
     for name, df in lists.items():
-        title = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "_"
-        while title.lower() in used:
-            title = title[:28] + f"_{len(used)}"
+        base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "_"
+        title, n = base, 1
+        while title.lower() in used:  # a counter that only goes up: always ends
+            n += 1
+            title = f"{base[: 31 - len(str(n)) - 1]}_{n}"
         used.add(title.lower())
         sheets[title] = df
     sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})

@@ -194,3 +194,24 @@ def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample
     counts = reserve.state_as_of(sample_layers["events"], "2026-10-31").value_counts()
     assert {PARCEL_STATUSES[s]: n for s, n in counts.items()} == {k: v for k, v in by_status.items() if k != "合计"}
     assert "2026-10-31" in (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
+
+
+def test_export_sheet_names_always_end_unique_and_never_take_the_stamps_sheet(tmp_path, sample_layers):
+    from landkit import report
+
+    lists = {name: pd.DataFrame({"a": [1]}) for name in ["A" * 31, "A" * 28 + "_2", "a" * 31, "说明", "'q'", "History"]}
+    stamp = report.Stamp("p", "x", "0", "m")
+    book = openpyxl.load_workbook(io.BytesIO(report.parcel_lists_xlsx(lists, stamp)))
+    names = book.sheetnames
+    assert len(names) == 7 and len({n.lower() for n in names}) == 7 and names[-1] == "说明"
+    assert list(book["说明"].iter_rows(values_only=True))[1][0] == "input p"
+    assert not any(n.startswith("'") or n.lower() == "history" for n in names)
+
+
+def test_a_village_without_a_batch_is_a_finding_not_a_crash(tmp_path, sample_layers):
+    layers = dict(sample_layers)
+    layers["villages"] = sample_layers["villages"].copy()
+    layers["villages"].iloc[0, layers["villages"].columns.get_loc("batch")] = None
+    landkit.write_project(layers, tmp_path / "p.gpkg")
+    result = run("audit", tmp_path / "p.gpkg", "--quiet")
+    assert result.exit_code == 1 and "batch" in result.output
