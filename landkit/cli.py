@@ -408,7 +408,11 @@ def map_(
 
 
 def _records(df) -> list[dict]:
-    return json.loads(df.reset_index().to_json(orient="records", date_format="iso", force_ascii=False))
+    """Rows as JSON objects; dates as "2026-11-20" (the ledgers keep days, not instants)."""
+    flat = df.reset_index()
+    for column in flat.columns[flat.dtypes.map(lambda t: t.kind == "M")]:
+        flat[column] = flat[column].dt.strftime("%Y-%m-%d")
+    return json.loads(flat.to_json(orient="records", force_ascii=False))
 
 
 @main.command()
@@ -416,8 +420,9 @@ def _records(df) -> list[dict]:
 @click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def progress(path: Path, as_of: str | None, fmt: str, lang: str) -> None:
-    """Reserve status totals, progress against each target, idle land, compensation modes."""
+@click.option("--target", "target_id", default=None, help="List the parcels behind this target (its id or name).")
+def progress(path: Path, as_of: str | None, fmt: str, lang: str, target_id: str | None) -> None:
+    """Reserve status totals, done / target for each of the project's targets, idle land, compensation."""
     import pandas as pd
 
     from . import reserve
@@ -433,7 +438,11 @@ def progress(path: Path, as_of: str | None, fmt: str, lang: str) -> None:
     date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
     totals = reserve.status_totals(parcels, events, as_of=date)
     measured = totals.attrs
-    targets = reserve.progress(parcels, events, as_of=date)
+    goals = reserve.targets(layers)
+    targets = reserve.progress(parcels, events, goals, as_of=date)
+    if target_id is not None:
+        _target_list(layers, goals, target_id, date, fmt, lang)
+        return
     idle = reserve.idle_land(parcels, as_of=date)
     comp = reserve.by_compensation(parcels)
     if fmt == "json":
@@ -449,26 +458,63 @@ def progress(path: Path, as_of: str | None, fmt: str, lang: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    from .report import HEADERS_ZH
+    from .report import HEADERS_ZH, targets_table
     from .schema import label
 
     zh = lang == "zh"
-    columns = ["target_mu", "stated_mu", "measured_mu", "share_stated", "remaining_mu"]
-    shown_targets = targets.set_index("label_zh")[columns] if zh else targets[["label_zh", *columns]]
+    shown_targets = targets_table(targets, lang).assign(share=lambda t: t["share"].map("{:.1%}".format))
+    shown_targets = shown_targets.set_index("target_name").drop(columns=["done_measured_mu"])
+    for column in ("target_mu", "done_mu", "remaining_mu"):
+        shown_targets[column] = shown_targets[column].map("{:,.2f}".format)
+    shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
     if zh:
         click.echo(f"{path} 储备台账，截至 {date.date()}（{measured['area_method']}）")
         click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
-        click.echo("\n目标进度")
-        click.echo(shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标").to_string())
+        click.echo("\n目标进度（完成 / 目标；`--target 编号` 列出目标的地块）")
+        click.echo(
+            shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标").to_string()
+            if len(targets)
+            else "本项目没有储备目标（targets 表）"
+        )
         click.echo(f"\n闲置土地：{len(idle)} 块，{idle['stated_area_mu'].sum():,.2f} 亩")
         click.echo(comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式").to_string())
         return
     click.echo(f"reserve ledger of {path} as of {date.date()} ({measured['area_method']})")
     click.echo(totals.to_string())
-    click.echo("\ntargets")
-    click.echo(shown_targets.to_string())
+    click.echo("\ntargets (done / target; `--target ID` lists a target's parcels)")
+    click.echo(shown_targets.to_string() if len(targets) else "the project has no targets (targets table)")
     click.echo(f"\nidle land: {len(idle)} parcels, {idle['stated_area_mu'].sum():,.2f} mu")
     click.echo(comp.to_string())
+
+
+def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
+    """Print the parcels behind one target."""
+    from . import reserve
+    from .report import HEADERS_ZH
+    from .schema import label
+
+    hit = [t for t in goals if key in (t.id, t.name, t.name_en)]
+    if not hit:
+        known = ", ".join(f"{t.id} ({t.name})" for t in goals) or "none"
+        raise DataError(f"no target {key!r}; the project's targets are {known}")
+    members = reserve.target_parcels(layers["parcels"], layers["events"], hit[0], as_of=date)
+    if fmt == "json":
+        click.echo(json.dumps({"target": hit[0].id, "as_of": str(date.date()), "parcels": _records(members)},
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    from .report import village_names
+
+    shown = members.assign(status=members["status"].map(lambda s: label(s, lang)))
+    shown["village_code"] = village_names({"villages": layers.get("villages")}, members["village_code"])
+    shown = shown.rename(columns={"village_code": "village"}).fillna("")
+    zh = lang == "zh"
+    shown["done"] = shown["done"].map({True: "是" if zh else "yes", False: ""})
+    done = members.loc[members["done"], "stated_mu"]
+    click.echo(
+        f"{hit[0].label(lang)}: {len(done)} / {len(members)} "
+        + (f"块完成，{done.sum():,.2f} 亩" if zh else f"parcels done, {done.sum():,.2f} mu")
+    )
+    click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if zh else shown).to_string())
 
 
 @main.command()
@@ -745,10 +791,10 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="An .xlsx workbook (one sheet per group) or a .csv table.")  # fmt: skip
-@click.option("--by", type=click.Choice(["village", "status"]), default="village", show_default=True)
+@click.option("--by", type=click.Choice(["village", "status", "target"]), default="village", show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
 def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
-    """Parcel lists for field work, by village or by status, with the areas every report shows."""
+    """Parcel lists for field work, by village, status or target, with the areas every report shows."""
     import pandas as pd
 
     from . import report
@@ -764,7 +810,7 @@ def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
     if output.suffix.lower() == ".xlsx":
         click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")
     else:
-        key = "村" if by == "village" else "状态"
+        key = {"village": "村", "status": "状态", "target": "目标"}[by]
         table = pd.concat([df.assign(**{f"分组({key})": name}) for name, df in lists.items()], ignore_index=True)
         click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
 

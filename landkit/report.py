@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import DataError
 from .units import shown
 from .units import total as sum_shown
 
@@ -25,6 +26,9 @@ HEADERS_ZH = {
     "measured_mu": "实测面积(亩)", "share_stated": "完成比例", "remaining_mu": "剩余(亩)",
     "status": "状态", "parcels": "地块数", "stated_km2": "登记面积(km²)", "measured_km2": "实测面积(km²)",
     "kind": "类型", "statuses": "状态", "area_of": "面积口径", "rule_code": "规则代码",
+    "target_name": "目标", "due": "期限", "done_mu": "完成(亩)", "done_measured_mu": "完成·实测(亩)",
+    "share": "完成比例", "parcels_done": "完成地块数", "overdue": "逾期", "done": "已完成",
+    "parcel_id": "地块编号", "village": "村", "target_status": "目标状态",
 }  # fmt: skip
 
 
@@ -134,6 +138,55 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
     return layers, status
 
 
+def targets_table(progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Done / target for each target as planners read it: name, kind, the status to reach, the due
+    date, target, done (stated and measured), share, remaining, parcels done of all, overdue."""
+    from .schema import PARCEL_STATUSES, TARGET_KINDS, label
+
+    zh = lang == "zh"
+    return pd.DataFrame(
+        {
+            "target_name": progress["name" if zh else "name_en"],
+            "kind": progress["kind"].map(lambda k: TARGET_KINDS.get(k, k) if zh else k),
+            "target_status": progress["status"].map(lambda s: label(s, lang) if s in PARCEL_STATUSES else s),
+            "due": progress["due"].dt.date,
+            "target_mu": progress["target_mu"],
+            "done_mu": progress["done_mu"],
+            "done_measured_mu": progress["done_measured_mu"],
+            "share": progress["share"],
+            "remaining_mu": progress["remaining_mu"],
+            "parcels_done": progress["parcels_done"],
+            "parcels": progress["parcels"],
+            "overdue": progress["overdue"].map({True: "是" if zh else "yes", False: ""}),
+        }
+    ).reset_index(drop=True)
+
+
+def target_lists(layers: dict, targets: tuple, progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The parcels behind every target, one row per parcel and target (the list behind each figure)."""
+    from . import reserve
+    from .schema import label
+
+    zh = lang == "zh"
+    rows = []
+    for t in targets:  # a handful of targets
+        members = reserve.target_parcels(layers["parcels"], layers["events"], t, as_of=progress.attrs.get("as_of"))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "target_name": t.label(lang),
+                    "parcel_id": members.index,
+                    "village": village_names(layers, members["village_code"]).to_numpy(),
+                    "status": members["status"].map(lambda s: label(s, lang)).to_numpy(),
+                    "done": members["done"].map({True: "是" if zh else "yes", False: ""}).to_numpy(),
+                    "stated_mu": members["stated_mu"].to_numpy(),
+                    "measured_mu": members["measured_mu"].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
 def severity_counts(findings: pd.DataFrame, lang: str = "zh") -> str:
     """ "2 个错误、1 个警告、0 个提示" (or "2 error, 1 warning, 0 info")."""
     from .schema import label
@@ -177,7 +230,7 @@ def audit_xlsx(
         "图层": layers,
     }
     if progress is not None:
-        sheets["目标进度"] = progress.reset_index().drop(columns=["target"] if lang == "zh" else [], errors="ignore")
+        sheets["目标进度" if lang == "zh" else "targets"] = targets_table(progress, lang)
     sheets |= more or {}
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -186,7 +239,7 @@ def audit_xlsx(
 
     sheets = {name: df.map(clean) for name, df in sheets.items()}
     sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})
-    return workbook(sheets)
+    return workbook(sheets, lang)
 
 
 #: Excel number formats by column: areas to 2 decimals, shares as percentages, counts whole.
@@ -195,23 +248,27 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["登记面积(亩)", "实测面积(亩)", "实测面积(m²)"], "#,##0.00"),
     **dict.fromkeys(["stated_km2", "measured_km2"], "#,##0.0000"),
     **dict.fromkeys(["count", "not_measured", "parcels", "households", "population"], "#,##0"),
-    "share_stated": "0.0%",
+    **dict.fromkeys(["done_mu", "done_measured_mu"], "#,##0.00"),
+    **dict.fromkeys(["share_stated", "share"], "0.0%"),
+    **dict.fromkeys(["parcels_done"], "#,##0"),
     **dict.fromkeys(["人口占用", "户数占用"], "0.0%"),
     **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数"], "#,##0"),
 }
 
 
-def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     """An XLSX workbook a planner keeps: one sheet per table, Chinese headers, bold frozen header
     with filters, columns as wide as their content, areas to 2 decimals, shares as %, dates as
-    dates, a bold 合计 row where the table has one; no formula anywhere (:func:`inert_workbook`)."""
+    dates, a bold 合计 row where the table has one; no formula anywhere (:func:`inert_workbook`).
+    Headers in Chinese, or as their English codes with ``lang="en"``."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd") as writer:
         for name, df in sheets.items():
-            df.rename(columns=HEADERS_ZH).to_excel(writer, sheet_name=name, index=False)
+            headers = HEADERS_ZH if lang == "zh" else {}
+            df.rename(columns=headers).to_excel(writer, sheet_name=name, index=False)
             sheet = writer.book[name]
             sheet.freeze_panes = "A2"
             if len(df):
@@ -221,14 +278,14 @@ def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
                 cell.fill = PatternFill("solid", fgColor="DDE4EE")
             for k, column in enumerate(df.columns, start=1):
                 letter = get_column_letter(k)
-                texts = [str(HEADERS_ZH.get(column, column)), *(_cell_text(v) for v in df[column].head(2000))]
+                texts = [str(headers.get(column, column)), *(_cell_text(v) for v in df[column].head(2000))]
                 sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
                 if fmt := NUMBER_FORMATS.get(column):
                     for (cell,) in sheet.iter_rows(min_row=2, min_col=k, max_col=k):
                         cell.number_format = fmt
             first = df.columns[0] if len(df.columns) else None
             for r, value in enumerate(df[first] if first is not None else [], start=2):
-                if isinstance(value, str) and value.startswith("合计"):
+                if isinstance(value, str) and value.startswith(("合计", "total")):
                     for cell in sheet[r]:
                         cell.font = Font(bold=True)
         inert_workbook(writer.book)
@@ -286,13 +343,13 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
     """A bar chart of progress against each target (stated mu), in Chinese when a CJK font is installed."""
 
     def draw(ax, zh: bool) -> None:
-        labels = progress["label_zh"] if zh else progress.index
-        done = progress["stated_mu"].clip(upper=progress["target_mu"])
-        ax.barh(labels, progress["target_mu"], color="#dddddd", label="目标 target" if zh else "target")
-        ax.barh(labels, done, color="#3182bd", label="完成 done" if zh else "done")
-        for y, (d, t) in enumerate(zip(progress["stated_mu"], progress["target_mu"], strict=True)):
-            ax.text(t, y, f" {d:,.0f} / {t:,.0f} mu", va="center", fontsize=8)
-        ax.set_xlabel("登记面积 (亩) stated mu" if zh else "stated area (mu)")
+        labels = progress["name"] if zh else progress["name_en"]
+        done = progress["done_mu"].clip(upper=progress["target_mu"])
+        ax.barh(labels, progress["target_mu"], color="#dddddd", label="目标" if zh else "target")
+        ax.barh(labels, done, color="#3182bd", label="完成" if zh else "done")
+        for y, (d, t) in enumerate(zip(progress["done_mu"], progress["target_mu"], strict=True)):
+            ax.text(t, y, f" {d:,.2f} / {t:,.2f} {'亩' if zh else 'mu'}", va="center", fontsize=8)
+        ax.set_xlabel("登记面积（亩）" if zh else "stated area (mu)")
         as_of = progress.attrs.get("as_of", "")
         ax.set_title(f"储备目标进度（截至 {as_of}）" if zh else f"Reserve targets as of {as_of}")
 
@@ -448,7 +505,8 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     findings = audit.audit(layers, rules=rules)
     sums = audit.totals(layers)
     stamp = stamp_for(path, layers)
-    target = reserve.progress(layers["parcels"], layers["events"])
+    goals = reserve.targets(layers)
+    target = reserve.progress(layers["parcels"], layers["events"], goals)
     files: dict[str, Any] = {}
     labels = {"zone.html": "规划与储备总图 Zone map"}
     zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None)
@@ -460,9 +518,12 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         labels[name] = f"{row['name']} 安置社区"
     files["audit.html"] = audit_html(findings, sums, stamp)
     moving = relocation_tables(layers) if "villages" in layers else {}
-    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target, more=moving)
-    files["progress.png"] = progress_png(target, stamp)
-    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）", "progress.png": "目标进度图"}
+    lists = {"目标地块": target_lists(layers, goals, target)} if goals else {}
+    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
+    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
+    if goals:
+        files["progress.png"] = progress_png(target, stamp)
+        labels["progress.png"] = "目标进度图"
     if moving:
         files["relocation.png"] = relocation_png(moving["搬迁进度"], stamp)
         labels["relocation.png"] = "搬迁进度图"
@@ -472,17 +533,9 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         "储备地块": f"{parcels['count']:,} 块，{parcels['area_mu']:,.2f} 亩",
         "审核问题": severity_counts(findings),
     }
-    cards = [
-        {
-            "label": str(t.label_zh),
-            "value": f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} 亩",
-            "share": t.share_stated,
-            "note": f"完成 {t.share_stated:.1%}，还差 {t.remaining_mu:,.2f} 亩",
-        }
-        for t in target.itertuples()
-    ]
+    cards = [target_card(t) for t in target.itertuples()]
     for t in target.itertuples():
-        summary[str(t.label_zh)] = f"{t.stated_mu:,.2f} / {t.target_mu:,.0f} 亩"
+        summary[str(t.name)] = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩"
     if moving:
         rows = moving["搬迁进度"]
         done = rows.loc[rows["搬迁状态"].isin(["已搬迁", "已拆除"]), "户数"].sum()
@@ -500,37 +553,73 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     return files
 
 
+def target_card(t) -> dict:
+    """One target as a card of the index: done / target, the share as a bar, what is left and by when."""
+    from .schema import label
+
+    if t.kind == "task":
+        what = f"{t.parcels_done} / {t.parcels} 块达到{label(t.status)}"
+        when = f"，期限 {t.due.date()}" if t.due is not None and t.due == t.due else ""
+        note = f"{what}，还差 {t.remaining_mu:,.2f} 亩{when}" + ("（已逾期）" if t.overdue else "")
+    else:
+        note = f"{label(t.status)} {t.parcels_done} 块" + (f"，还差 {t.remaining_mu:,.2f} 亩" if t.remaining_mu else "")
+    return {
+        "label": str(t.name),
+        "value": f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩",
+        "share": t.share if t.share == t.share else None,
+        "note": note,
+    }
+
+
 def _stamped(page: str, stamp: Stamp) -> str:
     return page.replace("</body>", f"<!-- {html.escape(stamp.text())} --></body>", 1)
 
 
 _LIST_COLUMNS = {
-    "parcel_id": "地块编号", "village": "村", "status_zh": "状态", "stated_area_mu": "登记面积(亩)",
+    "parcel_id": "地块编号", "village": "村", "status_zh": "状态", "done": "已完成", "stated_area_mu": "登记面积(亩)",
     "area_mu": "实测面积(亩)", "area_m2": "实测面积(m²)", "land_use": "地类", "compensation_zh": "补偿方式",
     "project": "项目", "acquired_on": "征收日期", "approved_on": "批复日期",
 }  # fmt: skip
 
 
+def village_names(layers: dict, codes: pd.Series | None) -> pd.Series:
+    """Village codes as planners read them: "沈庄村 410423101023" (the code alone when the project
+    does not name it, 未落村 where a parcel has no village)."""
+    villages = layers.get("villages")
+    names = villages["name"] if villages is not None and "name" in villages else pd.Series(dtype=object)
+    names = pd.Series(names.to_numpy(), index=names.index.astype(str)).dropna()
+    codes = pd.Series(dtype=object) if codes is None else codes
+    return codes.map(lambda c: f"{names.get(str(c), '')} {c}".strip() if c is not None and c == c else "未落村")
+
+
+def _status_now(layers: dict, parcels: pd.DataFrame) -> pd.Series:
+    """Each parcel's status as the ledger has it (the layer's where the ledger has no history)."""
+    from . import reserve
+
+    events = layers.get("events")
+    if events is None or not len(events):
+        return parcels["status"]
+    return reserve.state_as_of(events).reindex(parcels.index).fillna(parcels["status"])
+
+
 def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
-    """Parcel lists for field work, one table per village or per status: id, village, status,
+    """Parcel lists for field work, one table per village, status or target: id, village, status,
     stated and measured area (the same figures as every other output), land use, compensation,
-    project and dates, with a 合计 row. ``by`` is "village" or "status"."""
+    project and dates, with a 合计 row. ``by`` is "village", "status" or "target" (a target's
+    list says which of its parcels are done)."""
+    from . import reserve
     from .measure import figures
     from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
 
-    if by not in ("village", "status"):
-        raise ValueError("by must be 'village' or 'status'")
+    if by not in ("village", "status", "target"):
+        raise ValueError("by must be 'village', 'status' or 'target'")
     parcels = trusted_stated(layers["parcels"])
-    villages = layers.get("villages")
-    names = villages["name"] if villages is not None and "name" in villages else pd.Series(dtype=object)
     shown = figures(parcels)
     table = pd.DataFrame(
         {
             "parcel_id": parcels.index.astype(str),
-            "village": parcels.get("village_code", pd.Series(index=parcels.index, dtype=object))
-            .map(lambda c: f"{names.get(c, '')} {c}".strip() if isinstance(c, str) else "未落村")
-            .to_numpy(),
-            "status_zh": parcels["status"].map(lambda s: PARCEL_STATUSES.get(s, s)).to_numpy(),
+            "village": village_names(layers, parcels.get("village_code")).to_numpy(),
+            "status_zh": _status_now(layers, parcels).map(lambda s: PARCEL_STATUSES.get(s, s)).to_numpy(),
             "stated_area_mu": parcels["stated_area_mu"].to_numpy(),
             "area_mu": shown["area_mu"].to_numpy(),
             "area_m2": shown["area_m2"].to_numpy(),
@@ -541,11 +630,21 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
             table[column] = parcels[column].to_numpy()
     if "compensation" in parcels:
         table["compensation_zh"] = parcels["compensation"].map(lambda m: COMPENSATION_MODES.get(m, "未定")).to_numpy()
-    key = "village" if by == "village" else "status_zh"
-    order = list(PARCEL_STATUSES.values()) if by == "status" else sorted(table[key].unique())
+    if by == "target":
+        groups = {}
+        for t in reserve.targets(layers):  # a handful of targets
+            members = reserve.target_parcels(layers["parcels"], layers["events"], t)
+            done = table["parcel_id"].map(members["done"].map({True: "是", False: ""}))
+            groups[t.name] = table[table["parcel_id"].isin(members.index)].assign(done=done)
+        if not groups:
+            raise DataError("the project has no targets (储备目标); add the targets and target_parcels tables")
+    else:
+        key = "village" if by == "village" else "status_zh"
+        order = list(PARCEL_STATUSES.values()) if by == "status" else sorted(table[key].unique())
+        groups = {group: table[table[key] == group] for group in order}
     lists = {}
-    for group in order:
-        part = table[table[key] == group].sort_values("parcel_id")
+    for group, part in groups.items():
+        part = part.sort_values("parcel_id")
         if not len(part):
             continue
         total_row = {"parcel_id": f"合计 {len(part)} 块", "stated_area_mu": sum_shown(part["stated_area_mu"])}

@@ -13,11 +13,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import LedgerError  # noqa: F401  (re-exported: landkit.reserve.LedgerError)
+from .errors import (
+    DataError,
+    LedgerError,  # noqa: F401  (re-exported: landkit.reserve.LedgerError)
+)
 from .ledger import TRANSITIONS  # noqa: F401  (re-exported: the lifecycle is data, defined in ledger)
 from .measure import figures
-from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
-from .units import M2_PER_KM2, M2_PER_MU
+from .schema import COMPENSATION_MODES, PARCEL_STATUSES, TARGET_KINDS, trusted_stated
+from .units import total
 
 _ORDER = {s: i for i, s in enumerate(PARCEL_STATUSES)}
 SUPPLIED = ("transferred", "allocated")
@@ -25,27 +28,75 @@ SUPPLIED = ("transferred", "allocated")
 
 @dataclass(frozen=True)
 class Target:
-    """A reserve target in mu.
+    """A reserve target, as the project's ``targets`` table defines it (one meaning everywhere).
 
-    A "flow" target counts parcels whose transition to ``statuses[0]`` happened during the
-    year; a "stock" target counts parcels whose status is one of ``statuses`` on the date.
+    A **task** (任务) is a named set of parcels and the status they must reach by a date:
+    年度报批任务 = these parcels, approved by 31 December. Its target is the set's stated mu; a
+    parcel is done when its status is ``status`` or any later one in the lifecycle.
+    A **stock** (存量) is mu held in ``status`` on the date (7,700 mu 已入库), optionally
+    of one ``project``; its target is ``mu``.
     """
 
+    id: str
     name: str
-    label_zh: str
-    mu: float
-    statuses: tuple[str, ...]
-    kind: str = "flow"
+    kind: str
+    status: str
+    mu: float | None = None
+    due: pd.Timestamp | None = None
     project: str | None = None
+    name_en: str | None = None
+    parcels: tuple[str, ...] = ()
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.name_en or self.id) if lang == "en" else self.name
 
 
-#: The county report's targets (domain.md); pass your own to progress().
-TARGETS = (
-    Target("approval", "报批获批", 5000, ("approved",)),
-    Target("acquisition", "征收", 10000, ("acquired",)),
-    Target("in_reserve", "储备总量", 7700, ("reserved", "developing"), kind="stock"),
-    Target("logistics_park", "物流园储备", 1000, ("reserved", "developing"), kind="stock", project="北环路物流园"),
-)
+def _text(value) -> str | None:
+    return None if value is None or value != value or not str(value).strip() else str(value).strip()
+
+
+def targets(layers: dict) -> tuple[Target, ...]:
+    """The project's targets (its ``targets`` and ``target_parcels`` tables); none when it has none.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> [t.name for t in targets(landkit.read_project(landkit.SAMPLE_PATH))]
+    ['2026年度报批任务', '2026年度征收任务', '储备库存', '北环路物流园储备']
+    """
+    table = layers.get("targets")
+    if table is None or not len(table):
+        return ()
+    members = layers.get("target_parcels")
+    listed = (
+        members.groupby(members["target_id"].astype(str), sort=False)["parcel_id"].agg(lambda s: tuple(map(str, s)))
+        if members is not None and len(members)
+        else pd.Series(dtype=object)
+    )
+    out = []
+    for tid, row in table.iterrows():  # a handful of targets
+        kind, status = _text(row.get("kind")), _text(row.get("status"))
+        if kind not in TARGET_KINDS or status not in PARCEL_STATUSES:
+            raise DataError(
+                f"target {tid}: kind {kind!r} and status {status!r} are not a target; use kind task or stock and "
+                f"a parcel status ({', '.join(PARCEL_STATUSES)})"
+            )
+        mu = row.get("target_mu")
+        due = row.get("due_on")
+        out.append(
+            Target(
+                id=str(tid),
+                name=_text(row.get("name")) or str(tid),
+                kind=kind,
+                status=status,
+                mu=float(mu) if mu is not None and mu == mu else None,
+                due=pd.Timestamp(due) if due is not None and due == due else None,
+                project=_text(row.get("project")),
+                name_en=_text(row.get("name_en")),
+                parcels=listed.get(str(tid), ()),
+            )
+        )
+    return tuple(out)
 
 
 def _sorted(events: pd.DataFrame) -> pd.DataFrame:
@@ -99,72 +150,96 @@ def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None
     return totals
 
 
-def progress(
-    parcels: gpd.GeoDataFrame,
-    events: pd.DataFrame,
-    *,
-    as_of=None,
-    year: int | None = None,
-    targets: tuple[Target, ...] = TARGETS,
-) -> pd.DataFrame:
-    """Progress against each target, in mu and km², by stated and by measured (ellipsoidal) area.
+def _members(target: Target, parcels: pd.DataFrame, state: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The parcels a target is about and those of them that count as done, as boolean masks."""
+    if target.kind == "task":
+        members = pd.Series(parcels.index.isin(target.parcels), index=parcels.index)
+        done = members & (state.map(_ORDER).fillna(-1) >= _ORDER[target.status])
+    else:
+        members = state == target.status
+        if target.project is not None:
+            members &= parcels.get("project", pd.Series(index=parcels.index, dtype=object)) == target.project
+        done = members
+    return members, done
 
-    A "flow" target counts parcels whose transition to the target's status is dated in ``year``
-    (default: the year of ``as_of``) up to ``as_of`` and that have not been revoked below it
-    since; a "stock" target counts parcels in one of its statuses on ``as_of``.
+
+def progress(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, targets: tuple[Target, ...], *, as_of=None
+) -> pd.DataFrame:
+    """Done / target for each target on ``as_of`` (default: the data's date), stated mu and measured.
+
+    ``target_mu`` is a task's parcels' stated total, or a stock's figure; ``done_mu`` the stated
+    mu of the parcels that count (a task's parcels now in its status or later; a stock's parcels
+    in its status); ``done_measured_mu`` the same parcels measured on the ellipsoid. Every sum
+    is of figures as shown (0.01 mu). :func:`target_parcels` lists the parcels behind a row.
     """
     as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
-    year = year or as_of.year
     parcels = trusted_stated(parcels)
     state = state_as_of(events, as_of).reindex(parcels.index)
-    measured_mu = figures(parcels)["area_mu"]
-    e = events[(events["date"] <= as_of) & (events["date"].dt.year == year) & (events["event_type"] == "transition")]
+    measured = figures(parcels)["area_mu"]
+    stated = parcels["stated_area_mu"]
     rows = []
-    for t in targets:
-        threshold = _ORDER[t.statuses[0]]
-        if t.kind == "stock":
-            hit = state.isin(t.statuses)
-        else:
-            reached = e.loc[e["status"] == t.statuses[0], "parcel_id"].unique()
-            hit = pd.Series(parcels.index.isin(reached), index=parcels.index)
-            hit &= state.map(_ORDER).fillna(-1) >= threshold  # not since revoked
-        if t.project is not None:
-            hit &= parcels.get("project", pd.Series(index=parcels.index, dtype=object)) == t.project
-        stated = float(parcels.loc[hit, "stated_area_mu"].sum())
-        measured = float(measured_mu[hit].sum())
+    for t in targets:  # a handful of targets
+        members, done = _members(t, parcels, state)
+        goal = total(stated[members]) if t.kind == "task" else float(t.mu or 0)
+        done_mu = total(stated[done])
+        remaining = round(max(goal - done_mu, 0.0), 2)
         rows.append(
             {
-                "target": t.name,
-                "label_zh": t.label_zh,
+                "target": t.id,
+                "name": t.name,
+                "name_en": t.name_en or t.id,
                 "kind": t.kind,
-                "statuses": "/".join(t.statuses),
-                "target_mu": t.mu,
-                "parcels": int(hit.sum()),
-                "stated_mu": round(stated, 2),
-                "measured_mu": round(measured, 2),
-                "stated_km2": round(stated * M2_PER_MU / M2_PER_KM2, 4),
-                "measured_km2": round(measured * M2_PER_MU / M2_PER_KM2, 4),
-                "share_stated": round(stated / t.mu, 4),
-                "remaining_mu": round(max(t.mu - stated, 0.0), 2),
+                "status": t.status,
+                "due": t.due,
+                "target_mu": goal,
+                "done_mu": done_mu,
+                "done_measured_mu": total(measured[done]),
+                "share": round(done_mu / goal, 4) if goal else float("nan"),
+                "remaining_mu": remaining,
+                "parcels": int(members.sum()),
+                "parcels_done": int(done.sum()),
+                "overdue": bool(t.due is not None and as_of > t.due and remaining > 0),
             }
         )
-    out = pd.DataFrame(rows).set_index("target")
-    out.attrs.update(as_of=str(as_of.date()), year=year, area_method=measured_mu.attrs["area_method"])
+    columns = ["target", "name", "name_en", "kind", "status", "due", "target_mu", "done_mu", "done_measured_mu",
+               "share", "remaining_mu", "parcels", "parcels_done", "overdue"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns).set_index("target")
+    out.attrs.update(as_of=str(as_of.date()), area_method=measured.attrs["area_method"])
+    return out
+
+
+def target_parcels(parcels: gpd.GeoDataFrame, events: pd.DataFrame, target: Target, *, as_of=None) -> pd.DataFrame:
+    """The parcels behind one row of :func:`progress`: each with its status on ``as_of``, whether
+    it counts as done, its stated and measured mu (figures as shown)."""
+    as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
+    parcels = trusted_stated(parcels)
+    state = state_as_of(events, as_of).reindex(parcels.index)
+    members, done = _members(target, parcels, state)
+    out = pd.DataFrame(
+        {
+            "village_code": parcels.get("village_code", pd.Series(index=parcels.index, dtype=object))[members],
+            "status": state[members],
+            "done": done[members],
+            "stated_mu": parcels.loc[members, "stated_area_mu"],
+            "measured_mu": figures(parcels[members])["area_mu"],
+            "project": parcels.get("project", pd.Series(index=parcels.index, dtype=object))[members],
+        }
+    )
+    out.index.name = "parcel_id"
+    out.attrs.update(as_of=str(as_of.date()), target=target.id)
     return out
 
 
 def burndown(
-    parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, year: int | None = None, targets=TARGETS
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, targets: tuple[Target, ...], *, year: int | None = None
 ) -> pd.DataFrame:
-    """Stated mu still to go for each target at the end of every month of ``year``."""
+    """Mu still to go for each target at the end of every month of ``year`` (default: the data's year)."""
     year = year or int(events["date"].max().year)
     ends = pd.date_range(f"{year}-01-31", f"{year}-12-31", freq="ME")
     ends = ends[ends <= events["date"].max() + pd.offsets.MonthEnd(0)]
     return pd.DataFrame(
-        {
-            end.strftime("%Y-%m"): progress(parcels, events, as_of=end, year=year, targets=targets)["remaining_mu"]
-            for end in ends
-        }
+        {end.strftime("%Y-%m"): progress(parcels, events, targets, as_of=end)["remaining_mu"] for end in ends}
     ).T
 
 

@@ -475,6 +475,35 @@ def _zone_table(zones) -> gpd.GeoDataFrame:
     )
 
 
+def _targets(parcels) -> dict[str, pd.DataFrame]:
+    """The report's targets at the sample's date: this year's tasks (the 5,000 mu awaiting
+    approval to be approved, the 10,000 mu planned to be acquired, by 31 December) and the stocks
+    (7,700 mu in reserve; the 1,000 mu logistics park)."""
+    due = pd.Timestamp(f"{AS_OF.year}-12-31")
+    targets = pd.DataFrame(
+        {
+            "target_id": ["T-approval", "T-acquisition", "S-reserve", "S-logistics"],
+            "name": [f"{AS_OF.year}年度报批任务", f"{AS_OF.year}年度征收任务", "储备库存", "北环路物流园储备"],
+            "name_en": [f"{AS_OF.year} approval task", f"{AS_OF.year} acquisition task", "Land in reserve",
+                        "North Ring Road logistics park"],
+            "kind": ["task", "task", "stock", "stock"],
+            "status": ["approved", "acquired", "reserved", "reserved"],
+            "target_mu": [np.nan, np.nan, 7700.0, 1000.0],
+            "due_on": [due, due, pd.NaT, pd.NaT],
+            "project": [None, None, None, "北环路物流园"],
+        }
+    ).set_index("target_id")  # fmt: skip
+    tasks = {"T-approval": ("acquired", "submitted"), "T-acquisition": ("planned", "acquiring")}
+    members = pd.concat(
+        [
+            pd.DataFrame({"target_id": t, "parcel_id": parcels.index[parcels["status"].isin(s)]})
+            for t, s in tasks.items()
+        ]
+    )
+    members.index = pd.RangeIndex(1, len(members) + 1, name="member_id")
+    return {"targets": targets, "target_parcels": members}
+
+
 def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Build the illustrative Lushan project in memory; return its layers and its defects.
 
@@ -507,6 +536,7 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
         "facilities": facilities.set_index("facility_id"),
         "events": events,
         "relocation_events": _relocation_history(rng, villages.set_index("village_code")),
+        **_targets(parcels),
         "project_info": pd.DataFrame(
             {
                 "key": ["title", "title_en", "organisation", "source", "illustrative"],

@@ -45,6 +45,8 @@ EVENT_TYPES: dict[str, str] = {
     "opening": "期初",  # the opening balance of a project whose history starts from its layer
 }
 RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening": "期初"}
+#: A target is a task (these parcels, to reach a status by a date) or a stock (mu held in a status).
+TARGET_KINDS: dict[str, str] = {"task": "任务", "stock": "存量"}
 
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
@@ -93,15 +95,18 @@ _YES = {"是", "yes", "true", "1", "y"}
 
 
 def trusted_stated(parcels: pd.DataFrame) -> pd.DataFrame:
-    """The parcels with a stated area that is not a positive, finite number set to NaN, so that
-    no sum takes it in (the schema check names those parcels)."""
+    """The parcels with their stated areas as every output shows them (to 0.01 mu, half up), and
+    a stated area that is not a positive, finite number set to NaN, so that no sum takes it in
+    (the schema check names those parcels)."""
     if "stated_area_mu" not in parcels:
         return parcels
     import pandas as pd
 
     stated = pd.to_numeric(parcels["stated_area_mu"], errors="coerce")
+    from .units import shown
+
     usable = stated.notna() & (stated > 0) & (stated.abs() != float("inf"))
-    return parcels.assign(stated_area_mu=stated.where(usable))
+    return parcels.assign(stated_area_mu=shown(stated.where(usable)))  # to the 0.01 mu every output shows
 
 
 def project_info(layers: Mapping[str, Any]) -> dict[str, str]:
@@ -296,6 +301,31 @@ LAYERS: dict[str, Layer] = {
             "key",
             None,
             (_text("value", "值", required=False),),
+            optional=True,
+        ),
+        Layer(
+            "targets",
+            "储备目标",
+            "target_id",
+            None,
+            (
+                _text("name", "目标名称"),
+                _text("name_en", "English name", required=False),
+                _text("kind", "类型", allowed=TARGET_KINDS),
+                _text("status", "目标状态", allowed=PARCEL_STATUSES),
+                Column("target_mu", "float", "目标面积(亩)", required=False, positive=True),
+                Column("due_on", "date", "期限", required=False),
+                _text("project", "项目", required=False),
+            ),
+            optional=True,
+        ),
+        Layer(
+            "target_parcels",
+            "目标地块",
+            "member_id",
+            None,
+            (_text("target_id", "目标编号"), _text("parcel_id", "地块编号")),
+            id_kind="int",
             optional=True,
         ),
         Layer(
@@ -547,7 +577,7 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             )
         else:
             problems += check_layer(layers[name], name)
-    problems += _crs_problems(layers)
+    problems += _crs_problems(layers) + _target_problems(layers)
     crss = {name: CRS.from_user_input(df.crs) for name, df in layers.items() if getattr(df, "crs", None) is not None}
     if len({c.to_wkt() for c in crss.values()}) > 1:
         described = "; ".join(f"{n}: {c.to_string()}" for n, c in crss.items())
@@ -559,6 +589,67 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                 rule="crs_zone",
             )
         )
+    return problems
+
+
+def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Targets whose parcels are not in the project, tasks without parcels, stocks without a figure."""
+    targets, members = layers.get("targets"), layers.get("target_parcels")
+    if targets is None or not {"kind", "status"} <= set(targets.columns):
+        return []
+    ids = set(targets.index.astype(str)) if targets.index.name == "target_id" else set(targets.get("target_id", []))
+    problems = []
+    if members is not None and {"target_id", "parcel_id"} <= set(members.columns):
+        stray = members.loc[~members["target_id"].astype(str).isin(ids), "target_id"].astype(str).unique()
+        if len(stray):
+            problems.append(
+                Problem(
+                    "target_parcels",
+                    f"rows name target(s) {', '.join(stray[:5])} that targets does not have",
+                    "add the target to the targets table, or delete those rows",
+                    tuple(stray[:20]),
+                )
+            )
+        parcels = layers.get("parcels")
+        if parcels is not None:
+            known = (
+                set(parcels.index.astype(str))
+                if parcels.index.name == "parcel_id"
+                else set(parcels.get("parcel_id", []))
+            )
+            lost = members.loc[~members["parcel_id"].astype(str).isin(known), "parcel_id"].astype(str).unique()
+            if len(lost):
+                problems.append(
+                    Problem(
+                        "target_parcels",
+                        f"{len(lost)} parcel id(s) that the parcels layer does not have",
+                        "correct the parcel ids, or delete those rows",
+                        tuple(lost[:20]),
+                    )
+                )
+        listed = set(members["target_id"].astype(str))
+    else:
+        listed = set()
+    table = targets.reset_index() if targets.index.name == "target_id" else targets
+    for row in table.itertuples():  # a handful of targets
+        if row.kind == "task" and str(row.target_id) not in listed:
+            problems.append(
+                Problem(
+                    "targets",
+                    f"task {row.target_id} lists no parcels",
+                    "list its parcels in target_parcels (target_id, parcel_id)",
+                    (str(row.target_id),),
+                )
+            )
+        if row.kind == "stock" and not (getattr(row, "target_mu", None) or 0) > 0:
+            problems.append(
+                Problem(
+                    "targets",
+                    f"stock {row.target_id} has no target_mu",
+                    "give the mu to hold in target_mu",
+                    (str(row.target_id),),
+                )
+            )
     return problems
 
 

@@ -57,6 +57,8 @@ def test_a_clean_project_exits_0(tmp_path, sample_layers):
     layers = dict(sample_layers)
     layers["parcels"] = sample_layers["parcels"].drop(index=["CB01662", "CB00087", "CB00648"])
     layers["events"] = sample_layers["events"][sample_layers["events"]["parcel_id"].isin(layers["parcels"].index)]
+    members = sample_layers["target_parcels"]
+    layers["target_parcels"] = members[members["parcel_id"].isin(layers["parcels"].index)]
     path = tmp_path / "clean.gpkg"
     landkit.write_project(layers, path)
     result = run("audit", path, "--quiet")

@@ -58,7 +58,10 @@ def test_the_pack_shows_relocation_and_a_dashboard(tmp_path, sample_copy, sample
     index = (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
     total = int(villages["households"].sum())
     assert f"{moved:,} / {total:,} 户" in index and 'class="card"' in index and 'src="relocation.png"' in index
-    assert "报批获批" in index and "in_reserve" not in index and " error" not in index
+    assert "2026年度报批任务" in index and "S-reserve" not in index and " error" not in index
+    last = sample_layers["events"].sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
+    reserved = sample_layers["parcels"].loc[last[last == "reserved"].index, "stated_area_mu"].sum()
+    assert f"{reserved:,.2f} / 7,700.00 亩" in index  # the stock card: done / target, from the ledger
 
 
 def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
@@ -185,11 +188,14 @@ def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample
     book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
     rows = list(book["目标进度"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    shown = {r[header.index("名称")]: r[header.index("登记面积(亩)")] for r in body}
-    then = reserve.progress(sample_layers["parcels"], sample_layers["events"], as_of="2026-10-31")
-    assert shown == dict(zip(then["label_zh"], then["stated_mu"], strict=True))
-    now = reserve.progress(sample_layers["parcels"], sample_layers["events"])
-    assert shown != dict(zip(now["label_zh"], now["stated_mu"], strict=True))  # the month since did change them
+    shown = {r[header.index("目标")]: r[header.index("完成(亩)")] for r in body}
+    goals = reserve.targets(sample_layers)
+    then = reserve.progress(sample_layers["parcels"], sample_layers["events"], goals, as_of="2026-10-31")
+    assert shown == dict(zip(then["name"], then["done_mu"], strict=True))
+    last = sample_layers["events"][sample_layers["events"]["date"] <= "2026-10-31"]
+    last = last.sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
+    reserved = sample_layers["parcels"].loc[last[last == "reserved"].index, "stated_area_mu"]
+    assert shown["储备库存"] == round(reserved.sum(), 2)
     by_status = {r[0]: r[1] for r in book["按状态"].iter_rows(min_row=2, values_only=True)}
     counts = reserve.state_as_of(sample_layers["events"], "2026-10-31").value_counts()
     assert {PARCEL_STATUSES[s]: n for s, n in counts.items()} == {k: v for k, v in by_status.items() if k != "合计"}

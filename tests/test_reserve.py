@@ -75,40 +75,85 @@ def test_state_at_two_dates_differs_exactly_by_the_events_between(sample_layers)
     assert (s2[last.index] == last).all()
 
 
+def _last_status(events, as_of=None):
+    """Independently: each parcel's last event on or before the date, by date then recording order."""
+    e = events if as_of is None else events[events["date"] <= pd.Timestamp(as_of)]
+    return e.sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
+
+
 def test_stock_targets_equal_sums_computed_here(sample_layers):
     parcels, events = sample_layers["parcels"], sample_layers["events"]
-    table = reserve.progress(parcels, events)
-    # independently: each parcel's last event by date, then plain sums
-    last = events.sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
-    held = last[last.isin(["reserved", "developing"])].index
-    assert table.loc["in_reserve", "stated_mu"] == round(parcels.loc[held, "stated_area_mu"].sum(), 2)
+    table = reserve.progress(parcels, events, reserve.targets(sample_layers))
+    last = _last_status(events)
+    held = last[last == "reserved"].index
+    assert table.loc["S-reserve", "done_mu"] == round(parcels.loc[held, "stated_area_mu"].sum(), 2)
     # each parcel's figure rounded once (half up), the total their sum: what every output shows
     mu = geodesic_area_m2(parcels.loc[held]) * 15 / 10000
     figures = np.floor(mu * 100 + 0.5) / 100
-    assert table.loc["in_reserve", "measured_mu"] == pytest.approx(figures.sum(), abs=1e-6)
+    assert table.loc["S-reserve", "done_measured_mu"] == pytest.approx(figures.sum(), abs=1e-6)
     assert abs(figures.sum() - mu.sum()) <= 0.005 * len(held)  # the bound on what rounding parts can add
     logistics = parcels.loc[held][parcels.loc[held, "project"] == "北环路物流园"]
-    assert table.loc["logistics_park", "stated_mu"] == round(logistics["stated_area_mu"].sum(), 2) == 1000.0
-    assert table.loc["in_reserve", "remaining_mu"] == round(7700 - table.loc["in_reserve", "stated_mu"], 2)
+    assert table.loc["S-logistics", "done_mu"] == round(logistics["stated_area_mu"].sum(), 2) == 1000.0
+    assert table.loc["S-reserve", "remaining_mu"] == round(7700 - table.loc["S-reserve", "done_mu"], 2)
 
 
-def test_flow_target_counts_parcels_that_reached_the_status_this_year(sample_layers):
+def test_the_samples_targets_are_the_reports_figures_at_the_samples_date(sample_layers):
+    """domain.md: 5,000 mu acquired awaiting approval, 10,000 mu to acquire this year,
+    +4,200 mu new reserve -> 7,700 mu, 1,000 mu logistics park; none of this year's tasks done yet."""
+    table = reserve.progress(sample_layers["parcels"], sample_layers["events"], reserve.targets(sample_layers))
+    assert table["target_mu"].to_dict() == {"T-approval": 5000, "T-acquisition": 10000, "S-reserve": 7700,
+                                            "S-logistics": 1000}  # fmt: skip
+    assert table.loc[["T-approval", "T-acquisition"], "done_mu"].tolist() == [0, 0]
+    assert table.loc["S-reserve", "remaining_mu"] == 4200
+    last = _last_status(sample_layers["events"])
+    awaiting = last[last.isin(["acquired", "submitted"])].index
+    assert set(reserve.targets(sample_layers)[0].parcels) == set(awaiting)
+
+
+def test_a_task_counts_its_parcels_that_reached_its_status_or_later(sample_layers, tmp_path):
+    """Approve some of the task's parcels, supply one of them, revoke another: done is exactly the
+    approved-or-later ones, and a parcel outside the task never counts."""
     parcels, events = sample_layers["parcels"], sample_layers["events"]
-    as_of = pd.Timestamp("2026-09-30")
-    table = reserve.progress(parcels, events, as_of=as_of)
-    order = {s: i for i, s in enumerate(landkit.PARCEL_STATUSES)}
-    e = events[(events["date"] <= as_of) & (events["date"].dt.year == 2026)]
-    reached = set(e.loc[e["status"] == "approved", "parcel_id"])  # every chain passes through it
-    assert table.loc["approval", "stated_mu"] == round(parcels.loc[sorted(reached), "stated_area_mu"].sum(), 2)
-    assert order["approved"] < order["reserved"]
+    task = reserve.targets(sample_layers)[0]
+    ids = sorted(task.parcels)[:6]
+    outsider = parcels.index[~parcels.index.isin(task.parcels) & (parcels["status"] == "submitted")]
+    assert not len(outsider)  # every submitted parcel is in this year's task
+    outsider = _last_status(events)[lambda s: s == "reserved"].index[:1]
+    new = [(pid, "2026-11-25", "transition", "approved") for pid in ids]
+    new += [(ids[0], "2026-11-26", "transition", "reserved"), (ids[1], "2026-11-27", "revocation", "submitted")]
+    new += [(outsider[0], "2026-11-27", "transition", "developing")]
+    more = pd.DataFrame(new, columns=["parcel_id", "date", "event_type", "status"]).assign(
+        date=lambda d: pd.to_datetime(d["date"])
+    )
+    after = pd.concat([events, more], ignore_index=True)
+    table = reserve.progress(parcels, after, (task,), as_of="2026-11-30")
+    done = [pid for pid in ids if pid != ids[1]]
+    assert table.loc[task.id, "parcels_done"] == 5
+    assert table.loc[task.id, "done_mu"] == round(parcels.loc[done, "stated_area_mu"].sum(), 2)
+    listed = reserve.target_parcels(parcels, after, task, as_of="2026-11-30")
+    assert set(listed.index[listed["done"]]) == set(done) and len(listed) == len(task.parcels)
+    before = reserve.progress(parcels, after, (task,), as_of="2026-11-24")
+    assert before.loc[task.id, "done_mu"] == 0
+    late = reserve.progress(parcels, after, (task,), as_of="2027-01-05")
+    assert bool(late.loc[task.id, "overdue"]) and not bool(table.loc[task.id, "overdue"])
+
+
+def test_a_project_without_targets_shows_none(sample_layers):
+    bare = {k: v for k, v in sample_layers.items() if k not in ("targets", "target_parcels")}
+    assert reserve.targets(bare) == ()
+    assert reserve.progress(bare["parcels"], bare["events"], ()).empty
 
 
 def test_burndown_never_rises_and_ends_at_the_progress_figure(sample_layers):
     parcels, events = sample_layers["parcels"], sample_layers["events"]
-    bd = reserve.burndown(parcels, events)
-    assert (np.diff(bd["acquisition"].to_numpy()) <= 0).all()
+    goals = reserve.targets(sample_layers)
+    bd = reserve.burndown(parcels, events, goals)
+    for month, left in bd["S-reserve"].items():  # independently: what was reserved at each month's end
+        last = _last_status(events, pd.Timestamp(month) + pd.offsets.MonthEnd(0))
+        held = parcels.loc[last[last == "reserved"].index, "stated_area_mu"].sum()
+        assert left == pytest.approx(max(7700 - held, 0), abs=0.005)
     month_end = pd.Timestamp(bd.index[-1]) + pd.offsets.MonthEnd(0)
-    final = reserve.progress(parcels, events, as_of=month_end)
+    final = reserve.progress(parcels, events, goals, as_of=month_end)
     assert bd.iloc[-1].to_dict() == final["remaining_mu"].to_dict()
 
 
@@ -140,7 +185,7 @@ def test_cli_progress_and_record(ledger):
     path, pid = ledger
     runner = CliRunner()
     out = json.loads(runner.invoke(main, ["progress", str(path), "--as-of", "2026-10-31", "--format", "json"]).stdout)
-    assert out["as_of"] == "2026-10-31" and {t["target"] for t in out["targets"]} >= {"approval", "acquisition"}
+    assert out["as_of"] == "2026-10-31" and {t["target"] for t in out["targets"]} >= {"T-approval", "S-reserve"}
     assert sum(r["parcels"] for r in out["status_totals"]) <= 2458
     bad = runner.invoke(main, ["record", str(path), pid, "planned", "--date", "2026-11-26"])
     assert bad.exit_code == 2 and "not allowed" in bad.output and "Traceback" not in bad.output
@@ -148,6 +193,13 @@ def test_cli_progress_and_record(ledger):
     assert ok.exit_code == 0 and "recorded event" in ok.output
     text = runner.invoke(main, ["progress", str(path)])
     assert text.exit_code == 0 and "目标进度" in text.output and "已入库" in text.output
+    row = next(line for line in text.output.splitlines() if line.startswith("2026年度报批任务"))
+    assert pid in reserve.targets(landkit.read_project(path))[0].parcels  # a submitted parcel: in the task
+    assert row.split()[8] == "1" and "0.0%" not in row  # the approval just recorded counts: 1 parcel done
+    listed = runner.invoke(main, ["progress", str(path), "--target", "2026年度报批任务"])
+    assert listed.exit_code == 0 and pid in listed.output and "已完成" in listed.output
+    unknown = runner.invoke(main, ["progress", str(path), "--target", "nope"])
+    assert unknown.exit_code == 2 and "T-approval (2026年度报批任务)" in unknown.output
     wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
     assert wrong.exit_code == 2 and "is not a date; write it as 2026-11-27" in wrong.output
 
