@@ -749,8 +749,8 @@ def audit_(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:
-    """What changed in the reserve ledger in a period: events, parcels whose status changed, mu per status."""
-    from . import reserve
+    """What changed in a period: events, parcels whose status changed, mu per status, new and resolved findings."""
+    from . import report
     from .ledger import parse_date
     from .schema import label, require_layers
 
@@ -759,13 +759,17 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     start = parse_date(since)
     end = parse_date(until) if until else None
     try:
-        found = reserve.changes(layers["parcels"], layers["events"], since=start, until=end)
+        found = report.period_changes(layers, start, end)
     except ValueError as exc:
-        raise DataError(str(exc)) from None
+        raise DataError(f"{path}: {exc}") from None
     period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"
+    new, resolved = found["new_findings"], found["resolved_findings"]
     if fmt == "json":
         out = {"path": str(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
-        out |= {name: _records(df) for name, df in found.items()}
+        out |= {name: _records(df) for name, df in found.items() if not name.endswith("findings")}
+        out |= {
+            name: _records(report.findings_table(found[name], lang)) for name in ("new_findings", "resolved_findings")
+        }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     zh = lang == "zh"
@@ -774,17 +778,26 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
              "mu_after": "期末(亩)", "mu_change": "变化(亩)"}  # fmt: skip
     if zh:
         click.echo(f"{path} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
-        click.echo(by_status.rename(index=label, columns=names).rename_axis("状态").to_string())
+        shown = by_status.rename(index=label, columns=names).rename_axis("状态")
+        click.echo(shown.to_string() if len(by_status) else "（台账中没有地块）")
         for pid, row in parcels.iterrows():
             click.echo(
                 f"  {pid}: {label(row['before']) or '无'} → {label(row['after']) or '无'}，{row['area_mu']:,.2f} 亩"
             )
+        click.echo(f"新出现的审核问题 {len(new)} 条，已解决 {len(resolved)} 条")
+        for tag, df in (("新", new), ("已解决", resolved)):
+            for f in report.findings_table(df).itertuples():
+                click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
         return
     click.echo(f"{path}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
-    click.echo(by_status.to_string())
+    click.echo(by_status.to_string() if len(by_status) else "(no parcel on the ledger)")
     for pid, row in parcels.iterrows():
         was, now = label(row["before"], "en") or "none", label(row["after"], "en") or "none"
         click.echo(f"  {pid}: {was} -> {now}, {row['area_mu']:,.2f} mu")
+    click.echo(f"new findings: {len(new)}, resolved: {len(resolved)}")
+    for tag, df in (("new", new), ("resolved", resolved)):
+        for f in report.findings_table(df, "en").itertuples():
+            click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
 
 
 @main.command("export")

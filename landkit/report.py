@@ -483,6 +483,9 @@ def as_of(layers: dict, date) -> dict:
     state = state_as_of(events, date)
     parcels = layers["parcels"]
     out["parcels"] = parcels[parcels.index.isin(state.index)].assign(status=state)
+    members = layers.get("target_parcels")
+    if members is not None and "parcel_id" in members:  # a task's parcels that were not yet on the ledger
+        out["target_parcels"] = members[members["parcel_id"].isin(state.index)]
     moves = layers.get("relocation_events")
     if moves is not None and "villages" in layers:
         out["relocation_events"] = moves[moves["date"] <= date]
@@ -490,6 +493,85 @@ def as_of(layers: dict, date) -> dict:
             relocation_status=village_status(layers["villages"], moves, as_of=date)
         )
     return out
+
+
+def _finding_keys(findings: pd.DataFrame) -> pd.Series:
+    return findings["rule"] + "|" + findings["layer"] + "|" + findings["ids"].map(lambda i: ";".join(map(str, i)))
+
+
+def period_changes(layers: dict, since, until=None, *, rules: dict | None = None) -> dict:
+    """What changed between two dates (本月变化): the ledger's events, the parcels whose status
+    changed, parcels and mu per status at both ends (:func:`landkit.reserve.changes`), and the
+    audit findings that are new at the end or resolved since the start (an audit of the project
+    as it stood on each date, :func:`as_of`, so that both ends are judged alike)."""
+    from . import audit, reserve
+
+    found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
+    until = found["events"].attrs["until"]
+    now = audit.audit(as_of(layers, until), rules=rules)
+    then = audit.audit(as_of(layers, since), rules=rules)
+    now_keys, then_keys = _finding_keys(now), _finding_keys(then)
+    found["new_findings"] = now[~now_keys.isin(set(then_keys))]
+    found["resolved_findings"] = then[~then_keys.isin(set(now_keys))]
+    return found
+
+
+def month_start(date) -> pd.Timestamp:
+    """The last day of the month before ``date``: a monthly meeting's period starts after it."""
+    return pd.Timestamp(date).normalize() - pd.offsets.MonthEnd(1)
+
+
+def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> str:
+    """The 本月变化 page: the period, status totals at both ends, the parcels that changed, the
+    events, new and resolved findings; every value escaped."""
+    from .schema import label
+
+    zh = lang == "zh"
+    since, until = found["events"].attrs["since"], found["events"].attrs["until"]
+    names = village_names(layers, layers["parcels"].get("village_code"))
+    by_status = found["by_status"].rename(index=lambda s: label(s, lang)).reset_index()
+    moved = (
+        found["parcels"]
+        .assign(
+            village=names.reindex(found["parcels"].index).to_numpy(),
+            before=found["parcels"]["before"].map(lambda s: label(s, lang) or ("无" if zh else "none")),
+            after=found["parcels"]["after"].map(lambda s: label(s, lang) or ("无" if zh else "none")),
+        )
+        .reset_index()
+    )
+    events = found["events"].assign(
+        date=found["events"]["date"].dt.date,
+        event_type=found["events"]["event_type"].map(lambda s: label(s, lang)),
+        status=found["events"]["status"].map(lambda s: label(s, lang)),
+    )
+    headers = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
+               "mu_after": "期末(亩)", "mu_change": "变化(亩)", "before": "原状态", "after": "新状态",
+               "area_mu": "实测面积(亩)", "date": "日期", "event_type": "事件类型", "document_ref": "文号",
+               "note": "备注", "index": "状态", **HEADERS_ZH}  # fmt: skip
+    new, resolved = (findings_table(found[k], lang) for k in ("new_findings", "resolved_findings"))
+    keep = ["severity", "rule", "layer", "ids", "area_mu", "message"]
+    tables = [
+        (("按状态（期初 → 期末）", "Parcels by status, start → end"), by_status),
+        (("状态变化的地块", "Parcels that changed status"), moved),
+        (
+            ("台账事件", "Ledger events"),
+            events.reset_index()[["parcel_id", "date", "event_type", "status", "document_ref"]],
+        ),
+        (("新出现的审核问题", "New findings"), new[keep]),
+        (("已解决的审核问题", "Resolved findings"), resolved[keep]),
+    ]
+    body = f"<p>{html.escape(since)} → {html.escape(until)}：" + (
+        f"{len(found['events'])} 条台账事件，{len(found['parcels'])} 块地状态变化，"
+        f"新出现 {len(new)} 条审核问题，解决 {len(resolved)} 条</p>"
+        if zh
+        else f"{len(found['events'])} events, {len(found['parcels'])} parcels changed status, "
+        f"{len(new)} new findings, {len(resolved)} resolved</p>"
+    )
+    for (zh_title, en_title), df in tables:
+        shown_df = df.rename(columns=headers) if zh else df
+        empty = "<p>无</p>" if zh else "<p>none</p>"
+        body += f"<h2>{html.escape(zh_title if zh else en_title)}</h2>" + (_table(shown_df) if len(df) else empty)
+    return _page(("本月变化" if zh else "What changed") + f" {since} → {until}", body, stamp)
 
 
 def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = None) -> dict[str, Any]:
@@ -517,6 +599,10 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
         labels[name] = f"{row['name']} 安置社区"
     files["audit.html"] = audit_html(findings, sums, stamp)
+    date = reserve.data_date(layers["events"])
+    found = period_changes(layers, month_start(date), date, rules=rules)
+    files["changes.html"] = changes_html(found, layers, stamp)
+    labels["changes.html"] = "本月变化"
     moving = relocation_tables(layers) if "villages" in layers else {}
     lists = {"目标地块": target_lists(layers, goals, target)} if goals else {}
     files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
@@ -549,6 +635,14 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
             }
         )
     cards.append({"label": "审核问题", "value": f"{len(findings)} 条", "note": severity_counts(findings)})
+    cards.append(
+        {
+            "label": f"本月变化（{found['events'].attrs['since']} 之后）",
+            "value": f"{len(found['parcels'])} 块",
+            "note": f"{len(found['events'])} 条台账事件；新问题 {len(found['new_findings'])} 条，"
+            f"解决 {len(found['resolved_findings'])} 条",
+        }
+    )
     files["index.html"] = index_html(labels, summary, stamp, cards)
     return files
 

@@ -278,7 +278,10 @@ def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=Non
     statuses are rebuilt from the ledger.
     """
     since = pd.Timestamp(since)
-    until = pd.Timestamp(until if until is not None else data_date(events))
+    if until is None:  # up to the data's date; a period that starts after it is empty, not an error
+        latest = data_date(events)
+        until = max(pd.Timestamp(latest), since) if latest is not None else since
+    until = pd.Timestamp(until)
     if until < since:
         raise ValueError(f"--until {until.date()} is before --since {since.date()}")
     period = events[(events["date"] > since) & (events["date"] <= until)]
@@ -300,6 +303,7 @@ def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=Non
         .reindex(order)
         .fillna(0)
     )
+    by_status[["parcels_before", "parcels_after"]] = by_status[["parcels_before", "parcels_after"]].astype(int)
     by_status["mu_change"] = (by_status["mu_after"] - by_status["mu_before"]).round(2)
     by_status.index.name = "status"
     out = {"events": _sorted(period).drop(columns="_seq"), "parcels": changed, "by_status": by_status}

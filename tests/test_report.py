@@ -26,7 +26,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
-        "audit.html", "audit.xlsx", "community-HY.html", "community-LF.html", "index.html", "progress.png",
+        "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html", "progress.png",
         "relocation.png", "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
@@ -176,7 +176,7 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
     result = run("report", tmp_path / "p.gpkg", "-o", tmp_path / "pack")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
-    assert names == ["audit.html", "audit.xlsx", "index.html", "progress.png", "zone.html"]
+    assert names == ["audit.html", "audit.xlsx", "changes.html", "index.html", "progress.png", "zone.html"]
     one = run("map", tmp_path / "p.gpkg", "--community", "LF", "-o", tmp_path / "lf.html")
     assert one.exit_code == 2 and "villages" in one.output
 
@@ -221,3 +221,40 @@ def test_a_village_without_a_batch_is_a_finding_not_a_crash(tmp_path, sample_lay
     landkit.write_project(layers, tmp_path / "p.gpkg")
     result = run("audit", tmp_path / "p.gpkg", "--quiet")
     assert result.exit_code == 1 and "batch" in result.output
+
+
+def test_the_pack_has_a_page_of_what_changed_this_month(tmp_path, sample_copy, sample_layers):
+    """The 本月变化 page covers the month before the data's date: the parcels on it are exactly those
+    whose last status differs between the two ends, computed here from the events."""
+    assert run("report", sample_copy, "-o", tmp_path / "pack").exit_code == 0
+    page = (tmp_path / "pack" / "changes.html").read_text(encoding="utf-8")
+    events = sample_layers["events"].sort_values("date", kind="stable")
+    latest = events["date"].max()
+    since = (latest - pd.offsets.MonthEnd(1)).normalize()
+    assert since.month == (latest.month - 2) % 12 + 1 and since.is_month_end
+    before = events[events["date"] <= since].groupby("parcel_id")["status"].last()
+    after = events.groupby("parcel_id")["status"].last()
+    moved = [p for p in after.index if before.get(p) != after[p]]
+    assert f"{since.date()} → {latest.date()}" in page and f"{len(moved)} 块地状态变化" in page
+    assert all(f"<td>{p}</td>" in page for p in moved)
+    index = (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
+    assert 'href="changes.html"' in index and f"{len(moved)} 块" in index
+
+
+def test_findings_new_in_a_period_are_those_the_project_did_not_have_at_its_start(sample_layers):
+    """The overlap CB01662/CB01591 is planted; put CB01662 on the ledger only in November and the
+    overlap is new in November, while nothing found at the start of the month has gone."""
+    from landkit import report
+
+    layers = dict(sample_layers)
+    events = sample_layers["events"].copy()
+    mine = events["parcel_id"] == "CB01662"
+    events.loc[mine, "date"] = pd.Timestamp("2026-11-10")
+    layers["events"] = events
+    found = report.period_changes(layers, "2026-10-31", "2026-11-15")
+    new = {tuple(sorted(ids)) for ids in found["new_findings"]["ids"]}
+    assert ("CB01591", "CB01662") in new and found["resolved_findings"].empty
+    same = report.period_changes(sample_layers, "2026-10-31", "2026-11-15")
+    assert ("CB01591", "CB01662") not in {tuple(sorted(i)) for i in same["new_findings"]["ids"]}
+    text = CliRunner().invoke(main, ["changes", str(landkit.SAMPLE_PATH), "--since", "2026-12-01"])
+    assert text.exit_code == 0 and "0 条事件" in text.output  # a period after the data: empty, not an error
