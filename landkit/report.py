@@ -252,7 +252,8 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["share_stated", "share"], "0.0%"),
     **dict.fromkeys(["parcels_done"], "#,##0"),
     **dict.fromkeys(["人口占用", "户数占用"], "0.0%"),
-    **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数"], "#,##0"),
+    **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数", "村数"], "#,##0"),
+    **{f"{s}{n}": "#,##0" for s in ("已签协议", "已搬迁", "已拆除") for n in ("户数", "人口")},
 }
 
 
@@ -395,13 +396,37 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
             "安置社区": last["name"].to_numpy(),
             "已安排人口": last["people"].to_numpy(),
             "容纳人口": last["capacity_people"].to_numpy(),
-            "人口占用": (last["people"] / last["capacity_people"]).round(3).to_numpy(),
+            "人口占用": (last["people"] / last["capacity_people"].where(last["capacity_people"] > 0))
+            .round(3)
+            .to_numpy(),
             "已安排户数": last["households"].to_numpy(),
             "容纳户数": last["capacity_households"].to_numpy(),
-            "户数占用": (last["households"] / last["capacity_households"]).round(3).to_numpy(),
+            "户数占用": (last["households"] / last["capacity_households"].where(last["capacity_households"] > 0))
+            .round(3)
+            .to_numpy(),
         }
     )
-    return {"搬迁进度": progress, "安置容量": capacity}
+    return {"搬迁进度": progress, "按批次": _by_batch(villages, status), "安置容量": capacity}
+
+
+def _by_batch(villages: pd.DataFrame, status: pd.Series) -> pd.DataFrame:
+    """Households and people per batch that have signed, moved and been demolished (each step
+    counts the villages that reached it or a later one), with a 合计 row."""
+    from .schema import RELOCATION_STATUSES
+
+    order = {s: i for i, s in enumerate(RELOCATION_STATUSES)}
+    reached = status.map(order).fillna(-1)
+    households = pd.to_numeric(villages["households"], errors="coerce").fillna(0).astype(int)
+    people = pd.to_numeric(villages["population"], errors="coerce").fillna(0).astype(int)
+    columns = {"村数": pd.Series(1, index=villages.index), "户数": households, "人口": people}
+    for step in ("agreement_signed", "moved", "demolished"):
+        label = RELOCATION_STATUSES[step]
+        columns[f"{label}户数"] = households.where(reached >= order[step], 0)
+        columns[f"{label}人口"] = people.where(reached >= order[step], 0)
+    table = pd.DataFrame(columns).groupby(villages["batch"]).sum()
+    table.index = [f"第{b}批" for b in table.index]
+    table.loc["合计"] = table.sum()
+    return table.rename_axis("批次").reset_index()
 
 
 def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
@@ -623,17 +648,26 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     for t in target.itertuples():
         summary[str(t.name)] = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩"
     if moving:
-        rows = moving["搬迁进度"]
-        done = rows.loc[rows["搬迁状态"].isin(["已搬迁", "已拆除"]), "户数"].sum()
-        total = rows["户数"].sum()
+        batches = moving["按批次"].set_index("批次").loc["合计"]
+        done, total = int(batches["已搬迁户数"]), int(batches["户数"])
         cards.append(
             {
                 "label": "搬迁户数",
                 "value": f"{done:,} / {total:,} 户",
                 "share": done / total if total else None,
-                "note": f"已签协议及以后 {rows.loc[rows['搬迁状态'] != '待搬迁', '户数'].sum():,} 户",
+                "note": f"已签协议 {int(batches['已签协议户数']):,} 户，已拆除 {int(batches['已拆除户数']):,} 户",
             }
         )
+        for row in moving["安置容量"].itertuples():
+            share = row.人口占用 if row.人口占用 == row.人口占用 else None
+            cards.append(
+                {
+                    "label": f"{row.安置社区} 安置",
+                    "value": f"{int(row.已安排人口):,} / {int(row.容纳人口):,} 人",
+                    "share": share,
+                    "note": f"{int(row.已安排户数):,} / {int(row.容纳户数):,} 户",
+                }
+            )
     cards.append({"label": "审核问题", "value": f"{len(findings)} 条", "note": severity_counts(findings)})
     cards.append(
         {

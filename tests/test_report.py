@@ -55,8 +55,19 @@ def test_the_pack_shows_relocation_and_a_dashboard(tmp_path, sample_copy, sample
     for cid, com in sample_layers["communities"].iterrows():
         people = int(villages.loc[villages["target_community"] == cid, "population"].sum())
         assert capacity[com["name"]][1:3] == (people, int(com["capacity_people"]))
+    batches = {r[0]: r for r in book["按批次"].iter_rows(values_only=True)}
+    head = batches["批次"]
+    signed = status.isin(["agreement_signed", "moved", "demolished"])
+    for b, mine in villages.groupby("batch"):
+        row = batches[f"第{b}批"]
+        assert row[head.index("已签协议户数")] == int(mine.loc[signed[mine.index], "households"].sum())
+        assert row[head.index("已拆除人口")] == int(mine.loc[status[mine.index] == "demolished", "population"].sum())
+    assert batches["合计"][head.index("已搬迁户数")] == moved
     index = (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
     total = int(villages["households"].sum())
+    lf = sample_layers["communities"].loc["LF"]
+    people = int(villages.loc[villages["target_community"] == "LF", "population"].sum())
+    assert f"{lf['name']} 安置" in index and f"{people:,} / {int(lf['capacity_people']):,} 人" in index
     assert f"{moved:,} / {total:,} 户" in index and 'class="card"' in index and 'src="relocation.png"' in index
     assert "2026年度报批任务" in index and "S-reserve" not in index and " error" not in index
     last = sample_layers["events"].sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
