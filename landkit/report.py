@@ -224,10 +224,13 @@ def audit_xlsx(
 ) -> bytes:
     """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet."""
     layers, status = totals_tables(totals, lang)
+    zh = lang == "zh"
     sheets = {
-        "问题": findings_table(findings, lang).assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))),
-        "按状态": status,
-        "图层": layers,
+        "问题" if zh else "findings": findings_table(findings, lang).assign(
+            ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))
+        ),
+        "按状态" if zh else "by status": status,
+        "图层" if zh else "layers": layers,
     }
     if progress is not None:
         sheets["目标进度" if lang == "zh" else "targets"] = targets_table(progress, lang)
@@ -238,7 +241,8 @@ def audit_xlsx(
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     sheets = {name: df.map(clean) for name, df in sheets.items()}
-    sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})
+    about = "说明" if zh else "about"
+    sheets[about] = pd.DataFrame({about: stamp.text().split(" · ")})
     return workbook(sheets, lang)
 
 

@@ -26,8 +26,8 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
-        "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html", "progress.png",
-        "relocation.png", "zone.html",
+        "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html",
+        "progress.png", "relocation.png", "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
@@ -269,3 +269,14 @@ def test_findings_new_in_a_period_are_those_the_project_did_not_have_at_its_star
     assert ("CB01591", "CB01662") not in {tuple(sorted(i)) for i in same["new_findings"]["ids"]}
     text = CliRunner().invoke(main, ["changes", str(landkit.SAMPLE_PATH), "--since", "2026-12-01"])
     assert text.exit_code == 0 and "0 条事件" in text.output  # a period after the data: empty, not an error
+
+
+def test_an_english_workbook_has_english_sheets_and_headers(tmp_path, sample_copy):
+    assert run("audit", sample_copy, "--format", "xlsx", "--lang", "en", "-o", tmp_path / "a.xlsx").exit_code == 1
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert book.sheetnames == ["findings", "by status", "layers", "about"]
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        assert not any(any(ord(ch) > 0x2E80 for ch in str(h)) for h in header), (sheet.title, header)
+    statuses = [r[0] for r in book["by status"].iter_rows(min_row=2, values_only=True)]
+    assert "reserved" in statuses and statuses[-1] == "total"
