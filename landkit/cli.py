@@ -345,9 +345,8 @@ def zones(path: Path, fmt: str) -> None:
 
     zones = _layer_for_measuring(path, "planning_zones", None)
     names = list_layers(path)
-    parcels = read_layer(path, "parcels") if "parcels" in names else None
-    villages = read_layer(path, "villages") if "villages" in names else None
-    table = zone_versions(zones, parcels=parcels, villages=villages)
+    more = {n: read_layer(path, n) for n in ("parcels", "villages", "land_use", "basic_farmland") if n in names}
+    table = zone_versions(zones, **more)
     if fmt == "json":
         out = {
             "path": str(path),

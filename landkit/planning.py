@@ -39,12 +39,17 @@ def zone_versions(
     *,
     parcels: gpd.GeoDataFrame | None = None,
     villages: gpd.GeoDataFrame | None = None,
+    land_use: gpd.GeoDataFrame | None = None,
+    basic_farmland: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """Tabulate the zone versions: stated and measured area, what each adds, and reserve cover.
 
     Parcels and villages are "newly inside" a version when their representative point is in
     it and not in the previous version. The reserve cover is the area of the union of parcels
-    inside the version (overlaps counted once). All areas are ellipsoidal on CGCS2000.
+    inside the version (overlaps counted once). With the current ``land_use`` (三调), each
+    expansion's ``added_cultivated_mu`` is the 耕地 (class 01) it takes; with ``basic_farmland``,
+    ``added_farmland_mu`` the permanent basic farmland inside it. All areas are ellipsoidal on
+    CGCS2000.
     """
     zones = zones.sort_values("version", kind="stable")
     table = pd.DataFrame(index=pd.Index(zones["version"].to_numpy(), name="version"))
@@ -74,5 +79,14 @@ def zone_versions(
         table["reserve_km2"] = area(cover, unit="km2").to_numpy()
         table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU
         table["reserve_share"] = table["reserve_km2"] / table["area_km2"]
+    for column, layer in (("added_cultivated_mu", land_use), ("added_farmland_mu", basic_farmland)):
+        if layer is None or not len(layer):
+            continue
+        layer = layer.to_crs(zones.crs)
+        if column == "added_cultivated_mu":
+            layer = layer[layer["code"].astype(str).str.startswith("01")]
+        union = shapely.union_all(shapely.make_valid(layer.geometry.to_numpy()))
+        taken = gpd.GeoSeries(shapely.intersection(added.geometry.to_numpy(), union), crs=zones.crs)
+        table[column] = area(taken, unit="mu").fillna(0).round(2).to_numpy()
     table.attrs["area_method"] = area(zones.iloc[:0]).attrs["area_method"]
     return table

@@ -244,14 +244,24 @@ def burndown(
 
 
 def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) -> pd.DataFrame:
-    """Supplied parcels where construction has not started within ``period_days`` of the agreed date."""
+    """Supplied parcels where construction has not started within ``period_days`` of the agreed date.
+
+    Following 闲置土地处置办法 (国土资源部令第53号, 2012): land not started a year after the agreed
+    start date (``start_due_on``) is idle (闲置土地: ``idle_since``); two years after it, it may be
+    taken back without compensation (``recoverable_from``; ``stage`` 可无偿收回 once that date is
+    past, else 闲置).
+    """
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     due = parcels["start_due_on"] + pd.Timedelta(days=period_days)
+    recover = parcels["start_due_on"] + pd.Timedelta(days=2 * period_days)
     started = parcels["started_on"]
     parcels = trusted_stated(parcels)
     idle = parcels["status"].isin(SUPPLIED) & (due < as_of) & (started.isna() | (started > due))
     out = parcels.loc[idle, ["project", "status", "stated_area_mu", "supplied_on", "start_due_on", "started_on"]].copy()
+    out["idle_since"] = due[idle]
+    out["recoverable_from"] = recover[idle]
     out["days_overdue"] = (as_of - due[idle]).dt.days
+    out["stage"] = np.where(recover[idle] < as_of, "可无偿收回", "闲置")
     return out
 
 

@@ -504,6 +504,82 @@ def _targets(parcels) -> dict[str, pd.DataFrame]:
     return {"targets": targets, "target_parcels": members}
 
 
+def _layer(ids: list[str], key: str, geoms, **columns) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame({key: ids, **columns}, geometry=_mm(list(geoms)), crs=settings.sample_crs)
+    return frame.set_index(key)
+
+
+def _constraints(rng, parcels, zones, villages) -> dict[str, gpd.GeoDataFrame]:
+    """Illustrative 三区三线, current land use and buildings that plant a few of each finding:
+    permanent basic farmland on two planned parcels (and farmland outside the zone's southern
+    edge digitised 5 cm over it: noise, not a conflict), an ecological red line through one parcel,
+    the urban development boundary leaving out the zone's north-east corner, a land-use survey
+    (mostly 耕地), and buildings: on supplied land (lawful), on two planned parcels and on open
+    land of the zone (违法占地 suspects)."""
+    planned = parcels[parcels["status"] == "planned"].sort_index()
+    big = planned[area(planned) > 8 * M2_PER_MU]
+    a, b, c = big.geometry.iloc[10], big.geometry.iloc[60], big.geometry.iloc[120]
+    on_edge = planned.geometry[planned.geometry.intersects(zones[2].exterior.buffer(0.5))]
+    edge = on_edge.iloc[len(on_edge) // 2]  # a planned parcel on the zone's edge
+    rim = zones[2].buffer(80).difference(zones[2].buffer(-0.05)).intersection(edge.centroid.buffer(60).envelope)
+    farmland = _layer(
+        ["JBNT-1", "JBNT-2", "JBNT-3"],
+        "patch_id",
+        [a.centroid.buffer(20, 16), b.centroid.buffer(15, 16), rim],
+        name=["永久基本农田 示意 1", "永久基本农田 示意 2", "园区边界外农田（示意，边界多画 5 cm）"],
+        source=[ILLUSTRATIVE] * 3,
+    )
+    redline = _layer(["STHX-1"], "patch_id", [c.centroid.buffer(12, 16)], name=["河道生态红线 示意"],
+                     source=[ILLUSTRATIVE])  # fmt: skip
+    x0, y0, x1, y1 = zones[2].bounds
+    corner = max(parcels.geometry.centroid, key=lambda p: p.x + p.y)  # the zone's north-east corner
+    notch = shapely.box(corner.x - 120, corner.y - 120, x1 + 10, y1 + 10)
+    boundary = _layer(["CZKF-1"], "patch_id", [zones[2].buffer(5).difference(notch)], name=["城镇开发边界 示意"],
+                      source=[ILLUSTRATIVE])  # fmt: skip
+    step = 250.0
+    xs, ys = np.meshgrid(np.arange(x0 - step, x1 + step, step), np.arange(y0 - step, y1 + step, step))
+    cells = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + step, ys.ravel() + step)
+    homes = shapely.union_all(villages.geometry.to_numpy())
+    cells = shapely.difference(cells, homes)
+    codes = rng.choice(["0103", "0102", "0101", "0301", "0201", "1202", "1704"], len(cells),
+                       p=[0.5, 0.2, 0.05, 0.1, 0.05, 0.05, 0.05])  # fmt: skip
+    plots = np.concatenate([cells, villages.geometry.to_numpy()])
+    codes = np.concatenate([codes, ["0703"] * len(villages)])
+    keep = ~shapely.is_empty(plots)
+    land_use = _layer([f"DL{n:05d}" for n in range(1, int(keep.sum()) + 1)], "plot_id", plots[keep],
+                      code=codes[keep], source=[ILLUSTRATIVE] * int(keep.sum()))  # fmt: skip
+    supplied = parcels[parcels["status"] == "transferred"].sort_index().geometry
+    houses = [shapely.box(-15, -10, 15, 10)] * 8
+    spots = [supplied.iloc[k].representative_point() for k in (0, 5, 9, 14, 20)]
+    spots += [planned.geometry.iloc[k].representative_point() for k in (30, 200)]
+    open_land = zones[2].difference(shapely.union_all(np.concatenate([parcels.geometry.to_numpy(), [homes]])))
+    spots.append(max(shapely.get_parts(open_land.buffer(-20)), key=lambda g: g.area).representative_point())
+    buildings = _layer(
+        [f"JZ{n:03d}" for n in range(1, 9)],
+        "building_id",
+        [affinity.translate(h, p.x, p.y) for h, p in zip(houses, spots, strict=True)],
+        surveyed_on=[AS_OF - pd.Timedelta(days=30)] * 8,
+        source=[ILLUSTRATIVE] * 8,
+    )
+    zone_one = zones[0].buffer(300)
+    price_zones = _layer(["I", "II"], "zone_code", [zone_one, zones[2].buffer(300).difference(zone_one)],
+                         name=["Ⅰ类区片", "Ⅱ类区片"], source=[ILLUSTRATIVE] * 2)  # fmt: skip
+    doc = "鲁山县征地区片综合地价（示意，非真实标准）"
+    rates = pd.DataFrame(
+        {
+            "rate_id": ["R1", "R2", "R3", "R4", "R5"],
+            "kind": ["land", "land", "crops", "structures", "relocation"],
+            "name": ["区片综合地价 Ⅰ类", "区片综合地价 Ⅱ类", "青苗费", "地上附着物补偿", "搬迁安置补助"],
+            "yuan_per_mu": [52000.0, 46000.0, 1500.0, 3000.0, np.nan],
+            "yuan_per_household": [np.nan, np.nan, np.nan, np.nan, 80000.0],
+            "applies_to": ["I", "II", None, None, None],
+            "source": [doc] * 5,
+        }
+    ).set_index("rate_id")
+    return {"basic_farmland": farmland, "eco_redline": redline, "urban_boundary": boundary, "land_use": land_use,
+            "buildings": buildings, "price_zones": price_zones, "compensation_rates": rates}  # fmt: skip
+
+
 def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Build the illustrative Lushan project in memory; return its layers and its defects.
 
@@ -537,6 +613,7 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
         "events": events,
         "relocation_events": _relocation_history(rng, villages.set_index("village_code")),
         **_targets(parcels),
+        **_constraints(rng, parcels, zones, villages),
         "project_info": pd.DataFrame(
             {
                 "key": ["title", "title_en", "organisation", "source", "illustrative"],

@@ -45,6 +45,52 @@ EVENT_TYPES: dict[str, str] = {
     "opening": "期初",  # the opening balance of a project whose history starts from its layer
 }
 RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening": "期初"}
+#: 《国土空间调查、规划、用途管制用地用海分类指南》(自然资发〔2023〕234号): the first-level
+#: classes (two digits) and the second-level classes of the land (four digits) that a current
+#: land-use survey (三调) codes its polygons with. ``land_use.code`` must be one of them.
+LAND_USE_SOURCE = "国土空间调查、规划、用途管制用地用海分类指南（自然资发〔2023〕234号）"
+LAND_USE_CODES: dict[str, str] = {
+    "01": "耕地", "0101": "水田", "0102": "水浇地", "0103": "旱地",
+    "02": "园地", "0201": "果园", "0202": "茶园", "0203": "橡胶园地", "0204": "其他园地",
+    "03": "林地", "0301": "乔木林地", "0302": "竹林地", "0303": "灌木林地", "0304": "其他林地",
+    "04": "草地", "0401": "天然牧草地", "0402": "人工牧草地", "0403": "其他草地",
+    "05": "湿地", "0501": "森林沼泽", "0502": "灌丛沼泽", "0503": "沼泽草地", "0504": "其他沼泽地",
+    "0505": "沿海滩涂", "0506": "内陆滩涂", "0507": "红树林地",
+    "06": "农业设施建设用地", "0601": "乡村道路用地", "0602": "种植设施建设用地", "0603": "畜禽养殖设施建设用地",
+    "0604": "水产养殖设施建设用地",
+    "07": "居住用地", "0701": "城镇住宅用地", "0702": "城镇社区服务设施用地", "0703": "农村宅基地",
+    "0704": "农村社区服务设施用地",
+    "08": "公共管理与公共服务用地", "0801": "机关团体用地", "0802": "科研用地", "0803": "文化用地",
+    "0804": "教育用地", "0805": "体育用地", "0806": "医疗卫生用地", "0807": "社会福利用地",
+    "09": "商业服务业用地", "0901": "商业用地", "0902": "商务金融用地", "0903": "娱乐用地",
+    "0904": "其他商业服务业用地",
+    "10": "工矿用地", "1001": "工业用地", "1002": "采矿用地", "1003": "盐田",
+    "11": "仓储用地", "1101": "物流仓储用地", "1102": "储备库用地",
+    "12": "交通运输用地", "1201": "铁路用地", "1202": "公路用地", "1203": "机场用地", "1204": "港口码头用地",
+    "1205": "管道运输用地", "1206": "城市轨道交通用地", "1207": "城镇道路用地", "1208": "交通场站用地",
+    "1209": "其他交通设施用地",
+    "13": "公用设施用地", "1301": "供水用地", "1302": "排水用地", "1303": "供电用地", "1304": "供燃气用地",
+    "1305": "供热用地", "1306": "通信用地", "1307": "邮政用地", "1308": "广播电视设施用地", "1309": "环卫用地",
+    "1310": "消防用地", "1311": "水工设施用地", "1312": "其他公用设施用地",
+    "14": "绿地与开敞空间用地", "1401": "公园绿地", "1402": "防护绿地", "1403": "广场用地",
+    "15": "特殊用地", "1501": "军事设施用地", "1502": "使领馆用地", "1503": "宗教用地", "1504": "文物古迹用地",
+    "1505": "监教场所用地", "1506": "殡葬用地", "1507": "其他特殊用地",
+    "16": "留白用地",
+    "17": "陆地水域", "1701": "河流水面", "1702": "湖泊水面", "1703": "水库水面", "1704": "坑塘水面",
+    "1705": "沟渠", "1706": "冰川及常年积雪",
+    "18": "渔业用海", "19": "工矿通信用海", "20": "交通运输用海", "21": "游憩用海", "22": "特殊用海",
+    "23": "其他土地", "2301": "空闲地", "2302": "田坎", "2303": "田间道", "2304": "盐碱地", "2305": "沙地",
+    "2306": "裸土地", "2307": "裸岩石砾地",
+    "24": "其他海域",
+}  # fmt: skip
+#: 三区三线: the constraint layers, what a reserve parcel must not do with each, and the default
+#: severity of a conflict (changeable in the rules file).
+CONSTRAINT_LAYERS: dict[str, tuple[str, str, str]] = {
+    "basic_farmland": ("永久基本农田", "inside", "error"),
+    "eco_redline": ("生态保护红线", "inside", "error"),
+    "urban_boundary": ("城镇开发边界", "outside", "warning"),
+}
+
 #: A target is a task (these parcels, to reach a status by a date) or a stock (mu held in a status).
 TARGET_KINDS: dict[str, str] = {"task": "任务", "stock": "存量"}
 
@@ -301,6 +347,56 @@ LAYERS: dict[str, Layer] = {
             "key",
             None,
             (_text("value", "值", required=False),),
+            optional=True,
+        ),
+        *(
+            Layer(
+                name,
+                label,
+                "patch_id",
+                "Polygon",
+                (_text("name", "名称", required=False), _text("source", "来源", required=False)),
+                optional=True,
+            )
+            for name, (label, _, _) in CONSTRAINT_LAYERS.items()
+        ),
+        Layer(
+            "land_use",
+            "现状地类",
+            "plot_id",
+            "Polygon",
+            (_text("code", "地类编码", allowed=LAND_USE_CODES), _text("source", "来源", required=False)),
+            optional=True,
+        ),
+        Layer(
+            "buildings",
+            "建筑物",
+            "building_id",
+            "Polygon",
+            (Column("surveyed_on", "date", "调查日期", required=False), _text("source", "来源", required=False)),
+            optional=True,
+        ),
+        Layer(
+            "price_zones",
+            "征地区片",
+            "zone_code",
+            "Polygon",
+            (_text("name", "名称"), _text("source", "来源", required=False)),
+            optional=True,
+        ),
+        Layer(
+            "compensation_rates",
+            "补偿标准",
+            "rate_id",
+            None,
+            (
+                _text("kind", "项目类型"),  # land 区片综合地价, crops 青苗费, structures 地上附着物, relocation …
+                _text("name", "名称"),
+                Column("yuan_per_mu", "float", "元/亩", required=False, positive=True),
+                Column("yuan_per_household", "float", "元/户", required=False, positive=True),
+                _text("applies_to", "适用区片", required=False),
+                _text("source", "依据文件"),
+            ),
             optional=True,
         ),
         Layer(

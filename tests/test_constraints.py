@@ -1,0 +1,168 @@
+"""三区三线 conflicts, land take, suspect buildings, idle land and money, against independent sums.
+
+The independent method: plain shapely intersections per parcel, measured with Karney's geodesic
+area (tests/geodesy.py), and the rates applied by hand; never landkit's own figures pasted back.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from landkit import constraints, money, planning, reserve
+
+from .geodesy import geodesic_area_m2, karney_m2
+
+
+def _plain_overlaps(parcels, patches):
+    """Each parcel's plain intersection with the patches' union, measured by Karney (lon/lat)."""
+    union = shapely.union_all(patches.to_crs(parcels.crs).geometry.to_numpy())
+    pieces = parcels.geometry.intersection(union)
+    pieces = pieces[~pieces.is_empty]
+    return pd.Series(geodesic_area_m2(pieces), index=pieces.index)
+
+
+def test_farmland_and_red_line_conflicts_are_the_planted_ones_with_their_areas(sample_layers):
+    parcels = sample_layers["parcels"]
+    found = constraints.conflicts(parcels, sample_layers)
+    farmland = sample_layers["basic_farmland"]
+    planted = _plain_overlaps(parcels, farmland.loc[["JBNT-1", "JBNT-2"]])
+    assert sorted(found["basic_farmland"].index) == sorted(planted.index) == ["CB00027", "CB00143"]
+    assert found["basic_farmland"]["area_m2"].to_numpy() == pytest.approx(
+        planted[found["basic_farmland"].index], abs=0.01
+    )
+    # the third patch was digitised 5 cm over the zone's edge: it touches parcels, and is no conflict
+    noise = _plain_overlaps(parcels, farmland.loc[["JBNT-3"]])
+    assert len(noise) >= 1 and (noise > 0.5).any() and not set(noise.index) & set(found["basic_farmland"].index)
+    red = _plain_overlaps(parcels, sample_layers["eco_redline"])
+    assert list(found["eco_redline"].index) == list(red.index) == ["CB00278"]
+    assert found["eco_redline"]["area_m2"].iloc[0] == pytest.approx(red.iloc[0], abs=0.01)
+
+
+def test_parcels_outside_the_urban_boundary_by_more_than_the_tolerance(sample_layers):
+    parcels = sample_layers["parcels"]
+    boundary = sample_layers["urban_boundary"].geometry.iloc[0]
+    outside = parcels.geometry.difference(boundary)
+    plain = pd.Series(geodesic_area_m2(outside[~outside.is_empty]), index=outside[~outside.is_empty].index)
+    found = constraints.conflicts(parcels, sample_layers)["urban_boundary"]
+    assert "CB00087" in found.index and len(found) > 3  # the planted outside parcel and the NE corner
+    assert set(found.index) == set(plain[plain > 1].index)
+    assert found["area_m2"].to_numpy() == pytest.approx(plain[found.index].to_numpy(), abs=0.01)
+
+
+def test_conflicts_hold_on_lon_lat_parcels_and_jittered_constraints(sample_layers):
+    """Real surveys: parcels in lon/lat, the farmland layer in Gauss-Kruger with every vertex moved
+    by up to 3 cm: the same conflicts, the same areas to a few square decimetres."""
+    parcels = sample_layers["parcels"]
+    farmland = sample_layers["basic_farmland"].copy()
+    farmland["geometry"] = shapely.transform(  # a function of the point: rings stay closed
+        farmland.geometry.to_numpy(), lambda xy: xy + 0.03 * np.sin(xy[:, ::-1] * 7.3)
+    )
+    layers = dict(sample_layers, basic_farmland=farmland)
+    base = constraints.conflicts(parcels, sample_layers)["basic_farmland"]
+    moved = constraints.conflicts(parcels.to_crs(4490), layers)["basic_farmland"]
+    assert list(moved.index) == list(base.index)
+    assert moved["area_m2"].to_numpy() == pytest.approx(base["area_m2"].to_numpy(), abs=0.5)
+    assert moved.crs.to_epsg() == 4490  # the conflict's part is in the parcels' CRS
+
+
+def test_land_take_adds_up_to_each_parcel_and_cultivated_is_class_01(sample_layers):
+    parcels = sample_layers["parcels"].iloc[::40]
+    land_use = sample_layers["land_use"]
+    take = constraints.land_take(parcels, land_use)
+    classes = [c for c in take.columns if c != "cultivated_mu"]
+    assert (
+        take["cultivated_mu"].tolist() == take[[c for c in classes if c.startswith("01")]].sum(axis=1).round(2).tolist()
+    )
+    whole = geodesic_area_m2(parcels) / 666.6666666666666
+    assert take[classes].sum(axis=1).to_numpy() == pytest.approx(whole, abs=0.005 * len(classes) + 1e-6)
+    for pid in take.index[:8]:  # independently: one parcel at a time, by hand
+        geom = parcels.geometry[pid]
+        mine = land_use[land_use.intersects(geom) & land_use["code"].str.startswith("01")]
+        pieces = mine.geometry.intersection(geom).to_frame("geometry").set_geometry("geometry", crs=parcels.crs)
+        by_hand = geodesic_area_m2(pieces).sum() / 666.6666666666666 if len(mine) else 0.0
+        assert take.loc[pid, "cultivated_mu"] == pytest.approx(by_hand, abs=0.01)
+
+
+def test_each_zone_expansion_says_the_farmland_it_takes(sample_layers):
+    table = planning.zone_versions(
+        sample_layers["planning_zones"], land_use=sample_layers["land_use"],
+        basic_farmland=sample_layers["basic_farmland"],
+    )  # fmt: skip
+    zones = sample_layers["planning_zones"].sort_values("version").geometry.to_numpy()
+    added = shapely.difference(zones, np.r_[[shapely.Polygon()], zones[:-1]])
+    farmland = shapely.union_all(sample_layers["basic_farmland"].geometry.to_numpy())
+    for k, g in enumerate(added):
+        piece = shapely.intersection(g, farmland)
+        by_hand = 0.0 if piece.is_empty else karney_m2(_lonlat(piece, sample_layers)) / 666.6666666666666
+        assert table["added_farmland_mu"].iloc[k] == pytest.approx(by_hand, abs=0.006)
+    assert table["added_cultivated_mu"].gt(0).all()
+
+
+def _lonlat(geom, layers):
+    import geopandas as gpd
+
+    return gpd.GeoSeries([geom], crs=layers["parcels"].crs).to_crs(4490).iloc[0]
+
+
+def test_buildings_on_unapproved_or_open_land_are_suspects(sample_layers):
+    parcels = sample_layers["parcels"]
+    zone = sample_layers["planning_zones"].sort_values("version").geometry.iloc[-1]
+    found = constraints.suspect_buildings(
+        sample_layers["buildings"], parcels, zone=zone,
+        exempt=(sample_layers["villages"], sample_layers["facilities"]),
+    )  # fmt: skip
+    # by hand: the building's parcel and its status
+    status = {}
+    for bid, geom in sample_layers["buildings"].geometry.items():
+        hit = parcels[parcels.intersects(geom)]
+        status[bid] = set(hit["status"]) or {"open land"}
+    suspects = {b for b, s in status.items() if s - {"transferred", "allocated"}}
+    assert set(found["building"]) == suspects == {"JZ006", "JZ007", "JZ008"}
+    assert found.loc[found["building"] == "JZ008", "parcel"].isna().all()
+    assert found["area_m2"].to_numpy() == pytest.approx(
+        geodesic_area_m2(sample_layers["buildings"].loc[found["building"]]), abs=0.01
+    )
+
+
+def test_idle_land_becomes_recoverable_two_years_after_the_agreed_start(sample_layers):
+    parcels = sample_layers["parcels"]
+    now = reserve.idle_land(parcels, as_of="2026-11-20")
+    later = reserve.idle_land(parcels, as_of="2027-07-15")
+    assert set(now["stage"]) == {"闲置"} and len(now) == len(later)
+    due = parcels.loc[later.index, "start_due_on"] + pd.Timedelta(days=730)
+    assert (later["stage"] == np.where(due < pd.Timestamp("2027-07-15"), "可无偿收回", "闲置")).all()
+    assert (later["stage"] == "可无偿收回").any()
+
+
+def test_compensation_is_stated_mu_times_the_zone_and_county_rates(sample_layers):
+    parcels, rates = sample_layers["parcels"], sample_layers["compensation_rates"]
+    amounts = money.compensation(parcels, rates, sample_layers["price_zones"])
+    zones = sample_layers["price_zones"]
+    for pid in parcels.index[::300]:
+        point = parcels.geometry[pid].representative_point()
+        zone = next(z for z, g in zones.geometry.items() if g.contains(point))
+        land = rates.loc[(rates["kind"] == "land") & (rates["applies_to"] == zone), "yuan_per_mu"].sum()
+        flat = rates.loc[rates["kind"].isin(["crops", "structures"]), "yuan_per_mu"].sum()
+        assert amounts.loc[pid, "total_yuan"] == pytest.approx(
+            parcels.loc[pid, "stated_area_mu"] * (land + flat), abs=0.02
+        )
+    instalments = money.payments(parcels, amounts, as_of="2026-11-20")
+    staged = parcels.index[(parcels["compensation"] == "staged") & parcels["acquired_on"].notna()][0]
+    mine = instalments[instalments["parcel_id"] == staged]
+    assert mine["yuan"].sum() == pytest.approx(amounts.loc[staged, "total_yuan"], abs=0.02) and len(mine) == 3
+    assert instalments[instalments["mode"] == "equity"].empty  # shares, not cash
+    months = money.by_month(instalments)
+    assert months.loc["合计", "paid_yuan"] == pytest.approx(
+        instalments.loc[instalments["paid"], "yuan"].sum(), abs=0.05
+    )
+    assert months.drop(index="合计").sum().round(2).tolist() == months.loc["合计"].tolist()
+
+
+def test_investment_intensity_below_the_threshold_is_flagged(sample_layers):
+    parcels = sample_layers["parcels"]
+    table = money.investment_intensity(parcels, minimum_wan_per_mu=300)
+    mine = parcels[parcels["project"] == "海威特种面料"]
+    by_hand = mine["investment_yuan"].sum() / 10_000 / mine["stated_area_mu"].sum()
+    assert table.loc["海威特种面料", "wan_per_mu"] == pytest.approx(by_hand, abs=0.01)
+    assert table["below"].to_dict() == (table["wan_per_mu"] < 300).to_dict() and table["below"].any()
