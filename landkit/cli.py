@@ -799,6 +799,30 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
             click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
 
 
+@main.command("print")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF to write, e.g. 规划图-A3.pdf.")  # fmt: skip
+@click.option("--size", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3", show_default=True)
+@click.option("--village", default=None, help="Print one village (its code or name, with or without 村).")
+@click.option("--zone-version", type=int, default=None, help="Print one planning-zone version (1, 2, 3 …).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
+def print_(
+    path: Path, output: Path, size: str, village: str | None, zone_version: int | None, lang: str, overwrite: bool
+) -> None:
+    """A paper map for the file: a landscape PDF with title, legend, scale bar, 1:N, north arrow and credits."""
+    from .io import check_output, write_bytes
+    from .paper import print_map
+
+    if output.suffix.lower() != ".pdf":
+        raise DataError(f"{output}: give a .pdf file")
+    check_output(output, inputs=(path,), overwrite=overwrite)
+    layers = _project(path)
+    pdf = print_map(layers, size=size.upper(), village=village, zone_version=zone_version, lang=lang)
+    click.echo(f"wrote {write_bytes(pdf, output)}")
+
+
 @main.command("export")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,

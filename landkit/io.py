@@ -253,6 +253,10 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
                 return f"<dc:creator>{GENERATOR}</dc:creator>".encode() in z.read("docProps/core.xml")
         except (zipfile.BadZipFile, KeyError, OSError):
             return False
+    if suffix == ".pdf":  # the document information dictionary sits at the end of the file
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - 8192))
+            return f"/Creator ({GENERATOR} ".encode() in f.read()
     if suffix == ".json":
         return b'"landkit_version"' in head[:200]
     if suffix == ".csv":

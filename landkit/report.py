@@ -628,6 +628,10 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
         labels[name] = f"{row['name']} 安置社区"
     files["audit.html"] = audit_html(findings, sums, stamp)
+    from .paper import print_map
+
+    files["zone-A3.pdf"] = print_map(layers, size="A3", findings=findings if len(findings) else None)
+    labels["zone-A3.pdf"] = "打印图（A3，PDF）"
     date = reserve.data_date(layers["events"])
     found = period_changes(layers, month_start(date), date, rules=rules)
     files["changes.html"] = changes_html(found, layers, stamp)
@@ -652,24 +656,24 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     for t in target.itertuples():
         summary[str(t.name)] = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩"
     if moving:
-        batches = moving["按批次"].set_index("批次").loc["合计"]
-        done, total = int(batches["已搬迁户数"]), int(batches["户数"])
+        batches = {str(k): int(v) for k, v in moving["按批次"].iloc[-1].drop("批次").items()}  # the 合计 row
+        done, total = batches["已搬迁户数"], batches["户数"]
         cards.append(
             {
                 "label": "搬迁户数",
                 "value": f"{done:,} / {total:,} 户",
                 "share": done / total if total else None,
-                "note": f"已签协议 {int(batches['已签协议户数']):,} 户，已拆除 {int(batches['已拆除户数']):,} 户",
+                "note": f"已签协议 {batches['已签协议户数']:,} 户，已拆除 {batches['已拆除户数']:,} 户",
             }
         )
-        for row in moving["安置容量"].itertuples():
-            share = row.人口占用 if row.人口占用 == row.人口占用 else None
+        for row in moving["安置容量"].to_dict("records"):
+            share = float(row["人口占用"])
             cards.append(
                 {
-                    "label": f"{row.安置社区} 安置",
-                    "value": f"{int(row.已安排人口):,} / {int(row.容纳人口):,} 人",
-                    "share": share,
-                    "note": f"{int(row.已安排户数):,} / {int(row.容纳户数):,} 户",
+                    "label": f"{row['安置社区']} 安置",
+                    "value": f"{int(row['已安排人口']):,} / {int(row['容纳人口']):,} 人",
+                    "share": share if share == share else None,
+                    "note": f"{int(row['已安排户数']):,} / {int(row['容纳户数']):,} 户",
                 }
             )
     cards.append({"label": "审核问题", "value": f"{len(findings)} 条", "note": severity_counts(findings)})

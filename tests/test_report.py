@@ -27,7 +27,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
         "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html",
-        "progress.png", "relocation.png", "zone.html",
+        "progress.png", "relocation.png", "zone-A3.pdf", "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
@@ -187,7 +187,15 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
     result = run("report", tmp_path / "p.gpkg", "-o", tmp_path / "pack")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
-    assert names == ["audit.html", "audit.xlsx", "changes.html", "index.html", "progress.png", "zone.html"]
+    assert names == [
+        "audit.html",
+        "audit.xlsx",
+        "changes.html",
+        "index.html",
+        "progress.png",
+        "zone-A3.pdf",
+        "zone.html",
+    ]
     one = run("map", tmp_path / "p.gpkg", "--community", "LF", "-o", tmp_path / "lf.html")
     assert one.exit_code == 2 and "villages" in one.output
 
