@@ -257,6 +257,8 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["parcels_done"], "#,##0"),
     **dict.fromkeys(["人口占用", "户数占用"], "0.0%"),
     **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数", "村数"], "#,##0"),
+    **dict.fromkeys(["冲突面积(m²)", "冲突面积(亩)", "占地面积(m²)", "其中耕地(亩)"], "#,##0.00"),
+    **dict.fromkeys(["已付(元)", "待付(元)"], "#,##0.00"),
     **{f"{s}{n}": "#,##0" for s in ("已签协议", "已搬迁", "已拆除") for n in ("户数", "人口")},
 }
 
@@ -411,6 +413,71 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
         }
     )
     return {"搬迁进度": progress, "按批次": _by_batch(villages, status), "安置容量": capacity}
+
+
+def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[str, pd.DataFrame]:
+    """The planner's other questions as workbook sheets, for the layers the project has:
+    三区三线冲突 (each parcel's conflict with permanent basic farmland, the ecological red line or
+    the urban development boundary, m² and mu), 耕地占用 (the current land use each village's and
+    target's parcels take, 耕地 for 占补平衡), 补偿费用 (paid and due by month), 闲置土地 and
+    违法占地疑点 (buildings on land not yet approved or supplied, or on open land of the zone)."""
+    from . import constraints, money, reserve
+    from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES, label
+
+    parcels = layers["parcels"]
+    tables: dict[str, pd.DataFrame] = {}
+    found = constraints.conflicts(parcels, layers, rules=rules)
+    if found:
+        rows = [
+            pd.DataFrame(
+                {
+                    "约束": CONSTRAINT_LAYERS[name][0],
+                    "地块编号": hit.index.astype(str),
+                    "状态": parcels.loc[hit.index, "status"].map(lambda s: label(s)).to_numpy(),
+                    "冲突面积(m²)": shown(hit["area_m2"].to_numpy()),
+                    "冲突面积(亩)": shown(hit["area_mu"].to_numpy()),
+                }
+            )
+            for name, hit in found.items()
+        ]
+        tables["三区三线冲突"] = pd.concat(rows, ignore_index=True)
+    if "land_use" in layers and len(layers["land_use"]):
+        take = constraints.land_take(parcels, layers["land_use"])
+        by_village = constraints.take_by(take, village_names(layers, parcels.get("village_code")))
+        by_village = by_village.loc[:, by_village.loc["合计"] > 0]  # classes the parcels take
+        names = {c: f"{c} {LAND_USE_CODES.get(c, '')}(亩)" for c in by_village.columns}
+        names["cultivated_mu"] = "其中耕地(亩)"
+        tables["耕地占用"] = by_village.rename(columns=names).rename_axis("村").reset_index()
+    rates = layers.get("compensation_rates")
+    if rates is not None and len(rates) and "compensation" in parcels:
+        amounts = money.compensation(parcels, rates, layers.get("price_zones"))
+        date = as_of or reserve.data_date(layers["events"])
+        months = money.by_month(money.payments(parcels, amounts, as_of=date))
+        tables["补偿费用"] = (
+            months.rename(columns={"paid_yuan": "已付(元)", "due_yuan": "待付(元)"}).rename_axis("月份").reset_index()
+        )
+    date = as_of or reserve.data_date(layers["events"])
+    idle = reserve.idle_land(parcels, as_of=date)
+    if len(idle):
+        tables["闲置土地"] = idle.reset_index()[
+            ["parcel_id", "project", "stated_area_mu", "start_due_on", "idle_since", "recoverable_from", "stage"]
+        ].rename(columns={"parcel_id": "地块编号", "project": "项目", "stated_area_mu": "登记面积(亩)",
+                          "start_due_on": "约定开工日期", "idle_since": "认定闲置日期",
+                          "recoverable_from": "可无偿收回日期", "stage": "处置阶段"})  # fmt: skip
+    if "buildings" in layers and len(layers["buildings"]):
+        zones = layers.get("planning_zones")
+        zone = zones.sort_values("version").geometry.iloc[-1] if zones is not None and len(zones) else None
+        exempt = tuple(layers[n] for n in ("villages", "facilities", "communities") if n in layers)
+        suspects = constraints.suspect_buildings(layers["buildings"], parcels, zone=zone, exempt=exempt)
+        tables["违法占地疑点"] = pd.DataFrame(
+            {
+                "建筑物": suspects["building"],
+                "所在地块": suspects["parcel"].fillna("（规划区内未储备土地）"),
+                "地块状态": suspects["status"].map(lambda s: label(s) if isinstance(s, str) else ""),
+                "占地面积(m²)": shown(suspects["area_m2"].to_numpy()),
+            }
+        )
+    return tables
 
 
 def _by_batch(villages: pd.DataFrame, status: pd.Series) -> pd.DataFrame:
@@ -638,6 +705,7 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
     labels["changes.html"] = "本月变化"
     moving = relocation_tables(layers) if "villages" in layers else {}
     lists = {"目标地块": target_lists(layers, goals, target)} if goals else {}
+    lists |= land_tables(layers, rules=rules)
     files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
     labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
     if goals:

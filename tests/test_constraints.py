@@ -166,3 +166,29 @@ def test_investment_intensity_below_the_threshold_is_flagged(sample_layers):
     by_hand = mine["investment_yuan"].sum() / 10_000 / mine["stated_area_mu"].sum()
     assert table.loc["海威特种面料", "wan_per_mu"] == pytest.approx(by_hand, abs=0.01)
     assert table["below"].to_dict() == (table["wan_per_mu"] < 300).to_dict() and table["below"].any()
+
+
+def test_the_pack_workbook_lists_conflicts_costs_idle_and_suspect_buildings(tmp_path, sample_copy, sample_layers):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    assert CliRunner().invoke(main, ["report", str(sample_copy), "-o", str(tmp_path / "pack")]).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
+    rows = list(book["三区三线冲突"].iter_rows(values_only=True))
+    by_parcel = {(r[0], r[1]): r[3] for r in rows[1:]}
+    farmland = _plain_overlaps(sample_layers["parcels"], sample_layers["basic_farmland"].loc[["JBNT-1", "JBNT-2"]])
+    for pid, m2 in farmland.items():
+        assert by_parcel[("永久基本农田", pid)] == pytest.approx(m2, abs=0.01)
+    suspects = {r[0] for r in book["违法占地疑点"].iter_rows(min_row=2, values_only=True)}
+    assert suspects == {"JZ006", "JZ007", "JZ008"}
+    costs = list(book["补偿费用"].iter_rows(values_only=True))
+    assert costs[-1][0] == "合计" and costs[-1][1] == pytest.approx(sum(r[1] for r in costs[1:-1]), abs=0.01)
+    take = list(book["耕地占用"].iter_rows(values_only=True))
+    head, total = take[0], take[-1]
+    cultivated = head.index("其中耕地(亩)")
+    assert total[0] == "合计" and total[cultivated] == pytest.approx(sum(r[cultivated] for r in take[1:-1]), abs=0.01)
+    assert {r[0] for r in book["闲置土地"].iter_rows(min_row=2, values_only=True)} == set(
+        reserve.idle_land(sample_layers["parcels"], as_of=reserve.data_date(sample_layers["events"])).index
+    )
