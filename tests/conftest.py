@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 import landkit
+from tests.pg import new_project_url_or_path, pg_project, pg_server, project_url_or_path  # noqa: F401
 
 
 def pytest_report_header(config):

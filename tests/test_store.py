@@ -2,6 +2,7 @@
 
 QGIS keeps the file open (WAL mode), several programs write, links and permissions matter, and a
 kill at any moment must leave the old or the new state. Each test names the promise it checks.
+Tests taking ``project_url_or_path`` run on both backends: a GeoPackage and a PostGIS schema.
 """
 
 import contextlib
@@ -20,7 +21,7 @@ import pytest
 import shapely
 
 import landkit
-from landkit import reserve
+from landkit import reserve, store
 from landkit.store import gpkg
 
 STYLE = ("parcels", "geom", "landkit 状态", "<qgis/>", "<sld/>", 1, "QGIS 用户样式")
@@ -64,6 +65,28 @@ def consistent(path):
     parcels, events = landkit.read_layer(path, "parcels"), landkit.read_layer(path, "events")
     state = reserve.state_as_of(events).reindex(parcels.index)
     return bool((state.isna() | (state == parcels["status"])).all())
+
+
+def state(project):
+    """What "nothing was written" compares: the file's bytes, or a database project's content."""
+    if store.is_url(project):
+        return landkit.content_hash(landkit.read_project(project))
+    return project.read_bytes()
+
+
+def edit(project, statement, params=()):
+    """Another program's edit (QGIS): SQL with ? placeholders, on the file or in the database."""
+    if store.is_url(project):
+        import psycopg
+
+        where = store.postgis.parse(project)
+        with psycopg.connect(where.conninfo) as db:
+            db.execute(psycopg.sql.SQL("SET search_path = {}, public").format(psycopg.sql.Identifier(where.schema)))
+            db.execute(statement.replace("?", "%s"), params)
+        return
+    with contextlib.closing(sqlite3.connect(project)) as db, db:
+        gpkg._register_functions(db)
+        db.execute(statement, params)
 
 
 def parcels_in(layers, status, n):
@@ -202,20 +225,22 @@ def test_landkit_imports_and_writes_without_posix_only_modules(sample_copy, samp
 # -- two truths become one -----------------------------------------------------------------------
 
 
-def test_recording_updates_the_layer_in_the_same_transaction(sample_copy, sample_layers):
+def test_recording_updates_the_layer_in_the_same_transaction(project_url_or_path, sample_layers):
+    project = project_url_or_path
     pid = parcels_in(sample_layers, "submitted", 1)[0]
-    landkit.record_event(sample_copy, pid, "已批复", "2026年11月25日", document_ref="豫政土〔2026〕99号")
-    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
-    events = landkit.read_layer(sample_copy, "events")
+    landkit.record_event(project, pid, "已批复", "2026年11月25日", document_ref="豫政土〔2026〕99号")
+    assert landkit.read_layer(project, "parcels").loc[pid, "status"] == "approved"
+    events = landkit.read_layer(project, "events")
     assert events.iloc[-1][["parcel_id", "status", "event_type"]].tolist() == [pid, "approved", "transition"]
     assert events["date"].iloc[-1] == np.datetime64("2026-11-25")
-    findings = landkit.audit.audit(landkit.read_project(sample_copy))
+    findings = landkit.audit.audit(landkit.read_project(project))
     assert not (findings["rule"] == "ledger").any()  # the documented workflow passes the project's own audit
 
 
-def test_a_batch_is_checked_row_by_row_and_refused_whole(sample_copy, sample_layers):
+def test_a_batch_is_checked_row_by_row_and_refused_whole(project_url_or_path, sample_layers):
+    project = project_url_or_path
     submitted = parcels_in(sample_layers, "submitted", 3)
-    before = sample_copy.read_bytes()
+    before = state(project)
     batch = [
         {"地块编号": submitted[0], "日期": "2026-11-25", "新状态": "已批复"},
         {"地块编号": submitted[0], "日期": "2026-11-26", "新状态": "已入库"},  # follows the row before it
@@ -224,15 +249,15 @@ def test_a_batch_is_checked_row_by_row_and_refused_whole(sample_copy, sample_lay
         {"地块编号": submitted[2], "日期": "", "新状态": "approved"},  # no date
     ]
     with pytest.raises(landkit.LedgerError) as refused:
-        landkit.record_events(sample_copy, batch)
+        landkit.record_events(project, batch)
     message = str(refused.value)
     assert "3 of 5 event(s) refused; nothing was recorded" in message
     assert "row 3" in message and "row 4" in message and "row 5" in message
     assert "row 1" not in message and "row 2" not in message
-    assert sample_copy.read_bytes() == before
-    ids = landkit.record_events(sample_copy, batch[:2])
+    assert state(project) == before
+    ids = landkit.record_events(project, batch[:2])
     assert ids == [len(sample_layers["events"]) + 1, len(sample_layers["events"]) + 2]
-    assert landkit.read_layer(sample_copy, "parcels").loc[submitted[0], "status"] == "reserved"
+    assert landkit.read_layer(project, "parcels").loc[submitted[0], "status"] == "reserved"
 
 
 def test_record_from_a_gbk_csv_and_an_xlsx_with_chinese_headers(sample_copy, sample_layers, tmp_path):
@@ -259,33 +284,33 @@ def test_record_from_a_gbk_csv_and_an_xlsx_with_chinese_headers(sample_copy, sam
     assert consistent(sample_copy)
 
 
-def test_sync_makes_layers_follow_the_ledgers(sample_copy, sample_layers):
+def test_sync_makes_layers_follow_the_ledgers(project_url_or_path, sample_layers):
+    project = project_url_or_path
     stale = parcels_in(sample_layers, "submitted", 3)
     villages = sample_layers["villages"]
     moved = villages.index[villages["relocation_status"] == "moved"][0]
-    with contextlib.closing(sqlite3.connect(sample_copy)) as qgis, qgis:  # edits made in QGIS
-        gpkg._register_functions(qgis)
-        qgis.executemany("UPDATE parcels SET status = 'planned' WHERE parcel_id = ?", [(p,) for p in stale])
-        qgis.execute("UPDATE villages SET relocation_status = 'planned' WHERE village_code = ?", (moved,))
-    findings = landkit.audit.audit(landkit.read_project(sample_copy))
+    for p in stale:  # edits made in QGIS
+        edit(project, "UPDATE parcels SET status = 'planned' WHERE parcel_id = ?", (p,))
+    edit(project, "UPDATE villages SET relocation_status = 'planned' WHERE village_code = ?", (moved,))
+    findings = landkit.audit.audit(landkit.read_project(project))
     flagged = findings[findings["rule"] == "ledger"]
     assert {i for ids in flagged["ids"] for i in ids} >= {*stale, moved}  # the audit sees both kinds
-    before = sample_copy.read_bytes()
-    changes = landkit.sync(sample_copy)  # a dry run
-    assert sample_copy.read_bytes() == before
+    before = state(project)
+    changes = landkit.sync(project)  # a dry run
+    assert state(project) == before
     assert {(c["id"], c["from"], c["to"]) for c in changes} == {
         *((p, "planned", "submitted") for p in stale),
         (moved, "planned", "moved"),
     }
-    assert landkit.sync(sample_copy, apply=True) == changes
-    assert landkit.sync(sample_copy) == []
-    assert consistent(sample_copy)
-    assert landkit.read_layer(sample_copy, "villages").loc[moved, "relocation_status"] == "moved"
+    assert landkit.sync(project, apply=True) == changes
+    assert landkit.sync(project) == []
+    assert consistent(project)
+    assert landkit.read_layer(project, "villages").loc[moved, "relocation_status"] == "moved"
 
 
-def test_sync_opens_the_history_of_a_project_without_events(tmp_path, sample_layers):
+def test_sync_opens_the_history_of_a_project_without_events(new_project_url_or_path, sample_layers):
     """A planner's project with statuses in the layers and empty ledgers."""
-    path = tmp_path / "新项目.gpkg"
+    path = new_project_url_or_path
     layers = dict(sample_layers)
     layers["events"] = sample_layers["events"].iloc[:0]
     layers["relocation_events"] = sample_layers["relocation_events"].iloc[:0].drop(columns="event_type",
@@ -319,22 +344,23 @@ for i in range(n):
 """
 
 
-def test_two_processes_recording_at_once_lose_nothing(sample_copy, sample_layers):
+def test_two_processes_recording_at_once_lose_nothing(project_url_or_path, sample_layers):
+    project = project_url_or_path
     a, b = parcels_in(sample_layers, "submitted", 2)
     procs = [
-        subprocess.Popen([sys.executable, "-c", RECORDER, str(sample_copy), name, pid, "200"], stderr=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-c", RECORDER, str(project), name, pid, "200"], stderr=subprocess.PIPE)
         for name, pid in (("A", a), ("B", b))
     ]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
-    events = landkit.read_layer(sample_copy, "events")
+    events = landkit.read_layer(project, "events")
     new = events.iloc[len(sample_layers["events"]) :]
     assert len(new) == 400 and sorted(new["note"]) == sorted(f"{n}-{i}" for n in "AB" for i in range(200))
     assert events.index.is_unique and list(events.index) == list(range(1, len(events) + 1))
     for pid, name in ((a, "A"), (b, "B")):  # each process's events in its own order
         assert list(new.loc[new["parcel_id"] == pid, "note"]) == [f"{name}-{i}" for i in range(200)]
-    assert consistent(sample_copy)
+    assert consistent(project)
 
 
 LOOPS = {
@@ -415,11 +441,12 @@ def test_a_write_never_goes_through_a_copy(sample_copy, sample_layers, monkeypat
     assert integrity(sample_copy) == "ok"
 
 
-def test_a_new_layer_keeps_a_custom_crs(sample_copy):
+def test_a_new_layer_keeps_a_custom_crs(project_url_or_path):
+    project = project_url_or_path
     gdf = gpd.GeoDataFrame({"id": [1]}, geometry=[shapely.box(0, 0, 100, 100)], crs="EPSG:2229")  # US feet
-    landkit.write_layer(gdf, sample_copy, "feet")
-    assert landkit.read_layer(sample_copy, "feet").crs.to_epsg() == 2229
-    assert landkit.read_layer(sample_copy, "parcels").crs.to_epsg() == 4547
+    landkit.write_layer(gdf, project, "feet")
+    assert landkit.read_layer(project, "feet").crs.to_epsg() == 2229
+    assert landkit.read_layer(project, "parcels").crs.to_epsg() == 4547
 
 
 def test_busy_wait_then_write(sample_copy, sample_layers, monkeypatch):
@@ -470,17 +497,17 @@ def test_the_next_read_after_a_crash_mid_write_sees_the_last_committed_state(sam
 # -- what a red-team pass found: projects shaped by other tools and other hands --------------------
 
 
-def test_a_missing_column_is_refused_by_name_and_nothing_is_written(sample_copy):
-    with contextlib.closing(sqlite3.connect(sample_copy)) as db, db:
-        db.execute('ALTER TABLE parcels RENAME COLUMN parcel_id TO "DKBH"')  # a survey Shapefile's id column
-    before = sample_copy.read_bytes()
+def test_a_missing_column_is_refused_by_name_and_nothing_is_written(project_url_or_path):
+    project = project_url_or_path
+    edit(project, 'ALTER TABLE parcels RENAME COLUMN parcel_id TO "DKBH"')  # a survey Shapefile's id column
+    before = state(project)
     for call in (
-        lambda: landkit.sync(sample_copy, apply=True, as_of="2026-11-27"),
-        lambda: landkit.record_event(sample_copy, "CB00001", "acquiring", "2026-11-27"),
+        lambda: landkit.sync(project, apply=True, as_of="2026-11-27"),
+        lambda: landkit.record_event(project, "CB00001", "acquiring", "2026-11-27"),
     ):
         with pytest.raises(landkit.DataError, match="parcels: no column parcel_id"):
             call()
-    assert sample_copy.read_bytes() == before
+    assert state(project) == before
 
 
 def test_two_local_crss_stay_two_crss(sample_copy):
@@ -596,14 +623,15 @@ def test_the_users_indexes_and_triggers_survive_a_layer_replace(sample_copy):
         landkit.write_layer(parcels.drop(columns="village_code"), sample_copy, "parcels", overwrite=True)
 
 
-def test_writing_an_old_copy_of_a_layer_does_not_undo_recorded_statuses(sample_copy, sample_layers):
-    parcels = landkit.read_layer(sample_copy, "parcels")  # read before the event…
+def test_writing_an_old_copy_of_a_layer_does_not_undo_recorded_statuses(project_url_or_path, sample_layers):
+    project = project_url_or_path
+    parcels = landkit.read_layer(project, "parcels")  # read before the event…
     pid = parcels_in(sample_layers, "submitted", 1)[0]
-    landkit.record_event(sample_copy, pid, "approved", "2026-11-25")
+    landkit.record_event(project, pid, "approved", "2026-11-25")
     with pytest.warns(landkit.errors.LandkitWarning, match="1 parcel"):
-        landkit.write_layer(parcels, sample_copy, "parcels", overwrite=True)  # …written back after it
-    assert landkit.read_layer(sample_copy, "parcels").loc[pid, "status"] == "approved"
-    assert consistent(sample_copy)
+        landkit.write_layer(parcels, project, "parcels", overwrite=True)  # …written back after it
+    assert landkit.read_layer(project, "parcels").loc[pid, "status"] == "approved"
+    assert consistent(project)
 
 
 def test_bad_sources_give_one_line_errors(sample_copy, tmp_path):

@@ -1,8 +1,9 @@
 """The only place that opens projects: read layers, write layers, append to the ledgers.
 
-A project is a GeoPackage file (``gpkg``). Every write is one transaction inside the project;
-history tables (the ledgers) are only ever appended to. Callers never see which backend holds
-the project: they call the functions here.
+A project is a GeoPackage file (``gpkg``) or a schema of a PostgreSQL/PostGIS database, named
+by a URL ``postgresql://user@host:port/db?schema=NAME`` (``postgis``). Every write is one
+transaction inside the project; history tables (the ledgers) are only ever appended to. Callers
+never see which backend holds the project: they call the functions here, with a path or a URL.
 """
 
 from __future__ import annotations
@@ -18,20 +19,51 @@ from typing import Any
 from .. import settings
 from ..errors import DataError, LayerExistsError, LedgerError
 from ..schema import APPEND_ONLY, LAYERS, LEDGERS, Ledger
-from . import gpkg
+from . import gpkg, postgis
 from .gpkg import check_geopackage
+from .postgis import is_url
 
 __all__ = [
+    "check",
     "check_geopackage",
     "content_hash",
+    "display",
     "file_sha256",
+    "grant",
+    "is_url",
     "list_layers",
+    "pull",
+    "push",
     "read_layer",
     "read_project",
     "write_layer",
     "write_project",
     "writing",
 ]
+
+#: A project: a GeoPackage's path, or a PostgreSQL URL (a str starting with postgresql:// or postgres://).
+ProjectRef = str | os.PathLike
+
+
+def display(path: ProjectRef) -> str:
+    """How messages name a project: the file's path, or the URL with its password masked.
+
+    Examples
+    --------
+    >>> display("postgresql://planner:s3cret@db.office:5432/land?schema=lushan")
+    'postgresql://planner:***@db.office:5432/land?schema=lushan'
+    """
+    return postgis.display(str(path)) if is_url(path) else str(path)
+
+
+def check(path: ProjectRef) -> str:
+    """Raise a DataError unless ``path`` is an intact GeoPackage or reaches a project in a database.
+
+    Returns how messages name the project (the URL's password masked).
+    """
+    if is_url(path):
+        return postgis.check(str(path))
+    return str(check_geopackage(path))
 
 
 def _engine(engine: str | None) -> str:
@@ -50,6 +82,8 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     >>> "parcels" in landkit.list_layers(landkit.SAMPLE_PATH)
     True
     """
+    if is_url(path):
+        return postgis.list_layers(str(path))
     return gpkg.list_layers(path)
 
 
@@ -74,18 +108,21 @@ def _tidy(df: Any, layer: str) -> Any:
 
 
 def _read(path: Path, layer: str, names: list[str], engine: str | None) -> Any:
-    import geopandas as gpd
-
-    from ..crs import require_crs
-
     if layer not in names:
         raise DataError(
             f"{path}: there is no layer {layer!r}; it has {', '.join(names) or 'no layers'}. "
             "Check the layer name (project files hold the layers listed in the README)."
         )
-    df = gpkg.read_table(path, layer, engine=_engine(engine))
+    return _checked(gpkg.read_table(path, layer, engine=_engine(engine)), layer, path)
+
+
+def _checked(df: Any, layer: str, where: Any) -> Any:
+    import geopandas as gpd
+
+    from ..crs import require_crs
+
     if isinstance(df, gpd.GeoDataFrame) and not (LAYERS.get(layer.lower()) and LAYERS[layer.lower()].geometry is None):
-        require_crs(df.crs, where=f"{path}, layer {layer!r}")
+        require_crs(df.crs, where=f"{where}, layer {layer!r}")
     return _tidy(df, layer)
 
 
@@ -103,6 +140,8 @@ def read_layer(path: str | os.PathLike, layer: str, *, engine: str | None = None
     >>> parcels.index.name, parcels.crs.to_epsg()
     ('parcel_id', 4547)
     """
+    if is_url(path):
+        return _checked(postgis.read_table(str(path), layer), layer, display(path))
     path = Path(path)
     return _read(path, layer, list_layers(path), engine)
 
@@ -119,6 +158,8 @@ def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[
     >>> sorted(project) == sorted(landkit.LAYERS)
     True
     """
+    if is_url(path):  # one snapshot of every table
+        return {name: _checked(df, name, display(path)) for name, df in postgis.read_tables(str(path)).items()}
     path = Path(path)
     names = list_layers(path)
     return {name: _read(path, name, names, engine) for name in names}
@@ -157,18 +198,21 @@ def _norm(value: Any) -> tuple:
     return ("text", text)
 
 
-def _history_guard(path: Path, new: Mapping[str, Any]):
-    """A check, run inside the write's transaction, refusing to change or drop recorded history."""
+def _history_guard(path: Any, new: Mapping[str, Any]):
+    """A check, run inside the write's transaction, refusing to change or drop recorded history.
+
+    It is given a Writer (either backend) and the names of the tables the write replaces.
+    """
     given = {name.lower(): df for name, df in new.items()}
 
-    def check(db, replaced: set[str]) -> None:
+    def check(writer: Any, replaced: set[str]) -> None:
         for table in replaced:
             if table.lower() not in APPEND_ONLY:
                 continue
             layer = table.lower()
-            have = gpkg.columns(db, table)
+            have = writer.columns(table)
             cols = [c for c in LAYERS[layer].column_names if c in have]
-            old = db.execute(f"SELECT {', '.join(map(gpkg._q, cols))} FROM {gpkg._q(table)} ORDER BY rowid").fetchall()
+            old = writer.rows(table, cols)
             frame = given[layer]
             head = [
                 tuple(_norm(v) for v in row)
@@ -228,8 +272,7 @@ def follow_ledger(
 def _follow_after_replace(notes: list[str]):
     """After a layer or a ledger is replaced, the layer's statuses follow the ledger again (one truth)."""
 
-    def after(db: Any, names: set[str]) -> None:
-        writer = gpkg.Writer(db)
+    def after(writer: Any, names: set[str]) -> None:
         lower = {n.lower() for n in names}
         for ledger in LEDGERS:
             if not ({ledger.table, ledger.layer} & lower and writer.has(ledger.table) and writer.has(ledger.layer)):
@@ -254,7 +297,7 @@ def write_layer(
     The rest of the file (other layers, ``layer_styles``, QGIS's and the user's tables) is
     untouched; a new file is created when ``path`` does not exist.
     """
-    _write({layer: df}, Path(path), overwrite=overwrite, engine=engine)
+    _write({layer: df}, path, overwrite=overwrite, engine=engine)
 
 
 def write_project(
@@ -267,42 +310,78 @@ def write_project(
     """Write a project (a dict of layers): a new GeoPackage, or into an existing one with ``overwrite``.
 
     Into an existing file, all the given layers are replaced in one transaction; layers and
-    tables not given are kept. Recorded history (the ledgers) can only grow.
+    tables not given are kept. Recorded history (the ledgers) can only grow. A PostgreSQL URL
+    names a schema: created if new; one that holds tables already needs ``overwrite``.
     """
+    if is_url(path):
+        _write(layers, path, overwrite=overwrite, engine=engine, new_project=True)
+        return
     path = Path(path)
     if path.exists() and not overwrite:
         raise LayerExistsError(f"{path}: the file exists already; pass overwrite=True to replace its layers.")
     _write(layers, path, overwrite=overwrite, engine=engine)
 
 
-def _write(layers: Mapping[str, Any], path: Path, *, overwrite: bool, engine: str | None) -> None:
+def _write(
+    layers: Mapping[str, Any], path: ProjectRef, *, overwrite: bool, engine: str | None, new_project: bool = False
+) -> None:
     shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
+    notes: list[str] = []
+    if is_url(path):
+        where = display(path)
+        postgis.write_layers(
+            str(path),
+            shaped,
+            overwrite=overwrite,
+            new_project=new_project,
+            check=_history_guard(where, shaped),
+            after=_follow_after_replace(notes),
+        )
+        _warn(where, notes)
+        return
+    path = Path(path)
     if not path.exists():
         gpkg.create_project(shaped, path, engine=_engine(engine))
     else:
-        notes: list[str] = []
-        check, after = _history_guard(path, shaped), _follow_after_replace(notes)
-        lost = gpkg.replace_layers(shaped, path, engine=_engine(engine), overwrite=overwrite, check=check, after=after)
+        guard, follow = _history_guard(path, shaped), _follow_after_replace(notes)
+        lost = gpkg.replace_layers(
+            shaped,
+            path,
+            engine=_engine(engine),
+            overwrite=overwrite,
+            check=lambda db, names: guard(gpkg.Writer(db), names),
+            after=lambda db, names: follow(gpkg.Writer(db), names),
+        )
         if lost:
             notes.append(
                 f"the replaced layer lost your index(es) or trigger(s) {', '.join(lost)}: a column they name is gone; "
                 "create them again if you need them"
             )
-        if notes:  # said after the commit: a warning turned into an error must not undo the write
-            import warnings
+        _warn(path, notes)
 
-            from ..errors import LandkitWarning
 
-            for note in notes:
-                warnings.warn(f"{path}: {note}", LandkitWarning, stacklevel=3)
+def _warn(where: Any, notes: list[str]) -> None:
+    if notes:  # said after the commit: a warning turned into an error must not undo the write
+        import warnings
+
+        from ..errors import LandkitWarning
+
+        for note in notes:
+            warnings.warn(f"{where}: {note}", LandkitWarning, stacklevel=4)
 
 
 @contextlib.contextmanager
-def writing(path: str | os.PathLike, *, dry_run: bool = False) -> Iterator[gpkg.Writer]:
+def writing(path: str | os.PathLike, *, dry_run: bool = False) -> Iterator[Any]:
     """Yield a Writer inside one transaction on a project: everything it does commits together or not at all.
 
-    With ``dry_run`` it reads one consistent snapshot and writes nothing.
+    With ``dry_run`` it reads one consistent snapshot and writes nothing. The Writer's methods
+    (``has``, ``columns``, ``require``, ``rows``, ``max``, ``add_column``, ``insert``, ``update``)
+    are the same on both backends; in a database, a keyed read of a layer locks those rows.
     """
+    if is_url(path):
+        with postgis.writing(str(path), dry_run=dry_run) as writer:
+            yield writer
+        return
     with gpkg.transaction(path, dry_run=dry_run) as db:
         yield gpkg.Writer(db, dry_run=dry_run)
 
@@ -329,9 +408,58 @@ def content_hash(layers: Mapping[str, Any]) -> str:
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    """The SHA-256 of a file's bytes: the one identity of an input, stamped on every output."""
+    """The SHA-256 of a file's bytes: the one identity of an input, stamped on every output.
+
+    A project in a database has no file bytes: its identity is its :func:`content_hash`, read in
+    one snapshot (a GeoPackage pulled from it has that same content hash).
+    """
+    if is_url(path):
+        return content_hash(read_project(path))
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# -- a shared office database ---------------------------------------------------------------------
+
+
+def push(gpkg_path: str | os.PathLike, url: str, *, overwrite: bool = False) -> dict[str, int]:
+    """Copy a GeoPackage project into a PostgreSQL/PostGIS schema, in one transaction.
+
+    The schema is created with the contract's keys, constraints, spatial indexes and the ledgers'
+    append-only triggers. A schema that holds tables already is refused unless ``overwrite``;
+    then its layers are replaced, and its ledgers only take the events they do not have (history
+    in the database is never changed). Returns the number of features per layer.
+    """
+    if is_url(gpkg_path) or not is_url(url):
+        raise DataError(f"push copies a GeoPackage into a database: push(FILE.gpkg, URL), not push({gpkg_path!r}, …)")
+    layers = read_project(gpkg_path)
+    write_project(layers, url, overwrite=overwrite)
+    return {name: len(df) for name, df in layers.items()}
+
+
+def pull(url: str, gpkg_path: str | os.PathLike, *, overwrite: bool = False) -> dict[str, int]:
+    """Write a GeoPackage snapshot of a project in a database (one consistent read; the file appears whole).
+
+    An existing file is refused unless ``overwrite`` (then its layers are replaced, in one
+    transaction, and its ledgers can only grow). Returns the number of features per layer.
+    """
+    if not is_url(url) or is_url(gpkg_path):
+        raise DataError(f"pull writes a database project into a GeoPackage: pull(URL, FILE.gpkg), not pull({url!r}, …)")
+    layers = read_project(url)
+    write_project(layers, gpkg_path, overwrite=overwrite)
+    return {name: len(df) for name, df in layers.items()}
+
+
+def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -> None:
+    """Give a read-only role and a recording role their rights on a project in a database.
+
+    ``reader`` reads every table; ``recorder`` reads, appends events to the ledgers and sets the
+    status columns they decide (nothing else). Roles that do not exist are created (NOLOGIN);
+    give them to people with ``GRANT role TO person``.
+    """
+    if not is_url(url):
+        raise DataError(f"{url}: roles exist only in a database; give a postgresql:// URL")
+    postgis.grant(url, reader=reader, recorder=recorder)
