@@ -9,6 +9,7 @@ a write was refused; 3 a landkit bug (the traceback is in the crash file named o
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sys
 import warnings
@@ -19,7 +20,7 @@ import click
 from . import __version__
 from .datasets import SAMPLE_PATH
 from .errors import CRSError, DataError, LandkitError
-from .store import content_hash, file_sha256, list_layers, read_layer, read_project
+from .store import content_hash, display, file_sha256, is_url, list_layers, read_layer, read_project
 from .units import UNITS
 
 # Commands import what they compute with inside themselves: `landkit record` then starts
@@ -65,6 +66,29 @@ def _unique(caught) -> list:
     return out
 
 
+class _Project(click.ParamType):
+    """A project: a GeoPackage path, or a PostgreSQL URL (postgresql://user@host/db?schema=name),
+    passed on as the string it is (a URL is not a path)."""
+
+    name = "project"
+
+    def convert(self, value, param, ctx):
+        from .store import is_url
+
+        if isinstance(value, str) and is_url(value):
+            return value
+        return Path(value)
+
+
+PROJECT = _Project()
+_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@")
+
+
+def _masked(text: str) -> str:
+    """Any PostgreSQL URL in a message with its password masked: a password is never printed."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
 class _Group(click.Group):
     """One guard for every command: landkit's errors in a line or two (exit 2), a bug as exit 3
     with its traceback in a crash file, Ctrl-C as 130 and SIGTERM as 143."""
@@ -88,7 +112,7 @@ class _Group(click.Group):
                     for w in _unique(caught):
                         _warn(str(w.message))
         except LandkitError as exc:
-            click.echo(f"landkit: error: {exc}", err=True)
+            click.echo(_masked(f"landkit: error: {exc}"), err=True)
             raise click.exceptions.Exit(2) from None
         except click.UsageError as exc:  # a wrong option: one line, with where to read more
             sub = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else None
@@ -117,8 +141,10 @@ class _Group(click.Group):
                 raise
             crash = _crash_file(exc)
             click.echo(
-                f"landkit: internal error while running `{command}` ({type(exc).__name__}: {str(exc)[:160]}). "
-                f"This is a landkit bug: please report it with {crash}",
+                _masked(
+                    f"landkit: internal error while running `{command}` ({type(exc).__name__}: {str(exc)[:160]}). "
+                    f"This is a landkit bug: please report it with {crash}"
+                ),
                 err=True,
             )
             raise click.exceptions.Exit(3) from None
@@ -166,13 +192,23 @@ def _crs_name(crs) -> str:
     return f"EPSG:{epsg} {crs.name}" if epsg else crs.name
 
 
-@main.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def info(path: Path, fmt: str) -> None:
-    """Show a project file's layers, feature counts, CRS and validation summary."""
+def _geometry_type(path, name: str, df) -> str | None:
+    """The layer's declared geometry type (a file), or the types its features have (a database)."""
+    if not hasattr(df, "crs"):
+        return None
+    if is_url(path):
+        kinds = sorted(set(df.geom_type.dropna()))
+        return "/".join(kinds) if kinds else "Unknown"
     import pyogrio
 
+    return pyogrio.read_info(path, layer=name)["geometry_type"]
+
+
+@main.command()
+@click.argument("path", type=PROJECT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def info(path: Path, fmt: str) -> None:
+    """Show a project's layers, feature counts, CRS and validation summary (a file or a database)."""
     from .schema import LAYERS, check_project
 
     layers = read_project(path)
@@ -181,7 +217,7 @@ def info(path: Path, fmt: str) -> None:
         {
             "name": name,
             "features": len(df),
-            "geometry_type": pyogrio.read_info(path, layer=name)["geometry_type"] if hasattr(df, "crs") else None,
+            "geometry_type": _geometry_type(path, name, df),
             "crs": _crs_name(getattr(df, "crs", None)) if hasattr(df, "crs") else None,
         }
         for name, df in layers.items()
@@ -190,7 +226,7 @@ def info(path: Path, fmt: str) -> None:
         out = {
             "landkit_version": __version__,
             "path": str(path),
-            "file_sha256": file_sha256(path),  # the file's identity, as every report stamps it
+            "file_sha256" if not is_url(path) else "content_sha256": file_sha256(path),  # as every report stamps it
             "content_hash": content_hash(layers),  # the layers' content, whatever the file's bytes
             "layers": rows,
             "problems": [
@@ -199,7 +235,8 @@ def info(path: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{path}  (file sha256 {file_sha256(path)})")
+        identity = "content sha256" if is_url(path) else "file sha256"
+        click.echo(f"{display(path)}  ({identity} {file_sha256(path)})")
         click.echo(f"{'layer':<16}{'features':>9}  {'geometry':<16}crs")
         for r in rows:
             known = "" if r["name"] in LAYERS else "  (not a project layer)"
@@ -217,7 +254,7 @@ def info(path: Path, fmt: str) -> None:
 
 @main.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", type=PROJECT)
 @click.option("--layer", required=True, help="Project layer to write, e.g. parcels.")
 @click.option("--encoding", default=None, help="Text encoding of a Shapefile (default: detect).")
 @click.option("--overwrite", is_flag=True, help="Replace the layer if the project has it.")
@@ -271,7 +308,7 @@ def _reference(path: Path, layer: str):
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--layer", default="parcels", show_default=True, help="Polygon layer to measure.")
 @click.option("--unit", type=click.Choice(list(UNITS)), default="mu", show_default=True)
 @click.option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
@@ -337,7 +374,7 @@ def areas(
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 def zones(path: Path, fmt: str) -> None:
     """Tabulate the planning-zone versions: areas, what each expansion adds, reserve cover."""
@@ -363,7 +400,7 @@ def zones(path: Path, fmt: str) -> None:
 
 
 @main.command("map")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write (default: maps/zone.html and one maps/community-ID.html each).")  # fmt: skip
 @click.option("--community", default=None, help="Draw only this community (id or name), e.g. LF or 露峰社区.")
@@ -415,7 +452,7 @@ def _records(df) -> list[dict]:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -517,7 +554,7 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.argument("feature_id", required=False)
 @click.argument("status", required=False)
 @click.option("--date", default=None, help="Date of the event: 2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27.")
@@ -557,7 +594,7 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--apply", is_flag=True, help="Write the changes (default: only list them).")
 @click.option("--as-of", default=None, help="Date of the opening-balance events for features without history.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -579,7 +616,7 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--split/--whole", default=True, show_default=True, help="May a village be split between communities?")
 @click.option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
               help="Smallest part of a split village, in households.")  # fmt: skip
@@ -658,7 +695,7 @@ def _rules(rules_file: Path | None) -> dict:
 
 
 @main.command("audit")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="TOML file overriding rule severities and thresholds (UTF-8 or GB18030).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html"]), default="text",
@@ -742,7 +779,7 @@ def audit_(
 
 
 @main.command("changes")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("--since", required=True, help="The start of the period (its events are not included), e.g. 2026-10-31.")
 @click.option("--until", default=None, help="The end of the period (default: the data's date).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -799,8 +836,49 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
             click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
 
 
+@main.command("push")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("url")
+@click.option(
+    "--overwrite", is_flag=True, help="Replace the layers a schema already has (its ledgers only gain events)."
+)
+def push(source: Path, url: str, overwrite: bool) -> None:
+    """Copy a GeoPackage project into a PostgreSQL/PostGIS schema, in one transaction."""
+    from .store import push as push_project
+
+    counts = push_project(source, url, overwrite=overwrite)
+    click.echo(f"pushed {source} to {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.command("pull")
+@click.argument("url")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace an existing GeoPackage.")
+def pull(url: str, output: Path, overwrite: bool) -> None:
+    """Write a GeoPackage snapshot of a project in PostgreSQL/PostGIS (for the meeting laptop)."""
+    from .store import pull as pull_project
+
+    counts = pull_project(url, output, overwrite=overwrite)
+    click.echo(f"wrote {output} from {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.command("grant")
+@click.argument("url")
+@click.option("--reader", default=None, help="A role that may read the project.")
+@click.option("--recorder", default=None, help="A role that may also record events (and set statuses).")
+def grant(url: str, reader: str | None, recorder: str | None) -> None:
+    """Set up a read-only role and a recording role on a project in PostgreSQL (GRANT them to people)."""
+    from .store import grant as grant_roles
+
+    if not reader and not recorder:
+        raise DataError("name a --reader role, a --recorder role, or both")
+    grant_roles(url, reader=reader, recorder=recorder)
+    roles = " and ".join(f"{kind} {name}" for kind, name in (("reader", reader), ("recorder", recorder)) if name)
+    click.echo(f"granted {roles} on {display(url)}; give them to people with GRANT role TO person")
+
+
 @main.command("print")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The PDF to write, e.g. 规划图-A3.pdf.")  # fmt: skip
 @click.option("--size", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3", show_default=True)
@@ -824,7 +902,7 @@ def print_(
 
 
 @main.command("export")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="An .xlsx workbook (one sheet per group) or a .csv table.")  # fmt: skip
 @click.option("--by", type=click.Choice(["village", "status", "target"]), default="village", show_default=True)
@@ -852,7 +930,7 @@ def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
 
 
 @main.command("report")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
               show_default=True, help="Folder for the meeting pack.")  # fmt: skip
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)

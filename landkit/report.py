@@ -42,7 +42,10 @@ class Stamp:
     area_method: str
 
     def text(self) -> str:
-        return f"input {self.path} · file sha256 {self.sha256} · landkit {self.version} · {self.area_method}"
+        from .store import is_url
+
+        identity = "content sha256" if is_url(self.path) else "file sha256"  # a database has no file bytes
+        return f"input {self.path} · {identity} {self.sha256} · landkit {self.version} · {self.area_method}"
 
 
 def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
@@ -52,7 +55,9 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     from .store import file_sha256
 
     method = area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else "n/a"
-    return Stamp(str(path), file_sha256(path), __version__, method)
+    from .store import display
+
+    return Stamp(display(path), file_sha256(path), __version__, method)
 
 
 def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
