@@ -7,12 +7,15 @@ Rules and thresholds have defaults (``DEFAULT_RULES``) that a TOML file can over
     [gap]
     severity = "error"
 
-Findings have at least ``rule``, ``severity``, ``layer``, ``ids``, ``area_m2`` and ``message``.
+Findings have at least ``rule``, ``severity``, ``layer``, ``ids``, ``area_m2``, ``message`` (English,
+for ``--lang en`` and scripts) and ``message_zh`` (the same finding, with the same ids and figures,
+as a county planner reads it).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 
@@ -24,7 +27,7 @@ from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
 from .measure import figures
-from .schema import check_project, trusted_stated
+from .schema import LAYERS, Problem, check_project, trusted_stated
 from .units import M2_PER_MU, total
 
 SEVERITIES = ("info", "warning", "error")
@@ -41,10 +44,20 @@ DEFAULT_RULES: dict[str, dict] = {
     "area_mismatch": {"severity": "warning", "map_scale": 2000},
     "ledger": {"severity": "error"},
     "capacity": {"severity": "error"},
+    # 三区三线 and the other questions (layers the project may have); the investment threshold
+    # is illustrative: set your province's 工业项目建设用地控制指标 in the rules file
+    "basic_farmland": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "eco_redline": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "urban_boundary": {"severity": "warning", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    "illegal_building": {"severity": "warning"},
+    "idle_land": {"severity": "warning", "days": 365},
+    "investment_intensity": {"severity": "warning", "min_wan_per_mu": 300.0},
 }
 #: Upper bounds: a gap is a sliver, not a street; larger values would only exhaust memory.
 _LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7, "snap_m": 5.0}
-COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message"]
+COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message", "message_zh"]
+#: What a ledger counts, in Chinese (``Ledger.noun``).
+_NOUNS_ZH = {"parcel": "地块", "village": "村庄"}
 
 
 def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dict[str, dict]:
@@ -117,31 +130,89 @@ def gcj02_suspect(county: gpd.GeoDataFrame) -> str | None:
         return float(shapely.area(shapely.intersection(g, ref)) / shapely.area(shapely.union(g, ref)))
 
     if overlap(raw) < 0.995 and overlap(geometry_gcj02_to_wgs84(raw)) > 0.995:
-        return (
+        return (  # _GCJ02_ZH says the same in Chinese
             "the county outline is in GCJ-02 (AMap's offset datum, about 590 m east-south-east) although it is "
             "declared as CGCS2000/WGS84: convert it with landkit.gcj02_to_wgs84 before use"
         )
     return None
 
 
-def _rows(rule, layer, ids, area_m2, messages) -> pd.DataFrame:
+_GCJ02_ZH = (
+    "县域范围的坐标是 GCJ-02（高德地图的偏移坐标，向东南偏东偏移约 590 m），却声明为 CGCS2000/WGS84："
+    "使用前请用 landkit.gcj02_to_wgs84 转换"
+)
+
+
+def _layer_zh(name: str) -> str:
+    """A layer's name as planners read it (``project``: the file as a whole)."""
+    return LAYERS[name].label_zh if name in LAYERS else {"project": "项目文件"}.get(name, name)
+
+
+def _status_zh(statuses: Mapping[str, str], status) -> str:
+    if status is None or status != status:
+        return "（空）"
+    return statuses.get(status, str(status))
+
+
+def _problem_zh(p: Problem) -> str:
+    """A schema problem in Chinese framing: the layer's label, its features, then what and the fix.
+
+    The problem and fix texts are schema.py's own (English) and are kept as they are inside.
+    """
+    where = _layer_zh(p.layer)
+    if p.features:
+        shown = "、".join(map(str, p.features[:5]))
+        more = f" 等，另有 {len(p.features) - 5} 个" if len(p.features) > 5 else ""
+        where += f"（要素 {shown}{more}）"
+    return f"{where}：{p.problem}。处理：{p.fix}"
+
+
+def _zone_warning_zh(layer: str, note: str) -> str:
+    """:func:`landkit.crs.zone_warning`'s note in Chinese (as given, in Chinese framing, if it says something else)."""
+    m = re.search(r"EPSG:(\d+) \(central meridian ([\d.]+)E\) but reaches ([\d.]+) degrees from it.*EPSG:(\d+)", note)
+    if not m:
+        return f"{_layer_zh(layer)}：{note}"
+    epsg, cm, far, right = m.groups()
+    return (
+        f"{_layer_zh(layer)}存储在 EPSG:{epsg}（中央经线 {cm}°E），但离中央经线最远达 {far} 度，"
+        f"那里的平面量算会变形；它所在的投影带是 EPSG:{right}"
+    )
+
+
+def _rows(rule, layer, ids, area_m2, messages, messages_zh) -> pd.DataFrame:
     area_m2 = np.asarray(area_m2, dtype=float)
-    return pd.DataFrame({"rule": rule, "layer": layer, "ids": list(ids), "area_m2": area_m2, "message": list(messages)})
+    return pd.DataFrame(
+        {
+            "rule": rule,
+            "layer": layer,
+            "ids": list(ids),
+            "area_m2": area_m2,
+            "message": list(messages),
+            "message_zh": list(messages_zh),
+        }
+    )
 
 
 def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
-    return _rows(found["rule"].to_numpy(), layer, found["ids"], found["area_m2"], found["message"])
+    zh = found["message_zh"] if "message_zh" in found else found["message"]
+    return _rows(found["rule"].to_numpy(), layer, found["ids"], found["area_m2"], found["message"], zh)
 
 
 def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> pd.DataFrame:
     """Events the lifecycle refuses, and features whose status is not the ledger's (one truth)."""
     key, noun = which.key, which.noun
-    messages, ids = [], []
+    noun_zh, table_zh, names = _NOUNS_ZH.get(noun, noun), _layer_zh(which.table), which.statuses
+    messages, messages_zh, ids = [], [], []
     unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)))
     if unknown:
         ids.append(unknown)
         messages.append(
             f"{which.table} name {len(unknown)} {noun}(s) not in the {which.layer} layer: {', '.join(unknown[:5])}"
+        )
+        messages_zh.append(
+            f"{table_zh}中有 {len(unknown)} 个{noun_zh}不在{_layer_zh(which.layer)}图层中："
+            + "、".join(unknown[:5])
+            + ("等" if len(unknown) > 5 else "")
         )
     kinds = events["event_type"] if "event_type" in events else pd.Series(None, index=events.index, dtype=object)
     rows = zip(events.index, events[key], events["date"].astype(str), kinds, events["status"],
@@ -150,6 +221,7 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
     for k, event_id, reason in refused:
         ids.append([k])
         messages.append(f"{k}: event {event_id!s} is refused by the lifecycle: {reason}")
+        messages_zh.append(f"{k}：事件 {event_id!s} 不符合状态流程：{reason}")  # the reason is ledger.py's (English)
     future = events["date"] > pd.Timestamp.today().normalize()
     if future.any():
         ids.append(sorted(set(events.loc[future, key].astype(str))))
@@ -157,6 +229,10 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
         messages.append(
             f"{int(future.sum())} event(s) are dated after today (the latest {latest}); a typo in the year? "
             "Record a correction dated today"
+        )
+        messages_zh.append(
+            f"{int(future.sum())} 条{table_zh}的日期晚于今天（最晚为 {latest}），是否年份写错？"
+            "请记录一条日期为今天的更正事件"
         )
     state_of = pd.Series(state, dtype=object).reindex(layer.index.astype(str))
     said = layer[which.status_column].to_numpy()
@@ -166,6 +242,9 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
         messages.append(
             f"{k}: the {which.layer} layer says {s}, the ledger says {t}; run landkit sync to make it follow"
         )
+        messages_zh.append(
+            f"{k}：台账为 {_status_zh(names, t)}，图层为 {_status_zh(names, s)}；运行 landkit sync 使图层跟随台账"
+        )
     missing = state_of.isna().to_numpy() & (pd.Series(said).fillna("").to_numpy() != (which.start or ""))
     if missing.any():
         ids.append([str(k) for k in layer.index[missing]])
@@ -173,7 +252,11 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
             f"{int(missing.sum())} {noun}(s) have no ledger event: record their first status "
             "(or landkit sync --apply --as-of DATE for an opening balance)"
         )
-    return _rows("ledger", which.table, ids, [np.nan] * len(ids), messages)
+        messages_zh.append(
+            f"{int(missing.sum())} 个{noun_zh}没有台账事件：请记录其初始状态"
+            "（或运行 landkit sync --apply --as-of 日期，记为期初余额）"
+        )
+    return _rows("ledger", which.table, ids, [np.nan] * len(ids), messages, messages_zh)
 
 
 def _capacity(villages, communities) -> pd.DataFrame:
@@ -187,7 +270,13 @@ def _capacity(villages, communities) -> pd.DataFrame:
         f"{r.households:,}/{r.capacity_households:,} households"
         for r in over.itertuples()
     ]
-    return _rows("capacity", "communities", [[c] for c in over["community_id"]], [np.nan] * len(over), messages)
+    messages_zh = [
+        f"{r.name}：第 {r.through_batch} 批搬迁后安置 {r.people:,} 人（容量 {r.capacity_people:,} 人）、"
+        f"{r.households:,} 户（容量 {r.capacity_households:,} 户），超出安置容量"
+        for r in over.itertuples()
+    ]
+    ids = [[c] for c in over["community_id"]]
+    return _rows("capacity", "communities", ids, [np.nan] * len(over), messages, messages_zh)
 
 
 def audit(
@@ -218,6 +307,7 @@ def audit(
                 "ids": [list(p.features) for p in problems],
                 "area_m2": np.nan,
                 "message": [str(p) for p in problems],
+                "message_zh": [_problem_zh(p) for p in problems],
             }
         )
     )
@@ -238,12 +328,14 @@ def audit(
         if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and len(df) and name not in broken:
             note = zone_warning(df) if name != "county" else None  # the county is context, not measured
             if note:
-                found.append(_rows("crs_zone", name, [[]], [np.nan], [note]).assign(severity="warning"))
+                zh = _zone_warning_zh(name, note)
+                found.append(_rows("crs_zone", name, [[]], [np.nan], [note], [zh]).assign(severity="warning"))
     if isinstance(county, gpd.GeoDataFrame) and county.crs is not None and "county" not in broken:
         reason = gcj02_suspect(county)
         if reason:
             broken.add("county")
-            found.append(_rows("crs_zone", "county", [list(county.index.astype(str))], [np.nan], [reason]))
+            ids = [list(county.index.astype(str))]
+            found.append(_rows("crs_zone", "county", ids, [np.nan], [reason], [_GCJ02_ZH]))
     parcels = layers.get("parcels")
     if isinstance(parcels, gpd.GeoDataFrame) and "parcels" not in broken:
         zones = layers.get("planning_zones")
@@ -285,6 +377,11 @@ def audit(
     ):
         step("capacity")
         found.append(_capacity(layers["villages"], layers["communities"]))
+    if isinstance(layers.get("parcels"), gpd.GeoDataFrame) and not {"parcels"} & columns_bad:
+        step("constraints")
+        from . import constraints
+
+        found.append(constraints.findings(dict(layers), rules))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
     if table is None:
         return pd.DataFrame(columns=COLUMNS)
@@ -294,6 +391,9 @@ def audit(
     )
     table["severity"] = given.where(given.notna(), default)
     table["area_mu"] = table["area_m2"] / M2_PER_MU
+    # every check says it in Chinese; a row that does not (a check added without) shows its English
+    said = table["message_zh"] if "message_zh" in table else pd.Series(None, index=table.index, dtype=object)
+    table["message_zh"] = said.where(said.notna() & (said.astype(str) != ""), table["message"])
     order = {r: i for i, r in enumerate(DEFAULT_RULES)}
     return table[COLUMNS].sort_values("rule", key=lambda r: r.map(order), kind="stable").reset_index(drop=True)
 

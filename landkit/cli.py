@@ -403,20 +403,26 @@ def zones(path: Path, fmt: str) -> None:
 @click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write (default: maps/zone.html and one maps/community-ID.html each).")  # fmt: skip
-@click.option("--community", default=None, help="Draw only this community (id or name), e.g. LF or 露峰社区.")
+@click.option(
+    "--community", default=None, help="Draw only this community: id, name (露峰, 露峰社区) or pinyin (Lufeng)."
+)
+@click.option("--village", default=None, help="Draw only this village and its parcels: code, name (沈庄) or pinyin.")
+@click.option("--zone-version", type=int, default=None, help="Draw only this planning-zone version (1, 2, 3 …).")
 @click.option("--tiles", type=click.Choice(["none", "osm", "tianditu", "gaode"]), default="none", show_default=True,
               help="Base map; none keeps the map fully offline.")  # fmt: skip
 @click.option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="Your Tianditu key (or TIANDITU_KEY).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace an existing file that landkit did not write.")
 def map_(
-    path: Path, output: Path | None, community: str | None, tiles: str, tianditu_key: str | None, lang: str,
-    overwrite: bool,
+    path: Path, output: Path | None, community: str | None, village: str | None, zone_version: int | None,
+    tiles: str, tianditu_key: str | None, lang: str, overwrite: bool,
 ) -> None:  # fmt: skip
     """Write self-contained HTML meeting maps that open offline from a file."""
     from . import maps
     from .io import check_output, output_folder, safe_name, write_text
 
+    if sum(x is not None for x in (community, village, zone_version)) > 1:
+        raise DataError("draw one thing at a time: give --community, --village or --zone-version, not several")
     if output is not None:
         check_output(output, inputs=(path,), overwrite=overwrite)
     layers = read_project(path)
@@ -428,6 +434,11 @@ def map_(
         pages[f"community-{safe_name(cid, taken=taken)}.html"] = maps.to_html(
             maps.community_map(layers, cid, **options)
         )
+    elif village is not None:
+        code = maps.find_village(layers.get("villages"), village)
+        pages[f"village-{safe_name(code, taken=taken)}.html"] = maps.to_html(maps.village_map(layers, code, **options))
+    elif zone_version is not None:
+        pages[f"zone-v{zone_version}.html"] = maps.to_html(maps.zone_map(layers, version=zone_version, **options))
     else:
         pages["zone.html"] = maps.to_html(maps.zone_map(layers, **options))
         if output is None and "communities" in layers:
@@ -765,7 +776,10 @@ def audit_(
 
         noun = "条问题" if lang == "zh" else "finding(s)"
         click.echo(f"{path}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
-        for severity, code, message in zip(findings["severity"], findings["rule"], findings["message"], strict=True):
+        messages = findings["message"]
+        if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
+            messages = findings["message_zh"].where(findings["message_zh"].notna(), messages)
+        for severity, code, message in zip(findings["severity"], findings["rule"], messages, strict=True):
             rule = f"{label(code)} ({code})" if lang == "zh" else code  # the code, to look it up
             click.echo(f"  [{label(severity, lang)}] {rule}: {message}")
         parcels = sums["layers"].get("parcels")

@@ -20,6 +20,13 @@ from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES
 from .units import M2_PER_MU, shown
 
 
+def _usable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The features whose geometry can be measured: present, not empty, valid (an invalid one is
+    the audit's invalid_geometry finding, not a conflict)."""
+    g = gdf.geometry.to_numpy()
+    return gdf[~shapely.is_missing(g) & ~shapely.is_empty(g) & shapely.is_valid(g)]
+
+
 def _in_crs(layer: gpd.GeoDataFrame, crs) -> np.ndarray:
     layer = layer.to_crs(crs) if layer.crs is not None and crs is not None and layer.crs != crs else layer
     g = layer.geometry.to_numpy()
@@ -90,6 +97,8 @@ def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: i
     parcel); a parcel on no land-use polygon gets zeros.
     """
     crs = parcels.crs
+    whole = parcels
+    parcels = _usable(parcels)
     use = land_use.to_crs(crs) if land_use.crs is not None and crs is not None and land_use.crs != crs else land_use
     codes = use["code"].astype(str).str.strip().to_numpy()
     g = use.geometry.to_numpy()
@@ -103,12 +112,12 @@ def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: i
     table = (
         pd.DataFrame({"parcel": parcels.index[p], "code": cls, "mu": m2 / M2_PER_MU})
         .pivot_table(index="parcel", columns="code", values="mu", aggfunc="sum", fill_value=0.0)
-        .reindex(parcels.index, fill_value=0.0)
+        .reindex(whole.index, fill_value=0.0)
     )
     table = table.apply(shown)  # each figure as every output shows it
     table.columns = [str(c) for c in table.columns]
     table["cultivated_mu"] = table[[c for c in table.columns if c.startswith("01")]].sum(axis=1).round(2)
-    table.index.name = parcels.index.name
+    table.index.name = whole.index.name
     table.attrs["labels"] = {c: LAND_USE_CODES.get(c, c) for c in table.columns if c != "cultivated_mu"}
     return table
 
@@ -140,7 +149,9 @@ def suspect_buildings(
     land: ``building``, ``parcel`` (None for open land), ``status``, ``area_m2`` of the building on
     it (ellipsoidal) and ``geometry``."""
     crs = parcels.crs
+    parcels = _usable(parcels)
     b = buildings.to_crs(crs) if buildings.crs is not None and crs is not None and buildings.crs != crs else buildings
+    b = b[~shapely.is_missing(b.geometry.to_numpy()) & ~shapely.is_empty(b.geometry.to_numpy())]
     bg = shapely.make_valid(b.geometry.to_numpy())
     pg = parcels.geometry.to_numpy()
     bi, pi = shapely.STRtree(pg).query(bg, predicate="intersects")
@@ -162,3 +173,65 @@ def suspect_buildings(
         )
     rows["area_m2"] = area(gpd.GeoSeries(rows["geometry"].to_numpy(), crs=crs)).fillna(0).to_numpy()
     return rows[rows["area_m2"] > min_area_m2].reset_index(drop=True)
+
+
+def findings(layers: dict, rules: dict) -> pd.DataFrame:
+    """The audit's findings for the planner's other questions, for the layers the project has:
+    三区三线 conflicts (``basic_farmland``, ``eco_redline``, ``urban_boundary``), suspect buildings
+    (``illegal_building``), idle land (``idle_land``) and investment below the county's threshold
+    (``investment_intensity``). Columns as the audit's, with ``message_zh`` beside ``message``."""
+    from . import money, reserve
+    from .schema import PARCEL_STATUSES
+
+    parcels = _usable(layers["parcels"])
+    rows: list[dict] = []
+
+    def add(rule, layer, ids, m2, en, zh) -> None:
+        rows.append({"rule": rule, "layer": layer, "ids": ids, "area_m2": m2, "message": en, "message_zh": zh})
+
+    for name, hit in conflicts(parcels, layers, rules=rules).items():
+        label, side, _ = CONSTRAINT_LAYERS[name]
+        for pid, r in zip(hit.index.astype(str), hit.itertuples(), strict=True):  # one row per conflict found
+            where = "inside" if side == "inside" else "outside"
+            add(name, "parcels", [pid], r.area_m2,
+                f"{pid}: {r.area_m2:,.1f} m² ({r.area_mu:,.2f} mu, {r.share:.0%} of it) lies {where} {name}",
+                f"{pid}：{r.area_m2:,.1f} m²（{r.area_mu:,.2f} 亩，占 {r.share:.0%}）"
+                + (f"位于{label}内" if side == "inside" else f"位于{label}外"))  # fmt: skip
+    zones = layers.get("planning_zones")
+    if "buildings" in layers and len(layers["buildings"]) and "status" in parcels:
+        zone = zones.sort_values("version").geometry.iloc[-1] if zones is not None and len(zones) else None
+        exempt = tuple(layers[n] for n in ("villages", "facilities", "communities") if n in layers)
+        lawful = tuple(s for s in PARCEL_STATUSES if s in BUILDABLE)
+        found = suspect_buildings(layers["buildings"], parcels, zone=zone, lawful=lawful, exempt=exempt)
+        for b in found.to_dict("records"):  # a few buildings
+            building, parcel, m2 = str(b["building"]), b["parcel"], float(b["area_m2"])
+            if not isinstance(parcel, str):
+                add("illegal_building", "buildings", [building], m2,
+                    f"{building}: {m2:,.1f} m² built on open land of the zone (no reserve parcel)",
+                    f"{building}：{m2:,.1f} m² 建在规划区内未储备的土地上，疑似违法占地")  # fmt: skip
+            else:
+                status = str(b["status"])
+                add("illegal_building", "buildings", [building, parcel], m2,
+                    f"{building}: {m2:,.1f} m² built on {parcel}, which is {status} (not supplied)",
+                    f"{building}：{m2:,.1f} m² 建在 {parcel}（{PARCEL_STATUSES.get(status, status)}，"
+                    "尚未供地）上，疑似违法占地")  # fmt: skip
+    events = layers.get("events")
+    if {"start_due_on", "started_on", "status"} <= set(parcels.columns):
+        date = reserve.data_date(events) if events is not None and len(events) else None
+        idle = reserve.idle_land(parcels, as_of=date, period_days=int(rules.get("idle_land", {}).get("days", 365)))
+        for pid, r in idle.iterrows():  # a handful of idle parcels
+            add("idle_land", "parcels", [str(pid)], np.nan,
+                f"{pid}: idle since {r['idle_since'].date()} ({r['project']}); recoverable from "
+                f"{r['recoverable_from'].date()}",
+                f"{pid}：{r['project']}，自 {r['idle_since'].date()} 起闲置；"
+                f"{r['recoverable_from'].date()} 起可无偿收回" + ("（已到期）" if r["stage"] == "可无偿收回" else ""),
+            )  # fmt: skip
+    if {"project", "investment_yuan", "stated_area_mu"} <= set(parcels.columns):
+        floor = float(rules.get("investment_intensity", {}).get("min_wan_per_mu", 0))
+        table = money.investment_intensity(parcels, minimum_wan_per_mu=floor)
+        for project, r in table[table["below"]].iterrows():  # a few projects
+            ids = sorted(parcels.index[parcels["project"] == project].astype(str))
+            add("investment_intensity", "parcels", ids, np.nan,
+                f"{project}: investment {r['wan_per_mu']:,.2f} wan yuan/mu, below {floor:,.0f}",
+                f"{project}：投资强度 {r['wan_per_mu']:,.2f} 万元/亩，低于 {floor:,.0f} 万元/亩")  # fmt: skip
+    return pd.DataFrame(rows, columns=["rule", "layer", "ids", "area_m2", "message", "message_zh"])

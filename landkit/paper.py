@@ -23,14 +23,20 @@ from pyproj import CRS
 
 from .crs import gk_zone_epsg, metric_crs
 from .errors import CRSError, DataError
-from .maps import BATCH_COLOURS, LABELS, STATUS_COLOURS, ZONE_COLOURS, _data_date, _title
+from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, _data_date, _title, find_village
 from .schema import PARCEL_STATUSES, is_illustrative, project_info
 
 #: Paper sizes, landscape, in mm.
 SIZES = {"A3": (420.0, 297.0), "A4": (297.0, 210.0)}
 _NICE = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8)  # scales 1:1 000, 1:1 500, ... 1:8 000, 1:10 000
 # The HTML maps draw these with literals; they are named here until maps.py names them.
-COMMUNITY_COLOUR, ROAD_COLOUR, FACILITY_COLOUR, FINDING_COLOUR = "#e7298a", "#a50f15", "#000000", "#ff0000"
+# one palette for the HTML maps, the paper and QGIS: landkit.maps
+COMMUNITY_COLOUR, ROAD_COLOUR = LAYER_COLOURS["communities"], LAYER_COLOURS["roads"]
+FACILITY_COLOUR, FINDING_COLOUR, UNKNOWN = (
+    LAYER_COLOURS["facilities"],
+    LAYER_COLOURS["findings"],
+    LAYER_COLOURS["unknown"],
+)
 OTHER_PARCELS = "#e0e0e0"
 WORDS = {
     "zh": {"legend": "图例", "scale": "比例尺", "north": "指北针为坐标北（格网北）", "crs": "坐标系", "org": "制图单位",
@@ -71,13 +77,9 @@ def _plot_crs(frame: gpd.GeoDataFrame) -> CRS:
 
 
 def _pick_village(villages, key) -> tuple[str, str]:
-    if villages is None or not len(villages):
-        raise DataError(f"the project has no villages layer (搬迁村庄) to draw {key!r} from")
-    hit = villages.index[(villages.index.astype(str) == str(key)) | (villages["name"] == key)]
-    if hit.empty:
-        known = ", ".join(f"{c} ({_clip(n, 20)})" for c, n in zip(villages.index, villages["name"], strict=True))
-        raise DataError(f"no village {key!r}; the project has {known}")
-    return hit[0], _clip(villages.loc[hit[0], "name"], 30)
+    """The village ``key`` names: its code or name, with or without 村, or its pinyin (as the maps match)."""
+    code = find_village(villages, str(key))
+    return code, _clip(villages.loc[code, "name"], 30)
 
 
 def _subject(layers, g: dict[str, Any], *, village, zone_version, title, lang) -> tuple[str, str, pd.Series, list]:
@@ -247,7 +249,7 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
         legend.append((Line2D([], [], color="#555555", linestyle="--"), t["county"]))
     if "villages" in g:
         villages = g["villages"]
-        colour = villages["batch"].map(BATCH_COLOURS).fillna("#999999")
+        colour = villages["batch"].map(BATCH_COLOURS).fillna(UNKNOWN)
         villages.plot(ax=ax, color=colour, alpha=0.25, edgecolor="none")
         villages.boundary.plot(ax=ax, color=colour, linewidth=0.6)
         legend.append((Patch(visible=False), t["villages"]))
@@ -259,19 +261,19 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
         if len(other):
             other.plot(ax=ax, color=OTHER_PARCELS, edgecolor="#bbbbbb", linewidth=0.1)
         if len(mine):
-            mine.plot(ax=ax, color=mine["status"].map(STATUS_COLOURS).fillna("#000000"), edgecolor="#333333",
+            mine.plot(ax=ax, color=mine["status"].map(STATUS_COLOURS).fillna(UNKNOWN), edgecolor="#333333",
                       linewidth=0.1)  # fmt: skip
             legend.append((Patch(visible=False), t["parcels"]))
         statuses = set(mine["status"].astype(str))
         for s in [s for s in STATUS_COLOURS if s in statuses] + sorted(statuses - set(STATUS_COLOURS)):
             label = PARCEL_STATUSES.get(s, _clip(s, 20)) if lang == "zh" else _clip(s, 20)
-            legend.append((Patch(facecolor=STATUS_COLOURS.get(s, "#000000"), edgecolor="#333333"), label))
+            legend.append((Patch(facecolor=STATUS_COLOURS.get(s, UNKNOWN), edgecolor="#333333"), label))
         if len(other):
             legend.append((Patch(facecolor=OTHER_PARCELS, edgecolor="#bbbbbb"), w["other"]))
     if "planning_zones" in g:
         legend.append((Patch(visible=False), t["zone"]))
         for v, zone in g["planning_zones"].groupby("version", sort=True):
-            colour = ZONE_COLOURS.get(int(v), "#6baed6")
+            colour = ZONE_COLOURS.get(int(v), UNKNOWN)
             zone.boundary.plot(ax=ax, color=colour, linewidth=2.0)
             label = f"{t['version'].format(n=int(v))} {zone['stated_area_km2'].iloc[0]:g} km²"
             legend.append((Line2D([], [], color=colour, linewidth=2.0), label))

@@ -65,7 +65,11 @@ def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     read them (``lang``), the rule's code kept for filtering, ids joined by semicolons."""
     from .schema import label
 
-    return findings.assign(
+    message = findings["message"]
+    if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
+        message = findings["message_zh"].where(findings["message_zh"].notna(), message)
+    return findings.drop(columns="message_zh", errors="ignore").assign(
+        message=message,
         rule=findings["rule"].map(lambda r: label(r, lang)),
         severity=findings["severity"].map(lambda r: label(r, lang)),
         layer=findings["layer"].map(lambda r: label(r, lang)),

@@ -104,7 +104,11 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "invalid_geometry": ("图形无效", "invalid geometry"), "overlap": ("重叠", "overlap"), "gap": ("缝隙", "gap"),
     "outside_zone": ("超出规划范围", "outside the zone"), "outside_county": ("超出县域", "outside the county"),
     "area_mismatch": ("面积不符", "stated vs measured area"), "ledger": ("台账", "ledger"),
-    "capacity": ("安置容量", "capacity"),
+    "capacity": ("安置容量", "capacity"), "basic_farmland": ("占用永久基本农田", "permanent basic farmland"),
+    "eco_redline": ("占用生态保护红线", "ecological red line"),
+    "urban_boundary": ("超出城镇开发边界", "outside the urban boundary"),
+    "illegal_building": ("疑似违法占地", "suspect building"), "idle_land": ("闲置土地", "idle land"),
+    "investment_intensity": ("投资强度不足", "low investment intensity"),
 }  # fmt: skip
 SEVERITY_LABELS: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),

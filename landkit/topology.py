@@ -1,8 +1,9 @@
 """Topology checks on parcels: each returns findings and never changes the data.
 
 A finding is a row of a GeoDataFrame with ``rule``, ``severity``, ``ids`` (the features
-involved), ``area_m2`` and ``area_mu`` (ellipsoidal, CGCS2000), ``message`` and the problem
-``geometry`` in the layer's CRS. Parcel fabrics are checked as a polygon coverage first: the
+involved), ``area_m2`` and ``area_mu`` (ellipsoidal, CGCS2000), ``message`` (English),
+``message_zh`` (the same, with the same figures, in Chinese) and the problem ``geometry`` in the
+layer's CRS. Parcel fabrics are checked as a polygon coverage first: the
 vertices are snapped under a tolerance (digitising noise is not a finding), GEOS's coverage
 validator names the parcels whose edges are not shared exactly, and only those are checked
 pairwise. Distances and tolerances are metres in any CRS (lon/lat, feet and Web Mercator
@@ -30,12 +31,13 @@ from .errors import DataError
 from .measure import area
 from .units import M2_PER_MU
 
-FINDING_COLUMNS = ["rule", "severity", "ids", "area_m2", "area_mu", "message", "geometry"]
+FINDING_COLUMNS = ["rule", "severity", "ids", "area_m2", "area_mu", "message", "message_zh", "geometry"]
 _POLYGONAL = (3, 6)  # Polygon, MultiPolygon
 
 
-def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None) -> gpd.GeoDataFrame:
+def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None, messages_zh=None) -> gpd.GeoDataFrame:
     geometry = np.asarray(geometry, dtype=object)
+    messages_zh = [None] * len(messages) if messages_zh is None else messages_zh
     if area_m2 is None:
         area_m2 = area(gpd.GeoSeries(geometry, crs=crs)).to_numpy() if len(geometry) else np.array([])
     area_m2 = np.asarray(area_m2, dtype=float)
@@ -47,6 +49,7 @@ def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None) -> 
             "area_m2": area_m2,
             "area_mu": area_m2 / M2_PER_MU,
             "message": list(messages),
+            "message_zh": list(messages_zh),
         },
         geometry=gpd.GeoSeries(geometry, crs=crs),
         columns=FINDING_COLUMNS,
@@ -55,7 +58,7 @@ def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None) -> 
 
 def empty_findings(crs=None) -> gpd.GeoDataFrame:
     """Return a findings table with no rows (the columns every check returns)."""
-    return _findings("", "", [], [], [], crs)
+    return _findings("", "", [], [], [], crs, messages_zh=[])
 
 
 def _ids(gdf) -> np.ndarray:
@@ -84,8 +87,46 @@ def invalid_geometry(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         f"{i}: invalid geometry ({r}); its area cannot be trusted. Redraw it, or try repair_geometry()"
         for i, r in zip(ids, reasons, strict=True)
     ]
+    messages_zh = [
+        f"{i}：图形无效（{_reason_zh(r)}），面积不可信。请重新绘制，或尝试 repair_geometry()"
+        for i, r in zip(ids, reasons, strict=True)
+    ]
     fixed_area = area(gpd.GeoSeries(shapely.make_valid(g[bad]), crs=gdf.crs)).to_numpy() if len(bad) else None
-    return _findings("invalid_geometry", "error", [[i] for i in ids], where, messages, gdf.crs, area_m2=fixed_area)
+    return _findings(
+        "invalid_geometry",
+        "error",
+        [[i] for i in ids],
+        where,
+        messages,
+        gdf.crs,
+        area_m2=fixed_area,
+        messages_zh=messages_zh,
+    )
+
+
+#: GEOS's reasons for an invalid geometry (``shapely.is_valid_reason``), as planners read them.
+_REASONS_ZH = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "自相交",
+    "Too few points in geometry component": "图形的点数过少",
+    "Interior is disconnected": "内部不连通",
+    "Hole lies outside shell": "内环在外环之外",
+    "Holes are nested": "内环相互嵌套",
+    "Nested shells": "外环相互嵌套",
+    "Duplicate Rings": "环重复",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+    "Repeated Point": "重复点",
+}
+
+
+def _reason_zh(reason: str) -> str:
+    """GEOS's reason in Chinese, its location (``[x y]``) kept as given; an unknown reason as GEOS says it."""
+    m = re.match(r"\s*([^\[]*?)\s*(\[.*)?$", reason)
+    text, where = (m.group(1), m.group(2) or "") if m else (reason, "")
+    if text not in _REASONS_ZH:
+        return reason
+    return _REASONS_ZH[text] + (f"，位置 {where}" if where else "")
 
 
 def _reason_point(reason: str):
@@ -344,17 +385,25 @@ def overlaps(
     beyond = [shapely.buffer(shapely.difference(g[pairs[:, a]], g[pairs[:, 1 - a]]), -half) for a in (0, 1)]
     within = np.column_stack([shapely.is_empty(b) | (shapely.area(b) <= 0) for b in beyond])
     ids = _ids(gdf)[cov.valid]
-    messages = []
+    messages, messages_zh = [], []
     for (i, j), m2, (i_in, j_in) in zip(pairs, inter_m2, within, strict=True):
         if i_in and j_in:
-            kind = "duplicate: the same land is registered twice"
+            kind, kind_zh = "duplicate: the same land is registered twice", "重复图形（同一块地登记了两次），"
         elif i_in or j_in:
-            kind = "one parcel lies inside the other"
+            kind, kind_zh = "one parcel lies inside the other", "包含（一块地在另一块之内），"
         else:
-            kind = "the parcels overlap"
+            kind, kind_zh = "the parcels overlap", "重叠 "
         messages.append(f"{ids[i]} and {ids[j]}: {kind}, {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu) counted twice")
+        messages_zh.append(f"{ids[i]} 与 {ids[j]}：{kind_zh}{m2:,.1f} m²（{m2 / M2_PER_MU:,.2f} 亩）被重复计算")
     found = _findings(
-        "overlap", "error", [[ids[i], ids[j]] for i, j in pairs], inter, messages, work.crs, area_m2=inter_m2
+        "overlap",
+        "error",
+        [[ids[i], ids[j]] for i, j in pairs],
+        inter,
+        messages,
+        work.crs,
+        area_m2=inter_m2,
+        messages_zh=messages_zh,
     )
     return _back(found, gdf.crs)
 
@@ -430,8 +479,20 @@ def gaps(
         "make them meet"
         for k in rows
     ]
+    messages_zh = [
+        f"{' 与 '.join(bordering[k])} 之间有 {width[k]:.2f} m 宽的缝隙，面积 {gap_m2[k]:,.1f} m²；"
+        + ("应使两块地相接" if len(bordering[k]) == 2 else "应使这些地块相接")
+        for k in rows
+    ]
     found = _findings(
-        "gap", "warning", [bordering[k] for k in rows], gap[rows], messages, work.crs, area_m2=gap_m2[rows]
+        "gap",
+        "warning",
+        [bordering[k] for k in rows],
+        gap[rows],
+        messages,
+        work.crs,
+        area_m2=gap_m2[rows],
+        messages_zh=messages_zh,
     )
     return _back(found, gdf.crs)
 
@@ -442,10 +503,14 @@ def outside(
     *,
     rule: str = "outside_zone",
     name: str = "the zone",
+    name_zh: str | None = None,
     min_area_m2: float = 1.0,
     snap_m: float = SNAP_M,
 ) -> gpd.GeoDataFrame:
     """Find features (or parts of them) outside ``boundary``, with the area outside.
+
+    ``name`` and ``name_zh`` say what the boundary is in the messages (English, Chinese; 规划范围
+    and 县域 for "the zone" and "the county").
 
     ``boundary`` is a polygon in the layer's CRS (a planning zone, the county) or a
     GeoDataFrame/GeoSeries whose features are dissolved. A feature is outside when it reaches
@@ -472,7 +537,17 @@ def outside(
         f"{i}: {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu, {m2 / w:.0%} of it) lies outside {name}"
         for i, m2, w in zip(ids, part_m2, whole, strict=True)
     ]
-    return _findings(rule, "error", [[i] for i in ids], part, messages, gdf.crs, area_m2=part_m2)
+    name_zh = name_zh or _BOUNDARIES_ZH.get(name, name)
+    messages_zh = [
+        f"{i}：有 {m2:,.1f} m²（{m2 / M2_PER_MU:,.2f} 亩，占 {m2 / w:.0%}）超出{name_zh}"
+        for i, m2, w in zip(ids, part_m2, whole, strict=True)
+    ]
+    return _findings(
+        rule, "error", [[i] for i in ids], part, messages, gdf.crs, area_m2=part_m2, messages_zh=messages_zh
+    )
+
+
+_BOUNDARIES_ZH = {"the zone": "规划范围", "the county": "县域"}
 
 
 def area_mismatch(
@@ -507,6 +582,11 @@ def area_mismatch(
         f"{d / M2_PER_MU:+,.2f} mu, more than the {t:,.1f} m² allowed; check the documents or the drawing"
         for i, s, m, d, t in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
     ]
+    messages_zh = [
+        f"{i}：登记 {s / M2_PER_MU:,.2f} 亩，实测 {m / M2_PER_MU:,.2f} 亩（椭球面积），相差 {d / M2_PER_MU:+,.2f} 亩，"
+        f"超过允许的 {t:,.1f} m²；请核对权属资料或图形"
+        for i, s, m, d, t in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
+    ]
     return _findings(
         "area_mismatch",
         "warning",
@@ -515,6 +595,7 @@ def area_mismatch(
         messages,
         gdf.crs,
         area_m2=np.abs(diff[bad]),
+        messages_zh=messages_zh,
     )
 
 

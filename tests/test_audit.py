@@ -4,6 +4,7 @@ import json
 from importlib import resources
 
 import jsonschema
+import pandas as pd
 import pytest
 import shapely
 import shapely.affinity
@@ -20,14 +21,37 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+PLANTED_CONSTRAINTS = {  # data/parcels/README.md: 三区三线, land use, buildings and money
+    ("basic_farmland", ("CB00027",)), ("basic_farmland", ("CB00143",)), ("eco_redline", ("CB00278",)),
+    ("illegal_building", ("CB00047", "JZ006")), ("illegal_building", ("CB00318", "JZ007")),
+    ("illegal_building", ("JZ008",)),
+}  # fmt: skip
+
+
 def test_sample_audit_finds_exactly_the_documented_defects(sample_layers):
     found = audit.audit(sample_layers)
-    assert sorted(zip(found["rule"], map(sorted, found["ids"]), strict=True)) == [
-        ("area_mismatch", ["CB00648"]),
-        ("gap", ["CB01988", "CB01989"]),
-        ("outside_zone", ["CB00087"]),
-        ("overlap", ["CB01591", "CB01662"]),
-    ]
+    pairs = {(r, tuple(sorted(i))) for r, i in zip(found["rule"], found["ids"], strict=True)}
+    parcels = sample_layers["parcels"]
+    # independently: the idle parcels (supplied, not started a year after the agreed date) and the
+    # one project below 300 万元/亩, and the parcels reaching out of the urban boundary
+    due = parcels["start_due_on"] + pd.Timedelta(days=365)
+    idle = parcels.index[parcels["status"].isin(["transferred", "allocated"]) & (due < "2026-11-15")
+                         & (parcels["started_on"].isna() | (parcels["started_on"] > due))]  # fmt: skip
+    project = parcels[parcels["project"] == "海威特种面料"]
+    boundary = sample_layers["urban_boundary"].geometry.iloc[0]
+    outside = parcels.geometry.difference(boundary)
+    outside = outside[~outside.is_empty & (outside.area > 1)]
+    assert pairs == {
+        ("area_mismatch", ("CB00648",)),
+        ("gap", ("CB01988", "CB01989")),
+        ("outside_zone", ("CB00087",)),
+        ("overlap", ("CB01591", "CB01662")),
+        *PLANTED_CONSTRAINTS,
+        *(("idle_land", (pid,)) for pid in idle),
+        ("investment_intensity", tuple(sorted(project.index))),
+        *(("urban_boundary", (pid,)) for pid in outside.index),
+    }
+    assert len(found) == len(pairs) and len(idle) == 11
 
 
 def test_json_output_follows_the_schema_and_exits_1_on_errors(sample_copy, sample_layers):
@@ -43,9 +67,15 @@ def test_json_output_follows_the_schema_and_exits_1_on_errors(sample_copy, sampl
 
 def test_rules_file_changes_severity_and_thresholds(tmp_path, sample_copy):
     rules = tmp_path / "rules.toml"
-    rules.write_text('[overlap]\nseverity = "warning"\n[outside_zone]\nmin_area_m2 = 10000.0\n', encoding="utf-8")
+    rules.write_text(
+        '[overlap]\nseverity = "warning"\n[outside_zone]\nmin_area_m2 = 10000.0\n'
+        '[basic_farmland]\nmin_area_m2 = 2000.0\n[eco_redline]\nseverity = "info"\n',
+        encoding="utf-8",
+    )
     result = run("audit", sample_copy, "--rules", rules, "--format", "json")
-    assert result.exit_code == 0  # no error left: the overlap is a warning, the 4,277 m² outside is under 1 ha
+    # no error left: the overlap is a warning, the 4,277 m² outside is under 1 ha, both farmland
+    # conflicts are under 2,000 m², the red line only informs
+    assert result.exit_code == 0
     rules_found = {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
     assert rules_found["overlap"] == "warning" and "outside_zone" not in rules_found
     rules.write_text("[overlaps]\nseverity = 'error'\n", encoding="utf-8")
@@ -59,6 +89,8 @@ def test_a_clean_project_exits_0(tmp_path, sample_layers):
     layers["events"] = sample_layers["events"][sample_layers["events"]["parcel_id"].isin(layers["parcels"].index)]
     members = sample_layers["target_parcels"]
     layers["target_parcels"] = members[members["parcel_id"].isin(layers["parcels"].index)]
+    for name in ("basic_farmland", "eco_redline"):  # the planted 三区三线 errors
+        del layers[name]
     path = tmp_path / "clean.gpkg"
     landkit.write_project(layers, path)
     result = run("audit", path, "--quiet")
@@ -83,7 +115,10 @@ def test_csv_and_text_formats(sample_copy):
     english = run("audit", sample_copy, "--format", "csv", "--lang", "en")
     assert english.stdout.splitlines()[0] == "rule,severity,layer,ids,area_m2,area_mu,message,rule_code"
     text = run("audit", sample_copy, "--quiet")
-    assert "4 条问题" in text.stdout and "[错误] 重叠 (overlap)" in text.stdout and "2 个错误" in text.stdout
+    found = audit.audit(landkit.read_project(sample_copy))
+    errors = int((found["severity"] == "error").sum())
+    assert f"{len(found)} 条问题" in text.stdout and "[错误] 重叠 (overlap)" in text.stdout
+    assert f"{errors} 个错误" in text.stdout and errors == 5  # overlap, outside, 2 farmland, red line
     assert "[error] overlap" in run("audit", sample_copy, "--quiet", "--lang", "en").stdout
 
 

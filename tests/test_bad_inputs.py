@@ -59,7 +59,7 @@ def test_bad_input(corpus, name):
             warnings.simplefilter("always")
             found = audit.audit(layers)
             sums = audit.totals(layers)
-        messages = " ".join(found["message"]) + " " + " ".join(found["rule"])
+        messages = " ".join([*found["message"], *found.get("message_zh", []), *found["rule"]])
         if case.audit[0] == 1:
             assert case.audit[1] in messages
         numbers = [v for layer in sums["layers"].values() for v in layer.values() if not isinstance(v, str)]

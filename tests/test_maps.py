@@ -1,8 +1,12 @@
 """Meeting maps, opened in a real headless Chromium with the network cut off."""
 
 import html
+import itertools
+import json
+import math
 import re
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -52,17 +56,24 @@ def test_zone_map_opens_offline_with_every_layer(chromium, sample_maps, sample_l
     assert v.page.query_selector(".leaflet-control-scale") is not None
 
 
+def legend_sections(page) -> list[str]:
+    """The layers whose section of the one legend is showing, in order."""
+    return page.eval_on_selector_all(
+        ".landkit-legend-section", "e => e.filter(x => x.offsetParent !== null).map(x => x.dataset.layer)"
+    )
+
+
 def test_legends_toggle_with_their_layers(chromium, sample_maps, sample_layers):
     v = visit(chromium, sample_maps["zone"])
-    legends = lambda: v.page.eval_on_selector_all(".landkit-legend", "e => e.map(x => x.innerText.split('\\n')[0])")  # noqa: E731
-    assert "储备地块" in legends()
+    assert v.page.eval_on_selector_all(".landkit-legend", "e => e.length") == 1  # one panel, not one per layer
+    assert legend_sections(v.page) == overlay_names(v.page)  # a section per layer, in the layer control's order
     before = v.page.eval_on_selector_all("path.leaflet-interactive", "e => e.length")
     v.page.click(".leaflet-control-layers-overlays label:has-text('储备地块') input")
-    assert "储备地块" not in legends()
+    assert "储备地块" not in legend_sections(v.page)
     after = v.page.eval_on_selector_all("path.leaflet-interactive", "e => e.length")
     assert before - after == len(sample_layers["parcels"])
     v.page.click(".leaflet-control-layers-overlays label:has-text('储备地块') input")
-    assert "储备地块" in legends()
+    assert legend_sections(v.page) == overlay_names(v.page)
 
 
 def test_tooltip_shows_the_parcel_and_its_ellipsoidal_area(chromium, sample_maps, sample_layers):
@@ -171,3 +182,226 @@ def test_project_info_is_read_however_it_was_written():
     assert is_illustrative({"project_info": keyed})
     assert is_illustrative({"project_info": pd.DataFrame({"value": [1]}, index=["illustrative"])})
     assert not is_illustrative({"project_info": pd.DataFrame({"value": ["否"]}, index=["illustrative"])})
+
+
+# --- one legend, one meaning per colour, furniture that never overlaps (issue 14, item 5) ---
+
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+def some_findings(layers):
+    parcels = layers["parcels"].iloc[:3]
+    return gpd.GeoDataFrame(
+        {"rule": ["overlap"] * 3, "ids": [[i] for i in parcels.index], "message": ["重叠"] * 3},
+        geometry=parcels.geometry.to_numpy(),
+        crs=parcels.crs,
+    )
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a #rrggbb colour."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)  # fmt: skip
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def test_the_palette_gives_every_meaning_its_own_colour():
+    meanings = {
+        **{f"status {k}": c for k, c in maps.STATUS_COLOURS.items()},
+        **{f"batch {k}": c for k, c in maps.BATCH_COLOURS.items()},
+        **{f"zone {k}": c for k, c in maps.ZONE_COLOURS.items()},
+        **{f"layer {k}": c for k, c in maps.LAYER_COLOURS.items()},
+    }
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in meanings.values()), meanings
+    by_colour = {}
+    for meaning, colour in meanings.items():
+        by_colour.setdefault(colour, []).append(meaning)
+    assert {c: m for c, m in by_colour.items() if len(m) > 1} == {}
+    # and told apart by eye: no two closer than 15 (CIE76 ΔE; 2.3 is "just noticeable")
+    for (m1, c1), (m2, c2) in itertools.combinations(meanings.items(), 2):
+        assert math.dist(_lab(c1), _lab(c2)) >= 15, (m1, c1, m2, c2)
+
+
+@pytest.mark.parametrize("which", ["zone", "community", "village", "version"])
+def test_every_colour_drawn_means_one_thing_and_is_in_the_legend(sample_layers, which):
+    draw = {
+        "zone": lambda L: maps.zone_map(L, findings=some_findings(L)),
+        "community": lambda L: maps.community_map(L, "LF"),
+        "village": lambda L: maps.village_map(L, "大王庄村", findings=some_findings(L)),
+        "version": lambda L: maps.zone_map(L, version=2),
+    }[which]
+    m = draw(sample_layers)
+    entries = maps.legend_entries(m)
+    meaning = {}
+    for section, label, colour in entries:
+        meaning.setdefault(colour, set()).add((section, label))
+    assert {c: s for c, s in meaning.items() if len(s) > 1} == {}
+    page = m.get_root().render()
+    drawn = {c for p in re.findall(r"var p = (\[[^\]]*\]);", page) for c in json.loads(p)}
+    assert drawn and drawn <= set(meaning), drawn - set(meaning)
+    assert "#333333" not in meaning  # polygon edges are only edges
+
+
+def test_names_match_by_code_name_suffix_and_pinyin(sample_layers):
+    communities, villages = sample_layers["communities"], sample_layers["villages"]
+    for key in ("LF", "lf", "露峰社区", "露峰", " 露峰 ", "Lufeng", "lufeng", "lu feng", "Lǔfēng", "LuFeng Shequ"):
+        assert maps.find_community(communities, key) == "LF", key
+    assert maps.find_community(communities, "Huiyuan") == "HY"
+    for key in ("410423101001", "大王庄村", "大王庄", "Dawangzhuang", "da wang zhuang cun"):
+        assert maps.find_village(villages, key) == "410423101001", key
+    twins = pd.DataFrame({"name": ["张店村", "章店村", "李庄村"]}, index=["A", "B", "C"])
+    with pytest.raises(landkit.DataError, match=r"'zhangdian' could be any of A \(张店村\), B \(章店村\)"):
+        maps.match_name(twins, "zhangdian", what="village")
+    with pytest.raises(landkit.DataError, match=r"no village 'Beijing'; the project has A \(张店村\), B"):
+        maps.match_name(twins, "Beijing", what="village")
+    with pytest.raises(landkit.DataError, match=r"no community '火星'.*LF \(露峰社区\), HY \(汇源社区\)"):
+        maps.find_community(communities, "火星")
+
+
+def test_one_village_and_one_zone_version(sample_layers):
+    parcels, villages = sample_layers["parcels"], sample_layers["villages"]
+    m = maps.village_map(sample_layers, "Dawangzhuang")
+    mine = parcels[parcels["village_code"] == "410423101001"]
+    assert maps.describe(m) == {"储备地块": len(mine), "搬迁村庄": 1}
+    assert "大王庄村（410423101001）：储备地块" in m.get_root().render()
+    assert "Dawangzhuang" not in m.get_root().render()  # the title says the name the project uses
+    english = maps.village_map(sample_layers, "410423101001", lang="en").get_root().render()
+    assert "大王庄村 (410423101001): reserve parcels" in english
+
+    zones = sample_layers["planning_zones"]
+    zone = zones[zones["version"] == 2].geometry.iloc[0]
+    m = maps.zone_map(sample_layers, version=2)
+    shown = maps.describe(m)
+    assert next(iter(shown)) == "规划范围 第2版: 16.3 km²" and not any("第1版" in n or "第3版" in n for n in shown)
+    assert shown["储备地块"] == parcels.representative_point().within(zone).sum() < len(parcels)
+    assert shown["搬迁村庄"] == villages.representative_point().within(zone).sum() < len(villages)
+    assert "县域范围" not in shown
+    assert "规划范围 第2版 · 16.3 km² · 鲁山县产业集聚区" in m.get_root().render()
+    with pytest.raises(landkit.DataError, match=r"no planning-zone version 9; the project has versions 1, 2, 3"):
+        maps.zone_map(sample_layers, version=9)
+    with pytest.raises(landkit.DataError, match=r"no village '火星'; the project has 410423101001 \(大王庄村\)"):
+        maps.village_map(sample_layers, "火星")
+
+
+@pytest.fixture(scope="module")
+def layout_maps(tmp_path_factory, sample_layers):
+    out = tmp_path_factory.mktemp("layout")
+    return {
+        "zone": maps.save_map(maps.zone_map(sample_layers, findings=some_findings(sample_layers)), out / "zone.html"),
+        "community": maps.save_map(maps.community_map(sample_layers, "LF"), out / "community-LF.html"),
+    }
+
+
+def boxes(page) -> dict[str, dict]:
+    """The page boxes of every Leaflet control and the title block that are showing."""
+    return page.evaluate(
+        """() => {
+        const out = {};
+        document.querySelectorAll(".leaflet-control, #landkit-title").forEach((e, i) => {
+            const r = e.getBoundingClientRect();
+            if (r.width && r.height) out[(e.id || e.className.split(" ").slice(0, 2).join(".")) + "#" + i] =
+                {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+        });
+        return out;
+    }"""
+    )
+
+
+def assert_apart_and_inside(page, width, height):
+    shown = boxes(page)
+    assert len(shown) >= 7, shown  # title, zoom, layers, legend, north, scale, credits
+    for name, b in shown.items():
+        assert b["left"] >= 0 and b["top"] >= 0 and b["right"] <= width and b["bottom"] <= height, (name, b)
+    for (n1, a), (n2, b) in itertools.combinations(shown.items(), 2):
+        w = min(a["right"], b["right"]) - max(a["left"], b["left"])
+        h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+        assert w <= 0.5 or h <= 0.5, f"{n1} overlaps {n2}: {a} {b}"
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize(("which", "layer"), [("zone", "储备地块"), ("community", "搬迁村庄")])
+def test_furniture_never_overlaps_and_the_legend_follows_the_layers(
+    chromium, layout_maps, sample_layers, which, layer, width, height
+):
+    v = visit(chromium, layout_maps[which], width=width, height=height)
+    try:
+        assert v.requests == [] and v.errors == []
+        assert v.page.eval_on_selector_all(".landkit-legend", "e => e.length") == 1
+        assert legend_sections(v.page) == overlay_names(v.page)
+        assert_apart_and_inside(v.page, width, height)
+        sizes = v.page.eval_on_selector_all(
+            ".landkit-legend-row, .landkit-legend-heading", "e => e.map(x => parseFloat(getComputedStyle(x).fontSize))"
+        )
+        assert sizes and min(sizes) >= 13
+        scale = v.page.inner_text(".leaflet-control-scale")
+        assert re.search(r"\d+ (m|km)\b", scale) and "ft" not in scale and "mi" not in scale
+        assert v.page.inner_text(".landkit-north").strip() == "北"
+        toggle = f".leaflet-control-layers-overlays label:has-text('{layer}') input"
+        v.page.click(toggle)
+        assert layer not in legend_sections(v.page) and legend_sections(v.page)
+        assert_apart_and_inside(v.page, width, height)
+        v.page.click(toggle)
+        assert legend_sections(v.page) == overlay_names(v.page)
+        if which == "zone":
+            assert "审核问题" in legend_sections(v.page)
+        else:
+            labels = v.page.eval_on_selector_all(".landkit-label", "e => e.map(x => x.innerText)")
+            mine = sample_layers["villages"][sample_layers["villages"]["target_community"] == "LF"]
+            for name, households in zip(mine["name"], mine["households"], strict=True):
+                assert any(name in t and f"{households}户" in t and " km" in t for t in labels), name
+            assert any("露峰社区" in t and "7,241/10,000" in t for t in labels), labels
+    finally:
+        v.page.close()
+
+
+def test_a_short_window_scrolls_the_legend_instead_of_covering_the_credits(chromium, layout_maps):
+    v = visit(chromium, layout_maps["zone"], width=1280, height=560)
+    try:
+        assert_apart_and_inside(v.page, 1280, 560)
+        legend = v.page.query_selector(".landkit-legend")
+        assert legend.evaluate("e => e.scrollHeight > e.clientHeight")  # it scrolls
+    finally:
+        v.page.close()
+
+
+def test_labels_are_escaped(chromium, tmp_path, sample_layers):
+    layers = {k: v.copy() for k, v in sample_layers.items()}
+    layers["villages"]["name"] = XSS
+    layers["communities"].loc["LF", "name"] = "</script><script>alert(5)</script>"
+    path = maps.save_map(maps.community_map(layers, "LF"), tmp_path / "labels.html")
+    text = path.read_text(encoding="utf-8")
+    assert XSS not in text and "<script>alert" not in text
+    village = maps.save_map(maps.village_map(layers, "410423101001"), tmp_path / "village.html")
+    assert XSS not in village.read_text(encoding="utf-8")
+    for page in (path, village):
+        v = visit(chromium, page)
+        assert v.dialogs == [] and v.requests == [] and v.errors == []
+        assert v.page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
+        shown = v.page.inner_text("body")
+        assert XSS in shown  # as text
+        v.page.close()
+
+
+def test_landkit_map_draws_one_village_or_one_zone_version(tmp_path, sample_copy):
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args])
+
+    one = run("map", sample_copy, "--village", "沈庄", "-o", tmp_path / "v.html")
+    assert one.exit_code == 0, one.output
+    page = (tmp_path / "v.html").read_text(encoding="utf-8")
+    assert "沈庄村（410423101023）" in page and "大王庄村（410423101001）" not in page
+    both = run("map", sample_copy, "--village", "Shenzhuang", "-o", tmp_path / "x.html")
+    assert both.exit_code == 2 and "申庄村" in both.output and "沈庄村" in both.output  # two villages sound alike
+    version = run("map", sample_copy, "--zone-version", "2", "-o", tmp_path / "z2.html")
+    assert version.exit_code == 0 and "规划范围 第2版" in (tmp_path / "z2.html").read_text(encoding="utf-8")
+    nine = run("map", sample_copy, "--zone-version", "9", "-o", tmp_path / "z9.html")
+    assert nine.exit_code == 2 and "versions 1, 2, 3" in nine.output and not (tmp_path / "z9.html").exists()
+    two = run("map", sample_copy, "--village", "沈庄", "--zone-version", "2")
+    assert two.exit_code == 2 and "one thing at a time" in two.output

@@ -127,7 +127,8 @@ def _self_touching(g):
     return shapely.Polygon([(x0, y0), (x1, y0), (x1, y1), (xm, y1), (xm + 5, ym), (xm - 5, ym), (xm, y1), (x0, y1)])
 
 
-_CODES = {"status", "compensation", "relocation_status", "event_type", "parcel_id", "village_code", "target_community"}
+_CODES = {"status", "compensation", "relocation_status", "event_type", "parcel_id", "village_code", "target_community",
+          "code", "kind", "target_id", "applies_to"}  # fmt: skip
 
 
 def _xss(layers):
@@ -372,14 +373,14 @@ def cases() -> list[Case]:
             "bow-tie polygon",
             lambda t, s: p(t, s, _geom("parcels", "CB00005", _bow_tie), "bowtie"),
             (0, "validation: ok"),
-            (1, "Self-intersection"),
+            (1, "自相交"),
         ),
         Case(
             "self_touching",
             "self-touching ring",
             lambda t, s: p(t, s, _geom("parcels", "CB00006", _self_touching), "touch"),
             (0, "validation: ok"),
-            (1, "invalid geometry"),
+            (1, "图形无效"),
         ),
         Case(
             "geometry_3d",
@@ -428,14 +429,14 @@ def cases() -> list[Case]:
             "the same land registered under two ids",
             lambda t, s: p(t, s, _duplicate_registration, "double"),
             (0, "validation: ok"),
-            (1, "registered twice"),
+            (1, "同一块地登记了两次"),
         ),
         Case(
             "ledger_broken",
             "parcel status disagreeing with the ledger, event for an unknown parcel",
             lambda t, s: p(t, s, _ledger_broken, "ledger"),
             (0, "validation: ok"),
-            (1, "the ledger says"),
+            (1, "台账为"),
         ),
         Case(
             "negative_households",
@@ -502,7 +503,7 @@ def cases() -> list[Case]:
             "one parcel digitised 200 km away (the rest is still checked)",
             lambda t, s: p(t, s, _far_parcel, "far"),
             (1, "1 of 2458 features lie outside the county"),
-            (1, "the parcels overlap"),
+            (1, "重叠"),
         ),
         Case(
             "empty_parcels",
@@ -523,7 +524,7 @@ def cases() -> list[Case]:
             "an event dated 2031",
             lambda t, s: p(t, s, _future_event, "future"),
             (0, "validation: ok"),
-            (1, "dated after today"),
+            (1, "日期晚于今天"),
         ),
         Case(
             "xian80_project",
