@@ -47,28 +47,29 @@ def parts(
     crs = parcels.crs
     g = parcels.geometry.to_numpy()
     ok = np.flatnonzero(~shapely.is_missing(g) & ~shapely.is_empty(g) & shapely.is_valid(g))
-    patches = _in_crs(other, crs)
+    metric = _in_metres(parcels.iloc[ok])  # the overlay in metres: a lines' long edges stay as drawn
+    work = metric.crs
+    mg = metric.geometry.to_numpy()
+    patches = _in_crs(other, work)
     union = shapely.union_all(patches) if len(patches) else shapely.Polygon()
-    metric = _in_metres(parcels.iloc[ok])
-    core = shapely.buffer(metric.geometry.to_numpy(), -snap_m)  # a few cm across the line is noise
-    core = gpd.GeoSeries(core, crs=metric.crs).to_crs(crs).to_numpy() if metric.crs != crs else core
-    tree = shapely.STRtree(patches)
+    core = shapely.buffer(mg, -snap_m)  # a few cm across the line is noise
+    shapely.prepare(union)
     if inside:
+        tree = shapely.STRtree(patches)
         hit = np.unique(tree.query(core, predicate="intersects")[0]) if len(patches) else np.array([], dtype=int)
-        shapely.prepare(union)
         hit = hit[shapely.intersects(union, core[hit])]
-        part = shapely.intersection(g[ok][hit], union)
+        part = shapely.intersection(mg[hit], union)
     else:
-        shapely.prepare(union)
         hit = np.flatnonzero(~shapely.covers(union, core))
-        part = shapely.difference(g[ok][hit], union)
-    m2 = area(gpd.GeoSeries(part, crs=crs)).fillna(0).to_numpy()
-    whole = area(gpd.GeoSeries(g[ok][hit], crs=crs)).to_numpy()
+        part = shapely.difference(mg[hit], union)
+    m2 = area(gpd.GeoSeries(part, crs=work)).fillna(0).to_numpy()
+    whole = area(gpd.GeoSeries(mg[hit], crs=work)).to_numpy()
     out = gpd.GeoDataFrame(
         {"area_m2": m2, "area_mu": m2 / M2_PER_MU, "share": m2 / whole},
-        geometry=gpd.GeoSeries(part, crs=crs),
+        geometry=gpd.GeoSeries(part, crs=work),
         index=parcels.index[ok][hit],
     )
+    out = out.to_crs(crs) if work != crs else out  # the part in the parcels' CRS
     return out[out["area_m2"] > 0]
 
 

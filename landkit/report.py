@@ -60,6 +60,13 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     return Stamp(display(path), file_sha256(path), __version__, method)
 
 
+def _layer_label(name, lang: str) -> str:
+    """A layer as planners read it (永久基本农田 is a layer, 占用永久基本农田 the rule about it)."""
+    from .schema import LAYERS, label
+
+    return LAYERS[name].label_zh if lang == "zh" and name in LAYERS else label(name, lang)
+
+
 def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The findings as one flat table for CSV and spreadsheets: rule, severity and layer as planners
     read them (``lang``), the rule's code kept for filtering, ids joined by semicolons."""
@@ -72,7 +79,7 @@ def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         message=message,
         rule=findings["rule"].map(lambda r: label(r, lang)),
         severity=findings["severity"].map(lambda r: label(r, lang)),
-        layer=findings["layer"].map(lambda r: label(r, lang)),
+        layer=findings["layer"].map(lambda r: _layer_label(r, lang)),
         ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))),
         area_m2=_figure(findings["area_m2"]),
         area_mu=_figure(findings["area_mu"]),
