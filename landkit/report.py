@@ -274,7 +274,7 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["人口占用", "户数占用"], "0.0%"),
     **dict.fromkeys(["户数", "人口", "已安排人口", "容纳人口", "已安排户数", "容纳户数", "村数"], "#,##0"),
     **dict.fromkeys(["冲突面积(m²)", "冲突面积(亩)", "占地面积(m²)", "其中耕地(亩)"], "#,##0.00"),
-    **dict.fromkeys(["已付(元)", "待付(元)"], "#,##0.00"),
+    **dict.fromkeys(["已付(元)", "待付(元)", "费用(元)", "元/户"], "#,##0.00"),
     **{f"{s}{n}": "#,##0" for s in ("已签协议", "已搬迁", "已拆除") for n in ("户数", "人口")},
 }
 
@@ -464,6 +464,16 @@ def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[
         names = {c: f"{c} {LAND_USE_CODES.get(c, '')}(亩)" for c in by_village.columns}
         names["cultivated_mu"] = "其中耕地(亩)"
         tables["耕地占用"] = by_village.rename(columns=names).rename_axis("村").reset_index()
+        goals = reserve.targets(layers)
+        if goals:  # the same per target: what each task or stock takes (a parcel may be in several)
+            per_target = []
+            for t in goals:
+                members = reserve.target_parcels(parcels, layers["events"], t).index
+                part = take.loc[take.index.isin(members), ["cultivated_mu"]].sum().round(2)
+                per_target.append(
+                    {"目标": t.name, "地块数": len(members), "其中耕地(亩)": float(part["cultivated_mu"])}
+                )
+            tables["目标耕地占用"] = pd.DataFrame(per_target)
     rates = layers.get("compensation_rates")
     if rates is not None and len(rates) and "compensation" in parcels:
         amounts = money.compensation(parcels, rates, layers.get("price_zones"))
@@ -472,6 +482,15 @@ def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[
         tables["补偿费用"] = (
             months.rename(columns={"paid_yuan": "已付(元)", "due_yuan": "待付(元)"}).rename_axis("月份").reset_index()
         )
+        if "villages" in layers and (rates["kind"] == "relocation").any():
+            cost = money.relocation_cost(layers["villages"], rates)
+            cost.index = village_names(layers, pd.Series(cost.index, index=cost.index)).to_numpy()
+            cost.loc["合计"] = [int(cost["households"].sum()), float("nan"), round(cost["cost_yuan"].sum(), 2)]
+            tables["搬迁费用"] = (
+                cost.rename(columns={"households": "户数", "yuan_per_household": "元/户", "cost_yuan": "费用(元)"})
+                .rename_axis("村")
+                .reset_index()
+            )
     date = as_of or reserve.data_date(layers["events"])
     idle = reserve.idle_land(parcels, as_of=date)
     if len(idle):

@@ -192,3 +192,20 @@ def test_the_pack_workbook_lists_conflicts_costs_idle_and_suspect_buildings(tmp_
     assert {r[0] for r in book["闲置土地"].iter_rows(min_row=2, values_only=True)} == set(
         reserve.idle_land(sample_layers["parcels"], as_of=reserve.data_date(sample_layers["events"])).index
     )
+
+
+def test_cultivated_land_per_target_and_relocation_cost_per_village(sample_layers):
+    from landkit import report
+
+    tables = report.land_tables(sample_layers)
+    per_target = tables["目标耕地占用"].set_index("目标")
+    task = reserve.targets(sample_layers)[0]
+    parcels = sample_layers["parcels"].loc[sorted(task.parcels)]
+    take = constraints.land_take(parcels, sample_layers["land_use"])
+    assert per_target.loc[task.name, "地块数"] == len(task.parcels)
+    assert per_target.loc[task.name, "其中耕地(亩)"] == pytest.approx(take["cultivated_mu"].sum(), abs=0.01)
+    cost = tables["搬迁费用"].set_index("村")
+    households = int(sample_layers["villages"]["households"].sum())
+    rates = sample_layers["compensation_rates"]
+    per_household = rates.loc[rates["kind"] == "relocation", "yuan_per_household"].sum()
+    assert cost.loc["合计", "户数"] == households and cost.loc["合计", "费用(元)"] == households * per_household
