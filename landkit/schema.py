@@ -692,12 +692,17 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _id_set(df: pd.DataFrame, key: str) -> set[str]:
+    """A layer's ids as text, whether the id is its index (read by landkit) or a column."""
+    return set(df.index.astype(str)) if df.index.name == key else set(map(str, df.get(key, [])))
+
+
 def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Targets whose parcels are not in the project, tasks without parcels, stocks without a figure."""
     targets, members = layers.get("targets"), layers.get("target_parcels")
     if targets is None or not {"kind", "status"} <= set(targets.columns):
         return []
-    ids = set(targets.index.astype(str)) if targets.index.name == "target_id" else set(targets.get("target_id", []))
+    ids = _id_set(targets, "target_id")
     problems = []
     if members is not None and {"target_id", "parcel_id"} <= set(members.columns):
         stray = members.loc[~members["target_id"].astype(str).isin(ids), "target_id"].astype(str).unique()
@@ -712,11 +717,7 @@ def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             )
         parcels = layers.get("parcels")
         if parcels is not None:
-            known = (
-                set(parcels.index.astype(str))
-                if parcels.index.name == "parcel_id"
-                else set(parcels.get("parcel_id", []))
-            )
+            known = _id_set(parcels, "parcel_id")
             lost = members.loc[~members["parcel_id"].astype(str).isin(known), "parcel_id"].astype(str).unique()
             if len(lost):
                 problems.append(

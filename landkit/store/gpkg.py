@@ -271,6 +271,16 @@ def touched(db: sqlite3.Connection, table: str) -> None:
     db.execute(f"UPDATE gpkg_contents SET last_change = {_NOW} WHERE lower(table_name) = lower(?)", (table,))
 
 
+def require_columns(table: str, have: set[str], names: Iterable[str]) -> None:
+    """Raise a DataError naming the columns of ``names`` that ``table`` lacks (both backends' Writers)."""
+    missing = [n for n in names if n != "rowid" and n not in have]
+    if missing:
+        raise DataError(
+            f"{table}: no column {', '.join(missing)}; the layer's columns are {', '.join(sorted(have))}. "
+            "Rename the column to the project-file contract's name (see the README) or add it"
+        )
+
+
 class Writer:
     """Row-level reads and writes inside one transaction: what the ledgers need of a project.
 
@@ -290,13 +300,7 @@ class Writer:
     def require(self, table: str, names: Iterable[str]) -> None:
         """Refuse to go on unless the table has these columns (SQLite would read a missing
         double-quoted column name as a string and match every row)."""
-        have = self.columns(table)
-        missing = [n for n in names if n != "rowid" and n not in have]
-        if missing:
-            raise DataError(
-                f"{table}: no column {', '.join(missing)}; the layer's columns are {', '.join(sorted(have))}. "
-                "Rename the column to the project-file contract's name (see the README) or add it"
-            )
+        require_columns(table, self.columns(table), names)
 
     def rows(self, table: str, wanted: Sequence[str], key: str | None = None, values: Iterable[Any] = ()) -> list:
         """``wanted`` columns ("rowid" allowed) in file order; with ``key``, only rows whose key is in

@@ -467,13 +467,9 @@ class Writer:
         return {c for c in self.s.columns(self._name(table)) if c != FID}
 
     def require(self, table: str, names: Iterable[str]) -> None:
-        have = self.columns(table)
-        missing = [n for n in names if n != "rowid" and n not in have]
-        if missing:
-            raise DataError(
-                f"{table}: no column {', '.join(missing)}; the layer's columns are {', '.join(sorted(have))}. "
-                "Rename the column to the project-file contract's name (see the README) or add it"
-            )
+        from .gpkg import require_columns
+
+        require_columns(table, self.columns(table), names)
 
     def rows(self, table: str, wanted: Sequence[str], key: str | None = None, values: Iterable[Any] = ()) -> list:
         """``wanted`` columns ("rowid" allowed) in table order; with ``key``, only rows whose key is in
