@@ -891,6 +891,23 @@ def grant(url: str, reader: str | None, recorder: str | None) -> None:
     click.echo(f"granted {roles} on {display(url)}; give them to people with GRANT role TO person")
 
 
+@main.command("qgis")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The QGIS project to write, e.g. 鲁山.qgz (it opens the GeoPackage by relative path).")  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="Replace an existing project file.")
+def qgis_(path: Path, output: Path, overwrite: bool) -> None:
+    """Open it in QGIS: landkit's styles into the GeoPackage (yours kept) and a project with an A3 layout."""
+    from .qgis import write_project, write_styles
+
+    styles = write_styles(path)
+    kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
+    click.echo(
+        f"styled {len(styles)} layers of {path}" + (f"; your own default kept: {', '.join(kept)}" if kept else "")
+    )
+    click.echo(f"wrote {write_project(path, output, overwrite=overwrite)}")
+
+
 @main.command("print")
 @click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
