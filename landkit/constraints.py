@@ -20,6 +20,12 @@ from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES
 from .units import M2_PER_MU, shown
 
 
+def land_codes(codes: pd.Series) -> pd.Series:
+    """Land-use codes as text, with the leading zero a spreadsheet or a DBF dropped (101 -> "0101")."""
+    text = codes.astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    return text.where(text.str.len() % 2 == 0, "0" + text)
+
+
 def _usable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The features whose geometry can be measured: present, not empty, valid (an invalid one is
     the audit's invalid_geometry finding, not a conflict)."""
@@ -101,7 +107,7 @@ def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: i
     whole = parcels
     parcels = _usable(parcels)
     use = land_use.to_crs(crs) if land_use.crs is not None and crs is not None and land_use.crs != crs else land_use
-    codes = use["code"].astype(str).str.strip().to_numpy()
+    codes = land_codes(use["code"]).to_numpy()
     g = use.geometry.to_numpy()
     present = ~shapely.is_missing(g) & ~shapely.is_empty(g)
     pg = parcels.geometry.to_numpy()

@@ -84,7 +84,9 @@ def zone_versions(
             continue
         layer = layer.to_crs(zones.crs)
         if column == "added_cultivated_mu":
-            layer = layer[layer["code"].astype(str).str.startswith("01")]
+            from .constraints import land_codes
+
+            layer = layer[land_codes(layer["code"]).str.startswith("01")]
         union = shapely.union_all(shapely.make_valid(layer.geometry.to_numpy()))
         taken = gpd.GeoSeries(shapely.intersection(added.geometry.to_numpy(), union), crs=zones.crs)
         table[column] = area(taken, unit="mu").fillna(0).round(2).to_numpy()

@@ -165,7 +165,7 @@ def targets_table(progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "target_name": progress["name" if zh else "name_en"],
             "kind": progress["kind"].map(lambda k: TARGET_KINDS.get(k, k) if zh else k),
             "target_status": progress["status"].map(lambda s: label(s, lang) if s in PARCEL_STATUSES else s),
-            "due": progress["due"].dt.date,
+            "due": pd.to_datetime(progress["due"]).dt.date,
             "target_mu": progress["target_mu"],
             "done_mu": progress["done_mu"],
             "done_measured_mu": progress["done_measured_mu"],

@@ -209,3 +209,30 @@ def test_cultivated_land_per_target_and_relocation_cost_per_village(sample_layer
     rates = sample_layers["compensation_rates"]
     per_household = rates.loc[rates["kind"] == "relocation", "yuan_per_household"].sum()
     assert cost.loc["合计", "户数"] == households and cost.loc["合计", "费用(元)"] == households * per_household
+
+
+def test_land_use_codes_stored_as_numbers_keep_their_cultivated_land(sample_layers):
+    """A DBF or a spreadsheet drops the leading zero: 101 is 0101 水田, still 耕地."""
+    land_use = sample_layers["land_use"]
+    as_numbers = land_use.assign(code=land_use["code"].astype(int))
+    parcels = sample_layers["parcels"].iloc[::50]
+    text = constraints.land_take(parcels, land_use)["cultivated_mu"]
+    numbers = constraints.land_take(parcels, as_numbers)["cultivated_mu"]
+    assert numbers.tolist() == text.tolist() and text.sum() > 0
+    zones = sample_layers["planning_zones"]
+    assert (
+        planning.zone_versions(zones, land_use=as_numbers)["added_cultivated_mu"].tolist()
+        == planning.zone_versions(zones, land_use=land_use)["added_cultivated_mu"].tolist()
+    )
+
+
+def test_progress_of_a_project_without_targets_says_so(tmp_path, sample_layers):
+    from click.testing import CliRunner
+
+    import landkit
+    from landkit.cli import main
+
+    bare = {k: v for k, v in sample_layers.items() if k not in ("targets", "target_parcels")}
+    landkit.write_project(bare, tmp_path / "bare.gpkg")
+    result = CliRunner().invoke(main, ["progress", str(tmp_path / "bare.gpkg")])
+    assert result.exit_code == 0 and "没有储备目标" in result.output, result.output
