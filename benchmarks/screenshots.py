@@ -1,14 +1,18 @@
-"""Regenerate the README's pictures from the sample: the pack's index, the zone map and the paper map.
+"""Regenerate the README's pictures from the sample: the pack's index, the zone map, the paper map
+and the A3 layout as QGIS itself exports it from the pack's project.
 
-    python benchmarks/screenshots.py          # writes maps/index.png, maps/zone-map.png, maps/print-A3.png
+    python benchmarks/screenshots.py          # writes maps/index.png, zone-map.png, print-A3.png, qgis-A3.png
 
 The pack is built in a temporary folder (nothing else is written into the checkout); the pages
 are opened in headless Chromium with the network cut off, as the browser tests do, at 1280×720
-(a meeting-room projector); the PDF is rendered with pdfium.
+(a meeting-room projector); the PDF is rendered with pdfium; the QGIS layout is exported by
+QGIS (Debian's ``python3-qgis``, offscreen) from ``project.qgz``.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +58,34 @@ def main() -> None:
         pdf = pdfium.PdfDocument(str(pack / "zone-A3.pdf"))
         pdf[0].render(scale=1.2).to_pil().save(out / "print-A3.png")
         print("wrote", out / "print-A3.png")
+        _qgis_layout(pack / "project.qgz", out / "qgis-A3.png")
+
+
+_EXPORT = """
+import os, sys
+from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+assert project.read(sys.argv[1]), "the project does not open"
+layout = next(l for l in project.layoutManager().layouts() if l.name().endswith(" A3"))
+settings = QgsLayoutExporter.ImageExportSettings()
+settings.dpi = 110
+result = QgsLayoutExporter(layout).exportToImage(sys.argv[2], settings)
+print("exported" if result == QgsLayoutExporter.Success else f"failed: {result}", flush=True)
+os._exit(0 if result == QgsLayoutExporter.Success else 1)
+"""
+
+
+def _qgis_layout(project: Path, png: Path) -> None:
+    """The project's A3 layout as QGIS exports it (the system Python's QGIS, offscreen)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""}
+    done = subprocess.run(
+        ["/usr/bin/python3", "-c", _EXPORT, str(project), str(png)], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"QGIS could not export the layout: {done.stdout[-500:]} {done.stderr[-1500:]}")
+    print("wrote", png)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
 from .measure import figures
-from .schema import LAYERS, Problem, check_project, trusted_stated
+from .schema import check_project, layer_label, trusted_stated
 from .units import M2_PER_MU, total
 
 SEVERITIES = ("info", "warning", "error")
@@ -44,14 +44,16 @@ DEFAULT_RULES: dict[str, dict] = {
     "area_mismatch": {"severity": "warning", "map_scale": 2000},
     "ledger": {"severity": "error"},
     "capacity": {"severity": "error"},
-    # 三区三线 and the other questions (layers the project may have); the investment threshold
-    # is illustrative: set your province's 工业项目建设用地控制指标 in the rules file
+    # 三区三线 and the other questions (layers the project may have), per parcel and per zone
+    # version. The thresholds of investment (投资强度, 万元/亩; 工业项目建设用地控制指标,
+    # 国土资发〔2008〕24号, and your province's own) and of yearly output per mu (亩均产值, your
+    # province's 亩均效益评价) are illustrative: set your county's in the rules file
     "basic_farmland": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "eco_redline": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "urban_boundary": {"severity": "warning", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "illegal_building": {"severity": "warning"},
     "idle_land": {"severity": "warning", "days": 365},
-    "investment_intensity": {"severity": "warning", "min_wan_per_mu": 300.0},
+    "investment_intensity": {"severity": "warning", "min_wan_per_mu": 300.0, "min_output_wan_per_mu": 200.0},
 }
 #: Upper bounds: a gap is a sliver, not a street; larger values would only exhaust memory.
 _LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7, "snap_m": 5.0}
@@ -143,38 +145,20 @@ _GCJ02_ZH = (
 )
 
 
-def _layer_zh(name: str) -> str:
-    """A layer's name as planners read it (``project``: the file as a whole)."""
-    return LAYERS[name].label_zh if name in LAYERS else {"project": "项目文件"}.get(name, name)
-
-
 def _status_zh(statuses: Mapping[str, str], status) -> str:
     if status is None or status != status:
         return "（空）"
     return statuses.get(status, str(status))
 
 
-def _problem_zh(p: Problem) -> str:
-    """A schema problem in Chinese framing: the layer's label, its features, then what and the fix.
-
-    The problem and fix texts are schema.py's own (English) and are kept as they are inside.
-    """
-    where = _layer_zh(p.layer)
-    if p.features:
-        shown = "、".join(map(str, p.features[:5]))
-        more = f" 等，另有 {len(p.features) - 5} 个" if len(p.features) > 5 else ""
-        where += f"（要素 {shown}{more}）"
-    return f"{where}：{p.problem}。处理：{p.fix}"
-
-
 def _zone_warning_zh(layer: str, note: str) -> str:
     """:func:`landkit.crs.zone_warning`'s note in Chinese (as given, in Chinese framing, if it says something else)."""
     m = re.search(r"EPSG:(\d+) \(central meridian ([\d.]+)E\) but reaches ([\d.]+) degrees from it.*EPSG:(\d+)", note)
     if not m:
-        return f"{_layer_zh(layer)}：{note}"
+        return f"{layer_label(layer)}：{note}"
     epsg, cm, far, right = m.groups()
     return (
-        f"{_layer_zh(layer)}存储在 EPSG:{epsg}（中央经线 {cm}°E），但离中央经线最远达 {far} 度，"
+        f"{layer_label(layer)}存储在 EPSG:{epsg}（中央经线 {cm}°E），但离中央经线最远达 {far} 度，"
         f"那里的平面量算会变形；它所在的投影带是 EPSG:{right}"
     )
 
@@ -201,7 +185,7 @@ def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
 def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> pd.DataFrame:
     """Events the lifecycle refuses, and features whose status is not the ledger's (one truth)."""
     key, noun = which.key, which.noun
-    noun_zh, table_zh, names = _NOUNS_ZH.get(noun, noun), _layer_zh(which.table), which.statuses
+    noun_zh, table_zh, names = _NOUNS_ZH.get(noun, noun), layer_label(which.table), which.statuses
     messages, messages_zh, ids = [], [], []
     unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)))
     if unknown:
@@ -210,7 +194,7 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
             f"{which.table} name {len(unknown)} {noun}(s) not in the {which.layer} layer: {', '.join(unknown[:5])}"
         )
         messages_zh.append(
-            f"{table_zh}中有 {len(unknown)} 个{noun_zh}不在{_layer_zh(which.layer)}图层中："
+            f"{table_zh}中有 {len(unknown)} 个{noun_zh}不在{layer_label(which.layer)}图层中："
             + "、".join(unknown[:5])
             + ("等" if len(unknown) > 5 else "")
         )
@@ -307,7 +291,7 @@ def audit(
                 "ids": [list(p.features) for p in problems],
                 "area_m2": np.nan,
                 "message": [str(p) for p in problems],
-                "message_zh": [_problem_zh(p) for p in problems],
+                "message_zh": [p.text("zh") for p in problems],
             }
         )
     )
@@ -319,8 +303,8 @@ def audit(
         for p in problems
         if (p.rule == "crs_zone" and not p.exclude and p.severity == "error") or "geometry column" in p.problem
     }
-    if any(p.layer == "project" and p.rule == "crs_zone" for p in problems):
-        broken |= set(layers)  # mixed CRSs: no layer can be compared with another
+    # layers in different CRSs are a finding of their own (the file should hold one); each layer
+    # is reprojected where it meets another, so every other check still runs
     columns_bad = broken | {p.layer for p in problems if "missing column" in p.problem or "should hold" in p.problem}
     county = layers.get("county")
     step("crs_zone")
@@ -345,8 +329,12 @@ def audit(
             parcels = parcels.to_crs(metric)
             zones = zones.to_crs(metric) if isinstance(zones, gpd.GeoDataFrame) else zones
             county = county.to_crs(metric) if isinstance(county, gpd.GeoDataFrame) else county
+        if isinstance(zones, gpd.GeoDataFrame) and zones.crs is not None and zones.crs != parcels.crs:
+            zones = zones.to_crs(parcels.crs)  # a project whose layers disagree on the CRS
+        if isinstance(county, gpd.GeoDataFrame) and county.crs is not None and county.crs != parcels.crs:
+            county = county.to_crs(parcels.crs)
         latest = None
-        if isinstance(zones, gpd.GeoDataFrame) and len(zones) and "planning_zones" not in broken:
+        if isinstance(zones, gpd.GeoDataFrame) and len(zones) and "planning_zones" not in broken and "version" in zones:
             latest = zones.sort_values("version").geometry.iloc[-1]
         usable_county = county if isinstance(county, gpd.GeoDataFrame) and "county" not in broken else None
         checks = parcels if "parcels" not in columns_bad else parcels.drop(columns="stated_area_mu", errors="ignore")
@@ -381,7 +369,10 @@ def audit(
         step("constraints")
         from . import constraints
 
-        found.append(constraints.findings(dict(layers), rules))
+        # a bad layer is a finding already; the zones need only their geometry and version
+        skip = (columns_bad - {"planning_zones"}) | broken
+        usable = {k: v for k, v in layers.items() if k not in skip}
+        found.append(constraints.findings(usable, rules))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
     if table is None:
         return pd.DataFrame(columns=COLUMNS)

@@ -376,14 +376,19 @@ def areas(
 @main.command()
 @click.argument("path", type=PROJECT)
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
-def zones(path: Path, fmt: str) -> None:
-    """Tabulate the planning-zone versions: areas, what each expansion adds, reserve cover."""
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The audit's rules file: the 三区三线 tolerances (snap_m, min_area_m2).")  # fmt: skip
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
+    """Tabulate the planning-zone versions: areas, what each expansion adds (land, 耕地, 三区三线
+    conflicts), reserve cover."""
     from .planning import zone_versions
 
     zones = _layer_for_measuring(path, "planning_zones", None)
     names = list_layers(path)
-    more = {n: read_layer(path, n) for n in ("parcels", "villages", "land_use", "basic_farmland") if n in names}
-    table = zone_versions(zones, **more)
+    layers = ("parcels", "villages", "land_use", "basic_farmland", "eco_redline", "urban_boundary")
+    more = {n: read_layer(path, n) for n in layers if n in names}
+    table = zone_versions(zones, **more, rules=_rules(rules_file))
     if fmt == "json":
         out = {
             "path": str(path),
@@ -394,9 +399,12 @@ def zones(path: Path, fmt: str) -> None:
     elif fmt == "csv":
         click.echo(table.to_csv(float_format="%.6f"), nl=False)
     else:
-        click.echo(f"planning zones of {path} ({table.attrs['area_method']})")
+        from .report import method_label, zones_table
+
+        method = method_label(table.attrs["area_method"], lang)
+        click.echo(f"{path} 的规划范围（{method}）" if lang == "zh" else f"planning zones of {path} ({method})")
         shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
-        click.echo(shown.round(4).to_string())
+        click.echo(zones_table(shown.round(4), lang).to_string())
 
 
 @main.command("map")
@@ -468,7 +476,11 @@ def _records(df) -> list[dict]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--target", "target_id", default=None, help="List the parcels behind this target (its id or name).")
-def progress(path: Path, as_of: str | None, fmt: str, lang: str, target_id: str | None) -> None:
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="TOML rules file (its [idle_land] days sets when land is idle, as in the audit).")  # fmt: skip
+def progress(
+    path: Path, as_of: str | None, fmt: str, lang: str, target_id: str | None, rules_file: Path | None
+) -> None:
     """Reserve status totals, done / target for each of the project's targets, idle land, compensation."""
     import pandas as pd
 
@@ -476,12 +488,14 @@ def progress(path: Path, as_of: str | None, fmt: str, lang: str, target_id: str 
     from .ledger import parse_date
     from .schema import check_layer, require_layers
 
+    rules = _rules(rules_file)
     layers = read_project(path)
     require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit progress")
     parcels, events = layers["parcels"], layers["events"]
     for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
         if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
-            warnings.warn(f"{problem} (run `landkit audit` for every check)", stacklevel=1)
+            every = "（每项检查见 `landkit audit`）" if lang == "zh" else " (run `landkit audit` for every check)"
+            warnings.warn(problem.text(lang) + every, stacklevel=1)
     date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
     totals = reserve.status_totals(parcels, events, as_of=date)
     measured = totals.attrs
@@ -490,8 +504,8 @@ def progress(path: Path, as_of: str | None, fmt: str, lang: str, target_id: str 
     if target_id is not None:
         _target_list(layers, goals, target_id, date, fmt, lang)
         return
-    idle = reserve.idle_land(parcels, as_of=date)
-    comp = reserve.by_compensation(parcels)
+    idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules))
+    comp = reserve.by_compensation(parcels, events, as_of=date)
     if fmt == "json":
         out = {
             "landkit_version": __version__,
@@ -505,17 +519,17 @@ def progress(path: Path, as_of: str | None, fmt: str, lang: str, target_id: str 
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    from .report import HEADERS_ZH, targets_table
+    from .report import HEADERS_ZH, method_label, targets_table
     from .schema import label
 
     zh = lang == "zh"
-    shown_targets = targets_table(targets, lang).assign(share=lambda t: t["share"].map("{:.1%}".format))
-    shown_targets = shown_targets.set_index("target_name").drop(columns=["done_measured_mu"])
-    for column in ("target_mu", "done_mu", "remaining_mu"):
-        shown_targets[column] = shown_targets[column].map("{:,.2f}".format)
+    shown_targets = targets_table(targets, lang).set_index("target_name").drop(columns=["done_measured_mu"])
+    forms = {"target_mu": "{:,.2f}", "done_mu": "{:,.2f}", "remaining_mu": "{:,.2f}", "share": "{:.1%}"}
+    for column, form in forms.items():  # NaN (a stock without a figure): unknown, shown blank
+        shown_targets[column] = shown_targets[column].map(lambda v, f=form: "" if v != v else f.format(v))
     shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
     if zh:
-        click.echo(f"{path} 储备台账，截至 {date.date()}（{measured['area_method']}）")
+        click.echo(f"{path} 储备台账，截至 {date.date()}（{method_label(measured['area_method'])}）")
         click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
         click.echo("\n目标进度（完成 / 目标；`--target 编号` 列出目标的地块）")
         click.echo(
@@ -817,8 +831,9 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     if fmt == "json":
         out = {"path": str(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
         out |= {name: _records(df) for name, df in found.items() if not name.endswith("findings")}
-        out |= {
-            name: _records(report.findings_table(found[name], lang)) for name in ("new_findings", "resolved_findings")
+        out |= {  # one object per finding, its fields only (no row number)
+            name: json.loads(report.findings_table(found[name], lang).to_json(orient="records", force_ascii=False))
+            for name in ("new_findings", "resolved_findings")
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -892,20 +907,30 @@ def grant(url: str, reader: str | None, recorder: str | None) -> None:
 
 
 @main.command("qgis")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=PROJECT)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The QGIS project to write, e.g. 鲁山.qgz (it opens the GeoPackage by relative path).")  # fmt: skip
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--no-findings", is_flag=True, help="Leave the audit's findings out of the project.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing project file.")
-def qgis_(path: Path, output: Path, overwrite: bool) -> None:
-    """Open it in QGIS: landkit's styles into the GeoPackage (yours kept) and a project with an A3 layout."""
-    from .qgis import write_project, write_styles
+def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwrite: bool) -> None:
+    """Open it in QGIS: landkit's styles into the GeoPackage (yours kept), and a project with the
+    audit's findings as a layer of their own, an A3 layout and an atlas of the villages; for a
+    database, the project opens its schema (the password is not written into it)."""
+    from .qgis import audit_layers, write_project, write_styles
+    from .store import is_url
 
-    styles = write_styles(path)
-    kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
-    click.echo(
-        f"styled {len(styles)} layers of {path}" + (f"; your own default kept: {', '.join(kept)}" if kept else "")
-    )
-    click.echo(f"wrote {write_project(path, output, overwrite=overwrite)}")
+    found = {} if no_findings else audit_layers(_project(path), rules=_rules(rules_file))
+    if not is_url(path):  # a database's styles travel in the project file
+        styles = write_styles(path)
+        kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
+        mine = f"；保留您自己的默认样式：{', '.join(kept)}" if kept else ""
+        click.echo(f"已写入 {len(styles)} 个图层的样式：{path}{mine}")
+    click.echo(f"已写入 {write_project(path, output, audit=found, overwrite=overwrite)}")
+    if found:
+        what = {"findings": "审核问题", "conflicts": "三区三线冲突"}
+        counts = "，".join(f"{len(frame)} 处{what[name]}" for name, frame in found.items())
+        click.echo(f"{counts}：{output.with_name(output.stem + '-findings.gpkg')}")
 
 
 @main.command("print")
@@ -982,8 +1007,9 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool,
         from .schema import require_layers
 
         require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit report --as-of")
-        layers = report.as_of(layers, parse_date(as_of))
+        as_of = parse_date(as_of)
     with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
-        for name, data in report.meeting_pack(layers, path, rules=_rules(rules_file)).items():
+        pack = report.meeting_pack(layers, path, rules=_rules(rules_file), date=as_of, out_dir=out_dir)
+        for name, data in pack.items():
             put(name, data)
     click.echo(f"wrote the meeting pack to {out_dir / 'index.html'}")

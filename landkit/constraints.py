@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from .measure import area
-from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES
+from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES, LAYERS
 from .units import M2_PER_MU, shown
 
 
@@ -72,7 +72,8 @@ def parts(
     whole = area(gpd.GeoSeries(mg[hit], crs=work)).to_numpy()
     out = gpd.GeoDataFrame(
         {"area_m2": m2, "area_mu": m2 / M2_PER_MU, "share": m2 / whole},
-        geometry=gpd.GeoSeries(part, crs=work),
+        geometry=np.asarray(part),  # by position: a GeoSeries would be aligned on its index (and lost)
+        crs=work,
         index=parcels.index[ok][hit],
     )
     out = out.to_crs(crs) if work != crs else out  # the part in the parcels' CRS
@@ -93,6 +94,85 @@ def conflicts(parcels: gpd.GeoDataFrame, layers: dict, *, rules: dict | None = N
         hit = parts(parcels, layer, inside=side == "inside", snap_m=float(rule.get("snap_m", 0.1)))
         found[name] = hit[hit["area_m2"] > float(rule.get("min_area_m2", 1.0))]
     return found
+
+
+def zone_conflicts(zones: gpd.GeoDataFrame, layers: dict, *, rules: dict | None = None) -> gpd.GeoDataFrame:
+    """三区三线 conflicts per planning-zone version, in the land each version adds to the one before
+    (:func:`landkit.planning.expansions`): each conflict is counted once, by the version that brings
+    it in, and when versions nest the rows up to a version add up to that version's whole conflict.
+
+    A piece of conflict that reaches no more than ``snap_m`` metres into the added land (a line
+    digitised a few centimetres off), or of ``min_area_m2`` or less, is a sliver and not counted
+    (``rules[layer]``, defaults 0.1 m and 1 m², as for parcels). One row per version and
+    constraint layer with a conflict: ``version``, ``layer``, ``area_m2`` and ``area_mu``
+    (ellipsoidal) and the conflict's ``geometry`` in the zones' CRS, indexed by the zone's id.
+    """
+    from .planning import expansions
+    from .topology import _in_metres
+
+    rules = rules or {}
+    added = expansions(zones)
+    metric = _in_metres(added)  # tolerances in metres whatever the CRS
+    g = metric.geometry.to_numpy()
+    frames = []
+    for name, (_, side, _) in CONSTRAINT_LAYERS.items():
+        layer = layers.get(name)
+        if layer is None or not len(layer):
+            continue
+        rule = rules.get(name, {})
+        snap, floor = float(rule.get("snap_m", 0.1)), float(rule.get("min_area_m2", 1.0))
+        patches = _in_crs(layer, metric.crs)
+        union = shapely.union_all(patches) if len(patches) else shapely.Polygon()
+        piece = shapely.intersection(g, union) if side == "inside" else shapely.difference(g, union)
+        parts, owner = shapely.get_parts(piece, return_index=True)
+        keep = (shapely.get_type_id(parts) == 3) & shapely.intersects(parts, shapely.buffer(g, -snap)[owner])
+        part_m2 = area(gpd.GeoSeries(parts, crs=metric.crs)).fillna(0).to_numpy()
+        keep &= part_m2 > floor
+        m2 = np.bincount(owner[keep], weights=part_m2[keep], minlength=len(g))
+        kept = [shapely.union_all(parts[keep & (owner == k)]) for k in range(len(g))]  # one per version: a few
+        frame = gpd.GeoDataFrame(
+            {"version": added["version"].to_numpy(), "layer": name, "area_m2": m2, "area_mu": m2 / M2_PER_MU},
+            geometry=np.asarray(kept, dtype=object),
+            crs=metric.crs,
+            index=added.index,
+        )
+        frames.append(frame[frame["area_m2"] > 0])
+    if not frames:
+        empty: dict[str, list] = {"version": [], "layer": [], "area_m2": [], "area_mu": []}
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=zones.crs), index=zones.index[:0])
+    out = pd.concat(frames)
+    return out.to_crs(zones.crs) if out.crs != zones.crs else out
+
+
+#: Layers whose invalid polygons the computations use repaired (``make_valid``): each is a finding.
+REPAIRED_LAYERS = (*CONSTRAINT_LAYERS, "land_use", "price_zones", "buildings")
+
+
+def repaired(layers: dict) -> pd.DataFrame:
+    """The invalid polygons of the layers landkit measures repaired (:data:`REPAIRED_LAYERS`): one
+    row per feature with ``layer``, ``id``, GEOS's ``reason`` and the ellipsoidal ``area_m2`` of
+    the shape the computations used (``make_valid``'s); that shape may not be what was meant."""
+    from .topology import _reason_zh
+
+    rows = []
+    for name in REPAIRED_LAYERS:
+        layer = layers.get(name)
+        if not isinstance(layer, gpd.GeoDataFrame) or not len(layer):
+            continue
+        g = layer.geometry.to_numpy()
+        bad = np.flatnonzero(~shapely.is_missing(g) & ~shapely.is_empty(g) & ~shapely.is_valid(g))
+        if not len(bad):
+            continue
+        fixed = area(gpd.GeoSeries(shapely.make_valid(g[bad]), crs=layer.crs)).to_numpy()
+        reasons = shapely.is_valid_reason(g[bad])
+        rows.append(
+            pd.DataFrame(
+                {"layer": name, "id": layer.index[bad].astype(str), "reason": reasons,
+                 "reason_zh": [_reason_zh(r) for r in reasons], "area_m2": fixed}
+            )
+        )  # fmt: skip
+    columns = ["layer", "id", "reason", "reason_zh", "area_m2"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
 
 
 def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: int = 1) -> pd.DataFrame:
@@ -184,9 +264,11 @@ def suspect_buildings(
 
 def findings(layers: dict, rules: dict) -> pd.DataFrame:
     """The audit's findings for the planner's other questions, for the layers the project has:
-    三区三线 conflicts (``basic_farmland``, ``eco_redline``, ``urban_boundary``), suspect buildings
-    (``illegal_building``), idle land (``idle_land``) and investment below the county's threshold
-    (``investment_intensity``). Columns as the audit's, with ``message_zh`` beside ``message``."""
+    三区三线 conflicts (``basic_farmland``, ``eco_redline``, ``urban_boundary``) per parcel and per
+    planning-zone version (in the land it adds), invalid polygons of the layers used repaired
+    (``invalid_geometry``), suspect buildings (``illegal_building``), idle land (``idle_land``) and
+    investment or output per mu below the county's thresholds (``investment_intensity``). Columns
+    as the audit's, with ``message_zh`` beside ``message``."""
     from . import money, reserve
     from .schema import PARCEL_STATUSES
 
@@ -205,8 +287,28 @@ def findings(layers: dict, rules: dict) -> pd.DataFrame:
                 f"{pid}：{r.area_m2:,.1f} m²（{r.area_mu:,.2f} 亩，占 {r.share:.0%}）"
                 + (f"位于{label}内" if side == "inside" else f"位于{label}外"))  # fmt: skip
     zones = layers.get("planning_zones")
+    if not isinstance(zones, gpd.GeoDataFrame) or "version" not in zones or not len(zones):
+        zones = None
+    if zones is not None:
+        for zid, r in zone_conflicts(zones, layers, rules=rules).iterrows():  # a few versions × 3 layers
+            label, side, _ = CONSTRAINT_LAYERS[r["layer"]]
+            v, where = int(r["version"]), "inside" if side == "inside" else "outside"
+            add(r["layer"], "planning_zones", [str(zid)], r["area_m2"],
+                f"zone version {v} ({zid}): {r['area_m2']:,.1f} m² ({r['area_mu']:,.2f} mu) of the land it adds "
+                f"lies {where} {r['layer']}",
+                f"规划范围第{v}版（{zid}）新增范围内有 {r['area_m2']:,.1f} m²（{r['area_mu']:,.2f} 亩）"
+                + (f"位于{label}内" if side == "inside" else f"位于{label}外"))  # fmt: skip
+    for r in repaired(layers).to_dict("records"):  # invalid polygons are rare
+        name, fid, m2 = str(r["layer"]), str(r["id"]), float(r["area_m2"])
+        add("invalid_geometry", name, [fid], m2,
+            f"{name} {fid}: invalid polygon ({r['reason']}); the checks used it repaired (make_valid, "
+            f"{m2:,.1f} m²), which may not be what was meant. Fix it in the source and re-import it "
+            "(or landkit.topology.repair_geometry)",
+            f"{LAYERS[name].label_zh} {fid}：图形无效（{r['reason_zh']}）；计算时已自动修复（make_valid，"
+            f"{m2:,.1f} m²），修复结果未必是原意。请在源数据中改正后重新导入"
+            "（或使用 landkit.topology.repair_geometry）")  # fmt: skip
     if "buildings" in layers and len(layers["buildings"]) and "status" in parcels:
-        zone = zones.sort_values("version").geometry.iloc[-1] if zones is not None and len(zones) else None
+        zone = zones.to_crs(parcels.crs).sort_values("version").geometry.iloc[-1] if zones is not None else None
         exempt = tuple(layers[n] for n in ("villages", "facilities", "communities") if n in layers)
         lawful = tuple(s for s in PARCEL_STATUSES if s in BUILDABLE)
         found = suspect_buildings(layers["buildings"], parcels, zone=zone, lawful=lawful, exempt=exempt)
@@ -225,7 +327,7 @@ def findings(layers: dict, rules: dict) -> pd.DataFrame:
     events = layers.get("events")
     if {"start_due_on", "started_on", "status"} <= set(parcels.columns):
         date = reserve.data_date(events) if events is not None and len(events) else None
-        idle = reserve.idle_land(parcels, as_of=date, period_days=int(rules.get("idle_land", {}).get("days", 365)))
+        idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules))
         for pid, r in idle.iterrows():  # a handful of idle parcels
             add("idle_land", "parcels", [str(pid)], np.nan,
                 f"{pid}: idle since {r['idle_since'].date()} ({r['project']}); recoverable from "
@@ -234,11 +336,17 @@ def findings(layers: dict, rules: dict) -> pd.DataFrame:
                 f"{r['recoverable_from'].date()} 起可无偿收回" + ("（已到期）" if r["stage"] == "可无偿收回" else ""),
             )  # fmt: skip
     if {"project", "investment_yuan", "stated_area_mu"} <= set(parcels.columns):
-        floor = float(rules.get("investment_intensity", {}).get("min_wan_per_mu", 0))
-        table = money.investment_intensity(parcels, minimum_wan_per_mu=floor)
-        for project, r in table[table["below"]].iterrows():  # a few projects
+        rule = rules.get("investment_intensity", {})
+        floor, output_floor = float(rule.get("min_wan_per_mu", 0)), float(rule.get("min_output_wan_per_mu", 0))
+        table = money.investment_intensity(parcels, minimum_wan_per_mu=floor, minimum_output_wan_per_mu=output_floor)
+        for project, r in table[table["below"] | table["output_below"]].iterrows():  # a few projects
             ids = sorted(parcels.index[parcels["project"] == project].astype(str))
-            add("investment_intensity", "parcels", ids, np.nan,
-                f"{project}: investment {r['wan_per_mu']:,.2f} wan yuan/mu, below {floor:,.0f}",
-                f"{project}：投资强度 {r['wan_per_mu']:,.2f} 万元/亩，低于 {floor:,.0f} 万元/亩")  # fmt: skip
+            for what, zh, value, limit, below in (
+                ("investment", "投资强度", r["wan_per_mu"], floor, r["below"]),
+                ("output per mu (a year)", "亩均年产值", r["output_wan_per_mu"], output_floor, r["output_below"]),
+            ):
+                if below:
+                    add("investment_intensity", "parcels", ids, np.nan,
+                        f"{project}: {what} {value:,.2f} wan yuan/mu, below {limit:,.0f}",
+                        f"{project}：{zh} {value:,.2f} 万元/亩，低于 {limit:,.0f} 万元/亩")  # fmt: skip
     return pd.DataFrame(rows, columns=["rule", "layer", "ids", "area_m2", "message", "message_zh"])

@@ -169,7 +169,11 @@ def misplaced(gdf, *, reference=None):
     return out
 
 
-def diagnose_crs(gdf, *, reference=None) -> str | None:
+#: Where the coordinates should have been, in Chinese (the English ``where`` of :func:`_expected_area`).
+_WHERE_ZH = {"outside the county": "县域之外", "outside China": "中国境外"}
+
+
+def diagnose_crs(gdf, *, reference=None, lang: str = "en") -> str | None:
     """Say why a layer's coordinates cannot be in its declared CRS, and which CRS they fit.
 
     The coordinates are checked against ``reference`` (a GeoDataFrame such as the county
@@ -177,7 +181,9 @@ def diagnose_crs(gdf, *, reference=None) -> str | None:
     missing or extra Gauss-Krueger zone prefix, a zone off by 3 degrees, swapped longitude and
     latitude, and Web Mercator declared as something else. Returns None when most features fit:
     the few that do not are findings of their own (:func:`misplaced`), not the layer's.
+    ``lang="zh"``: in Chinese (the code to run stays code).
     """
+    zh = lang == "zh"
     crs = require_crs(gdf.crs, where="CRS check")
     wrong = misplaced(gdf, reference=reference)
     present = ~shapely.is_missing(gdf.geometry.to_numpy()) & ~shapely.is_empty(gdf.geometry.to_numpy())
@@ -185,24 +191,39 @@ def diagnose_crs(gdf, *, reference=None) -> str | None:
         return None
     bounds = np.asarray(shapely.total_bounds(gdf.geometry.to_numpy()[wrong]), dtype=float)
     if not np.isfinite(bounds).all():
+        if zh:
+            return "坐标不是有限的数值（NaN 或无穷大）；请重新绘制或重新导出这些要素"
         return "coordinates are not finite numbers (NaN or infinity); redraw or re-export the features"
     area, where = _expected_area(crs, reference)
     declared = _lonlat_box(bounds, crs)
-    seen = "nowhere (the transform fails)" if declared is None else f"at {declared[0]:.2f}E {declared[1]:.2f}N"
-    head = (
-        f"coordinates x {bounds[0]:.6g}..{bounds[2]:.6g}, y {bounds[1]:.6g}..{bounds[3]:.6g} cannot be in "
-        f"{crs.to_string()} ({crs.name}): there they would lie {seen}, {where}"
-    )
+    b = [f"{v:.6g}" if abs(v) < 1e6 else f"{v:.0f}" for v in bounds]  # 3736000, not 3.736e+06
+    box = f"x {b[0]}..{b[2]}, y {b[1]}..{b[3]}"
+    if zh:
+        seen = "无处（无法转换）" if declared is None else f"东经 {declared[0]:.2f}°、北纬 {declared[1]:.2f}°"
+        outside = _WHERE_ZH.get(where, "坐标系使用范围之外")
+        head = f"坐标 {box} 不可能在 {crs.to_string()}（{crs.name}）中：那样它们将位于{seen}，{outside}"
+    else:
+        seen = "nowhere (the transform fails)" if declared is None else f"at {declared[0]:.2f}E {declared[1]:.2f}N"
+        head = f"coordinates {box} cannot be in {crs.to_string()} ({crs.name}): there they would lie {seen}, {where}"
     if _inside(_lonlat_box(bounds[[1, 0, 3, 2]], "EPSG:4490"), area):
         swap = "shapely.transform(g, lambda c: c[:, ::-1])"
+        if zh:
+            return f"{head}。经度和纬度颠倒了：交换 x 和 y（例如 {swap}）"
         return f"{head}. Longitude and latitude are swapped: swap x and y (e.g. {swap})"
     fits = fitting_crs(bounds, area, exclude=crs.to_epsg())
     if len(fits) == 1:
         epsg = fits[0]
         name = CRS.from_epsg(epsg).name
-        return f"{head}. They fit EPSG:{epsg} ({name}): declare it with gdf.set_crs('EPSG:{epsg}', allow_override=True)"
+        code = f"gdf.set_crs('EPSG:{epsg}', allow_override=True)"
+        if zh:
+            return f"{head}。它们符合 EPSG:{epsg}（{name}）：声明为该坐标系，例如 {code}"
+        return f"{head}. They fit EPSG:{epsg} ({name}): declare it with {code}"
+    listed = ", ".join(f"EPSG:{e}" for e in fits[:4])
+    if zh:
+        if fits:
+            return f"{head}。它们符合多个坐标系（{listed}）；县域范围图层可以判断是哪一个"
+        return f"{head}。没有常用坐标系符合；请核查数据来源"
     if fits:
-        listed = ", ".join(f"EPSG:{e}" for e in fits[:4])
         return f"{head}. They fit several CRSs ({listed}); the county outline would tell which"
     return f"{head}. No common CRS fits them; check the source of the data"
 

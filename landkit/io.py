@@ -259,6 +259,25 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
             return f"/Creator ({GENERATOR} ".encode() in f.read()
     if suffix == ".json":
         return b'"landkit_version"' in head[:200]
+    if suffix == ".qgz":  # a QGIS project landkit wrote (landkit.qgis): it says so in its properties
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                qgs = [n for n in z.namelist() if n.endswith(".qgs")]
+                return len(qgs) == 1 and f'<generator type="QString">{GENERATOR}</generator>'.encode() in z.read(qgs[0])
+        except (zipfile.BadZipFile, OSError):
+            return False
+    if suffix == ".gpkg" and head.startswith(b"SQLite format 3\x00"):  # the audit's layers for QGIS, every one
+        import contextlib
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+                rows = db.execute("SELECT description FROM gpkg_contents").fetchall()
+        except sqlite3.Error:
+            return False
+        return bool(rows) and all(str(d or "").startswith(f"{GENERATOR}: ") for (d,) in rows)
     if suffix == ".csv":
         first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
         return first.startswith(b"rule,severity,layer") or b",area_method" in first

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import store
 from .errors import LedgerError
-from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger  # noqa: F401  (RESERVE re-exported)
+from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger, as_code  # noqa: F401  (RESERVE re-exported)
 
 #: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event is a
 #: transition to one of TRANSITIONS[None], or an opening balance at any status. Revocations step
@@ -94,13 +94,10 @@ def _blank(value: Any) -> bool:
 
 
 def _code(value: Any, vocabulary: Mapping[str, str], what: str) -> str:
-    """Accept a code or its Chinese label (已批复 for approved)."""
+    """Accept a code or its Chinese label (已批复 for approved), as :func:`landkit.schema.as_code` reads it."""
+    if (code := as_code(value, vocabulary)) is not None:
+        return code
     text = str(value).strip()
-    if text in vocabulary:
-        return text
-    by_label = {label: code for code, label in vocabulary.items()}
-    if text in by_label:
-        return by_label[text]
     choices = ", ".join(f"{c} ({label})" for c, label in vocabulary.items())
     raise LedgerError(f"unknown {what} {text!r}; use one of {choices}")
 

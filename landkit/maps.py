@@ -59,6 +59,12 @@ LAYER_COLOURS = {
     "findings": "#e31a1c",  # a dashed outline, thicker than any other
     "distance": "#c51b7d",  # community maps: the straight line from a village to its community
     "unknown": "#ffffff",  # a status, batch or version the palette does not know
+    # 三区三线 (zone map): farmland yellow, the red line dark green, the boundary a dark magenta
+    # outline, and the part of a parcel in conflict bright magenta
+    "basic_farmland": "#ffd700",
+    "eco_redline": "#00441b",
+    "urban_boundary": "#7a0177",
+    "conflicts": "#ff00ff",
 }
 
 LABELS = {
@@ -73,6 +79,9 @@ LABELS = {
         "batch_n": "第{n}批", "version": "第{n}版", "illustrative": "示意数据，非测绘成果",
         "unknown": "其他（未识别）", "north": "北", "hh": "{n}户", "legend": "图例",
         "village_title": "{name}（{code}）：储备地块", "zone_title": "规划范围 第{n}版 · {km2:g} km² · {project}",
+        "basic_farmland": "永久基本农田", "eco_redline": "生态保护红线", "urban_boundary": "城镇开发边界",
+        "conflicts": "三区三线冲突", "constraint": "约束", "source": "来源", "conflict_m2": "冲突面积(m²)",
+        "conflict_mu": "冲突面积(亩)",
     },
     "en": {
         "county": "County", "zone": "Planning zone", "added": "added", "parcels": "Reserve parcels",
@@ -88,6 +97,9 @@ LABELS = {
         "unknown": "other (not recognised)", "north": "N", "hh": "{n} households", "legend": "Legend",
         "village_title": "{name} ({code}): reserve parcels",
         "zone_title": "Planning zone version {n} · {km2:g} km² · {project}",
+        "basic_farmland": "Permanent basic farmland", "eco_redline": "Ecological red line",
+        "urban_boundary": "Urban development boundary", "conflicts": "Constraint conflicts",
+        "constraint": "Constraint", "source": "Source", "conflict_m2": "Conflict (m²)", "conflict_mu": "Conflict (mu)",
     },
 }  # fmt: skip
 
@@ -464,10 +476,56 @@ def _rows(values: pd.Series, palette: dict, label, t) -> tuple[pd.Series, list[t
     return colours, rows
 
 
-def _draw(m, layers, *, lang: str, gcj: bool, findings=None, whole_zones: bool = False, village_fill: float = 0.6):
+#: How the 三区三线 layers are drawn: (options for :func:`_layer`, legend swatch).
+_CONSTRAINT_STYLE: dict[str, tuple[dict[str, Any], str]] = {
+    "urban_boundary": ({"fill_opacity": 0.0, "weight": 3, "outline": True}, "outline"),  # under the parcels
+    "basic_farmland": ({"fill_opacity": 0.5}, "fill"),
+    "eco_redline": ({"fill_opacity": 0.5}, "fill"),
+}
+
+
+def _constraint(m, layers, name: str, t, gcj: bool) -> None:
+    frame = layers[name].assign(_id=layers[name].index.astype(str))
+    options, kind = _CONSTRAINT_STYLE[name]
+    fields = {"_id": t["id"], "name": t["name"], "source": t["source"]}
+    group = _layer(m, frame, t[name], fields=fields, colour=LAYER_COLOURS[name], gcj02=gcj, **options)
+    _legend(m, group, [(t[name], LAYER_COLOURS[name], kind)])
+
+
+def _conflicts(m, layers, t, gcj: bool, rules: dict | None) -> None:
+    """The part of each parcel in conflict with 三区三线 (:func:`landkit.constraints.conflicts`)."""
+    from .constraints import conflicts
+
+    found = conflicts(layers["parcels"], layers, rules=rules)
+    frames = [hit.assign(_id=hit.index.astype(str), _layer=t[name]) for name, hit in found.items() if len(hit)]
+    if not frames:
+        return
+    parts = pd.concat(frames)
+    colour = LAYER_COLOURS["conflicts"]
+    fields = {"_id": t["id"], "_layer": t["constraint"], "area_m2": t["conflict_m2"], "area_mu": t["conflict_mu"]}
+    group = _layer(m, parts, t["conflicts"], fields=fields, colour=colour, gcj02=gcj, fill_opacity=0.8, weight=2)
+    _legend(m, group, [(t["conflicts"], colour, "fill")])
+
+
+def _draw(
+    m,
+    layers,
+    *,
+    lang: str,
+    gcj: bool,
+    findings=None,
+    whole_zones: bool = False,
+    village_fill: float = 0.6,
+    constraints: bool = False,
+    rules: dict | None = None,
+):
     """Draw every layer ``layers`` has, each with its legend section; ``whole_zones`` draws
-    each zone version whole instead of the land it adds."""
+    each zone version whole instead of the land it adds; ``constraints`` draws the 三区三线
+    layers the project has and the parts of parcels in conflict with them (``rules``: the
+    audit's tolerances)."""
     t = LABELS[lang] if lang in LABELS else LABELS["zh"]
+    shown = [n for n in _CONSTRAINT_STYLE if constraints and isinstance(layers.get(n), gpd.GeoDataFrame)]
+    shown = [n for n in shown if len(layers[n])]
     if "county" in layers:
         colour = LAYER_COLOURS["county"]
         group = _layer(
@@ -511,6 +569,8 @@ def _draw(m, layers, *, lang: str, gcj: bool, findings=None, whole_zones: bool =
                 outline=True,
             )
             _legend(m, group, [(label, colour, "outline")])
+    if "urban_boundary" in shown:
+        _constraint(m, layers, "urban_boundary", t, gcj)
     if "parcels" in layers:
         p = _measured(layers["parcels"])
         p["_id"] = p.index
@@ -551,6 +611,11 @@ def _draw(m, layers, *, lang: str, gcj: bool, findings=None, whole_zones: bool =
         colour = LAYER_COLOURS[name]
         group = _layer(m, frame, label, fields=fields, colour=colour, gcj02=gcj, **options)
         _legend(m, group, [(label, colour, kind)])
+    for name in shown:
+        if name != "urban_boundary":
+            _constraint(m, layers, name, t, gcj)
+    if shown and isinstance(layers.get("parcels"), gpd.GeoDataFrame) and len(layers["parcels"]):
+        _conflicts(m, layers, t, gcj, rules)
     if findings is not None and len(findings):
         f = findings.copy()
         f["_ids"] = f["ids"].map(lambda ids: ", ".join(map(str, ids)))
@@ -580,9 +645,12 @@ def zone_map(
     title: str | None = None,
     tianditu_key: str | None = None,
     version: int | None = None,
+    rules: dict | None = None,
     m=None,
 ):
-    """Draw the zone map: county, zone versions, parcels by status, villages, communities, roads.
+    """Draw the zone map: county, zone versions, parcels by status, villages, communities, roads,
+    the 三区三线 layers the project has and the parts of parcels in conflict with them (with the
+    tolerances of the audit's ``rules``; tooltips give parcel, layer, m² and mu).
 
     With ``version`` (a planning-zone version number), only that version: its whole outline,
     the parcels and villages inside it (by a point inside each) and the communities, roads,
@@ -614,7 +682,10 @@ def zone_map(
         about=layers,
         m=m,
     )
-    _draw(m, layers, lang=lang, gcj=tiles == "gaode", findings=findings, whole_zones=version is not None)
+    _draw(
+        m, layers, lang=lang, gcj=tiles == "gaode", findings=findings, whole_zones=version is not None,
+        constraints=True, rules=rules,
+    )  # fmt: skip
     return _finish(m, lang)
 
 
@@ -643,7 +714,7 @@ def _zone_version(layers, version) -> tuple[dict, gpd.GeoDataFrame]:
         if name in layers and len(layers[name]):
             frame = layers[name]
             out[name] = frame[frame.representative_point().within(zone.to_crs(frame.crs).geometry.iloc[0])]
-    for name in ("communities", "roads", "facilities"):  # whatever touches it
+    for name in ("communities", "roads", "facilities", *_CONSTRAINT_STYLE):  # whatever touches it
         touching = _touching(layers.get(name), zone)
         if touching is not None and len(touching):
             out[name] = touching

@@ -1,4 +1,4 @@
-"""Money: compensation from the county's standards, what is paid and due, investment intensity.
+"""Money: compensation from the county's standards, what is paid and due, investment and output per mu.
 
 Standards are data in the project, each row naming its source document: the ``price_zones``
 layer (区片, polygons with a ``zone_code``) and the ``compensation_rates`` table (``kind``:
@@ -31,7 +31,8 @@ def _zone_of(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> pd.Se
         return pd.Series(None, index=parcels.index, dtype=object)
     zones = zones.to_crs(parcels.crs) if zones.crs is not None and zones.crs != parcels.crs else zones
     points = shapely.point_on_surface(parcels.geometry.to_numpy())
-    p, z = shapely.STRtree(zones.geometry.to_numpy()).query(points, predicate="within")
+    shapes = shapely.make_valid(zones.geometry.to_numpy())  # an invalid zone is the audit's finding; used repaired
+    p, z = shapely.STRtree(shapes).query(points, predicate="within")
     first = pd.Series(zones.index.astype(str).to_numpy()[z], index=p).groupby(level=0).first()
     return pd.Series(first.reindex(range(len(parcels))).to_numpy(), index=parcels.index, dtype=object)
 
@@ -105,13 +106,30 @@ def relocation_cost(villages: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame
     )  # fmt: skip
 
 
-def investment_intensity(parcels: pd.DataFrame, *, minimum_wan_per_mu: float) -> pd.DataFrame:
-    """投资强度 per project of supplied land: investment (万元) over stated mu, and whether it is
-    below ``minimum_wan_per_mu`` (the county's threshold, from the rules)."""
+def investment_intensity(
+    parcels: pd.DataFrame, *, minimum_wan_per_mu: float, minimum_output_wan_per_mu: float = 0.0
+) -> pd.DataFrame:
+    """投资强度 and 亩均产值 per project of supplied land: investment (``investment_yuan``) and
+    yearly output (``output_yuan``, when the parcels have it) in 万元 over the project's stated mu,
+    and whether each is below the county's threshold (``below``, ``output_below``; from the rules).
+
+    A project is every parcel with its name and an investment or an output figure; a figure a
+    project lacks is NaN, never 0, and is never below a threshold.
+    """
     parcels = trusted_stated(parcels)
-    supplied = parcels[parcels["project"].notna() & parcels["investment_yuan"].notna()]
-    table = supplied.groupby("project").agg(mu=("stated_area_mu", "sum"), yuan=("investment_yuan", "sum"))
+    output = parcels["output_yuan"] if "output_yuan" in parcels else pd.Series(np.nan, index=parcels.index)
+    parcels = parcels.assign(output_yuan=pd.to_numeric(output, errors="coerce"))
+    supplied = parcels[
+        parcels["project"].notna() & (parcels["investment_yuan"].notna() | parcels["output_yuan"].notna())
+    ]
+    table = supplied.groupby("project").agg(
+        mu=("stated_area_mu", "sum"),
+        yuan=("investment_yuan", lambda s: s.sum(min_count=1)),
+        output_yuan=("output_yuan", lambda s: s.sum(min_count=1)),
+    )
     table["mu"] = table["mu"].round(2)
     table["wan_per_mu"] = (table["yuan"] / 10_000 / table["mu"]).round(2)
     table["below"] = table["wan_per_mu"] < minimum_wan_per_mu
+    table["output_wan_per_mu"] = (table["output_yuan"] / 10_000 / table["mu"]).round(2)
+    table["output_below"] = table["output_wan_per_mu"] < minimum_output_wan_per_mu
     return table

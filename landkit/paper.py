@@ -270,6 +270,15 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
             legend.append((Patch(facecolor=STATUS_COLOURS.get(s, UNKNOWN), edgecolor="#333333"), label))
         if len(other):
             legend.append((Patch(facecolor=OTHER_PARCELS, edgecolor="#bbbbbb"), w["other"]))
+    if "urban_boundary" in g:  # 三区三线: the boundary as a line, farmland and the red line filled
+        colour = LAYER_COLOURS["urban_boundary"]
+        g["urban_boundary"].boundary.plot(ax=ax, color=colour, linewidth=1.5, linestyle="-.")
+        legend.append((Line2D([], [], color=colour, linewidth=1.5, linestyle="-."), t["urban_boundary"]))
+    for name in ("basic_farmland", "eco_redline"):
+        if name in g:
+            colour = LAYER_COLOURS[name]
+            g[name].plot(ax=ax, color=colour, alpha=0.6, edgecolor=colour, linewidth=0.4)
+            legend.append((Patch(color=colour, alpha=0.6), t[name]))
     if "planning_zones" in g:
         legend.append((Patch(visible=False), t["zone"]))
         for v, zone in g["planning_zones"].groupby("version", sort=True):

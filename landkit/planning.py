@@ -41,15 +41,20 @@ def zone_versions(
     villages: gpd.GeoDataFrame | None = None,
     land_use: gpd.GeoDataFrame | None = None,
     basic_farmland: gpd.GeoDataFrame | None = None,
+    eco_redline: gpd.GeoDataFrame | None = None,
+    urban_boundary: gpd.GeoDataFrame | None = None,
+    rules: dict | None = None,
 ) -> pd.DataFrame:
     """Tabulate the zone versions: stated and measured area, what each adds, and reserve cover.
 
     Parcels and villages are "newly inside" a version when their representative point is in
     it and not in the previous version. The reserve cover is the area of the union of parcels
     inside the version (overlaps counted once). With the current ``land_use`` (三调), each
-    expansion's ``added_cultivated_mu`` is the 耕地 (class 01) it takes; with ``basic_farmland``,
-    ``added_farmland_mu`` the permanent basic farmland inside it. All areas are ellipsoidal on
-    CGCS2000.
+    expansion's ``added_cultivated_mu`` is the 耕地 (class 01) it takes. With the 三区三线 layers,
+    the conflicts of the land each version adds (:func:`landkit.constraints.zone_conflicts`, slivers
+    under the rules' tolerance left out): ``added_farmland_m2``/``_mu`` inside 永久基本农田,
+    ``added_redline_m2``/``_mu`` inside 生态保护红线, ``added_outside_boundary_m2``/``_mu`` outside
+    the 城镇开发边界. All areas are ellipsoidal on CGCS2000.
     """
     zones = zones.sort_values("version", kind="stable")
     table = pd.DataFrame(index=pd.Index(zones["version"].to_numpy(), name="version"))
@@ -79,16 +84,25 @@ def zone_versions(
         table["reserve_km2"] = area(cover, unit="km2").to_numpy()
         table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU
         table["reserve_share"] = table["reserve_km2"] / table["area_km2"]
-    for column, layer in (("added_cultivated_mu", land_use), ("added_farmland_mu", basic_farmland)):
-        if layer is None or not len(layer):
-            continue
-        layer = layer.to_crs(zones.crs)
-        if column == "added_cultivated_mu":
-            from .constraints import land_codes
+    if land_use is not None and len(land_use):
+        from .constraints import land_codes
 
-            layer = layer[land_codes(layer["code"]).str.startswith("01")]
+        layer = land_use.to_crs(zones.crs)
+        layer = layer[land_codes(layer["code"]).str.startswith("01")]
         union = shapely.union_all(shapely.make_valid(layer.geometry.to_numpy()))
         taken = gpd.GeoSeries(shapely.intersection(added.geometry.to_numpy(), union), crs=zones.crs)
-        table[column] = area(taken, unit="mu").fillna(0).round(2).to_numpy()
+        table["added_cultivated_mu"] = area(taken, unit="mu").fillna(0).round(2).to_numpy()
+    given = {"basic_farmland": basic_farmland, "eco_redline": eco_redline, "urban_boundary": urban_boundary}
+    given = {k: v for k, v in given.items() if v is not None and len(v)}
+    if given:
+        from .constraints import zone_conflicts
+
+        found = zone_conflicts(zones, given, rules=rules)
+        names = {"basic_farmland": "added_farmland", "eco_redline": "added_redline",
+                 "urban_boundary": "added_outside_boundary"}  # fmt: skip
+        for layer in given:
+            m2 = found[found["layer"] == layer].set_index("version")["area_m2"].reindex(table.index).fillna(0.0)
+            table[f"{names[layer]}_m2"] = m2.round(2).to_numpy()
+            table[f"{names[layer]}_mu"] = (m2 / M2_PER_MU).round(2).to_numpy()
     table.attrs["area_method"] = area(zones.iloc[:0]).attrs["area_method"]
     return table

@@ -25,10 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError
+from .io import GENERATOR
 from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
-from .schema import PARCEL_STATUSES
+from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
 
-__all__ = ["CGCS2000_ELLIPSOID", "GROUPS", "STYLE_NAME", "layer_qml", "write_project", "write_styles"]
+__all__ = [
+    "CGCS2000_ELLIPSOID",
+    "GROUPS",
+    "STYLE_NAME",
+    "audit_layers",
+    "layer_qml",
+    "layer_sld",
+    "project_files",
+    "write_project",
+    "write_styles",
+]
 
 #: The ``styleName`` of landkit's rows in ``layer_styles``: the only rows landkit writes.
 STYLE_NAME = "landkit"
@@ -36,6 +47,8 @@ STYLE_NAME = "landkit"
 CGCS2000_ELLIPSOID = "EPSG:1024"
 #: The project's layer tree, top to bottom: (group, layers drawn top to bottom).
 GROUPS: list[tuple[str, list[str]]] = [
+    ("审核", ["findings", "conflicts"]),
+    ("三区三线", ["eco_redline", "basic_farmland", "urban_boundary"]),
     ("搬迁", ["communities", "villages"]),
     ("储备", ["parcels"]),
     ("规划", ["facilities", "roads", "planning_zones"]),
@@ -89,6 +102,12 @@ class _Style:
     opacity: float = 0.6
     width_mm: float = 0.26
     label_field: str = ""
+    label_expression: str = ""  # QGIS's label, when more than the field (SLD labels show the field)
+    dashed: bool = False
+    pens: tuple[str, ...] = ()  # lines: each category's pen ("solid", "dash", "dot")
+
+
+_ROAD_PENS = {"planned": "dash", "under_construction": "dot", "built": "solid"}  # the colour stays roads'
 
 
 def _styles() -> dict[str, _Style]:
@@ -115,10 +134,28 @@ def _styles() -> dict[str, _Style]:
             attr="batch",
             categories=tuple((b, _T["batch_n"].format(n=b), c) for b, c in BATCH_COLOURS.items()),
             label_field="name",
+            # the name, and under it where the village stands in its move (待搬迁 … 已拆除)
+            label_expression="\"name\" || '\\n' || CASE "
+            + " ".join(f"WHEN \"relocation_status\" = '{k}' THEN '{v}'" for k, v in RELOCATION_STATUSES.items())
+            + " ELSE '' END",
         ),
         "communities": _Style(_T["communities"], "fill", LAYER_COLOURS["communities"], label_field="name"),
-        "roads": _Style(_T["roads"], "line", LAYER_COLOURS["roads"], width_mm=0.6),
+        "roads": _Style(
+            _T["roads"],
+            "line",
+            attr="status",
+            categories=tuple((k, v, LAYER_COLOURS["roads"]) for k, v in ROAD_STATUSES.items()),
+            pens=tuple(_ROAD_PENS.get(k, "solid") for k in ROAD_STATUSES),
+            width_mm=0.6,
+        ),
         "facilities": _Style(_T["facilities"], "fill", LAYER_COLOURS["facilities"], opacity=0.8),
+        "basic_farmland": _Style(_T["basic_farmland"], "fill", LAYER_COLOURS["basic_farmland"], opacity=0.5),
+        "eco_redline": _Style(_T["eco_redline"], "fill", LAYER_COLOURS["eco_redline"], opacity=0.5),
+        "urban_boundary": _Style(_T["urban_boundary"], "outline", LAYER_COLOURS["urban_boundary"], width_mm=0.8),
+        # the part of each parcel in conflict with 三区三线, as on zone.html
+        "conflicts": _Style(_T["conflicts"], "fill", LAYER_COLOURS["conflicts"], opacity=0.8),
+        # as on the HTML maps: a thick dashed outline over the parcels a finding names
+        "findings": _Style(_T["findings"], "fill", LAYER_COLOURS["findings"], opacity=0.2, width_mm=0.8, dashed=True),
     }
 
 
@@ -137,13 +174,13 @@ def _options(parent: ET.Element, props: dict[str, str]) -> None:
         ET.SubElement(parent, "prop", k=k, v=v)
 
 
-def _symbol(name: str, style: _Style, colour: str) -> ET.Element:
+def _symbol(name: str, style: _Style, colour: str, pen: str = "solid") -> ET.Element:
     symbol = ET.Element("symbol", type="line" if style.kind == "line" else "fill", name=name, alpha="1")
     symbol.set("clip_to_extent", "1")
     symbol.set("force_rhr", "0")
     if style.kind == "line":
         layer = ET.SubElement(symbol, "layer", {"class": "SimpleLine", "enabled": "1", "locked": "0", "pass": "0"})
-        props = {"line_color": _rgba(colour), "line_style": "solid", "line_width": f"{style.width_mm:g}",
+        props = {"line_color": _rgba(colour), "line_style": pen, "line_width": f"{style.width_mm:g}",
                  "line_width_unit": "MM", "capstyle": "round", "joinstyle": "round"}  # fmt: skip
     else:
         layer = ET.SubElement(symbol, "layer", {"class": "SimpleFill", "enabled": "1", "locked": "0", "pass": "0"})
@@ -151,8 +188,8 @@ def _symbol(name: str, style: _Style, colour: str) -> ET.Element:
         props = {
             "color": _rgba(colour, 0.0 if outline else style.opacity),
             "style": "no" if outline else "solid",
-            "outline_color": _rgba(colour if outline else _EDGE),
-            "outline_style": "solid",
+            "outline_color": _rgba(colour if outline or style.dashed else _EDGE),
+            "outline_style": "dash" if style.dashed else "solid",
             "outline_width": f"{style.width_mm:g}",
             "outline_width_unit": "MM",
             "joinstyle": "bevel",
@@ -175,7 +212,7 @@ def _renderer(style: _Style) -> ET.Element:
     symbols = ET.SubElement(renderer, "symbols")
     for i, (value, label, colour) in enumerate(style.categories):
         ET.SubElement(categories, "category", value=str(value), label=label, symbol=str(i), render="true")
-        symbols.append(_symbol(str(i), style, colour))
+        symbols.append(_symbol(str(i), style, colour, style.pens[i] if style.pens else "solid"))
     # anything the palette does not know: drawn in its "unknown" colour, labelled as such
     n = len(style.categories)
     ET.SubElement(categories, "category", value="", label=_T["unknown"], symbol=str(n), render="true")
@@ -183,10 +220,11 @@ def _renderer(style: _Style) -> ET.Element:
     return renderer
 
 
-def _labeling(field: str) -> ET.Element:
+def _labeling(style: _Style) -> ET.Element:
     labeling = ET.Element("labeling", type="simple")
     settings = ET.SubElement(labeling, "settings", calloutType="simple")
-    text = ET.SubElement(settings, "text-style", fieldName=field, isExpression="0", fontFamily=_FONT)
+    field, expression = style.label_expression or style.label_field, "1" if style.label_expression else "0"
+    text = ET.SubElement(settings, "text-style", fieldName=field, isExpression=expression, fontFamily=_FONT)
     for k, v in {"fontSize": "10", "fontSizeUnit": "Point", "textColor": "0,0,0,255", "textOpacity": "1",
                  "fontWeight": "75", "namedStyle": "Bold", "allowHtml": "0"}.items():  # fmt: skip
         text.set(k, v)
@@ -200,12 +238,37 @@ def _labeling(field: str) -> ET.Element:
     return labeling
 
 
+#: The layers of the findings file (what the audit found, not the project's data): their columns
+#: as planners read them (the project layers' come from the schema).
+_OUTPUTS = {
+    "findings": {"rule": "规则", "severity": "严重程度", "layer": "图层", "ids": "编号", "message": "说明",
+                 "area_m2": "面积(m²)", "area_mu": "面积(亩)", "rule_code": "规则代码"},
+    "conflicts": {"parcel_id": "地块编号", "constraint": "约束", "area_m2": "冲突面积(m²)", "area_mu": "冲突面积(亩)"},
+}  # fmt: skip
+
+
+def _aliases(layer: str) -> ET.Element:
+    """The attribute table's Chinese column names: the schema's labels (QGIS's field aliases)."""
+    from .schema import LAYERS
+
+    if layer in _OUTPUTS:
+        names = _OUTPUTS[layer]
+    else:
+        spec = LAYERS[layer]
+        names = {spec.id: "编号", **{c.name: c.label_zh for c in spec.columns}}
+    aliases = ET.Element("aliases")
+    for i, (field, alias) in enumerate(names.items()):
+        ET.SubElement(aliases, "alias", field=field, name=alias, index=str(i))
+    return aliases
+
+
 def _style_elements(layer: str) -> list[ET.Element]:
-    """The elements a layer's style is made of (renderer, labels): the QML's and the project's."""
+    """The elements a layer's style is made of (renderer, labels, field aliases): the QML's and the project's."""
     style = _styles()[layer]
     parts = [_renderer(style)]
     if style.label_field:
-        parts.append(_labeling(style.label_field))
+        parts.append(_labeling(style))
+    parts.append(_aliases(layer))
     return parts
 
 
@@ -222,11 +285,97 @@ def layer_qml(layer: str) -> str:
         raise ValueError(f"landkit has no QGIS style for {layer!r}; it styles {', '.join(_styles())}")
     root = ET.Element("qgis", version=_QGIS_VERSION, styleCategories="AllStyleCategories")
     parts = _style_elements(layer)
-    root.set("labelsEnabled", "1" if len(parts) > 1 else "0")
+    root.set("labelsEnabled", "1" if _styles()[layer].label_field else "0")
     root.extend(parts)
     ET.SubElement(root, "layerGeometryType").text = "1" if _styles()[layer].kind == "line" else "2"
     ET.indent(root)
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_SE, _OGC = "http://www.opengis.net/se", "http://www.opengis.net/ogc"
+
+
+_DASHES = {"dash": "6 3", "dot": "1 3"}  # SLD's stroke-dasharray, pixels
+
+
+def _sld_symbolizer(rule: ET.Element, style: _Style, colour: str, pen: str = "solid") -> None:
+    """A rule's symbolizer in SLD 1.1 (Symbology Encoding): widths in pixels, as QGIS exports them."""
+    px = f"{style.width_mm * 3.7795:.2f}"  # 1 mm at 96 dpi
+    if style.kind == "line":
+        stroke = ET.SubElement(ET.SubElement(rule, f"{{{_SE}}}LineSymbolizer"), f"{{{_SE}}}Stroke")
+        params = {"stroke": colour, "stroke-width": px, "stroke-linejoin": "round", "stroke-linecap": "round"}
+        if pen in _DASHES:
+            params["stroke-dasharray"] = _DASHES[pen]
+    else:
+        symbolizer = ET.SubElement(rule, f"{{{_SE}}}PolygonSymbolizer")
+        if style.kind == "fill":
+            fill = ET.SubElement(symbolizer, f"{{{_SE}}}Fill")
+            for k, v in {"fill": colour, "fill-opacity": f"{style.opacity:g}"}.items():
+                ET.SubElement(fill, f"{{{_SE}}}SvgParameter", name=k).text = v
+        stroke = ET.SubElement(symbolizer, f"{{{_SE}}}Stroke")
+        edge = colour if style.kind == "outline" or style.dashed else _EDGE
+        params = {"stroke": edge, "stroke-width": px, "stroke-linejoin": "bevel"}
+        if style.dashed:
+            params["stroke-dasharray"] = _DASHES["dash"]
+    for k, v in params.items():
+        ET.SubElement(stroke, f"{{{_SE}}}SvgParameter", name=k).text = v
+
+
+def layer_sld(layer: str) -> str:
+    """Return landkit's style of a project layer as SLD 1.1, for programs other than QGIS
+    (GeoServer, ArcGIS Pro; QGIS reads it too): the same categories, colours and labels as
+    :func:`layer_qml`, stored beside it in ``layer_styles.styleSLD``.
+
+    Examples
+    --------
+    >>> sld = layer_sld("parcels")
+    >>> "<se:Title>规划储备</se:Title>" in sld and "#c7e9c0" in sld and "<ogc:Literal>planned</ogc:Literal>" in sld
+    True
+    """
+    style = _styles()[layer]
+    ET.register_namespace("se", _SE)
+    ET.register_namespace("ogc", _OGC)
+    root = ET.Element("StyledLayerDescriptor", xmlns="http://www.opengis.net/sld", version="1.1.0")
+    named = ET.SubElement(root, "NamedLayer")
+    ET.SubElement(named, f"{{{_SE}}}Name").text = layer
+    user = ET.SubElement(named, "UserStyle")
+    ET.SubElement(user, f"{{{_SE}}}Name").text = style.title
+    features = ET.SubElement(user, f"{{{_SE}}}FeatureTypeStyle")
+    rules = [(value, label, colour) for value, label, colour in style.categories] or [(None, style.title, style.colour)]
+    for i, (value, label, colour) in enumerate(rules):
+        rule = ET.SubElement(features, f"{{{_SE}}}Rule")
+        ET.SubElement(rule, f"{{{_SE}}}Name").text = label
+        ET.SubElement(ET.SubElement(rule, f"{{{_SE}}}Description"), f"{{{_SE}}}Title").text = label
+        if value is not None:
+            equal = ET.SubElement(ET.SubElement(rule, f"{{{_OGC}}}Filter"), f"{{{_OGC}}}PropertyIsEqualTo")
+            ET.SubElement(equal, f"{{{_OGC}}}PropertyName").text = style.attr
+            ET.SubElement(equal, f"{{{_OGC}}}Literal").text = str(value)
+        _sld_symbolizer(rule, style, colour, style.pens[i] if style.pens else "solid")
+    if style.categories:  # anything else: the palette's "unknown", as in the QML
+        rule = ET.SubElement(features, f"{{{_SE}}}Rule")
+        ET.SubElement(rule, f"{{{_SE}}}Name").text = _T["unknown"]
+        ET.SubElement(ET.SubElement(rule, f"{{{_SE}}}Description"), f"{{{_SE}}}Title").text = _T["unknown"]
+        # spelt out rather than ElseFilter, which QGIS 3.22 reads as "everything"
+        either = ET.SubElement(ET.SubElement(rule, f"{{{_OGC}}}Filter"), f"{{{_OGC}}}Or")
+        ET.SubElement(ET.SubElement(either, f"{{{_OGC}}}PropertyIsNull"), f"{{{_OGC}}}PropertyName").text = style.attr
+        known = ET.SubElement(ET.SubElement(either, f"{{{_OGC}}}Not"), f"{{{_OGC}}}Or")
+        for value, _, _ in style.categories:
+            equal = ET.SubElement(known, f"{{{_OGC}}}PropertyIsEqualTo")
+            ET.SubElement(equal, f"{{{_OGC}}}PropertyName").text = style.attr
+            ET.SubElement(equal, f"{{{_OGC}}}Literal").text = str(value)
+        _sld_symbolizer(rule, style, LAYER_COLOURS["unknown"])
+    if style.label_field:
+        rule = ET.SubElement(features, f"{{{_SE}}}Rule")
+        text = ET.SubElement(rule, f"{{{_SE}}}TextSymbolizer")
+        ET.SubElement(ET.SubElement(text, f"{{{_SE}}}Label"), f"{{{_OGC}}}PropertyName").text = style.label_field
+        font = ET.SubElement(text, f"{{{_SE}}}Font")
+        for k, v in {"font-family": _FONT, "font-size": "13", "font-weight": "bold"}.items():
+            ET.SubElement(font, f"{{{_SE}}}SvgParameter", name=k).text = v
+        halo = ET.SubElement(text, f"{{{_SE}}}Halo")
+        ET.SubElement(halo, f"{{{_SE}}}Radius").text = "2"
+        ET.SubElement(ET.SubElement(halo, f"{{{_SE}}}Fill"), f"{{{_SE}}}SvgParameter", name="fill").text = "#ffffff"
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # -- the GeoPackage -------------------------------------------------------------------------------
@@ -299,17 +448,17 @@ def write_styles(path: str | os.PathLike) -> dict[str, str]:
             if mine:
                 db.execute(
                     "UPDATE layer_styles SET f_table_catalog = '', f_table_schema = '', f_geometry_column = ?, "
-                    f"styleQML = ?, styleSLD = '', useAsDefault = ?, description = ?, update_time = {_NOW} "
+                    f"styleQML = ?, styleSLD = ?, useAsDefault = ?, description = ?, update_time = {_NOW} "
                     "WHERE id = ?",
-                    (geom, qml, default, description, mine[0]),
+                    (geom, qml, layer_sld(layer), default, description, mine[0]),
                 )
                 db.executemany("DELETE FROM layer_styles WHERE id = ?", [(i,) for i in mine[1:]])
             else:
                 db.execute(
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                     "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                    "VALUES ('', '', ?, ?, ?, ?, '', ?, ?, '', NULL)",
-                    (layer, geom, STYLE_NAME, qml, default, description),
+                    "VALUES ('', '', ?, ?, ?, ?, ?, ?, ?, '', NULL)",
+                    (layer, geom, STYLE_NAME, qml, layer_sld(layer), default, description),
                 )
             done[layer] = "default" if default else f"kept {theirs[0]}"
         db.execute(f"UPDATE gpkg_contents SET last_change = {_NOW} WHERE table_name = 'layer_styles'")
@@ -319,18 +468,20 @@ def write_styles(path: str | os.PathLike) -> dict[str, str]:
 # -- the project ----------------------------------------------------------------------------------
 
 
-def _crs_element(parent: ET.Element, tag: str, srs_id: int, db: sqlite3.Connection) -> None:
-    """A CRS as QGIS writes one: its WKT and its authority id."""
-    import pyproj
+@dataclass
+class _Source:
+    """Where the project's layers are, as QGIS opens them: each layer's CRS and data source."""
 
-    row = db.execute(
-        "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
-        (srs_id,),
-    ).fetchone()
-    if row is None or srs_id <= 0:
-        raise DataError(f"the layers' CRS (srs_id {srs_id}) is not defined in the file; landkit needs one")
-    org, code, definition = row
-    crs = pyproj.CRS.from_user_input(f"{org}:{code}") if str(org).upper() == "EPSG" else pyproj.CRS(definition)
+    name: str  # the file's stem or the schema: the title when project_info has none
+    provider: str  # "ogr" or "postgres"
+    crs: dict  # layer -> pyproj.CRS
+    sources: dict[str, str]  # layer -> QGIS data source
+    info: dict[str, str]  # project_info
+    extent: tuple[float, float, float, float]
+
+
+def _crs_element(parent: ET.Element, tag: str, crs) -> None:
+    """A CRS as QGIS writes one: its WKT and its authority id."""
     box = ET.SubElement(ET.SubElement(parent, tag), "spatialrefsys")
     ET.SubElement(box, "wkt").text = crs.to_wkt()
     authority = crs.to_authority()
@@ -341,21 +492,84 @@ def _crs_element(parent: ET.Element, tag: str, srs_id: int, db: sqlite3.Connecti
     ET.SubElement(box, "geographicflag").text = "true" if crs.is_geographic else "false"
 
 
-def _extent(db: sqlite3.Connection, layers: dict[str, tuple[str, str, int]]) -> tuple[float, float, float, float]:
-    """The box the paper map shows: the landkit layers' but the county's (else theirs), from the R-trees."""
-    shown = [n for g in GROUPS for n in g[1] if n in layers]
-    for names in ([n for n in shown if n != "county"], shown, list(layers)):
-        boxes = []
-        for name in names:
-            rtree = f"rtree_{name}_{layers[name][0]}" if name in layers else ""
-            if rtree and db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
-                box = db.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "{rtree}"').fetchone()
-                if box[0] is not None:
-                    boxes.append(box)
-        if boxes:
-            return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                    max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
+def _shown_first(boxes: dict[str, tuple]) -> tuple[float, float, float, float]:
+    """The box the paper map shows: the landkit layers' but the county's and the 三区三线's (else
+    all of them)."""
+    shown = [n for g in GROUPS for n in g[1] if n in boxes]
+    context = ("county", "urban_boundary", "eco_redline", "basic_farmland")  # may reach far beyond the zone
+    for names in ([n for n in shown if n not in context], shown, list(boxes)):
+        found = [boxes[n] for n in names if boxes[n][0] is not None]
+        if found:
+            return (min(b[0] for b in found), min(b[1] for b in found),
+                    max(b[2] for b in found), max(b[3] for b in found))  # fmt: skip
     raise DataError("the layers have no features to show")
+
+
+def _gpkg_source(gpkg: Path, out: Path) -> _Source:
+    """A GeoPackage's layers, opened by a path relative to the project file ``out``."""
+    import pyproj
+
+    db = sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        layers = _geometry_layers(db)
+        crs, boxes = {}, {}
+        for name, (geom, _, srs_id) in layers.items():
+            row = db.execute(
+                "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+                (srs_id,),
+            ).fetchone()
+            if row is None or srs_id <= 0:
+                raise DataError(f"{gpkg}: the CRS of {name} (srs_id {srs_id}) is not defined in the file; name one")
+            org, code, definition = row
+            epsg = str(org).upper() == "EPSG"
+            crs[name] = pyproj.CRS.from_user_input(f"{org}:{code}") if epsg else pyproj.CRS(definition)
+            rtree = f"rtree_{name}_{geom}"
+            boxes[name] = (None,)
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
+                boxes[name] = db.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "{rtree}"').fetchone()
+        info = _info(db)
+    finally:
+        db.close()
+    path = _relative(gpkg, out.parent)
+    sources = {name: f"{path}|layername={name}" for name in layers}
+    return _Source(gpkg.stem, "ogr", crs, sources, info, _shown_first(boxes))
+
+
+def _postgis_source(url: str) -> _Source:
+    """A PostGIS project schema's layers: the connection without its password (QGIS asks, or
+    reads PGPASSWORD / pgpass as landkit does), keyed on each table's ``fid``."""
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    from .schema import LAYERS
+    from .store import postgis
+
+    with postgis.transaction(url, dry_run=True) as s:
+        params = conninfo_to_dict(s.project.conninfo)
+        connection = " ".join(
+            f"{k}='{params[k]}'" for k in ("dbname", "host", "port", "user", "sslmode") if params.get(k)
+        )
+        crs, sources, boxes = {}, {}, {}
+        for table in s.tables().values():
+            srids = postgis._geometry_srids(s, table)
+            if postgis.GEOM not in srids:
+                continue
+            srid = srids[postgis.GEOM]
+            crs[table] = postgis._crs(s, srid)
+            spec = LAYERS.get(table)
+            kind = "LineString" if spec is not None and spec.geometry == "LineString" else "Polygon"
+            sources[table] = (
+                f"{connection} key='{postgis.FID}' srid={srid} type={kind} checkPrimaryKeyUnicity='0' "
+                f'table="{s.project.schema}"."{table}" ({postgis.GEOM})'
+            )
+            box = "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({}) AS e FROM {}) x"
+            s.execute(sql.SQL(box).format(sql.Identifier(postgis.GEOM), s.t(table)))
+            boxes[table] = s.cur.fetchone()
+        info = {}
+        if "project_info" in s.tables():
+            s.execute(sql.SQL('SELECT "key", "value" FROM {}').format(s.t(s.tables()["project_info"])))
+            info = {str(k): str(v).strip() for k, v in s.cur.fetchall() if v is not None and str(v).strip()}
+        return _Source(s.project.schema, "postgres", crs, sources, info, _shown_first(boxes))
 
 
 _PAGE_W, _PAGE_H = 420.0, 297.0  # A3 landscape, mm
@@ -372,44 +586,60 @@ def _item(parent: ET.Element, kind: int, uuid: str, box: tuple[float, float, flo
     return item
 
 
-def _layout(root: ET.Element, title: str, notes: list[str], extent: tuple[float, float, float, float]) -> None:
-    """An A3 landscape print layout (出图): title, map, legend, scale bar, north arrow, notes."""
-    layouts = ET.SubElement(root, "Layouts")
-    layout = ET.SubElement(layouts, "Layout", name=f"{title} A3", units="mm", printResolution="300")
+def _layout(
+    layouts: ET.Element,
+    name: str,
+    title: str,
+    notes: list[str],
+    extent: tuple[float, float, float, float],
+    atlas: dict[str, str] | None = None,
+) -> None:
+    """An A3 landscape print layout (出图): title, map, legend, scale bar, north arrow, notes.
+
+    With ``atlas`` (the attributes of QGIS's ``Atlas`` element) the map follows the atlas's
+    feature, one page per feature, and ``title`` may hold QGIS expressions (``[% "name" %]``).
+    """
+    layout = ET.SubElement(layouts, "Layout", name=name, units="mm", printResolution="300")
+    key = "atlas" if atlas else "map"  # item uuids unique across the project's layouts
     pages = ET.SubElement(layout, "PageCollection")
-    _item(pages, 65638, "{landkit-page}", (0, 0, _PAGE_W, _PAGE_H), background="true", zValue="0")
+    _item(pages, 65638, f"{{landkit-{key}-page}}", (0, 0, _PAGE_W, _PAGE_H), background="true", zValue="0")
     x, y, w, h = _MAP
     xmin, ymin, xmax, ymax = extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     half_w = max(xmax - xmin, (ymax - ymin) * w / h) * 1.05 / 2  # the frame's aspect, 5 % margin
     half_h = half_w * h / w
-    map_uuid = "{landkit-map}"
+    map_uuid = f"{{landkit-{key}-map}}"
     item = _item(layout, 65639, map_uuid, _MAP, id="地图", frame="true", background="true")
     ET.SubElement(item, "Extent", xmin=f"{cx - half_w:.3f}", ymin=f"{cy - half_h:.3f}",
                   xmax=f"{cx + half_w:.3f}", ymax=f"{cy + half_h:.3f}")  # fmt: skip
     ET.SubElement(item, "LayerSet")  # empty: the project's visible layers
+    if atlas:  # each page zooms to its feature, with a fifth of its size around it
+        ET.SubElement(item, "AtlasMap", margin="0.2", atlasDriven="1", scalingMode="2")
     font = f"{_FONT},{{size}},-1,5,{{weight}},0,0,0,0,0"
-    label = _item(layout, 65641, "{landkit-title}", (10, 6, 400, 14), id="图名", labelText=title,
+    label = _item(layout, 65641, f"{{landkit-{key}-title}}", (10, 6, 400, 14), id="图名", labelText=title,
                   halign="4", valign="128", htmlState="0", marginX="0", marginY="0")  # fmt: skip
     ET.SubElement(label, "LabelFont", style="", description=font.format(size=24, weight=75))
-    legend = _item(layout, 65642, "{landkit-legend}", (318, 24, 92, 200), id="图例", title=_T["legend"],
+    legend = _item(layout, 65642, f"{{landkit-{key}-legend}}", (318, 24, 92, 200), id="图例", title=_T["legend"],
                    map_uuid=map_uuid, resizeToContents="1", columnCount="2", splitLayer="1", titleAlignment="1",
-                   symbolWidth="6", symbolHeight="3.5", equalColumnWidth="0", columnSpace="3")  # fmt: skip
+                   symbolWidth="6", symbolHeight="3.5", equalColumnWidth="0", columnSpace="3",
+                   legendFilterByMap="1")  # fmt: skip
     styles = ET.SubElement(legend, "styles")
     for name, size, weight in (("title", 14, 75), ("group", 11, 75), ("subgroup", 10, 75), ("symbol", 9, 50),
                                ("symbolLabel", 9, 50)):  # fmt: skip
         style = ET.SubElement(styles, "style", name=name, alignment="1", marginTop="1.5" if size > 10 else "0.8")
         ET.SubElement(style, "styleFont", style="", description=font.format(size=size, weight=weight))
-    _item(layout, 65646, "{landkit-scalebar}", (318, 262, 80, 12), id="比例尺", mapUuid=map_uuid,
+    _item(layout, 65646, f"{{landkit-{key}-scalebar}}", (318, 262, 80, 12), id="比例尺", mapUuid=map_uuid,
           style="Single Box", unitType="meters", unitLabel="m", numSegments="2", numSegmentsLeft="0",
           segmentSizeMode="1", minBarWidth="40", maxBarWidth="70", height="3", numUnitsPerSegment="1000",
           numMapUnitsPerScaleBarUnit="1", alignment="0", labelBarSpace="3", zValue="2")  # fmt: skip
-    _item(layout, 65640, "{landkit-north}", (x + w - 22, y + 4, 16, 20), id="指北针", mapUuid=map_uuid,
+    _item(layout, 65640, f"{{landkit-{key}-north}}", (x + w - 22, y + 4, 16, 20), id="指北针", mapUuid=map_uuid,
           file=":/images/north_arrows/layout_default_north_arrow.svg", mode="2", resizeMode="0",
           northMode="0", northOffset="0", pictureRotation="0", zValue="2")  # fmt: skip
-    note = _item(layout, 65641, "{landkit-note}", (318, 276, 92, 14), id="说明",
+    note = _item(layout, 65641, f"{{landkit-{key}-note}}", (318, 276, 92, 14), id="说明",
                  labelText="\n".join(notes), halign="1", valign="128", htmlState="0")  # fmt: skip
     ET.SubElement(note, "LabelFont", style="", description=font.format(size=8, weight=50))
+    if atlas:
+        ET.SubElement(layout, "Atlas", atlas)
 
 
 def _relative(target: Path, start: Path) -> str:
@@ -433,94 +663,200 @@ def _info(db: sqlite3.Connection) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in rows if v is not None and str(v).strip()}
 
 
-def _project_xml(gpkg: Path, out: Path) -> str:
+def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, ...] = ()) -> str:
+    """The project's XML; ``findings``: the name of the findings GeoPackage beside the project,
+    holding the layers ``outputs``."""
     import pandas as pd
 
     from .schema import is_illustrative
 
-    db = sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        layers = _geometry_layers(db)
-        info = _info(db)
-        title = info.get("title", gpkg.stem)
-        source = _relative(gpkg, out.parent)
-        ordered = [(group, [n for n in names if n in layers]) for group, names in GROUPS]
-        ordered = [(group, names) for group, names in ordered if names]
-        if not ordered:
-            raise DataError(f"{gpkg}: none of the layers {', '.join(_styles())} is in the file; nothing to show")
-        first = ordered[0][1][0]
-        root = ET.Element("qgis", projectname=title, version=_QGIS_VERSION)
-        ET.SubElement(root, "homePath", path="")
-        ET.SubElement(root, "title").text = title
-        _crs_element(root, "projectCrs", layers[first][2], db)
-        tree = ET.SubElement(root, "layer-tree-group")
-        ET.SubElement(ET.SubElement(tree, "customproperties"), "Option")
-        maplayers = ET.Element("projectlayers")
-        order = ET.Element("layerorder")
-        for group, names in ordered:
-            node = ET.SubElement(tree, "layer-tree-group", name=group, checked="Qt::Checked", expanded="1")
-            ET.SubElement(ET.SubElement(node, "customproperties"), "Option")
-            for name in names:
-                lid, style = f"{name}_landkit", _styles()[name]
-                datasource = f"{source}|layername={name}"
-                ET.SubElement(node, "layer-tree-layer", id=lid, name=style.title, source=datasource,
-                              providerKey="ogr", checked="Qt::Checked", expanded="1")  # fmt: skip
-                geometry = "Line" if style.kind == "line" else "Polygon"
-                parts = _style_elements(name)
-                m = ET.SubElement(maplayers, "maplayer", type="vector", geometry=geometry)
-                m.set("labelsEnabled", "1" if len(parts) > 1 else "0")
-                m.set("styleCategories", "AllStyleCategories")
-                ET.SubElement(m, "id").text = lid
-                ET.SubElement(m, "datasource").text = datasource
-                ET.SubElement(m, "layername").text = style.title
-                _crs_element(m, "srs", layers[name][2], db)
-                ET.SubElement(m, "provider", encoding="UTF-8").text = "ogr"
-                m.extend(parts)
-                ET.SubElement(order, "layer", id=lid)
-        root.append(maplayers)
-        root.append(order)
-        props = ET.SubElement(root, "properties")
-        ET.SubElement(ET.SubElement(props, "Paths"), "Absolute", type="bool").text = "false"
-        # without it QGIS reads no project CRS (a leftover of on-the-fly reprojection being optional)
-        ET.SubElement(ET.SubElement(props, "SpatialRefSys"), "ProjectionsEnabled", type="int").text = "1"
-        ET.SubElement(ET.SubElement(props, "Measure"), "Ellipsoid", type="QString").text = CGCS2000_ELLIPSOID
-        notes = [f"{_T['datum']}: {root.findtext('projectCrs/spatialrefsys/description') or ''}", _T["measured_note"]]
-        if info.get("organisation"):
-            notes.append(f"制图单位: {info['organisation']}")
-        if is_illustrative({"project_info": pd.DataFrame({"key": list(info), "value": list(info.values())})}):
-            notes.append(_T["illustrative"])
-        _layout(root, title, notes, _extent(db, layers))
-        units = ET.SubElement(props, "Measurement")
-        ET.SubElement(units, "DistanceUnits", type="QString").text = "meters"
-        ET.SubElement(units, "AreaUnits", type="QString").text = "m2"
-    finally:
-        db.close()
+    crs, sources = dict(src.crs), dict(src.sources)
+    for name in _OUTPUTS:
+        crs.pop(name, None)  # a project's own layer of that name is not landkit's
+    for name in outputs if findings and "parcels" in crs else ():  # drawn on parcels, in their CRS
+        crs[name] = crs["parcels"]
+        sources[name] = f"./{findings}|layername={name}"
+    title = src.info.get("title", src.name)
+    ordered = [(group, [n for n in names if n in crs]) for group, names in GROUPS]
+    ordered = [(group, names) for group, names in ordered if names]
+    if not ordered:
+        raise DataError(f"{src.name}: none of the layers {', '.join(_styles())} is in the project; nothing to show")
+    root = ET.Element("qgis", projectname=title, version=_QGIS_VERSION)
+    ET.SubElement(root, "homePath", path="")
+    ET.SubElement(root, "title").text = title
+    _crs_element(root, "projectCrs", crs[ordered[0][1][0]])
+    tree = ET.SubElement(root, "layer-tree-group")
+    ET.SubElement(ET.SubElement(tree, "customproperties"), "Option")
+    maplayers = ET.Element("projectlayers")
+    order = ET.Element("layerorder")
+    for group, names in ordered:
+        node = ET.SubElement(tree, "layer-tree-group", name=group, checked="Qt::Checked", expanded="1")
+        ET.SubElement(ET.SubElement(node, "customproperties"), "Option")
+        for name in names:
+            lid, style = f"{name}_landkit", _styles()[name]
+            provider = "ogr" if name in _OUTPUTS else src.provider
+            ET.SubElement(node, "layer-tree-layer", id=lid, name=style.title, source=sources[name],
+                          providerKey=provider, checked="Qt::Checked", expanded="1")  # fmt: skip
+            m = ET.SubElement(
+                maplayers, "maplayer", type="vector", geometry="Line" if style.kind == "line" else "Polygon"
+            )
+            m.set("labelsEnabled", "1" if style.label_field else "0")
+            m.set("styleCategories", "AllStyleCategories")
+            ET.SubElement(m, "id").text = lid
+            ET.SubElement(m, "datasource").text = sources[name]
+            ET.SubElement(m, "layername").text = style.title
+            _crs_element(m, "srs", crs[name])
+            ET.SubElement(m, "provider", encoding="UTF-8").text = provider
+            m.extend(_style_elements(name))
+            ET.SubElement(order, "layer", id=lid)
+    root.append(maplayers)
+    root.append(order)
+    props = ET.SubElement(root, "properties")
+    ET.SubElement(ET.SubElement(props, "Paths"), "Absolute", type="bool").text = "false"
+    ET.SubElement(ET.SubElement(props, "landkit"), "generator", type="QString").text = GENERATOR  # whose file it is
+    # without it QGIS reads no project CRS (a leftover of on-the-fly reprojection being optional)
+    ET.SubElement(ET.SubElement(props, "SpatialRefSys"), "ProjectionsEnabled", type="int").text = "1"
+    ET.SubElement(ET.SubElement(props, "Measure"), "Ellipsoid", type="QString").text = CGCS2000_ELLIPSOID
+    units = ET.SubElement(props, "Measurement")
+    ET.SubElement(units, "DistanceUnits", type="QString").text = "meters"
+    ET.SubElement(units, "AreaUnits", type="QString").text = "m2"
+    notes = [f"{_T['datum']}: {root.findtext('projectCrs/spatialrefsys/description') or ''}", _T["measured_note"]]
+    if src.info.get("organisation"):
+        notes.append(f"制图单位: {src.info['organisation']}")
+    if is_illustrative({"project_info": pd.DataFrame({"key": list(src.info), "value": list(src.info.values())})}):
+        notes.append(_T["illustrative"])
+    layouts = ET.SubElement(root, "Layouts")
+    _layout(layouts, f"{title} A3", title, notes, src.extent)
+    if "villages" in crs:  # 图集: one page per village, by batch, then code
+        atlas = {
+            "enabled": "1",
+            "coverageLayer": "villages_landkit",
+            "coverageLayerName": _styles()["villages"].title,
+            "coverageLayerSource": sources["villages"],
+            "coverageLayerProvider": src.provider,
+            "hideCoverage": "0",
+            "pageNameExpression": "name",
+            "sortFeatures": "1",
+            "sortKey": 'lpad(to_string("batch"), 3, \'0\') || "village_code"',
+            "sortAscending": "1",
+            "filterFeatures": "0",
+            "filenamePattern": "'村_' || \"village_code\"",
+        }
+        page_title = f'{title}：[% "name" %]（[% "village_code" %]）第[% "batch" %]批'
+        _layout(layouts, f"{title} 搬迁村庄图集", page_title, notes, src.extent, atlas)
     ET.indent(root)
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_project(path: str | os.PathLike, out_qgz: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Write a QGIS project (``.qgz``) that opens the GeoPackage ``path`` by a relative path.
+def audit_layers(layers: dict, *, rules: dict | None = None, findings=None) -> dict:
+    """What the audit found, as map layers for QGIS: ``findings`` (each finding about parcels,
+    drawn on the parcels it names, in Chinese) and ``conflicts`` (the part of each parcel in
+    三区三线 conflict, :func:`landkit.constraints.conflicts`); only those with features.
+    ``findings``: the audit's, when already made (else it is run)."""
+    import geopandas as gpd
+    import pandas as pd
 
-    Layers grouped 底图/规划/储备/搬迁 and styled as :func:`write_styles` styles them; project
-    CRS the layers'; ellipsoid CGCS2000, so that QGIS measures areas as landkit does. An
-    existing ``out_qgz`` is replaced only with ``overwrite``; the file is written aside and
-    moved into place. Returns the project's path.
-    """
-    gpkg = _gpkg(path)
+    from .audit import audit
+    from .constraints import conflicts
+    from .report import finding_shapes, findings_table
+
+    out: dict[str, gpd.GeoDataFrame] = {}
+    parcels = layers.get("parcels")
+    if not isinstance(parcels, gpd.GeoDataFrame) or not len(parcels):
+        return out
+    found = audit(layers, rules=rules) if findings is None else findings
+    shapes = finding_shapes(layers, found) if len(found) else None
+    if shapes is not None and len(shapes):
+        table = findings_table(shapes, "zh")
+        keep = [c for c in _OUTPUTS["findings"] if c in table]
+        out["findings"] = gpd.GeoDataFrame(table[keep], geometry=shapes.geometry, crs=parcels.crs)
+    parts = [
+        gpd.GeoDataFrame(
+            {"parcel_id": hit.index.astype(str), "constraint": _T[name], "area_m2": hit["area_m2"].to_numpy(),
+             "area_mu": hit["area_mu"].to_numpy()},
+            geometry=hit.geometry.to_crs(parcels.crs).to_numpy(), crs=parcels.crs,
+        )
+        for name, hit in conflicts(parcels, layers, rules=rules).items()
+        if len(hit)
+    ]  # fmt: skip
+    if parts:
+        out["conflicts"] = pd.concat(parts, ignore_index=True)
+    return out
+
+
+def _outputs_gpkg(audit: dict) -> bytes:
+    """The audit's layers as one GeoPackage's bytes (a file of its own: an output never goes
+    into the project)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "findings.gpkg"
+        for name, frame in audit.items():
+            # the description marks the file as landkit's output (landkit.io.is_landkit_output)
+            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio",
+                          layer_options={"DESCRIPTION": f"{GENERATOR}: {_styles()[name].title}"})  # fmt: skip
+        return path.read_bytes()
+
+
+def project_files(
+    path: str | os.PathLike, out_qgz: str | os.PathLike, *, audit: dict | None = None
+) -> dict[str, bytes]:
+    """The QGIS project ``out_qgz`` and, with ``audit`` (:func:`audit_layers`), the audit's
+    layers in ``NAME-findings.gpkg`` beside it: each file's bytes by name, for
+    :func:`write_project` and the meeting pack. ``path`` is a GeoPackage (opened by a path
+    relative to the project) or a PostGIS project URL (opened without its password)."""
+    import io
+
+    from .store import is_url
+
     out = Path(out_qgz)
     if out.suffix.lower() != ".qgz":
         raise DataError(f"{out}: a QGIS project is written as .qgz; name it NAME.qgz")
-    if out.exists() and (out.resolve() == gpkg.resolve() or not overwrite):
-        raise DataError(f"{out}: the file exists; give overwrite=True to replace it, or another name")
-    xml = _project_xml(gpkg, out)
+    src = _postgis_source(str(path)) if is_url(path) else _gpkg_source(_gpkg(path), out)
+    files: dict[str, bytes] = {}
+    audit = {k: v for k, v in (audit or {}).items() if k in _OUTPUTS and len(v)}
+    name = f"{out.stem}-findings.gpkg" if audit else None
+    if name:
+        files[name] = _outputs_gpkg(audit)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{out.stem}.qgs", _project_xml(src, findings=name, outputs=tuple(audit)).encode("utf-8"))
+    files[out.name] = buffer.getvalue()
+    return files
+
+
+def write_project(
+    path: str | os.PathLike, out_qgz: str | os.PathLike, *, audit: dict | None = None, overwrite: bool = False
+) -> Path:
+    """Write a QGIS project (``.qgz``) that opens the project ``path``: a GeoPackage by a
+    relative path, or a PostGIS project URL (the password left out: QGIS reads PGPASSWORD or
+    pgpass, or asks).
+
+    Layers grouped 审核/搬迁/储备/规划/底图 and styled as :func:`write_styles` styles them;
+    project CRS the layers'; ellipsoid CGCS2000, so that QGIS measures areas as landkit does; an
+    A3 print layout and an atlas of the villages. With ``audit`` (:func:`audit_layers`) the
+    audit's findings and 三区三线 conflicts go into ``NAME-findings.gpkg`` beside the project,
+    as layers of their own. Existing files are
+    replaced only with ``overwrite`` (never the project's GeoPackage); each is written aside and
+    moved into place. Returns the project's path.
+    """
+    from .store import is_url
+
+    out = Path(out_qgz)
+    files = project_files(path, out, audit=audit)
+    source = None if is_url(path) else _gpkg(path).resolve()
+    for name in files:
+        target = out.with_name(name)
+        if target.exists() and (target.resolve() == source or not overwrite):
+            raise DataError(f"{target}: the file exists; give overwrite=True to replace it, or another name")
     out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = out.with_name(f".{out.name}.{os.getpid()}.landkit-tmp")  # beside it: os.replace stays atomic
-    try:
-        with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(f"{out.stem}.qgs", xml.encode("utf-8"))
-        os.replace(scratch, out)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    for name, data in files.items():
+        target = out.with_name(name)
+        scratch = target.with_name(f".{name}.{os.getpid()}.landkit-tmp")  # beside it: os.replace stays atomic
+        try:
+            scratch.write_bytes(data)
+            os.replace(scratch, target)
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
     return out

@@ -28,7 +28,7 @@ HEADERS_ZH = {
     "kind": "类型", "statuses": "状态", "area_of": "面积口径", "rule_code": "规则代码",
     "target_name": "目标", "due": "期限", "done_mu": "完成(亩)", "done_measured_mu": "完成·实测(亩)",
     "share": "完成比例", "parcels_done": "完成地块数", "overdue": "逾期", "done": "已完成",
-    "parcel_id": "地块编号", "village": "村", "target_status": "目标状态",
+    "parcel_id": "地块编号", "village": "村", "target_status": "目标状态", "project": "项目",
 }  # fmt: skip
 
 
@@ -62,9 +62,45 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
 
 def _layer_label(name, lang: str) -> str:
     """A layer as planners read it (永久基本农田 is a layer, 占用永久基本农田 the rule about it)."""
-    from .schema import LAYERS, label
+    from .schema import layer_label
 
-    return LAYERS[name].label_zh if lang == "zh" and name in LAYERS else label(name, lang)
+    return layer_label(name, lang)
+
+
+def method_label(method: str, lang: str = "zh") -> str:
+    """An area method (``attrs["area_method"]``) as planners read it: 椭球面积 …, or as it is with ``lang="en"``."""
+    import re
+
+    if lang != "zh":
+        return method
+    if method.startswith("ellipsoidal (CGCS2000 ellipsoid; "):
+        return "椭球面积（CGCS2000 椭球；等积投影，或地块按精确面积比例）"
+    if m := re.fullmatch(
+        r"ellipsoidal \(CGCS2000 ellipsoid, (.*) formula, (?:edges densified to (.*) m|vertices as given)\)", method
+    ):
+        how = f"边加密至 {m[2]} m" if m[2] else "按原顶点"
+        return f"椭球面积（CGCS2000 椭球，{m[1]}公式，{how}）"
+    if m := re.fullmatch(r"planar \((.*)\), not ellipsoidal", method):
+        return f"平面面积（{m[1]}），非椭球面积"
+    return method
+
+
+#: The planning-zone table (:func:`landkit.planning.zone_versions`) as planners read it.
+ZONE_HEADERS_ZH = {
+    "version": "版本", "name": "名称", "stated_km2": "批复面积(km²)", "area_km2": "实测面积(km²)",
+    "area_mu": "实测面积(亩)", "stated_minus_measured_km2": "批复减实测(km²)", "added_km2": "新增面积(km²)",
+    "added_mu": "新增面积(亩)", "parcels_newly_inside": "新纳入地块数", "villages_newly_inside": "新纳入村数",
+    "villages_newly_inside_names": "新纳入村庄", "reserve_km2": "储备面积(km²)", "reserve_mu": "储备面积(亩)",
+    "reserve_share": "储备占比", "added_cultivated_mu": "新增耕地(亩)", "added_farmland_m2": "新增永久基本农田(m²)",
+    "added_farmland_mu": "新增永久基本农田(亩)", "added_redline_m2": "新增生态保护红线(m²)",
+    "added_redline_mu": "新增生态保护红线(亩)", "added_outside_boundary_m2": "新增城镇开发边界外(m²)",
+    "added_outside_boundary_mu": "新增城镇开发边界外(亩)",
+}  # fmt: skip
+
+
+def zones_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The planning-zone versions with Chinese headers (its codes with ``lang="en"``)."""
+    return table.rename(columns=ZONE_HEADERS_ZH).rename_axis(ZONE_HEADERS_ZH["version"]) if lang == "zh" else table
 
 
 def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -143,7 +179,7 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
     layers = pd.DataFrame(totals["layers"]).T.rename_axis("layer").reset_index()
     if not len(layers):
         layers = pd.DataFrame(columns=["layer", "count", "not_measured", "area_m2", "area_mu"])
-    layers["layer"] = layers["layer"].map(lambda n: label(n, lang))
+    layers["layer"] = layers["layer"].map(lambda n: _layer_label(n, lang))
     status = pd.DataFrame(totals["parcels_by_status"]).T.rename_axis("status").reset_index()
     if len(status):
         status["status"] = status["status"].map(lambda n: label(n, lang))
@@ -371,7 +407,8 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
         ax.barh(labels, progress["target_mu"], color="#dddddd", label="目标" if zh else "target")
         ax.barh(labels, done, color="#3182bd", label="完成" if zh else "done")
         for y, (d, t) in enumerate(zip(progress["done_mu"], progress["target_mu"], strict=True)):
-            ax.text(t, y, f" {d:,.2f} / {t:,.2f} {'亩' if zh else 'mu'}", va="center", fontsize=8)
+            of = f" / {t:,.2f}" if t == t else ""  # a stock without a figure: done, and no target
+            ax.text(t if t == t else d, y, f" {d:,.2f}{of} {'亩' if zh else 'mu'}", va="center", fontsize=8)
         ax.set_xlabel("登记面积（亩）" if zh else "stated area (mu)")
         as_of = progress.attrs.get("as_of", "")
         ax.set_title(f"储备目标进度（截至 {as_of}）" if zh else f"Reserve targets as of {as_of}")
@@ -431,12 +468,17 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
     return {"搬迁进度": progress, "按批次": _by_batch(villages, status), "安置容量": capacity}
 
 
-def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[str, pd.DataFrame]:
+def land_tables(
+    layers: dict, *, rules: dict | None = None, as_of=None, today: dict | None = None
+) -> dict[str, pd.DataFrame]:
     """The planner's other questions as workbook sheets, for the layers the project has:
     三区三线冲突 (each parcel's conflict with permanent basic farmland, the ecological red line or
     the urban development boundary, m² and mu), 耕地占用 (the current land use each village's and
     target's parcels take, 耕地 for 占补平衡), 补偿费用 (paid and due by month), 闲置土地 and
-    违法占地疑点 (buildings on land not yet approved or supplied, or on open land of the zone)."""
+    违法占地疑点 (buildings on land not yet approved or supplied, or on open land of the zone).
+    Land is idle after the rules' ``[idle_land] days``, as the audit says. ``today`` is the project
+    as it is now when ``layers`` is it as of a past date (:func:`as_of`): a target's parcels are
+    all of them whatever the date."""
     from . import constraints, money, reserve
     from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES, label
 
@@ -457,19 +499,49 @@ def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[
             for name, hit in found.items()
         ]
         tables["三区三线冲突"] = pd.concat(rows, ignore_index=True)
+    zones = layers.get("planning_zones")
+    if zones is not None and len(zones) and "version" in zones:  # what each version's added land conflicts with
+        per_zone = constraints.zone_conflicts(zones, layers, rules=rules)
+        if len(per_zone):
+            tables["规划范围三区三线冲突"] = pd.DataFrame(
+                {
+                    "规划版本": [f"第{int(v)}版" for v in per_zone["version"]],
+                    "约束": [CONSTRAINT_LAYERS[n][0] for n in per_zone["layer"]],
+                    "新增范围冲突面积(m²)": shown(per_zone["area_m2"].to_numpy()),
+                    "新增范围冲突面积(亩)": shown(per_zone["area_mu"].to_numpy()),
+                }
+            )
+    if {"project", "investment_yuan"} <= set(parcels.columns):
+        from .audit import load_rules
+
+        rule = (rules or load_rules()).get("investment_intensity", {})
+        intensity = money.investment_intensity(
+            parcels,
+            minimum_wan_per_mu=float(rule.get("min_wan_per_mu", 0)),
+            minimum_output_wan_per_mu=float(rule.get("min_output_wan_per_mu", 0)),
+        )
+        if len(intensity):
+            tables["投资强度与亩均产值"] = intensity.reset_index().rename(
+                columns={"project": "项目", "mu": "登记面积(亩)", "yuan": "投资额(元)",
+                         "wan_per_mu": "投资强度(万元/亩)", "below": "低于投资强度标准", "output_yuan": "年产值(元)",
+                         "output_wan_per_mu": "亩均年产值(万元/亩)", "output_below": "低于亩均产值标准"}
+            )  # fmt: skip
+    today = today if today is not None else layers
     if "land_use" in layers and len(layers["land_use"]):
-        take = constraints.land_take(parcels, layers["land_use"])
+        everyone = constraints.land_take(today["parcels"], layers["land_use"])  # a target's parcels: all of them
+        take = everyone[everyone.index.isin(parcels.index)]
         by_village = constraints.take_by(take, village_names(layers, parcels.get("village_code")))
         by_village = by_village.loc[:, by_village.loc["合计"] > 0]  # classes the parcels take
         names = {c: f"{c} {LAND_USE_CODES.get(c, '')}(亩)" for c in by_village.columns}
         names["cultivated_mu"] = "其中耕地(亩)"
         tables["耕地占用"] = by_village.rename(columns=names).rename_axis("村").reset_index()
-        goals = reserve.targets(layers)
+        goals = reserve.targets(today)
         if goals:  # the same per target: what each task or stock takes (a parcel may be in several)
             per_target = []
             for t in goals:
-                members = reserve.target_parcels(parcels, layers["events"], t).index
-                part = take.loc[take.index.isin(members), ["cultivated_mu"]].sum().round(2)
+                date = as_of or reserve.data_date(layers["events"])
+                members = reserve.target_parcels(today["parcels"], today["events"], t, as_of=date).index
+                part = everyone.loc[everyone.index.isin(members), ["cultivated_mu"]].sum().round(2)
                 per_target.append(
                     {"目标": t.name, "地块数": len(members), "其中耕地(亩)": float(part["cultivated_mu"])}
                 )
@@ -492,7 +564,7 @@ def land_tables(layers: dict, *, rules: dict | None = None, as_of=None) -> dict[
                 .reset_index()
             )
     date = as_of or reserve.data_date(layers["events"])
-    idle = reserve.idle_land(parcels, as_of=date)
+    idle = reserve.idle_land(parcels, as_of=date, period_days=reserve.idle_days(rules))
     if len(idle):
         tables["闲置土地"] = idle.reset_index()[
             ["parcel_id", "project", "stated_area_mu", "start_due_on", "idle_since", "recoverable_from", "stage"]
@@ -602,8 +674,11 @@ def finding_shapes(layers: dict, findings: pd.DataFrame):
 
 def as_of(layers: dict, date) -> dict:
     """The project as its ledgers stood on ``date``: events after it left out, each parcel's and
-    village's status rebuilt from the events up to it, parcels with no event by then left out.
-    The geometry is today's: a parcel redrawn since shows its new shape."""
+    village's status rebuilt from the events up to it, parcels with no event by then left out
+    (and their ``target_parcels`` rows, so that the audit of it is of the ledger then). The
+    geometry is today's: a parcel redrawn since shows its new shape. A target's figures come from
+    the project as it is (``reserve.progress(..., as_of=date)``, :func:`meeting_pack` with
+    ``date``): a task's target is all its parcels whatever the date."""
     from .relocation import village_status
     from .reserve import state_as_of
 
@@ -705,24 +780,35 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
     return _page(("本月变化" if zh else "What changed") + f" {since} → {until}", body, stamp)
 
 
-def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = None) -> dict[str, Any]:
+def meeting_pack(
+    layers: dict, path: str | os.PathLike, *, rules: dict | None = None, date=None, out_dir=None
+) -> dict[str, Any]:
     """Every file of the meeting pack, by file name: maps, the audit as HTML and XLSX, the chart, the index.
 
-    Community maps are named from a safe form of the community id (never a path).
+    With ``date``, the pack as the ledgers stood on that date (:func:`as_of`); a task's target is
+    still all its parcels, only what is done follows the date. Community maps are named from a
+    safe form of the community id (never a path). With ``out_dir`` (where the pack goes) and no
+    ``date``, the pack has a QGIS project, ``project.qgz``, opening ``path`` relative to that
+    folder, with the audit's findings and 三区三线 conflicts in ``project-findings.gpkg``
+    (:mod:`landkit.qgis`); an as-of pack has none, as QGIS would show the project as it is today.
     """
     from . import audit, maps, reserve
     from .io import safe_name
     from .schema import require_layers
 
     require_layers(layers, ("parcels", "events", "communities"), where=path, needed_by="landkit report")
+    today = layers
+    if date is not None:
+        layers = as_of(today, date)
+    day = reserve.data_date(layers["events"]) or pd.Timestamp(date).date()  # the ledger's last day by then
     findings = audit.audit(layers, rules=rules)
     sums = audit.totals(layers)
     stamp = stamp_for(path, layers)
-    goals = reserve.targets(layers)
-    target = reserve.progress(layers["parcels"], layers["events"], goals)
+    goals = reserve.targets(today)
+    target = reserve.progress(today["parcels"], today["events"], goals, as_of=day)
     files: dict[str, Any] = {}
     labels = {"zone.html": "规划与储备总图 Zone map"}
-    zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None)
+    zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None, rules=rules)
     files["zone.html"] = _stamped(maps.to_html(zone), stamp)
     taken: set[str] = set()
     for cid, row in layers["communities"].iterrows() if "villages" in layers else ():  # maps of who moves where
@@ -734,13 +820,18 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
 
     files["zone-A3.pdf"] = print_map(layers, size="A3", findings=findings if len(findings) else None)
     labels["zone-A3.pdf"] = "打印图（A3，PDF）"
-    date = reserve.data_date(layers["events"])
-    found = period_changes(layers, month_start(date), date, rules=rules)
+    found = period_changes(layers, month_start(day), day, rules=rules)
     files["changes.html"] = changes_html(found, layers, stamp)
     labels["changes.html"] = "本月变化"
+    if out_dir is not None and date is None:
+        from . import qgis
+
+        outputs = qgis.audit_layers(layers, rules=rules, findings=findings)
+        files |= qgis.project_files(path, os.path.join(out_dir, "project.qgz"), audit=outputs)
+        labels["project.qgz"] = "QGIS 项目（同一张图，含 A3 出图和村庄图集）"
     moving = relocation_tables(layers) if "villages" in layers else {}
-    lists = {"目标地块": target_lists(layers, goals, target)} if goals else {}
-    lists |= land_tables(layers, rules=rules)
+    lists = {"目标地块": target_lists(today, goals, target)} if goals else {}
+    lists |= land_tables(layers, rules=rules, as_of=day, today=today)
     files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
     labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
     if goals:
@@ -751,13 +842,13 @@ def meeting_pack(layers: dict, path: str | os.PathLike, *, rules: dict | None = 
         labels["relocation.png"] = "搬迁进度图"
     parcels = sums["layers"].get("parcels", {"count": len(layers["parcels"]), "area_mu": float("nan")})
     summary = {
-        "数据日期": str(reserve.data_date(layers["events"])),
+        "数据日期": str(day),
         "储备地块": f"{parcels['count']:,} 块，{parcels['area_mu']:,.2f} 亩",
         "审核问题": severity_counts(findings),
     }
     cards = [target_card(t) for t in target.itertuples()]
-    for t in target.itertuples():
-        summary[str(t.name)] = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩"
+    for card in cards:
+        summary[card["label"]] = card["value"]
     if moving:
         batches = {str(k): int(v) for k, v in moving["按批次"].iloc[-1].drop("批次").items()}  # the 合计 row
         done, total = batches["已搬迁户数"], batches["户数"]
@@ -801,10 +892,12 @@ def target_card(t) -> dict:
         when = f"，期限 {t.due.date()}" if t.due is not None and t.due == t.due else ""
         note = f"{what}，还差 {t.remaining_mu:,.2f} 亩{when}" + ("（已逾期）" if t.overdue else "")
     else:
-        note = f"{label(t.status)} {t.parcels_done} 块" + (f"，还差 {t.remaining_mu:,.2f} 亩" if t.remaining_mu else "")
+        left = f"，还差 {t.remaining_mu:,.2f} 亩" if t.remaining_mu == t.remaining_mu and t.remaining_mu else ""
+        note = f"{label(t.status)} {t.parcels_done} 块" + (left if t.target_mu == t.target_mu else "，目标面积未定")
+    value = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩" if t.target_mu == t.target_mu else f"{t.done_mu:,.2f} 亩"
     return {
         "label": str(t.name),
-        "value": f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩",
+        "value": value,
         "share": t.share if t.share == t.share else None,
         "note": note,
     }

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .ledger import TRANSITIONS  # noqa: F401  (re-exported: the lifecycle is data, defined in ledger)
 from .measure import figures
-from .schema import COMPENSATION_MODES, PARCEL_STATUSES, TARGET_KINDS, trusted_stated
+from .schema import COMPENSATION_MODES, PARCEL_STATUSES, TARGET_KINDS, as_code, trusted_stated
 from .units import total
 
 _ORDER = {s: i for i, s in enumerate(PARCEL_STATUSES)}
@@ -34,7 +34,8 @@ class Target:
     年度报批任务 = these parcels, approved by 31 December. Its target is the set's stated mu; a
     parcel is done when its status is ``status`` or any later one in the lifecycle.
     A **stock** (存量) is mu held in ``status`` on the date (7,700 mu 已入库), optionally
-    of one ``project``; its target is ``mu``.
+    of one ``project``; its target is ``mu`` (None when the table gives no positive figure: unknown).
+    Kinds and statuses may be written as codes or in Chinese (任务, 已批复), as the ledger accepts them.
     """
 
     id: str
@@ -74,14 +75,15 @@ def targets(layers: dict) -> tuple[Target, ...]:
         else pd.Series(dtype=object)
     )
     out = []
-    for tid, row in table.iterrows():  # a handful of targets
-        kind, status = _text(row.get("kind")), _text(row.get("status"))
-        if kind not in TARGET_KINDS or status not in PARCEL_STATUSES:
+    figures = pd.to_numeric(table.get("target_mu", pd.Series(index=table.index, dtype=float)), errors="coerce")
+    for (tid, row), mu in zip(table.iterrows(), figures, strict=True):  # a handful of targets
+        kind, status = as_code(row.get("kind"), TARGET_KINDS), as_code(row.get("status"), PARCEL_STATUSES)
+        if kind is None or status is None:
             raise DataError(
-                f"target {tid}: kind {kind!r} and status {status!r} are not a target; use kind task or stock and "
-                f"a parcel status ({', '.join(PARCEL_STATUSES)})"
+                f"target {tid}: kind {_text(row.get('kind'))!r} and status {_text(row.get('status'))!r} are not a "
+                "target; use kind task (任务) or stock (存量) and a parcel status: "
+                + ", ".join(f"{code} ({name})" for code, name in PARCEL_STATUSES.items())
             )
-        mu = row.get("target_mu")
         due = row.get("due_on")
         out.append(
             Target(
@@ -89,7 +91,7 @@ def targets(layers: dict) -> tuple[Target, ...]:
                 name=_text(row.get("name")) or str(tid),
                 kind=kind,
                 status=status,
-                mu=float(mu) if mu is not None and mu == mu else None,
+                mu=float(mu) if 0 < mu < float("inf") else None,
                 due=pd.Timestamp(due) if due is not None and due == due else None,
                 project=_text(row.get("project")),
                 name_en=_text(row.get("name_en")),
@@ -168,7 +170,9 @@ def progress(
 ) -> pd.DataFrame:
     """Done / target for each target on ``as_of`` (default: the data's date), stated mu and measured.
 
-    ``target_mu`` is a task's parcels' stated total, or a stock's figure; ``done_mu`` the stated
+    ``target_mu`` is a task's parcels' stated total (all of them, whatever the date), or a stock's
+    figure: NaN (unknown, never 0) for a stock without one, and so are its ``share`` and
+    ``remaining_mu``; ``done_mu`` the stated
     mu of the parcels that count (a task's parcels now in its status or later; a stock's parcels
     in its status); ``done_measured_mu`` the same parcels measured on the ellipsoid. Every sum
     is of figures as shown (0.01 mu). :func:`target_parcels` lists the parcels behind a row.
@@ -181,9 +185,9 @@ def progress(
     rows = []
     for t in targets:  # a handful of targets
         members, done = _members(t, parcels, state)
-        goal = total(stated[members]) if t.kind == "task" else float(t.mu or 0)
+        goal = total(stated[members]) if t.kind == "task" else (t.mu if t.mu is not None else float("nan"))
         done_mu = total(stated[done])
-        remaining = round(max(goal - done_mu, 0.0), 2)
+        remaining = round(max(goal - done_mu, 0.0), 2) if goal == goal else float("nan")
         rows.append(
             {
                 "target": t.id,
@@ -195,7 +199,7 @@ def progress(
                 "target_mu": goal,
                 "done_mu": done_mu,
                 "done_measured_mu": total(measured[done]),
-                "share": round(done_mu / goal, 4) if goal else float("nan"),
+                "share": round(done_mu / goal, 4) if goal == goal and goal else float("nan"),
                 "remaining_mu": remaining,
                 "parcels": int(members.sum()),
                 "parcels_done": int(done.sum()),
@@ -243,15 +247,30 @@ def burndown(
     ).T
 
 
-def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) -> pd.DataFrame:
+#: 闲置土地处置办法: land not started a year after the agreed date is idle (the rules file's
+#: ``[idle_land] days`` changes it).
+IDLE_DAYS = 365
+
+
+def idle_days(rules: dict | None = None) -> int:
+    """The idle-land period in days: the rules' ``[idle_land] days`` (as the audit rule reads it), else a year."""
+    return int((rules or {}).get("idle_land", {}).get("days", IDLE_DAYS))
+
+
+def idle_land(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None, period_days: int = IDLE_DAYS
+) -> pd.DataFrame:
     """Supplied parcels where construction has not started within ``period_days`` of the agreed date.
 
     Following 闲置土地处置办法 (国土资源部令第53号, 2012): land not started a year after the agreed
     start date (``start_due_on``) is idle (闲置土地: ``idle_since``); two years after it, it may be
     taken back without compensation (``recoverable_from``; ``stage`` 可无偿收回 once that date is
-    past, else 闲置).
+    past, else 闲置). With ``events``, a parcel's status is the ledger's on ``as_of``; without, the
+    layer's. ``period_days`` is the rules' ``[idle_land] days`` (:func:`idle_days`).
     """
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    if events is not None:
+        parcels = parcels.assign(status=state_as_of(events, as_of).reindex(parcels.index))
     due = parcels["start_due_on"] + pd.Timedelta(days=period_days)
     recover = parcels["start_due_on"] + pd.Timedelta(days=2 * period_days)
     started = parcels["started_on"]
@@ -265,15 +284,22 @@ def idle_land(parcels: gpd.GeoDataFrame, *, as_of=None, period_days: int = 365) 
     return out
 
 
-def by_compensation(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Stated mu and parcel count by compensation mode (cash, equity shares, staged)."""
+def by_compensation(parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None) -> pd.DataFrame:
+    """Stated mu and parcel count by compensation mode (cash, equity shares, staged).
+
+    With ``events``, the parcels on the ledger on ``as_of`` (default: all events), as
+    :func:`status_totals` counts them; without, every parcel. A stated area that is not a
+    positive, finite number counts in no sum."""
     parcels = trusted_stated(parcels)
+    if events is not None:
+        parcels = parcels[parcels.index.isin(state_as_of(events, as_of).index)]
     modes = parcels["compensation"].fillna("none")
     table = (
         parcels.groupby(modes)["stated_area_mu"]
         .agg(["count", "sum"])
         .rename(columns={"count": "parcels", "sum": "stated_mu"})
     )
+    table["stated_mu"] = table["stated_mu"].round(2)
     table["label_zh"] = [COMPENSATION_MODES.get(m, "未定") for m in table.index]
     return table
 

@@ -117,6 +117,31 @@ SEVERITY_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def as_code(value, vocabulary: Mapping[str, str]) -> str | None:
+    """A vocabulary's code from the code or its Chinese label, spaces around ignored (已批复 → approved);
+    None when the value is neither (a blank, a stray word). The one reading of a status everywhere.
+
+    Examples
+    --------
+    >>> as_code(" 已批复", PARCEL_STATUSES), as_code("approved", PARCEL_STATUSES), as_code("sold", PARCEL_STATUSES)
+    ('approved', 'approved', None)
+    """
+    if value is None or value != value:
+        return None
+    text = str(value).strip()
+    if text in vocabulary:
+        return text
+    return next((code for code, name in vocabulary.items() if name == text), None)
+
+
+def layer_label(name, lang: str = "zh") -> str:
+    """A layer as planners read it: its Chinese label (永久基本农田 is the layer, 占用永久基本农田 the
+    rule about it; ``project`` is the file as a whole), or its name with ``lang="en"``."""
+    if lang != "zh":
+        return str(name)
+    return LAYERS[name].label_zh if name in LAYERS else {"project": "项目文件"}.get(name, str(name))
+
+
 def label(code, lang: str = "zh") -> str:
     """A rule, severity, parcel status, compensation mode or layer as planners read it."""
     if not isinstance(code, str):
@@ -216,6 +241,7 @@ class Column:
     required: bool = True
     allowed: Mapping[str, str] | None = None
     positive: bool = False  # a count, capacity or area: zero or less is a mistake
+    labels: bool = False  # a table planners write by hand (targets): allowed's Chinese labels are accepted too
 
 
 @dataclass(frozen=True)
@@ -285,6 +311,7 @@ LAYERS: dict[str, Layer] = {
                 Column("started_on", "date", "实际开工日期", required=False),
                 _text("project", "项目", required=False),
                 Column("investment_yuan", "float", "投资额(元)", required=False),
+                Column("output_yuan", "float", "年产值(元)", required=False),
             ),
         ),
         Layer(
@@ -411,8 +438,8 @@ LAYERS: dict[str, Layer] = {
             (
                 _text("name", "目标名称"),
                 _text("name_en", "English name", required=False),
-                _text("kind", "类型", allowed=TARGET_KINDS),
-                _text("status", "目标状态", allowed=PARCEL_STATUSES),
+                _text("kind", "类型", allowed=TARGET_KINDS, labels=True),
+                _text("status", "目标状态", allowed=PARCEL_STATUSES, labels=True),
                 Column("target_mu", "float", "目标面积(亩)", required=False, positive=True),
                 Column("due_on", "date", "期限", required=False),
                 _text("project", "项目", required=False),
@@ -464,6 +491,8 @@ class Problem:
     severity: str = "error"
     rule: str = "schema"  # the audit rule it belongs to: schema, duplicate_id, empty_geometry, crs_zone
     exclude: bool = False  # these features cannot be measured: left out of the other checks and totals
+    problem_zh: str = ""  # the problem and the fix as a planner reads them (the English where empty)
+    fix_zh: str = ""
 
     def __str__(self) -> str:
         where = self.layer
@@ -472,6 +501,18 @@ class Problem:
             more = f" and {len(self.features) - 5} more" if len(self.features) > 5 else ""
             where += f" (feature {shown}{more})"
         return f"{where}: {self.problem}. Fix: {self.fix}."
+
+    def text(self, lang: str = "zh") -> str:
+        """The problem in one line: in Chinese (the layer's label, its features, what, 处理), or
+        ``str(problem)`` with ``lang="en"``."""
+        if lang != "zh":
+            return str(self)
+        where = layer_label(self.layer)
+        if self.features:
+            shown = "、".join(map(str, self.features[:5]))
+            more = f" 等，另有 {len(self.features) - 5} 个" if len(self.features) > 5 else ""
+            where += f"（要素 {shown}{more}）"
+        return f"{where}：{self.problem_zh or self.problem}。处理：{self.fix_zh or self.fix}"
 
 
 def _ids(df: pd.DataFrame, layer: Layer) -> pd.Series:
@@ -498,6 +539,15 @@ def _kind_ok(values: pd.Series, kind: str) -> bool:
     return kind == "float" or bool((present == present.round()).all())
 
 
+#: Column kinds as planners read them.
+_KINDS_ZH = {"text": "文本", "int": "整数", "float": "数值", "date": "日期"}
+
+
+def _choices(allowed: Mapping[str, str]) -> tuple[str, str]:
+    """The allowed values of a column, in English and in Chinese (code and label)."""
+    return ", ".join(allowed), "、".join(f"{code}（{name}）" for code, name in allowed.items())
+
+
 def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     """Return every way ``df`` breaks the contract of project layer ``name`` (empty if none)."""
     import pandas as pd
@@ -507,9 +557,9 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     present = set(df.columns) | {df.index.name}
     ids = _ids(df, layer).astype(object).where(_ids(df, layer).notna(), "(no id)").astype(str)
 
-    def add(problem: str, fix: str, mask: pd.Series | None = None, rule: str = "schema") -> None:
+    def add(problem: str, fix: str, zh: tuple[str, str], mask: pd.Series | None = None, rule: str = "schema") -> None:
         features = tuple(ids[mask.to_numpy()]) if mask is not None else ()
-        problems.append(Problem(name, problem, fix, features, rule=rule))
+        problems.append(Problem(name, problem, fix, features, rule=rule, problem_zh=zh[0], fix_zh=zh[1]))
 
     if not len(df):
         problems.append(
@@ -518,6 +568,8 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
                 "layer is empty (0 features)",
                 f"bring its features in (landkit import SOURCE PROJECT --layer {name}) or remove the layer",
                 severity="error" if name == "parcels" else "warning",
+                problem_zh="图层为空（0 个要素）",
+                fix_zh=f"导入它的要素（landkit import SOURCE PROJECT --layer {name}），或删除该图层",
             )
         )
     missing = [c for c in layer.column_names if c not in present]
@@ -526,51 +578,89 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
         add(
             f"missing column(s) {', '.join(required_missing)}",
             f"add them; the layer's columns are {', '.join(layer.column_names)}",
+            (
+                f"缺少字段 {'、'.join(required_missing)}",
+                f"补上这些字段；该图层的字段为 {'、'.join(layer.column_names)}",
+            ),
         )
     if layer.id in present:
-        if _ids(df, layer).isna().any():
-            add(f"{layer.id} is empty", f"give every feature a {layer.id}", _ids(df, layer).isna())
-        dup = _ids(df, layer).duplicated(keep=False) & _ids(df, layer).notna()
+        key = _ids(df, layer)
+        if key.isna().any():
+            add(
+                f"{layer.id} is empty",
+                f"give every feature a {layer.id}",
+                (f"{layer.id}（编号）为空", f"为每个要素填写 {layer.id}"),
+                key.isna(),
+            )
+        dup = key.duplicated(keep=False) & key.notna()
         if dup.any():
-            add(f"duplicate {layer.id}", f"give each feature its own {layer.id}", dup, rule="duplicate_id")
-        if layer.id_kind == "text" and pd.api.types.is_numeric_dtype(_ids(df, layer)):
+            add(
+                f"duplicate {layer.id}",
+                f"give each feature its own {layer.id}",
+                (f"{layer.id}（编号）重复", f"每个要素使用各自的 {layer.id}"),
+                dup,
+                rule="duplicate_id",
+            )
+        if layer.id_kind == "text" and pd.api.types.is_numeric_dtype(key):
             add(
                 f"{layer.id} holds numbers; ids are text (a number loses its leading zeros and no longer "
                 "matches the ledger's ids)",
                 f"store {layer.id} as text",
+                (
+                    f"{layer.id} 存的是数字；编号应为文本（数字会丢掉前导零，与台账的编号对不上）",
+                    f"把 {layer.id} 存为文本",
+                ),
             )
-        if layer.id_kind == "int" and not _kind_ok(_ids(df, layer), "int"):
+        if layer.id_kind == "int" and not _kind_ok(key, "int"):
             add(
-                f"{layer.id} should hold whole numbers (1, 2, 3 …) but holds {_ids(df, layer).dtype}",
+                f"{layer.id} should hold whole numbers (1, 2, 3 …) but holds {key.dtype}",
                 "number the events 1, 2, 3 … in the order they were recorded",
+                (f"{layer.id} 应为整数（1、2、3 …），实为 {key.dtype}", "按记录的先后给事件编号 1、2、3 …"),
             )
     for col in layer.columns:
         if col.name not in df.columns:
             continue
         values = df[col.name]
+        what = f"{col.name}（{col.label_zh}）"
         if not _kind_ok(values, col.kind):
             add(
                 f"column {col.name} should hold {col.kind} values but is {values.dtype}",
                 f"convert {col.name} to {col.kind}",
+                (
+                    f"字段 {what} 应为{_KINDS_ZH[col.kind]}，实为 {values.dtype}",
+                    f"把 {col.name} 转为{_KINDS_ZH[col.kind]}",
+                ),
             )
             continue
         if col.required and values.isna().any():
-            add(f"{col.name} is empty", f"fill in {col.name}", values.isna())
+            add(f"{col.name} is empty", f"fill in {col.name}", (f"{what}为空", f"填写 {what}"), values.isna())
         if col.kind in ("float", "int") and (infinite := values.notna() & (values.abs() == float("inf"))).any():
-            add(f"{col.name} is not a finite number", f"give {col.name} ({col.label_zh}) its real value", infinite)
+            add(
+                f"{col.name} is not a finite number",
+                f"give {col.name} ({col.label_zh}) its real value",
+                (f"{what}不是有限的数", f"填写 {what}的实际值"),
+                infinite,
+            )
         if col.positive and (values.notna() & (values <= 0)).any():
             add(
                 f"negative or zero {col.name}",
                 f"give {col.name} ({col.label_zh}) its real, positive value",
+                (f"{what}为负数或零", f"填写 {what}的实际值（正数）"),
                 values.notna() & (values <= 0),
             )
         if col.allowed is not None:
-            bad = values.notna() & ~values.isin(list(col.allowed))
+            allowed = col.allowed
+            known = (
+                values.map(lambda v, a=allowed: as_code(v, a) is not None) if col.labels else values.isin(list(allowed))
+            )
+            bad = values.notna() & ~known.astype(bool)
             if bad.any():
                 unknown = ", ".join(sorted(map(repr, values[bad].unique()))[:5])
+                choices, choices_zh = _choices(allowed)
                 add(
                     f"unknown {col.name} value(s) {unknown}",
-                    f"use one of {', '.join(col.allowed)}",
+                    f"use one of {choices}",
+                    (f"{what}的值 {unknown} 不是允许的值", f"使用其中之一：{choices_zh}"),
                     bad,
                 )
     if layer.geometry is not None:
@@ -590,7 +680,15 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
 
     name = layer.name
     if not isinstance(df, gpd.GeoDataFrame) or df.active_geometry_name not in df.columns:
-        return [Problem(name, "has no geometry column", f"give it {layer.geometry} geometries")]
+        return [
+            Problem(
+                name,
+                "has no geometry column",
+                f"give it {layer.geometry} geometries",
+                problem_zh="没有图形字段",
+                fix_zh=f"为它存入 {layer.geometry} 图形",
+            )
+        ]
     geometry = df.geometry
     problems = []
     if df.crs is None:
@@ -601,17 +699,36 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 "declare the CRS the coordinates are in, e.g. gdf.set_crs('EPSG:4547') "
                 "(CGCS2000 Gauss-Krueger CM 114E) or 'EPSG:4490' (CGCS2000 lon/lat)",
                 rule="crs_zone",
+                problem_zh="没有声明坐标参考系",
+                fix_zh="声明坐标所在的坐标系，例如 gdf.set_crs('EPSG:4547')（CGCS2000 高斯-克吕格，中央经线 114°E）"
+                "或 'EPSG:4490'（CGCS2000 经纬度）",
             )
         )
     null = geometry.isna().to_numpy()
     empty = ~null & geometry.is_empty.to_numpy()
     if null.any():
         problems.append(
-            Problem(name, "feature(s) without geometry", "draw or delete them", tuple(ids[null]), rule="empty_geometry")
+            Problem(
+                name,
+                "feature(s) without geometry",
+                "draw or delete them",
+                tuple(ids[null]),
+                rule="empty_geometry",
+                problem_zh="要素没有图形",
+                fix_zh="补画或删除这些要素",
+            )
         )
     if empty.any():
         problems.append(
-            Problem(name, "empty geometry", "draw or delete these features", tuple(ids[empty]), rule="empty_geometry")
+            Problem(
+                name,
+                "empty geometry",
+                "draw or delete these features",
+                tuple(ids[empty]),
+                rule="empty_geometry",
+                problem_zh="图形为空",
+                fix_zh="补画或删除这些要素",
+            )
         )
     types = geometry.geom_type.to_numpy()
     allowed = _GEOM_TYPES[layer.geometry or "Any"]
@@ -624,6 +741,8 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 f"{found} geometry where {layer.geometry} belongs",
                 f"store only {layer.geometry} geometries in {name}",
                 tuple(ids[wrong]),
+                problem_zh=f"图形类型为 {found}，应为 {layer.geometry}",
+                fix_zh=f"{name} 中只存 {layer.geometry} 图形",
             )
         )
     coords, owner = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
@@ -637,6 +756,8 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 tuple(ids[bad_coords]),
                 rule="invalid_geometry",
                 exclude=True,
+                problem_zh="坐标不是数（NaN 或无穷大）",
+                fix_zh="重画这些要素，或从源数据重新导出；它们不参加其他检查",
             )
         )
     has_m = ~null & ~empty & shapely.has_m(geometry.to_numpy())
@@ -647,6 +768,8 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 "measured (M) coordinates",
                 "drop M with shapely.force_2d before importing; areas are measured in 2D",
                 tuple(ids[has_m]),
+                problem_zh="坐标带测量值（M）",
+                fix_zh="导入前用 shapely.force_2d 去掉 M；面积按二维量算",
             )
         )
     has_z = ~null & ~empty & geometry.has_z.to_numpy()
@@ -657,6 +780,8 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
                 "3D coordinates (Z)",
                 "drop Z with shapely.force_2d before importing; areas are measured in 2D",
                 tuple(ids[has_z]),
+                problem_zh="三维坐标（Z）",
+                fix_zh="导入前用 shapely.force_2d 去掉 Z；面积按二维量算",
             )
         )
     return problems
@@ -673,7 +798,14 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
         if name not in layers:  # only parcels make a project; a command that needs another says so
             severity = "error" if name == "parcels" else "warning"
             problems.append(
-                Problem(name, "layer is missing", f"add a {name} layer ({LAYERS[name].label_zh})", severity=severity)
+                Problem(
+                    name,
+                    "layer is missing",
+                    f"add a {name} layer ({LAYERS[name].label_zh})",
+                    severity=severity,
+                    problem_zh="缺少该图层",
+                    fix_zh=f"添加 {name} 图层（{LAYERS[name].label_zh}）",
+                )
             )
         else:
             problems += check_layer(layers[name], name)
@@ -687,6 +819,8 @@ def check_project(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                 f"layers are in different CRSs ({described})",
                 "reproject every layer to one CRS with gdf.to_crs(...) before writing",
                 rule="crs_zone",
+                problem_zh=f"各图层的坐标系不一致（{described}）",
+                fix_zh="写入前用 gdf.to_crs(...) 把所有图层转到同一坐标系",
             )
         )
     return problems
@@ -699,57 +833,65 @@ def _id_set(df: pd.DataFrame, key: str) -> set[str]:
 
 def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Targets whose parcels are not in the project, tasks without parcels, stocks without a figure."""
+    import pandas as pd
+
     targets, members = layers.get("targets"), layers.get("target_parcels")
     if targets is None or not {"kind", "status"} <= set(targets.columns):
         return []
-    ids = _id_set(targets, "target_id")
-    problems = []
+    problems: list[Problem] = []
+
+    def add(layer: str, ids, en: tuple[str, str], zh: tuple[str, str]) -> None:
+        problems.append(Problem(layer, en[0], en[1], tuple(map(str, ids)), problem_zh=zh[0], fix_zh=zh[1]))
+
+    listed: set[str] = set()
     if members is not None and {"target_id", "parcel_id"} <= set(members.columns):
-        stray = members.loc[~members["target_id"].astype(str).isin(ids), "target_id"].astype(str).unique()
+        known = _id_set(targets, "target_id")
+        stray = members.loc[~members["target_id"].astype(str).isin(known), "target_id"].astype(str).unique()
         if len(stray):
-            problems.append(
-                Problem(
-                    "target_parcels",
+            add(
+                "target_parcels",
+                stray[:20],
+                (
                     f"rows name target(s) {', '.join(stray[:5])} that targets does not have",
                     "add the target to the targets table, or delete those rows",
-                    tuple(stray[:20]),
-                )
+                ),
+                (
+                    f"有行引用了 targets 表中没有的目标 {'、'.join(stray[:5])}",
+                    "在 targets 表中补上该目标，或删除这些行",
+                ),
             )
         parcels = layers.get("parcels")
         if parcels is not None:
-            known = _id_set(parcels, "parcel_id")
-            lost = members.loc[~members["parcel_id"].astype(str).isin(known), "parcel_id"].astype(str).unique()
+            have = _id_set(parcels, "parcel_id")
+            lost = members.loc[~members["parcel_id"].astype(str).isin(have), "parcel_id"].astype(str).unique()
             if len(lost):
-                problems.append(
-                    Problem(
-                        "target_parcels",
+                add(
+                    "target_parcels",
+                    lost[:20],
+                    (
                         f"{len(lost)} parcel id(s) that the parcels layer does not have",
                         "correct the parcel ids, or delete those rows",
-                        tuple(lost[:20]),
-                    )
+                    ),
+                    (f"{len(lost)} 个地块编号在储备地块图层中没有", "更正这些地块编号，或删除这些行"),
                 )
         listed = set(members["target_id"].astype(str))
-    else:
-        listed = set()
     table = targets.reset_index() if targets.index.name == "target_id" else targets
-    for row in table.itertuples():  # a handful of targets
-        if row.kind == "task" and str(row.target_id) not in listed:
-            problems.append(
-                Problem(
-                    "targets",
-                    f"task {row.target_id} lists no parcels",
-                    "list its parcels in target_parcels (target_id, parcel_id)",
-                    (str(row.target_id),),
-                )
+    figure = pd.to_numeric(table.get("target_mu", pd.Series(index=table.index, dtype=float)), errors="coerce")
+    for tid, kind, mu in zip(table["target_id"].astype(str), table["kind"], figure, strict=True):  # a handful
+        kind = as_code(kind, TARGET_KINDS)
+        if kind == "task" and tid not in listed:
+            add(
+                "targets",
+                [tid],
+                (f"task {tid} lists no parcels", "list its parcels in target_parcels (target_id, parcel_id)"),
+                (f"任务 {tid} 没有列出地块", "在 target_parcels（target_id, parcel_id）中列出它的地块"),
             )
-        if row.kind == "stock" and not (getattr(row, "target_mu", None) or 0) > 0:
-            problems.append(
-                Problem(
-                    "targets",
-                    f"stock {row.target_id} has no target_mu",
-                    "give the mu to hold in target_mu",
-                    (str(row.target_id),),
-                )
+        if kind == "stock" and not mu > 0:  # NaN (blank, a stray word) is not a figure either
+            add(
+                "targets",
+                [tid],
+                (f"stock {tid} has no target_mu", "give the mu to hold in target_mu"),
+                (f"存量目标 {tid} 没有目标面积（target_mu）", "在 target_mu 中填写要保有的亩数"),
             )
     return problems
 
@@ -779,7 +921,16 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             ref = reference if name != "county" else None
             reason = diagnose_crs(df, reference=ref)
             if reason:
-                problems.append(Problem(name, reason, "declare the CRS the coordinates are in", rule="crs_zone"))
+                problems.append(
+                    Problem(
+                        name,
+                        reason,
+                        "declare the CRS the coordinates are in",
+                        rule="crs_zone",
+                        problem_zh=diagnose_crs(df, reference=ref, lang="zh") or reason,
+                        fix_zh="声明坐标实际所在的坐标系",
+                    )
+                )
                 continue
             if datum := old_datum(df.crs):
                 problems.append(
@@ -791,6 +942,9 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                         "reproject it with your surveying bureau's 7 parameters (landkit import --datum-transform)",
                         severity="warning",
                         rule="crs_zone",
+                        problem_zh=f"声明为 {datum} 坐标系：与 CGCS2000 数据比较、或在 CGCS2000 椭球上量算，"
+                        "需要坐标转换，而 PROJ 只有粗略的转换（误差数十米）",
+                        fix_zh="用测绘部门提供的 7 参数重新投影（landkit import --datum-transform）",
                     )
                 )
             wrong = misplaced(df, reference=ref)
@@ -810,6 +964,13 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                         else tuple(df.index.astype(str)[wrong]),
                         rule="crs_zone",
                         exclude=True,
+                        problem_zh=f"{len(df)} 个要素中有 {int(wrong.sum())} 个位于"
+                        + {"outside the county": "县域之外", "outside China": "中国境外"}.get(
+                            where, "坐标系使用范围之外"
+                        )
+                        + f"（{_crs_of(df).name}）"
+                        + (f"；其坐标符合 EPSG:{fits[0]}" if len(fits) == 1 else ""),
+                        fix_zh="核查这些要素是在哪里数字化的（另一个坐标系，或坐标输错）并更正或删除；它们不参加其他检查和合计",
                     )
                 )
     return problems

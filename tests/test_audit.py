@@ -25,6 +25,8 @@ PLANTED_CONSTRAINTS = {  # data/parcels/README.md: 三区三线, land use, build
     ("basic_farmland", ("CB00027",)), ("basic_farmland", ("CB00143",)), ("eco_redline", ("CB00278",)),
     ("illegal_building", ("CB00047", "JZ006")), ("illegal_building", ("CB00318", "JZ007")),
     ("illegal_building", ("JZ008",)),
+    # per zone version, in the land it adds: Z3 brings the farmland and the red line, Z2 the corner
+    ("basic_farmland", ("Z3",)), ("eco_redline", ("Z3",)), ("urban_boundary", ("Z2",)),
 }  # fmt: skip
 
 
@@ -38,6 +40,7 @@ def test_sample_audit_finds_exactly_the_documented_defects(sample_layers):
     idle = parcels.index[parcels["status"].isin(["transferred", "allocated"]) & (due < "2026-11-15")
                          & (parcels["started_on"].isna() | (parcels["started_on"] > due))]  # fmt: skip
     project = parcels[parcels["project"] == "海威特种面料"]
+    low_output = parcels[parcels["project"] == "海亮产业园"]  # output per mu below 200 万元/亩
     boundary = sample_layers["urban_boundary"].geometry.iloc[0]
     outside = parcels.geometry.difference(boundary)
     outside = outside[~outside.is_empty & (outside.area > 1)]
@@ -49,6 +52,7 @@ def test_sample_audit_finds_exactly_the_documented_defects(sample_layers):
         *PLANTED_CONSTRAINTS,
         *(("idle_land", (pid,)) for pid in idle),
         ("investment_intensity", tuple(sorted(project.index))),
+        ("investment_intensity", tuple(sorted(low_output.index))),
         *(("urban_boundary", (pid,)) for pid in outside.index),
     }
     assert len(found) == len(pairs) and len(idle) == 11
@@ -118,7 +122,8 @@ def test_csv_and_text_formats(sample_copy):
     found = audit.audit(landkit.read_project(sample_copy))
     errors = int((found["severity"] == "error").sum())
     assert f"{len(found)} 条问题" in text.stdout and "[错误] 重叠 (overlap)" in text.stdout
-    assert f"{errors} 个错误" in text.stdout and errors == 5  # overlap, outside, 2 farmland, red line
+    # overlap, outside, 2 farmland, red line; farmland and red line in the land zone version 3 adds
+    assert f"{errors} 个错误" in text.stdout and errors == 7
     assert "[error] overlap" in run("audit", sample_copy, "--quiet", "--lang", "en").stdout
 
 
@@ -194,3 +199,39 @@ def test_the_snapping_tolerance_is_a_rule_setting(sample_layers):
     assert any(pid in ids for ids in noisy.loc[noisy["rule"].isin(["overlap", "gap"]), "ids"])
     with pytest.raises(landkit.DataError, match="snap_m"):
         audit.load_rules("[overlap]\nsnap_m = 50\n")
+
+
+def test_a_mixed_crs_project_keeps_every_other_check(sample_layers):
+    """Layers in different CRSs are a finding, and every check still runs, each layer reprojected
+    where it meets another: the same findings as the project in one CRS."""
+    base = audit.audit(sample_layers)
+    mixed = dict(sample_layers)
+    for name in ("basic_farmland", "planning_zones", "buildings", "price_zones"):
+        mixed[name] = sample_layers[name].to_crs(4490)
+    mixed["eco_redline"] = sample_layers["eco_redline"].to_crs(32649)
+    found = audit.audit(mixed)
+    key = lambda f: sorted((r, tuple(sorted(i))) for r, i in zip(f["rule"], f["ids"], strict=True))  # noqa: E731
+    assert ("crs_zone", ()) in key(found) and (found["layer"] == "project").any()
+    assert [k for k in key(found) if k[0] != "crs_zone"] == key(base)
+    both = found[found["rule"] != "crs_zone"].reset_index(drop=True)
+    assert both["area_m2"].to_numpy() == pytest.approx(base["area_m2"].to_numpy(), rel=1e-5, abs=0.5, nan_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("layer", "spoil"),
+    [
+        ("basic_farmland", lambda df: df.set_crs(None, allow_override=True)),  # no CRS
+        ("land_use", lambda df: df.drop(columns="code")),  # a column missing
+        ("planning_zones", lambda df: df.drop(columns="version")),
+        ("buildings", lambda df: df.assign(geometry=None)),  # no geometry at all
+        ("urban_boundary", lambda df: df.iloc[:0]),  # empty
+    ],
+)
+def test_a_bad_layer_is_a_finding_and_the_other_checks_still_run(sample_layers, layer, spoil):
+    layers = dict(sample_layers)
+    layers[layer] = spoil(sample_layers[layer])
+    found = audit.audit(layers)
+    rules = set(found["rule"])
+    assert {"overlap", "gap", "area_mismatch", "idle_land", "investment_intensity", "eco_redline"} <= rules
+    if len(layers[layer]):
+        assert (found["layer"] == layer).any(), found[["rule", "layer"]]

@@ -2,6 +2,7 @@
 wrong number, through `landkit info`, `landkit audit` and the API; inputs stay byte-for-byte."""
 
 import hashlib
+import re
 import warnings
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def test_bad_input(corpus, name):
     for command, (code, phrase) in (("info", case.info), ("audit", case.audit)):
         result = run(command, path, *(["--quiet"] if command == "audit" else []))
         assert result.exit_code == code, f"{command}: {result.output}"
+        cjk = re.compile(r"[\u4e00-\u9fff]")
+        if command == "audit" and code == 1 and not cjk.search(phrase):  # findings: Chinese first, English on request
+            assert cjk.search(result.output), result.output
+            result = run(command, path, "--quiet", "--lang", "en")
+            assert result.exit_code == code, f"{command} --lang en: {result.output}"
         assert phrase in result.output, f"{command}: {result.output}"
         assert "Traceback" not in result.output
         if code == 2:

@@ -172,7 +172,9 @@ def test_areas_and_zones_on_a_layer_without_crs(tmp_path):
 
 def test_zones_text_and_json(sample_copy):
     text = run("zones", sample_copy)
-    assert text.exit_code == 0 and "ellipsoidal" in text.stdout
+    assert text.exit_code == 0 and "椭球面积" in text.stdout and "新增永久基本农田(亩)" in text.stdout
+    english = run("zones", sample_copy, "--lang", "en")
+    assert english.exit_code == 0 and "ellipsoidal" in english.stdout and "added_farmland_mu" in english.stdout
     out = json.loads(run("zones", sample_copy, "--format", "json").stdout)
     assert [round(v["area_km2"], 2) for v in out["versions"]] == [8.6, 16.3, 30.0]
     assert [round(v["added_km2"], 1) for v in out["versions"]] == [8.6, 7.7, 13.7]
@@ -226,7 +228,7 @@ def test_progress_leaves_out_stated_areas_it_cannot_trust_and_says_which(tmp_pat
     landkit.write_project(layers, path)
     result = CliRunner().invoke(main, ["progress", str(path), "--format", "json"])
     assert result.exit_code == 0
-    assert "CB00001" in result.stderr and "not a finite number" in result.stderr and "CB00002" in result.stderr
+    assert "CB00001" in result.stderr and "不是有限的数" in result.stderr and "CB00002" in result.stderr
     out = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     status = p.loc["CB00001", "status"]
     row = next(r for r in out["status_totals"] if r["status"] == status)

@@ -40,6 +40,10 @@ def expected_counts(layers):
         "安置社区": len(layers["communities"]),
         "道路": len(layers["roads"]),
         "配套设施": len(layers["facilities"]),
+        "永久基本农田": len(layers["basic_farmland"]),
+        "生态保护红线": len(layers["eco_redline"]),
+        "城镇开发边界": len(layers["urban_boundary"]),
+        "三区三线冲突": 12,  # 2 in farmland, 1 in the red line, 9 outside the boundary (test_audit.py)
     }
 
 
@@ -405,3 +409,26 @@ def test_landkit_map_draws_one_village_or_one_zone_version(tmp_path, sample_copy
     assert nine.exit_code == 2 and "versions 1, 2, 3" in nine.output and not (tmp_path / "z9.html").exists()
     two = run("map", sample_copy, "--village", "沈庄", "--zone-version", "2")
     assert two.exit_code == 2 and "one thing at a time" in two.output
+
+
+def test_the_zone_map_shows_the_conflict_parts_with_their_areas(chromium, sample_maps, sample_layers):
+    """Each parcel's part in 永久基本农田 is drawn on the zone map; its tooltip says the parcel, the
+    layer in Chinese and the area in m² and mu (Karney's area of the plain intersection, by hand)."""
+    import shapely
+
+    from tests.geodesy import geodesic_area_m2
+
+    colours = {label: colour for _, label, colour in maps.legend_entries(maps.zone_map(sample_layers))}
+    assert colours["三区三线冲突"] == maps.LAYER_COLOURS["conflicts"]
+    assert colours["永久基本农田"] == maps.LAYER_COLOURS["basic_farmland"]
+    v = visit(chromium, sample_maps["zone"])
+    names = overlay_names(v.page)
+    order = [names.index(n) for n in ("城镇开发边界", "储备地块", "永久基本农田", "三区三线冲突")]
+    assert order == sorted(order)  # the boundary under the parcels, farmland and its conflicts over them
+    parcel = sample_layers["parcels"].loc[["CB00027"]]
+    patch = sample_layers["basic_farmland"].geometry["JBNT-1"]
+    m2 = geodesic_area_m2(parcel.geometry.intersection(patch))[0]
+    assert shapely.area(shapely.intersection(parcel.geometry.iloc[0], patch)) > 1000
+    text = hover_feature(v.page, "a", "CB00027")
+    assert "永久基本农田" in text and "冲突面积(m²)" in text, text
+    assert f"{m2:,.2f}" in text and f"{m2 / (10000 / 15):,.2f}" in text, (text, m2)

@@ -8,6 +8,7 @@ from importlib import resources
 import geopandas as gpd
 import jsonschema
 import pandas as pd
+import pyproj
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: ASCII that Chinese messages may hold besides ids: units, commands, functions, codes
-ALLOWED = {"m", "km", "EPSG", "E", "landkit", "sync", "apply", "as", "of", "repair_geometry"}
+ALLOWED = {"m", "km", "EPSG", "E", "landkit", "sync", "apply", "as", "of", "repair_geometry", "x", "y"}
 ALLOWED |= set(LAYERS) | set(RULE_LABELS) | {"project"}
 
 
@@ -50,6 +51,18 @@ def check(row, *, embedded=()) -> None:
     rest = without(zh, sorted([*ids, *embedded], key=len, reverse=True))
     leaked = set(WORD.findall(rest)) - ALLOWED
     assert not leaked, (leaked, zh)
+
+
+def identifiers() -> list[str]:
+    """What a planner types as it is, so the Chinese names it as it is: layer and column names, and
+    coded values (statuses …)."""
+    from landkit.schema import LAYERS
+
+    names = set(LAYERS)
+    for layer in LAYERS.values():
+        names |= {layer.id, *(c.name for c in layer.columns)}
+        names |= {str(v) for c in layer.columns for v in (c.allowed or {})}
+    return sorted(names, key=len, reverse=True)
 
 
 def check_all(found: pd.DataFrame, *, embedded=()) -> None:
@@ -128,12 +141,15 @@ def test_schema_problems_have_the_layers_chinese_label_and_keep_their_english_in
     found = audit.audit(layers)
     schema = found[found["rule"].isin(["schema", "duplicate_id", "empty_geometry", "crs_zone"])]
     assert len(schema) >= 3
-    check_all(schema, embedded=[t for p in problems for t in (p.problem, p.fix)])
+    assert all(p.problem_zh and p.fix_zh for p in problems)  # every schema problem has its Chinese
+    # the file's own value, quoted; CRS names and the code to run, as they are
+    names = [pyproj.CRS(e).name for e in (4546, 4547)] + ["gdf.set_crs('EPSG:4547', allow_override=True)", "gdf.to_crs"]
+    check_all(schema, embedded=[*names, *identifiers(), "'sold'"])
     by_layer = {(r.layer, r.rule): r.message_zh for r in schema.itertuples()}
     roads = by_layer[("roads", "schema")]
-    assert roads == "道路：layer is missing。处理：add a roads layer (道路)"
+    assert roads == "道路：缺少该图层。处理：添加 roads 图层（道路）"
     assert by_layer[("parcels", "schema")].startswith("储备地块（要素 ") and "另有 " in by_layer[("parcels", "schema")]
-    assert by_layer[("project", "crs_zone")].startswith("项目文件：layers are in different CRSs")
+    assert by_layer[("project", "crs_zone")].startswith("项目文件：各图层的坐标系不一致")
 
 
 def real_shaped(n=2_500, crs="EPSG:4490"):
@@ -166,7 +182,8 @@ def test_the_audit_of_a_lon_lat_layer_says_everything_in_chinese():
     found = audit.audit({"parcels": parcels, "planning_zones": zones})
     problems = check_project({"parcels": parcels, "planning_zones": zones})
     assert {"schema", "overlap", "gap", "outside_zone"} <= set(found["rule"])
-    check_all(found, embedded=[t for p in problems for t in (p.problem, p.fix)])
+    assert problems and all(p.problem_zh and p.fix_zh for p in problems)
+    check_all(found, embedded=identifiers())
 
 
 def test_partitions_give_the_same_chinese():
@@ -233,3 +250,72 @@ def test_a_zone_warning_in_chinese():
     )
     assert numbers(zh) == numbers(note)
     assert audit._zone_warning_zh("roads", "something else") == "道路：something else"  # framed, kept as said
+
+
+def test_schema_problems_say_what_and_the_fix_in_chinese(sample_layers):
+    """Each kind of schema problem, as a planner reads it: Chinese around the column names, codes,
+    ids and values it names; English only with lang="en"."""
+    layers = {k: v.copy() for k, v in sample_layers.items() if k != "roads"}
+    layers["parcels"].loc["CB00010", "status"] = "sold"
+    layers["parcels"].loc["CB00011", "stated_area_mu"] = float("inf")
+    layers["parcels"].loc["CB00003", "geometry"] = None
+    layers["villages"] = layers["villages"].drop(columns="batch")
+    layers["communities"] = layers["communities"].assign(capacity_people=-1)
+    layers["facilities"]["name"] = 1.5  # a number where text belongs
+    layers["target_parcels"] = layers["target_parcels"].assign(target_id="T-nope")
+    layers["targets"].loc["S-reserve", "target_mu"] = None
+    problems = landkit.check_project(layers)
+    assert len(problems) >= 9
+    names = {c.name for layer in LAYERS.values() for c in layer.columns} | {layer.id for layer in LAYERS.values()}
+    allowed = ALLOWED | names | set(PARCEL_STATUSES) | {"sold", "float64", "T", "nope", "S", "reserve", "CB", "SOURCE"}
+    allowed |= {"PROJECT", "layer", "import", "target_id", "parcel_id"}
+    for p in problems:
+        zh = p.text("zh")
+        assert CJK.search(zh) and zh.startswith(LAYERS[p.layer].label_zh), zh
+        leaked = set(WORD.findall(without(zh, p.features))) - allowed
+        assert not leaked, (leaked, zh)
+        assert p.text("en") == str(p) and not CJK.search(p.problem)
+    said = "\n".join(p.text("zh") for p in problems)
+    for words in ("status（状态）的值 'sold' 不是允许的值", "缺少字段 batch", "不是有限的数", "要素没有图形",
+                  "缺少该图层", "为负数或零", "应为文本", "targets 表中没有的目标 T-nope", "没有目标面积"):  # fmt: skip
+        assert words in said, words
+
+
+def test_progress_changes_and_target_lists_are_chinese_first(tmp_path, sample_copy, sample_layers):
+    layers = dict(sample_layers)
+    layers["parcels"] = sample_layers["parcels"].copy()
+    layers["parcels"].loc["CB00001", "stated_area_mu"] = float("inf")
+    landkit.write_project(layers, tmp_path / "p.gpkg")
+    zh, en = run("progress", tmp_path / "p.gpkg"), run("progress", tmp_path / "p.gpkg", "--lang", "en")
+    assert zh.exit_code == en.exit_code == 0
+    assert "CB00001" in zh.stderr and "不是有限的数" in zh.stderr and "not a finite number" not in zh.stderr
+    assert "not a finite number" in en.stderr
+    assert "椭球面积" in zh.stdout.splitlines()[0] and "ellipsoidal" not in zh.stdout
+    assert "ellipsoidal" in en.stdout.splitlines()[0]
+    listed = run("progress", sample_copy, "--target", "T-approval")
+    header = listed.stdout.splitlines()[1]
+    assert "项目" in header and not WORD.findall(header), header
+    assert "project" in run("progress", sample_copy, "--target", "T-approval", "--lang", "en").stdout
+    out = json.loads(run("changes", sample_copy, "--since", "2026-10-31", "--format", "json").stdout)
+    findings = out["new_findings"] + out["resolved_findings"]
+    assert findings and all("index" not in f for f in findings)
+    assert all(set(f) == set(findings[0]) for f in findings) and "rule_code" in findings[0]
+
+
+def test_zone_table_headers_and_the_area_method_in_chinese(sample_layers):
+    from landkit.planning import zone_versions
+
+    table = zone_versions(sample_layers["planning_zones"], parcels=sample_layers["parcels"],
+                          villages=sample_layers["villages"], land_use=sample_layers["land_use"],
+                          basic_farmland=sample_layers["basic_farmland"])  # fmt: skip
+    zh = report.zones_table(table, "zh")
+    assert all(CJK.search(c) for c in [*zh.columns, zh.index.name]), list(zh.columns)
+    assert list(report.zones_table(table, "en").columns) == list(table.columns)
+    assert report.method_label(table.attrs["area_method"]).startswith("椭球面积（CGCS2000 椭球")
+    cn = landkit.area(sample_layers["parcels"].head(2), method="cn2008", densify_m=5).attrs["area_method"]
+    assert report.method_label(cn) == "椭球面积（CGCS2000 椭球，国土调查办发〔2008〕32号公式，边加密至 5 m）"
+    planar = landkit.area(sample_layers["parcels"].head(2), method="planar", zone=4547).attrs["area_method"]
+    assert report.method_label(planar).startswith("平面面积（EPSG:4547") and "ellipsoidal" not in report.method_label(
+        planar
+    )
+    assert report.method_label(planar, "en") == planar

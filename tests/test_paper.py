@@ -290,3 +290,12 @@ def test_landkit_print_writes_the_pdf_and_the_pack_has_one(tmp_path, sample_copy
     pack = Page((tmp_path / "pack" / "zone-A3.pdf").read_bytes())
     assert pack.size == pytest.approx(A3, abs=1) and "比例尺 1:" in pack.text
     assert 'href="zone-A3.pdf"' in (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
+
+
+@needs_cjk
+def test_the_constraint_layers_are_in_the_legend(zone, layers):
+    legend = zone.text.split("图例", 1)[1]
+    for label in ("永久基本农田", "生态保护红线", "城镇开发边界"):
+        assert label in legend, label
+    bare = {k: v for k, v in layers.items() if k not in ("basic_farmland", "eco_redline", "urban_boundary")}
+    assert "永久基本农田" not in Page(print_map(bare, size="A4")).text  # only the layers the project has

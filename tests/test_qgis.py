@@ -22,7 +22,7 @@ import pytest
 import landkit
 from landkit import qgis
 from landkit.maps import BATCH_COLOURS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
-from landkit.schema import PARCEL_STATUSES
+from landkit.schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
 
 QGIS_PYTHON = "/usr/bin/python3"
 
@@ -40,6 +40,8 @@ def renderer(layer):
     if r.type() == "categorizedSymbol":
         d["attr"] = r.classAttribute()
         d["categories"] = [[str(c.value()), c.label(), colour(c.symbol().color())] for c in r.categories()]
+        if layer.geometryType() == QgsWkbTypes.LineGeometry:  # 1 solid, 2 dash, 3 dot (Qt.PenStyle)
+            d["pens"] = [int(c.symbol().symbolLayer(0).penStyle()) for c in r.categories()]
     elif r.type() == "singleSymbol":
         d["colour"] = colour(r.symbol().color())
     d["labels"] = layer.labelsEnabled() and layer.labeling().settings().fieldName
@@ -96,14 +98,19 @@ EXPECTED = {
     "parcels": ("status", [(s, PARCEL_STATUSES[s], _rgba(c, 153)) for s, c in STATUS_COLOURS.items()]),
     "villages": ("batch", [(str(b), f"第{b}批", _rgba(c, 153)) for b, c in BATCH_COLOURS.items()]),
     "planning_zones": ("version", [(str(v), f"第{v}版", _rgba(c, 0)) for v, c in ZONE_COLOURS.items()]),
+    "roads": ("status", [(k, v, _rgba(LAYER_COLOURS["roads"], 255)) for k, v in ROAD_STATUSES.items()]),
 }
+#: roads keep the roads' colour; their status is the pen: planned dashed, under construction dotted, built solid
+ROAD_PENS = {"planned": 2, "under_construction": 3, "built": 1}
 SINGLE = {
+    "basic_farmland": _rgba(LAYER_COLOURS["basic_farmland"], 128),
+    "eco_redline": _rgba(LAYER_COLOURS["eco_redline"], 128),
+    "urban_boundary": _rgba(LAYER_COLOURS["urban_boundary"], 0),
     "communities": _rgba(LAYER_COLOURS["communities"], 153),
     "facilities": _rgba(LAYER_COLOURS["facilities"], 204),
-    "roads": _rgba(LAYER_COLOURS["roads"], 255),
     "county": _rgba(LAYER_COLOURS["county"], 0),
 }
-LABELLED = {"villages": "name", "communities": "name"}
+LABELLED = {"villages": "relocation_status", "communities": "name"}  # what the label shows, at least
 
 
 def _check_renderers(got: dict) -> None:
@@ -114,8 +121,9 @@ def _check_renderers(got: dict) -> None:
         assert r["categories"][-1][:2] == ["", "其他（未识别）"], layer  # everything else, visibly
     for layer, colour in SINGLE.items():
         assert got[layer]["type"] == "singleSymbol" and got[layer]["colour"] == colour, layer
+    assert got["roads"]["pens"][: len(ROAD_PENS)] == [ROAD_PENS[k] for k in ROAD_STATUSES]
     for layer, r in got.items():
-        assert r["labels"] == LABELLED.get(layer, False), layer
+        assert (LABELLED[layer] in r["labels"]) if layer in LABELLED else r["labels"] is False, layer
 
 
 def test_qgis_applies_the_default_styles_from_the_file(project, run_qgis):
@@ -126,9 +134,21 @@ def test_qgis_applies_the_default_styles_from_the_file(project, run_qgis):
             layer = QgsVectorLayer({str(project)!r} + "|layername=" + name, name, "ogr")
             assert layer.isValid(), name
             out[name] = renderer(layer)
+        villages = QgsVectorLayer({str(project)!r} + "|layername=villages", "v", "ogr")
+        text = QgsExpression(villages.labeling().settings().fieldName)
+        out["village_labels"] = {{}}
+        for f in villages.getFeatures():
+            ctx = QgsExpressionContext()
+            ctx.setFeature(f)
+            out["village_labels"][f["village_code"]] = text.evaluate(ctx)
         """
     )
+    labels = got.pop("village_labels")
     _check_renderers(got)
+    villages = landkit.read_layer(project, "villages")
+    # each village labelled with its name and, under it, where it stands in its move
+    want = (villages["name"] + "\n" + villages["relocation_status"].map(RELOCATION_STATUSES)).to_dict()
+    assert labels == want and len(set(villages["relocation_status"])) > 1
 
 
 def test_the_project_opens_with_every_layer_grouped_and_measures_like_landkit(project, tmp_path, run_qgis):
@@ -164,6 +184,7 @@ def test_the_project_opens_with_every_layer_grouped_and_measures_like_landkit(pr
     assert got["crs"] == "EPSG:4547" and got["ellipsoid"] == "EPSG:1024"
     assert (got["semi_major"], got["inv_f"]) == (6378137.0, 298.257222101)  # CGCS2000, not GRS 1980
     assert got["groups"] == [
+        ["三区三线", ["生态保护红线", "永久基本农田", "城镇开发边界"]],
         ["搬迁", ["安置社区", "搬迁村庄"]],
         ["储备", ["储备地块"]],
         ["规划", ["配套设施", "道路", "规划范围"]],
@@ -219,7 +240,7 @@ def test_a_users_own_style_survives_and_stays_the_default(project, run_qgis):
     )
     assert got["parcels"]["type"] == "singleSymbol" and got["parcels"]["colour"] == [255, 0, 0, 255]
     assert got["villages"]["attr"] == "batch"
-    assert got["roads"]["colour"] == SINGLE["roads"]
+    assert got["roads"]["attr"] == "status"
 
 
 def test_the_styles_table_is_created_as_qgis_creates_it(project, tmp_path, run_qgis):
@@ -260,7 +281,7 @@ def test_the_project_has_an_a3_print_layout_that_exports(project, tmp_path, run_
         f"""
         p = QgsProject.instance()
         assert p.read({str(out)!r})
-        (layout,) = p.layoutManager().layouts()
+        layout = p.layoutManager().layoutByName("鲁山县产业集聚区 A3")
         page = layout.pageCollection().page(0)
         out["name"] = layout.name()
         out["page"] = [page.pageSize().width(), page.pageSize().height()]
@@ -288,10 +309,7 @@ def test_the_project_has_an_a3_print_layout_that_exports(project, tmp_path, run_
     assert got["pdf"] == 0 and pdf.stat().st_size > 10_000
 
 
-def test_landkit_qgis_writes_styles_and_a_project(tmp_path, sample_copy):
-    import sqlite3
-    import zipfile
-
+def test_landkit_qgis_writes_styles_a_project_and_the_findings(tmp_path, sample_copy, run_qgis):
     from click.testing import CliRunner
 
     from landkit.cli import main
@@ -299,11 +317,312 @@ def test_landkit_qgis_writes_styles_and_a_project(tmp_path, sample_copy):
     out = tmp_path / "qgis" / "鲁山.qgz"
     result = CliRunner().invoke(main, ["qgis", str(sample_copy), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(sample_copy) as db:
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:
         styled = {r[0] for r in db.execute("SELECT f_table_name FROM layer_styles WHERE styleName = 'landkit'")}
-    assert {"parcels", "villages", "planning_zones"} <= styled
+    assert {"parcels", "villages", "planning_zones", "basic_farmland", "eco_redline", "urban_boundary"} <= styled
     with zipfile.ZipFile(out) as z:
         qgs = z.read(next(n for n in z.namelist() if n.endswith(".qgs"))).decode("utf-8")
-    assert "../project.gpkg" in qgs and "EPSG:1024" in qgs
+    assert "../project.gpkg" in qgs and "EPSG:1024" in qgs and "./鲁山-findings.gpkg|layername=findings" in qgs
+    # the findings: what the audit finds about parcels, each drawn on the parcels it names
+    layers = landkit.read_project(sample_copy)
+    found = landkit.audit.audit(layers)
+    about_parcels = found[found["layer"] == "parcels"]
+    named = about_parcels["ids"].map(lambda ids: bool(ids) and set(ids) <= set(layers["parcels"].index))
+    about_parcels = about_parcels[named]
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(out)!r})
+        out["group"] = [g.name() for g in p.layerTreeRoot().children()[0].children()]
+        f = p.mapLayer("findings_landkit")
+        out["valid"] = [f.isValid(), p.mapLayer("conflicts_landkit").isValid()]
+        out["aliases"] = {{fl.name(): fl.alias() for fl in f.fields()}}
+        out["rows"] = [[x["rule_code"], x["ids"], x["message"], x.geometry().area()] for x in f.getFeatures()]
+        s = f.renderer().symbol().symbolLayer(0)
+        out["outline"] = [s.strokeStyle() == 2, colour(s.strokeColor())]  # 2: Qt.DashLine
+        d = QgsDistanceArea()
+        c = p.mapLayer("conflicts_landkit")
+        d.setSourceCrs(c.crs(), p.transformContext())
+        d.setEllipsoid(p.ellipsoid())
+        out["conflicts"] = [[x["parcel_id"], x["constraint"], x["area_m2"], d.measureArea(x.geometry())]
+                            for x in c.getFeatures()]
+        """
+    )
+    assert got["valid"] == [True, True] and got["group"] == ["审核问题", "三区三线冲突"]
+    assert got["outline"] == [True, _rgba(LAYER_COLOURS["findings"], 255)]  # dashed, as on zone.html
+    assert got["aliases"]["rule"] == "规则" and got["aliases"]["message"] == "说明"
+    assert len(got["rows"]) == len(about_parcels) > 0
+    parcels = layers["parcels"]
+    for (rule, ids, message, area), (_, f) in zip(got["rows"], about_parcels.iterrows(), strict=True):
+        assert rule == f["rule"] and ids == ";".join(f["ids"]) and message == f["message_zh"]
+        # drawn on exactly the parcels it names: the union's planar area, independently
+        assert area == pytest.approx(parcels.geometry.loc[list(f["ids"])].union_all().area, rel=1e-9)
+    # the conflict parts: every parcel the audit names for 三区三线, each part's area as QGIS measures it
+    conflict_rules = {"basic_farmland": "永久基本农田", "eco_redline": "生态保护红线", "urban_boundary": "城镇开发边界"}
+    named = {(i, conflict_rules[r]) for r, ids in zip(found["rule"], found["ids"], strict=True)
+             if r in conflict_rules for i in ids if i in parcels.index}  # fmt: skip
+    assert named and {(pid, layer) for pid, layer, _, _ in got["conflicts"]} == named
+    for pid, layer, stated, measured in got["conflicts"]:
+        assert measured == pytest.approx(stated, rel=1e-6), (pid, layer)
     again = CliRunner().invoke(main, ["qgis", str(sample_copy), "-o", str(out)])
     assert again.exit_code == 2 and "overwrite" in again.output
+    clean = CliRunner().invoke(main, ["qgis", str(sample_copy), "-o", str(tmp_path / "clean.qgz"), "--no-findings"])
+    assert clean.exit_code == 0 and not (tmp_path / "clean-findings.gpkg").exists()
+
+
+def test_the_atlas_prints_one_page_per_village_from_qgis(project, tmp_path, run_qgis):
+    import pypdfium2
+
+    out = qgis.write_project(project, tmp_path / "lushan.qgz")
+    pdf = tmp_path / "村庄图集.pdf"
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(out)!r})
+        layout = p.layoutManager().layoutByName("鲁山县产业集聚区 搬迁村庄图集")
+        atlas = layout.atlas()
+        out["atlas"] = [atlas.enabled(), atlas.coverageLayer().id(), atlas.updateFeatures()]
+        m = layout.itemById("地图")
+        out["driven"] = [m.atlasDriven(), m.atlasScalingMode() == QgsLayoutItemMap.Auto]
+        out["pdf"] = QgsLayoutExporter.exportToPdf(atlas, {str(pdf)!r}, QgsLayoutExporter.PdfExportSettings())[0]
+        """
+    )
+    villages = landkit.read_layer(project, "villages")
+    villages = villages.assign(code=villages.index).sort_values(["batch", "code"])
+    assert got["atlas"] == [True, "villages_landkit", len(villages)] and got["driven"] == [True, True]
+    assert got["pdf"] == 0
+    doc = pypdfium2.PdfDocument(pdf)
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    assert len(pages) == len(villages) == 25
+    # each page is titled with its own village, in batch order, and carries the map's notes
+    for text, (code, v) in zip(pages, villages.iterrows(), strict=True):
+        title = f"鲁山县产业集聚区：{v['name']}（{code}）第{v['batch']}批"
+        assert text.splitlines()[0] == title, (text[:80], title)
+        assert "图例" in text and "面积为CGCS2000椭球面积" in text and "示意数据，非测绘成果" in text
+    # the legend lists only what the page shows: a first-batch village's page names no other batch
+    first = pages[0]
+    assert "第1批" in first.split("图例")[0] or "第1批" in first
+    assert "第3批" not in first.splitlines()[1:] and "其他（未识别）" not in first
+
+
+def test_the_sld_beside_each_style_reads_in_qgis_as_the_same_categories(project, tmp_path, run_qgis):
+    qgis.write_styles(project)
+    with contextlib.closing(sqlite3.connect(project)) as db:
+        slds = dict(db.execute("SELECT f_table_name, styleSLD FROM layer_styles WHERE styleName = 'landkit'"))
+    files = {}
+    for layer, sld in slds.items():
+        files[layer] = tmp_path / f"{layer}.sld"
+        files[layer].write_text(sld, encoding="utf-8")
+    probes = {layer: [v for v, _, _ in categories] + ["不认识", None] for layer, (_, categories) in EXPECTED.items()}
+    attrs = {layer: attr for layer, (attr, _) in EXPECTED.items()}
+    paths = {layer: str(path) for layer, path in files.items()}
+    got = run_qgis(
+        f"""
+        probes = {probes!r}
+        for name, path in {paths!r}.items():
+            layer = QgsVectorLayer({str(project)!r} + "|layername=" + name, name, "ogr")
+            message, ok = layer.loadSldStyle(path)
+            assert ok, (name, message)
+            r = layer.renderer()
+            out[name + "_labels"] = layer.labelsEnabled() and layer.labeling().settings().fieldName
+            if r.type() == "singleSymbol":  # one rule without a filter: QGIS makes it a single symbol
+                out[name] = [["", [], colour(r.symbol().color())]]
+                continue
+            attr = {attrs!r}[name]
+            rules = []
+            for rule in r.rootRule().children():
+                if not rule.symbol():
+                    continue
+                matched = []  # which of the probe values the rule's filter, as QGIS reads it, draws
+                for value in probes[name]:
+                    f = QgsFeature(layer.fields())
+                    f[attr] = value
+                    ctx = QgsExpressionContext()
+                    ctx.setFeature(f)
+                    if QgsExpression(rule.filterExpression()).evaluate(ctx):
+                        matched.append(value)
+                rules.append([rule.label(), matched, colour(rule.symbol().color())])
+            out[name] = rules
+        """
+    )
+    for layer, (_, categories) in EXPECTED.items():
+        rules = got[layer]
+        assert len(rules) == len(categories) + 1, layer
+        for (label, matched, rgba), (value, name, colour) in zip(rules, categories, strict=False):
+            assert (label, rgba[:3]) == (name, colour[:3]), layer
+            assert [str(m) for m in matched] == [str(value)], (layer, label, matched)  # its own value only
+        # the last rule draws what the palette does not know, and nothing it does
+        assert rules[-1][0] == "其他（未识别）" and rules[-1][1] == ["不认识", None], (layer, rules[-1])
+    for layer, colour in SINGLE.items():
+        (rule,) = got[layer]
+        assert rule[2][:3] == colour[:3], layer
+    assert got["villages_labels"] == "name" and got["communities_labels"] == "name"
+
+
+def test_edits_made_in_qgis_are_seen_and_qgis_own_additions_survive_landkit_writes(project, tmp_path, run_qgis):
+    """The round trip: a planner moves a parcel and retypes a status in QGIS (PyQGIS here), saves
+    the project into the GeoPackage and adds a layer of their own; landkit's audit and sync see
+    the edits, and landkit's writes leave QGIS's additions as they were."""
+    from landkit.audit import audit
+
+    qgis.write_styles(project)
+    parcels = landkit.read_layer(project, "parcels")
+    events = landkit.read_layer(project, "events")
+    history = events.groupby("parcel_id").size()
+    # X: a parcel with a neighbour, moved 25 m east onto it; Y: a planned parcel retyped as 已批复
+    touching = parcels.sindex.query(parcels.geometry, predicate="touches")
+    x = parcels.index[touching[0][0]]
+    y = parcels.index[(parcels["status"] == "planned") & parcels.index.isin(history.index)][0]
+    assert not audit(landkit.read_project(project)).pipe(lambda f: f[f["ids"].map(lambda i: x in i)]).size
+    run_qgis(
+        f"""
+        path = {str(project)!r}
+        layer = QgsVectorLayer(path + "|layername=parcels", "parcels", "ogr")
+        assert layer.startEditing()
+        for f in layer.getFeatures(QgsFeatureRequest(QgsExpression("parcel_id = {x!r}"))):
+            g = f.geometry()
+            assert g.translate(25, 0) == 0
+            assert layer.changeGeometry(f.id(), g)
+        for f in layer.getFeatures(QgsFeatureRequest(QgsExpression("parcel_id = {y!r}"))):
+            assert layer.changeAttributeValue(f.id(), layer.fields().indexOf("status"), "已批复")
+        assert layer.commitChanges(), layer.commitErrors()
+        # the planner's own layer, in the same file
+        mine = QgsVectorLayer("Point?crs=EPSG:4547&field=note:string", "我的标注", "memory")
+        f = QgsFeature(mine.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(38400000, 3736000)))
+        f["note"] = "现场核实"
+        mine.dataProvider().addFeatures([f])
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName, options.layerName = "GPKG", "我的标注"
+        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        error = QgsVectorFileWriter.writeAsVectorFormatV2(mine, path, QgsCoordinateTransformContext(), options)
+        assert error[0] == QgsVectorFileWriter.NoError, error
+        # and the project, stored in the GeoPackage
+        p = QgsProject.instance()
+        p.addMapLayer(QgsVectorLayer(path + "|layername=parcels", "储备地块", "ogr"))
+        assert p.write("geopackage:" + path + "?projectName=鲁山工作"), p.error()
+        """
+    )
+    db = sqlite3.connect(project)
+    qgis_own = {
+        "project": db.execute("SELECT name, content FROM qgis_projects").fetchall(),
+        "layer": db.execute('SELECT * FROM "我的标注"').fetchall(),
+        "styles": db.execute("SELECT * FROM layer_styles WHERE styleName != 'landkit'").fetchall(),
+    }
+    db.close()
+    assert qgis_own["project"] and qgis_own["layer"]
+    # landkit sees the moved parcel (an overlap) and the retyped status (sync lists it)
+    found = audit(landkit.read_project(project))
+    overlaps = found[(found["rule"] == "overlap") & found["ids"].map(lambda i: x in i)]
+    assert len(overlaps) >= 1
+    moved = landkit.read_layer(project, "parcels").geometry.loc[x]
+    assert moved.centroid.x == pytest.approx(parcels.geometry.loc[x].centroid.x + 25, abs=1e-6)
+    changes = landkit.sync(project)
+    assert {"layer": "parcels", "id": y, "change": "status", "from": "已批复", "to": "planned"} in changes
+    # landkit writes: the ledger, sync, its styles and a project; QGIS's additions stay as they were
+    z = parcels.index[(parcels["status"] == "planned") & parcels.index.isin(history.index)][1]
+    landkit.record_event(project, z, "acquiring", "2026-11-27", document_ref="测试")
+    landkit.sync(project, apply=True)
+    qgis.write_styles(project)
+    qgis.write_project(project, tmp_path / "again.qgz")
+    db = sqlite3.connect(project)
+    assert db.execute("SELECT name, content FROM qgis_projects").fetchall() == qgis_own["project"]
+    assert db.execute('SELECT * FROM "我的标注"').fetchall() == qgis_own["layer"]
+    assert db.execute("SELECT * FROM layer_styles WHERE styleName != 'landkit'").fetchall() == qgis_own["styles"]
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    assert landkit.read_layer(project, "parcels").loc[y, "status"] == "planned"  # the ledger's, after sync
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read("geopackage:" + {str(project)!r} + "?projectName=鲁山工作")
+        out["layers"] = sorted(l.name() for l in p.mapLayers().values() if l.isValid())
+        mine = QgsVectorLayer({str(project)!r} + "|layername=我的标注", "m", "ogr")
+        out["note"] = [f["note"] for f in mine.getFeatures()]
+        """
+    )
+    assert got == {"layers": ["储备地块"], "note": ["现场核实"]}
+
+
+def test_a_postgis_project_opens_in_qgis_without_its_password_and_measures_like_landkit(pg_project, tmp_path, run_qgis):
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+    from tests.pg import PASSWORD
+
+    out = tmp_path / "办公室.qgz"
+    result = CliRunner().invoke(main, ["qgis", pg_project, "-o", str(out)])
+    assert result.exit_code == 0 and PASSWORD not in result.output, result.output
+    assert (tmp_path / "办公室-findings.gpkg").exists()  # the audit's findings, beside it
+    with zipfile.ZipFile(out) as z:
+        qgs = z.read(next(n for n in z.namelist() if n.endswith(".qgs"))).decode("utf-8")
+    assert PASSWORD not in qgs and "password" not in qgs  # QGIS reads PGPASSWORD, as landkit does
+    layers = landkit.read_project(pg_project)
+    expected = landkit.area(layers["parcels"])
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(out)!r})
+        out["ellipsoid"] = p.ellipsoid()
+        out["layers"] = {{l.id(): [l.isValid(), l.providerType(), l.featureCount(), renderer(l)]
+                         for l in p.mapLayers().values()}}
+        parcels = p.mapLayer("parcels_landkit")
+        d = QgsDistanceArea()
+        d.setSourceCrs(parcels.crs(), p.transformContext())
+        assert d.setEllipsoid(p.ellipsoid())
+        out["areas"] = {{f["parcel_id"]: d.measureArea(f.geometry()) for f in parcels.getFeatures()}}
+        atlas = p.layoutManager().layoutByName("鲁山县产业集聚区 搬迁村庄图集").atlas()
+        out["atlas"] = atlas.updateFeatures()
+        """
+    )
+    assert got["ellipsoid"] == "EPSG:1024"
+    for output in ("findings_landkit", "conflicts_landkit"):  # files of their own: outputs, not the database's
+        valid, provider, count, _ = got["layers"].pop(output)
+        assert valid and provider == "ogr" and count > 0, output
+    for lid, (valid, provider, count, _) in got["layers"].items():
+        layer = lid.removesuffix("_landkit")
+        assert valid and provider == "postgres" and count == len(layers[layer]), (lid, count)
+    _check_renderers({lid.removesuffix("_landkit"): v[3] for lid, v in got["layers"].items()})
+    assert got["atlas"] == len(layers["villages"])
+    worst = max(abs(got["areas"][pid] / expected[pid] - 1) for pid in layers["parcels"].index)
+    assert len(got["areas"]) == len(expected) and worst < 1e-6, worst
+
+
+def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project, tmp_path, run_qgis):
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+    from landkit.io import is_landkit_output
+
+    pack = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    assert is_landkit_output(pack / "project.qgz") and is_landkit_output(pack / "project-findings.gpkg")
+    assert not is_landkit_output(project)  # the project itself is never taken for an output
+    index = (pack / "index.html").read_text(encoding="utf-8")
+    assert 'href="project.qgz"' in index
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(pack / "project.qgz")!r})
+        out["layers"] = sorted([l.id(), l.isValid(), l.source().split("|")[0]] for l in p.mapLayers().values())
+        out["layouts"] = sorted(l.name() for l in p.layoutManager().layouts())
+        """
+    )
+    sources = {lid: (valid, source) for lid, valid, source in got["layers"]}
+    assert all(valid for valid, _ in sources.values())
+    assert sources["parcels_landkit"][1] == str(project) and sources["findings_landkit"][1] == str(
+        pack / "project-findings.gpkg"
+    )
+    assert got["layouts"] == ["鲁山县产业集聚区 A3", "鲁山县产业集聚区 搬迁村庄图集"]
+    # a pack rebuilt over itself replaces its own project; a planner's own project file is never replaced
+    again = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
+    assert again.exit_code == 0, again.output
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "project.qgz").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: the planner's own
+    refused = CliRunner().invoke(main, ["report", str(project), "-o", str(mine)])
+    assert refused.exit_code == 2 and "not a file landkit wrote" in refused.output
+    # an as-of pack has no QGIS project: QGIS would show the project as it is today
+    past = CliRunner().invoke(main, ["report", str(project), "-o", str(tmp_path / "june"), "--as-of", "2026-06-30"])
+    assert past.exit_code == 0 and not (tmp_path / "june" / "project.qgz").exists()

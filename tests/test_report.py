@@ -27,7 +27,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
         "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html",
-        "progress.png", "relocation.png", "zone-A3.pdf", "zone.html",
+        "progress.png", "project-findings.gpkg", "project.qgz", "relocation.png", "zone-A3.pdf", "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
@@ -193,6 +193,8 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
         "changes.html",
         "index.html",
         "progress.png",
+        "project-findings.gpkg",
+        "project.qgz",
         "zone-A3.pdf",
         "zone.html",
     ]
@@ -288,3 +290,58 @@ def test_an_english_workbook_has_english_sheets_and_headers(tmp_path, sample_cop
         assert not any(any(ord(ch) > 0x2E80 for ch in str(h)) for h in header), (sheet.title, header)
     statuses = [r[0] for r in book["by status"].iter_rows(min_row=2, values_only=True)]
     assert "reserved" in statuses and statuses[-1] == "total"
+
+
+def _sheet(book, name) -> list[dict]:
+    rows = list(book[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_an_as_of_pack_keeps_each_tasks_whole_target_idles_by_the_rules_and_labels_layers_as_layers(
+    tmp_path, sample_copy, sample_layers
+):
+    """In June the 2026 tasks' parcels are not all on the ledger yet: the task is still all of them
+    (only what is done follows the date); land is idle after the rules' 200 days, as the audit
+    says; the 图层 sheet names the 三区三线 layers, not the rules about them."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[idle_land]\ndays = 200\n", encoding="utf-8")
+    result = run("report", sample_copy, "-o", tmp_path / "pack", "--as-of", "2026-06-30", "--rules", rules)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
+    parcels, events, members = (sample_layers[n] for n in ("parcels", "events", "target_parcels"))
+    on_ledger = set(events.loc[events["date"] <= "2026-06-30", "parcel_id"])
+    targets = {r["目标"]: r for r in _sheet(book, "目标进度")}
+    for tid, name in (("T-approval", "2026年度报批任务"), ("T-acquisition", "2026年度征收任务")):
+        ids = members.loc[members["target_id"] == tid, "parcel_id"]
+        assert not set(ids) <= on_ledger  # the case: some of the task's parcels are not on the ledger yet
+        stated = parcels.loc[ids, "stated_area_mu"]
+        assert targets[name]["目标(亩)"] == pytest.approx(round(stated.sum(), 2), abs=1e-9)
+        assert targets[name]["地块数"] == len(ids)
+        listed = [r for r in _sheet(book, "目标地块") if r["目标"] == name]
+        assert sorted(r["地块编号"] for r in listed) == sorted(ids)
+    day = events.loc[events["date"] <= "2026-06-30", "date"].max()
+    last = events[events["date"] <= day].sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
+    supplied = last.reindex(parcels.index).isin(["transferred", "allocated"])
+
+    def idle(days):
+        due = parcels["start_due_on"] + pd.Timedelta(days=days)
+        late = parcels["started_on"].isna() | (parcels["started_on"] > due)
+        return set(parcels.index[supplied & (due < day) & late])
+
+    assert len(idle(200)) > len(idle(365)) > 0  # the setting changes the answer here
+    assert {r["地块编号"] for r in _sheet(book, "闲置土地")} == idle(200)
+    layers = [r["图层"] for r in _sheet(book, "图层")]
+    assert {"永久基本农田", "生态保护红线", "城镇开发边界", "现状地类", "建筑物", "征地区片"} <= set(layers)
+    assert not {"占用永久基本农田", "占用生态保护红线", "超出城镇开发边界"} & set(layers)
+
+
+def test_layers_are_labelled_as_layers_in_either_language():
+    from landkit import report
+
+    row = {"count": 1, "not_measured": 0, "area_m2": 1.0, "area_mu": 0.0}
+    names = ("basic_farmland", "eco_redline", "urban_boundary", "parcels")
+    totals = {"layers": dict.fromkeys(names, row), "parcels_by_status": {}}
+    zh, _ = report.totals_tables(totals, "zh")
+    assert zh["layer"].tolist() == ["永久基本农田", "生态保护红线", "城镇开发边界", "储备地块"]
+    en, _ = report.totals_tables(totals, "en")
+    assert en["layer"].tolist() == ["basic_farmland", "eco_redline", "urban_boundary", "parcels"]

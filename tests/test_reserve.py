@@ -222,3 +222,95 @@ def test_changes_in_a_period_agree_with_the_ledger_at_both_ends(sample_copy, sam
     assert result.exit_code == 0 and f"{len(inside)} 条事件" in result.output and "nan" not in result.output
     bad = CliRunner().invoke(main, ["changes", str(sample_copy), "--since", "2026-11-15", "--until", "2026-10-31"])
     assert bad.exit_code == 2 and "before" in bad.output
+
+
+def _with_targets(sample_layers, **changes):
+    """The sample with its targets table changed: {target_id: {column: value}}."""
+    table = sample_layers["targets"].copy()
+    for tid, values in changes.items():
+        for column, value in values.items():
+            table.loc[tid, column] = value
+    return {**sample_layers, "targets": table}
+
+
+def test_a_stock_without_a_figure_has_an_unknown_target_not_zero(sample_layers, tmp_path):
+    from landkit import report
+
+    layers = _with_targets(sample_layers, **{"S-reserve": {"target_mu": None}})
+    assert any("S-reserve" in p.features for p in landkit.check_project(layers))  # the schema check says so
+    table = reserve.progress(layers["parcels"], layers["events"], reserve.targets(layers))
+    row = table.loc["S-reserve"]
+    assert np.isnan(row["target_mu"]) and np.isnan(row["remaining_mu"]) and np.isnan(row["share"])
+    last = _last_status(layers["events"])
+    assert row["done_mu"] == round(layers["parcels"].loc[last[last == "reserved"].index, "stated_area_mu"].sum(), 2)
+    assert not row["overdue"] and table.loc["S-logistics", "remaining_mu"] == 0  # a figure met is still 0
+    shown = report.targets_table(table).set_index("target_name")
+    assert np.isnan(shown.loc["储备库存", "remaining_mu"]) and np.isnan(shown.loc["储备库存", "target_mu"])
+    card = report.target_card(next(t for t in table.itertuples() if t.Index == "S-reserve"))
+    assert "nan" not in str(card) and "0.00 亩" not in card["note"] and card["share"] is None
+    landkit.write_project(layers, tmp_path / "p.gpkg")
+    text = CliRunner().invoke(main, ["progress", str(tmp_path / "p.gpkg")])
+    assert text.exit_code == 0, text.output
+    line = next(line for line in text.stdout.splitlines() if line.startswith("储备库存"))
+    assert "nan" not in line and "0.00" not in line.split()  # remaining: blank, not 0.00
+    out = json.loads(CliRunner().invoke(main, ["progress", str(tmp_path / "p.gpkg"), "--format", "json"]).stdout)
+    mine = next(t for t in out["targets"] if t["target"] == "S-reserve")
+    assert mine["target_mu"] is None and mine["remaining_mu"] is None
+
+
+def test_targets_in_chinese_are_the_same_targets(sample_layers):
+    """Kinds and statuses as planners type them (任务, 已批复, with a stray space) read as the codes."""
+    chinese = _with_targets(
+        sample_layers,
+        **{"T-approval": {"kind": "任务", "status": "已批复"}, "S-reserve": {"kind": " 存量", "status": "已入库 "}},
+    )
+    assert landkit.check_project(chinese) == []
+    goals = reserve.targets(chinese)
+    assert [(t.kind, t.status) for t in goals] == [(t.kind, t.status) for t in reserve.targets(sample_layers)]
+    assert goals[0].kind == "task" and goals[0].status == "approved" and goals[2].status == "reserved"
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    pd.testing.assert_frame_equal(
+        reserve.progress(parcels, events, goals), reserve.progress(parcels, events, reserve.targets(sample_layers))
+    )
+    wrong = _with_targets(sample_layers, **{"T-approval": {"status": "已卖出"}})
+    assert any(p.layer == "targets" and "已卖出" in p.problem for p in landkit.check_project(wrong))
+    with pytest.raises(landkit.DataError, match="已卖出"):
+        reserve.targets(wrong)
+
+
+def test_compensation_modes_follow_the_ledger_as_of_a_date(sample_copy, sample_layers):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    then = events[events["date"] <= "2026-06-30"]
+    on = parcels[parcels.index.isin(set(then["parcel_id"]))]  # independently: parcels on the ledger then
+    assert 0 < len(on) < len(parcels)
+    table = reserve.by_compensation(parcels, events, as_of="2026-06-30")
+    expected = on.groupby(on["compensation"].fillna("none"))["stated_area_mu"].agg(["count", "sum"])
+    assert table["parcels"].to_dict() == expected["count"].to_dict()
+    assert table["stated_mu"].to_dict() == pytest.approx(expected["sum"].to_dict(), abs=0.005)
+    out = json.loads(
+        CliRunner().invoke(main, ["progress", str(sample_copy), "--as-of", "2026-06-30", "--format", "json"]).stdout
+    )
+    assert sum(r["parcels"] for r in out["compensation"]) == sum(r["parcels"] for r in out["status_totals"]) == len(on)
+    assert round(sum(r["stated_mu"] for r in out["compensation"]), 2) == round(
+        sum(r["stated_mu"] for r in out["status_totals"]), 2
+    )
+
+
+def test_progress_idles_land_after_the_rules_days_by_the_ledger_then(sample_copy, sample_layers, tmp_path):
+    parcels, events = sample_layers["parcels"], sample_layers["events"]
+    day = pd.Timestamp("2026-06-30")
+    last = _last_status(events, day).reindex(parcels.index)
+
+    def idle(days):  # independently: supplied on the ledger then, not started `days` after the agreed date
+        due = parcels["start_due_on"] + pd.Timedelta(days=days)
+        late = parcels["started_on"].isna() | (parcels["started_on"] > due)
+        return sorted(parcels.index[last.isin(["transferred", "allocated"]) & (due < day) & late])
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[idle_land]\ndays = 200\n", encoding="utf-8")
+    args = ["progress", str(sample_copy), "--as-of", "2026-06-30", "--format", "json"]
+    configured = json.loads(CliRunner().invoke(main, [*args, "--rules", str(rules)]).stdout)
+    default = json.loads(CliRunner().invoke(main, args).stdout)
+    assert len(idle(200)) > len(idle(365)) > 0
+    assert sorted(r["parcel_id"] for r in configured["idle_land"]) == idle(200)
+    assert sorted(r["parcel_id"] for r in default["idle_land"]) == idle(365)

@@ -93,3 +93,21 @@ def test_landkit_sample_regenerates_the_committed_file_identically(tmp_path, sam
     result = CliRunner().invoke(main, ["sample", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert landkit.content_hash(landkit.read_project(out)) == landkit.content_hash(sample_layers)
+
+
+def test_the_sample_money_layers_are_valid_and_projects_have_outputs(sample_layers):
+    import geopandas as gpd
+
+    for name in ("price_zones", "basic_farmland", "eco_redline", "urban_boundary", "land_use", "buildings"):
+        g = sample_layers[name].geometry
+        assert g.is_valid.all(), (name, list(g.index[~g.is_valid]))
+    p = sample_layers["parcels"]
+    with_output = p[p["output_yuan"].notna()]
+    assert set(with_output["project"]) == {"石材建材城", "海亮产业园", "中德纺织产业园"}
+    per_mu = with_output.groupby("project").apply(
+        lambda d: d["output_yuan"].sum() / 10_000 / d["stated_area_mu"].sum(), include_groups=False
+    )
+    assert per_mu["海亮产业园"] < 200 < per_mu.drop("海亮产业园").min()  # the one planted below the default
+    # the price zones cover every parcel (by a point inside each): each gets its zone's rate
+    zones = shapely.union_all(sample_layers["price_zones"].geometry.to_numpy())
+    assert gpd.GeoSeries(p.representative_point()).within(zones).all()

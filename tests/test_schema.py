@@ -122,3 +122,25 @@ def test_problems_survive_a_round_trip_through_either_engine(tmp_path, layers, e
         ("villages", "column"),
         ("target_parcels", "1"),  # CB00002 renamed away: a task lists a parcel the layer lost
     }
+
+
+def test_target_problems_name_the_target_or_parcels_in_both_languages(layers):
+    """Every target problem, from one helper: stray target ids, lost parcels, a task without parcels,
+    a stock without a figure (also when the figure is a stray word), each with its Chinese."""
+    members = layers["target_parcels"]
+    members.loc[members.index[0], "target_id"] = "T-ghost"
+    members.loc[members.index[1], "parcel_id"] = "CB99999"
+    layers["target_parcels"] = members[members["target_id"] != "T-acquisition"]
+    layers["targets"] = layers["targets"].astype({"target_mu": object})
+    layers["targets"].loc["S-reserve", "target_mu"] = "七千七"
+    problems = landkit.check_project(layers)
+    found = {(p.layer, p.features, p.problem, p.problem_zh) for p in problems if "target" in p.layer}
+    assert found >= {
+        ("target_parcels", ("T-ghost",), "rows name target(s) T-ghost that targets does not have",
+         "有行引用了 targets 表中没有的目标 T-ghost"),
+        ("target_parcels", ("CB99999",), "1 parcel id(s) that the parcels layer does not have",
+         "1 个地块编号在储备地块图层中没有"),
+        ("targets", ("T-acquisition",), "task T-acquisition lists no parcels", "任务 T-acquisition 没有列出地块"),
+        ("targets", ("S-reserve",), "stock S-reserve has no target_mu", "存量目标 S-reserve 没有目标面积（target_mu）"),
+    }  # fmt: skip
+    assert all(p.fix_zh for p in problems)
