@@ -845,35 +845,24 @@ def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
     listed: set[str] = set()
     if members is not None and {"target_id", "parcel_id"} <= set(members.columns):
-        known = _id_set(targets, "target_id")
-        stray = members.loc[~members["target_id"].astype(str).isin(known), "target_id"].astype(str).unique()
-        if len(stray):
-            add(
-                "target_parcels",
-                stray[:20],
-                (
-                    f"rows name target(s) {', '.join(stray[:5])} that targets does not have",
-                    "add the target to the targets table, or delete those rows",
-                ),
-                (
-                    f"有行引用了 targets 表中没有的目标 {'、'.join(stray[:5])}",
-                    "在 targets 表中补上该目标，或删除这些行",
-                ),
-            )
         parcels = layers.get("parcels")
-        if parcels is not None:
-            have = _id_set(parcels, "parcel_id")
-            lost = members.loc[~members["parcel_id"].astype(str).isin(have), "parcel_id"].astype(str).unique()
-            if len(lost):
-                add(
-                    "target_parcels",
-                    lost[:20],
-                    (
-                        f"{len(lost)} parcel id(s) that the parcels layer does not have",
-                        "correct the parcel ids, or delete those rows",
-                    ),
-                    (f"{len(lost)} 个地块编号在储备地块图层中没有", "更正这些地块编号，或删除这些行"),
-                )
+        refs = [  # (column, the ids it may name, problem and fix in English, in Chinese)
+            ("target_id", _id_set(targets, "target_id"),
+             lambda ids: f"rows name target(s) {', '.join(ids[:5])} that targets does not have",
+             "add the target to the targets table, or delete those rows",
+             lambda ids: f"有行引用了 targets 表中没有的目标 {'、'.join(ids[:5])}",
+             "在 targets 表中补上该目标，或删除这些行"),
+            ("parcel_id", _id_set(parcels, "parcel_id") if parcels is not None else None,
+             lambda ids: f"{len(ids)} parcel id(s) that the parcels layer does not have",
+             "correct the parcel ids, or delete those rows",
+             lambda ids: f"{len(ids)} 个地块编号在储备地块图层中没有", "更正这些地块编号，或删除这些行"),
+        ]  # fmt: skip
+        for column, known, en, en_fix, zh, zh_fix in refs:
+            if known is None:
+                continue
+            stray = list(members.loc[~members[column].astype(str).isin(known), column].astype(str).unique())
+            if stray:
+                add("target_parcels", stray[:20], (en(stray), en_fix), (zh(stray), zh_fix))
         listed = set(members["target_id"].astype(str))
     table = targets.reset_index() if targets.index.name == "target_id" else targets
     figure = pd.to_numeric(table.get("target_mu", pd.Series(index=table.index, dtype=float)), errors="coerce")
