@@ -921,12 +921,15 @@ def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwr
     from .store import is_url
 
     found = {} if no_findings else audit_layers(_project(path), rules=_rules(rules_file))
+    written = write_project(
+        path, output, audit=found, overwrite=overwrite
+    )  # first: a refusal leaves the file as it was
     if not is_url(path):  # a database's styles travel in the project file
         styles = write_styles(path)
         kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
         mine = f"；保留您自己的默认样式：{', '.join(kept)}" if kept else ""
         click.echo(f"已写入 {len(styles)} 个图层的样式：{path}{mine}")
-    click.echo(f"已写入 {write_project(path, output, audit=found, overwrite=overwrite)}")
+    click.echo(f"已写入 {written}")
     if found:
         what = {"findings": "审核问题", "conflicts": "三区三线冲突"}
         counts = "，".join(f"{len(frame)} 处{what[name]}" for name, frame in found.items())

@@ -265,16 +265,20 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
         try:
             with zipfile.ZipFile(path) as z:
                 qgs = [n for n in z.namelist() if n.endswith(".qgs")]
-                return len(qgs) == 1 and f'<generator type="QString">{GENERATOR}</generator>'.encode() in z.read(qgs[0])
-        except (zipfile.BadZipFile, OSError):
+                text = z.read(qgs[0]) if len(qgs) == 1 else b""
+        except (zipfile.BadZipFile, KeyError, OSError):
             return False
+        # QGIS stamps a project it saves (saveDateTime): one saved in QGIS is the planner's, kept
+        root = text[: text.find(b">", text.find(b"<qgis ")) + 1]
+        return f'<generator type="QString">{GENERATOR}</generator>'.encode() in text and b"saveDateTime=" not in root
     if suffix == ".gpkg" and head.startswith(b"SQLite format 3\x00"):  # the audit's layers for QGIS, every one
         import contextlib
         import sqlite3
 
         try:
             with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-                rows = db.execute("SELECT description FROM gpkg_contents").fetchall()
+                # a style the planner saved into it (QGIS's layer_styles) does not make it theirs
+                rows = db.execute("SELECT description FROM gpkg_contents WHERE table_name != 'layer_styles'").fetchall()
         except sqlite3.Error:
             return False
         return bool(rows) and all(str(d or "").startswith(f"{GENERATOR}: ") for (d,) in rows)
@@ -377,10 +381,34 @@ def output_folder(
 
     try:
         yield put
-        for name in sorted(names, key=lambda n: n == "index.html"):
-            os.replace(scratch / name, folder / name)
+        _move_all(scratch, folder, sorted(names, key=lambda n: n == "index.html"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _move_all(scratch: Path, folder: Path, names: list[str]) -> None:
+    """Move the files ``names`` from ``scratch`` into ``folder``, all or none: the old files are
+    first moved aside (on Windows a file another program holds open, QGIS's GeoPackage say, cannot
+    be, and then nothing has changed yet), and every step is undone if a later one fails."""
+    aside: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for name in names:
+            if (folder / name).exists():
+                os.replace(folder / name, scratch / f".old-{name}")
+                aside.append((scratch / f".old-{name}", folder / name))
+        for name in names:
+            os.replace(scratch / name, folder / name)
+            placed.append(folder / name)
+    except OSError as exc:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        for backup, target in aside:
+            os.replace(backup, target)
+        raise DataError(
+            f"{exc.filename or folder}: cannot be replaced ({exc.strerror}); it is probably open in another "
+            "program (QGIS, Excel, a browser): close it and run again. The folder is as it was"
+        ) from None
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:

@@ -477,7 +477,7 @@ class _Source:
     crs: dict  # layer -> pyproj.CRS
     sources: dict[str, str]  # layer -> QGIS data source
     info: dict[str, str]  # project_info
-    extent: tuple[float, float, float, float]
+    boxes: dict  # layer -> (xmin, ymin, xmax, ymax) in the layer's CRS, (None,) when it has no features
 
 
 def _crs_element(parent: ET.Element, tag: str, crs) -> None:
@@ -488,17 +488,65 @@ def _crs_element(parent: ET.Element, tag: str, crs) -> None:
     ET.SubElement(box, "authid").text = ":".join(authority) if authority else ""
     if authority and authority[0] == "EPSG":
         ET.SubElement(box, "srid").text = authority[1]
-    ET.SubElement(box, "description").text = crs.name
+    ET.SubElement(box, "description").text = crs_name_zh(crs)
     ET.SubElement(box, "geographicflag").text = "true" if crs.is_geographic else "false"
 
 
-def _shown_first(boxes: dict[str, tuple]) -> tuple[float, float, float, float]:
-    """The box the paper map shows: the landkit layers' but the county's and the 三区三线's (else
-    all of them)."""
+def crs_name_zh(crs) -> str:
+    """A CRS as a Chinese map says it: CGCS2000 经纬度, CGCS2000 3度带高斯-克吕格 (中央经线), else its name.
+
+    Examples
+    --------
+    >>> import pyproj
+    >>> crs_name_zh(pyproj.CRS(4547))
+    'CGCS2000 3度带高斯-克吕格投影，中央经线 114°E（EPSG:4547）'
+    >>> crs_name_zh(pyproj.CRS(4526)), crs_name_zh(pyproj.CRS(4490))
+    ('CGCS2000 3度带高斯-克吕格投影，第 38 带，中央经线 114°E（EPSG:4526）', 'CGCS2000 经纬度（EPSG:4490）')
+    """
+    epsg = crs.to_epsg() or 0
+    if epsg == 4490:
+        return "CGCS2000 经纬度（EPSG:4490）"
+    if 4513 <= epsg <= 4554:
+        zone = epsg - (4513 if epsg <= 4533 else 4534) + 25
+        band = f"第 {zone} 带，" if epsg <= 4533 else ""
+        return f"CGCS2000 3度带高斯-克吕格投影，{band}中央经线 {3 * zone}°E（EPSG:{epsg}）"
+    return str(crs.name)
+
+
+#: The layers the project's CRS is taken from, in this order: the zone's own data, never context
+#: (a county outline or a 三区三线 layer delivered in lon/lat).
+_ANCHORS = ("parcels", "planning_zones", "villages", "communities", "roads", "facilities", "county")
+#: Layers that may reach far beyond the zone: the paper map frames the rest when it can.
+_CONTEXT = ("county", "urban_boundary", "eco_redline", "basic_farmland")
+
+
+def _project_crs(crs: dict, boxes: dict):
+    """The project's CRS: its main layer's; a lon/lat one gives way to the 3° Gauss-Krüger zone of
+    its centre, so that the paper map is not stretched east-west."""
+    import pyproj
+
+    from .crs import gk_zone_epsg
+
+    main = crs[next((n for n in _ANCHORS if n in crs), next(iter(crs)))]
+    if not main.is_geographic:
+        return main
+    lon = [(b[0] + b[2]) / 2 for n, b in boxes.items() if b[0] is not None and crs[n].is_geographic]
+    return pyproj.CRS.from_epsg(gk_zone_epsg(sorted(lon)[len(lon) // 2])) if lon else main
+
+
+def _shown_first(crs: dict, boxes: dict, target) -> tuple[float, float, float, float]:
+    """The box the paper map shows, in the project's CRS ``target``: the landkit layers' but the
+    context's (else all of them), each layer's box taken from its own CRS."""
+    import pyproj
+
     shown = [n for g in GROUPS for n in g[1] if n in boxes]
-    context = ("county", "urban_boundary", "eco_redline", "basic_farmland")  # may reach far beyond the zone
-    for names in ([n for n in shown if n not in context], shown, list(boxes)):
-        found = [boxes[n] for n in names if boxes[n][0] is not None]
+    for names in ([n for n in shown if n not in _CONTEXT], shown, list(boxes)):
+        found = []
+        for name in names:
+            if boxes[name][0] is None:
+                continue
+            move = pyproj.Transformer.from_crs(crs[name], target, always_xy=True)
+            found.append(move.transform_bounds(*boxes[name]))
         if found:
             return (min(b[0] for b in found), min(b[1] for b in found),
                     max(b[2] for b in found), max(b[3] for b in found))  # fmt: skip
@@ -511,9 +559,9 @@ def _gpkg_source(gpkg: Path, out: Path) -> _Source:
 
     db = sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        layers = _geometry_layers(db)
+        layers = {n: v for n, v in _geometry_layers(db).items() if n in _styles() and n not in _OUTPUTS}
         crs, boxes = {}, {}
-        for name, (geom, _, srs_id) in layers.items():
+        for name, (geom, _, srs_id) in layers.items():  # landkit's layers only: the planner's own are theirs
             row = db.execute(
                 "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
                 (srs_id,),
@@ -532,7 +580,27 @@ def _gpkg_source(gpkg: Path, out: Path) -> _Source:
         db.close()
     path = _relative(gpkg, out.parent)
     sources = {name: f"{path}|layername={name}" for name in layers}
-    return _Source(gpkg.stem, "ogr", crs, sources, info, _shown_first(boxes))
+    return _Source(gpkg.stem, "ogr", crs, sources, info, boxes)
+
+
+#: The connection parameters a QGIS data source carries (never the password).
+_PG_KEYS = ("service", "dbname", "host", "port", "user", "sslmode")
+
+
+def _pg_source(params: dict, schema: str, table: str, srid: int, kind: str) -> str:
+    """A PostGIS layer's QGIS data source, quoted as QgsDataSourceUri writes one: values in '…'
+    and identifiers in "…", each with a backslash before its quote and before a backslash. The
+    connection carries no password."""
+    from .store import postgis
+
+    def esc(value, quote: str) -> str:
+        return str(value).replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+    connection = " ".join(f"{k}='{esc(params[k], chr(39))}'" for k in _PG_KEYS if params.get(k))
+    return (
+        f"{connection} key='{postgis.FID}' srid={srid} type={kind} checkPrimaryKeyUnicity='0' "
+        f'table="{esc(schema, chr(34))}"."{esc(table, chr(34))}" ({postgis.GEOM})'
+    )
 
 
 def _postgis_source(url: str) -> _Source:
@@ -546,11 +614,8 @@ def _postgis_source(url: str) -> _Source:
 
     with postgis.transaction(url, dry_run=True) as s:
         params = conninfo_to_dict(s.project.conninfo)
-        connection = " ".join(
-            f"{k}='{params[k]}'" for k in ("dbname", "host", "port", "user", "sslmode") if params.get(k)
-        )
         crs, sources, boxes = {}, {}, {}
-        for table in s.tables().values():
+        for table in [t for t in s.tables().values() if t in _styles() and t not in _OUTPUTS]:
             srids = postgis._geometry_srids(s, table)
             if postgis.GEOM not in srids:
                 continue
@@ -558,10 +623,7 @@ def _postgis_source(url: str) -> _Source:
             crs[table] = postgis._crs(s, srid)
             spec = LAYERS.get(table)
             kind = "LineString" if spec is not None and spec.geometry == "LineString" else "Polygon"
-            sources[table] = (
-                f"{connection} key='{postgis.FID}' srid={srid} type={kind} checkPrimaryKeyUnicity='0' "
-                f'table="{s.project.schema}"."{table}" ({postgis.GEOM})'
-            )
+            sources[table] = _pg_source(params, s.project.schema, table, srid, kind)
             box = "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({}) AS e FROM {}) x"
             s.execute(sql.SQL(box).format(sql.Identifier(postgis.GEOM), s.t(table)))
             boxes[table] = s.cur.fetchone()
@@ -569,7 +631,7 @@ def _postgis_source(url: str) -> _Source:
         if "project_info" in s.tables():
             s.execute(sql.SQL('SELECT "key", "value" FROM {}').format(s.t(s.tables()["project_info"])))
             info = {str(k): str(v).strip() for k, v in s.cur.fetchall() if v is not None and str(v).strip()}
-        return _Source(s.project.schema, "postgres", crs, sources, info, _shown_first(boxes))
+        return _Source(s.project.schema, "postgres", crs, sources, info, boxes)
 
 
 _PAGE_W, _PAGE_H = 420.0, 297.0  # A3 landscape, mm
@@ -628,14 +690,14 @@ def _layout(
                                ("symbolLabel", 9, 50)):  # fmt: skip
         style = ET.SubElement(styles, "style", name=name, alignment="1", marginTop="1.5" if size > 10 else "0.8")
         ET.SubElement(style, "styleFont", style="", description=font.format(size=size, weight=weight))
-    _item(layout, 65646, f"{{landkit-{key}-scalebar}}", (318, 262, 80, 12), id="比例尺", mapUuid=map_uuid,
+    _item(layout, 65646, f"{{landkit-{key}-scalebar}}", (318, 248, 80, 12), id="比例尺", mapUuid=map_uuid,
           style="Single Box", unitType="meters", unitLabel="m", numSegments="2", numSegmentsLeft="0",
           segmentSizeMode="1", minBarWidth="40", maxBarWidth="70", height="3", numUnitsPerSegment="1000",
           numMapUnitsPerScaleBarUnit="1", alignment="0", labelBarSpace="3", zValue="2")  # fmt: skip
     _item(layout, 65640, f"{{landkit-{key}-north}}", (x + w - 22, y + 4, 16, 20), id="指北针", mapUuid=map_uuid,
           file=":/images/north_arrows/layout_default_north_arrow.svg", mode="2", resizeMode="0",
           northMode="0", northOffset="0", pictureRotation="0", zValue="2")  # fmt: skip
-    note = _item(layout, 65641, f"{{landkit-{key}-note}}", (318, 276, 92, 14), id="说明",
+    note = _item(layout, 65641, f"{{landkit-{key}-note}}", (318, 263, 92, 24), id="说明",
                  labelText="\n".join(notes), halign="1", valign="128", htmlState="0")  # fmt: skip
     ET.SubElement(note, "LabelFont", style="", description=font.format(size=8, weight=50))
     if atlas:
@@ -663,6 +725,12 @@ def _info(db: sqlite3.Connection) -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in rows if v is not None and str(v).strip()}
 
 
+def _literal(text: str) -> str:
+    """Text a QGIS layout label shows as it is: a label evaluates ``[% … %]`` as an expression, so
+    each ``[%`` of the text (a title from project_info, say) is written as an expression giving it."""
+    return text.replace("[%", "[% '[%' %]")
+
+
 def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, ...] = ()) -> str:
     """The project's XML; ``findings``: the name of the findings GeoPackage beside the project,
     holding the layers ``outputs``."""
@@ -670,9 +738,8 @@ def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, 
 
     from .schema import is_illustrative
 
-    crs, sources = dict(src.crs), dict(src.sources)
-    for name in _OUTPUTS:
-        crs.pop(name, None)  # a project's own layer of that name is not landkit's
+    crs, sources = dict(src.crs), dict(src.sources)  # the source has no layer of the outputs' names
+    project_crs = _project_crs(crs, src.boxes) if crs else None
     for name in outputs if findings and "parcels" in crs else ():  # drawn on parcels, in their CRS
         crs[name] = crs["parcels"]
         sources[name] = f"./{findings}|layername={name}"
@@ -684,7 +751,7 @@ def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, 
     root = ET.Element("qgis", projectname=title, version=_QGIS_VERSION)
     ET.SubElement(root, "homePath", path="")
     ET.SubElement(root, "title").text = title
-    _crs_element(root, "projectCrs", crs[ordered[0][1][0]])
+    _crs_element(root, "projectCrs", project_crs)
     tree = ET.SubElement(root, "layer-tree-group")
     ET.SubElement(ET.SubElement(tree, "customproperties"), "Option")
     maplayers = ET.Element("projectlayers")
@@ -726,7 +793,8 @@ def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, 
     if is_illustrative({"project_info": pd.DataFrame({"key": list(src.info), "value": list(src.info.values())})}):
         notes.append(_T["illustrative"])
     layouts = ET.SubElement(root, "Layouts")
-    _layout(layouts, f"{title} A3", title, notes, src.extent)
+    extent = _shown_first(src.crs, src.boxes, project_crs)
+    _layout(layouts, f"{title} A3", _literal(title), [_literal(n) for n in notes], extent)
     if "villages" in crs:  # 图集: one page per village, by batch, then code
         atlas = {
             "enabled": "1",
@@ -742,8 +810,8 @@ def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, 
             "filterFeatures": "0",
             "filenamePattern": "'村_' || \"village_code\"",
         }
-        page_title = f'{title}：[% "name" %]（[% "village_code" %]）第[% "batch" %]批'
-        _layout(layouts, f"{title} 搬迁村庄图集", page_title, notes, src.extent, atlas)
+        page_title = f'{_literal(title)}：[% "name" %]（[% "village_code" %]）第[% "batch" %]批'
+        _layout(layouts, f"{title} 搬迁村庄图集", page_title, [_literal(n) for n in notes], extent, atlas)
     ET.indent(root)
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -840,6 +908,7 @@ def write_project(
     replaced only with ``overwrite`` (never the project's GeoPackage); each is written aside and
     moved into place. Returns the project's path.
     """
+    from .io import is_landkit_output
     from .store import is_url
 
     out = Path(out_qgz)
@@ -847,8 +916,12 @@ def write_project(
     source = None if is_url(path) else _gpkg(path).resolve()
     for name in files:
         target = out.with_name(name)
-        if target.exists() and (target.resolve() == source or not overwrite):
-            raise DataError(f"{target}: the file exists; give overwrite=True to replace it, or another name")
+        if not target.exists():
+            continue
+        if target.resolve() == source or (name != out.name and not is_landkit_output(target)):
+            raise DataError(f"{target}: exists and is not a file landkit wrote; choose another project name")
+        if not overwrite:
+            raise DataError(f"{target}: the file exists; replace it with --overwrite (overwrite=True), or another name")
     out.parent.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         target = out.with_name(name)

@@ -214,3 +214,31 @@ def test_an_xlsx_batch_is_read_from_the_sheet_that_holds_it(tmp_path):
     book.save(tmp_path / "two.xlsx")
     with pytest.raises(landkit.DataError, match=r"2 sheets hold rows \(说明, 事件\)"):
         landkit.io.read_table(tmp_path / "two.xlsx")
+
+
+def test_a_pack_whose_file_is_held_open_is_left_as_it_was(tmp_path, monkeypatch):
+    """On Windows a file another program holds open (QGIS's GeoPackage of the pack) cannot be moved
+    or replaced: the pack is then left exactly as it was, and the message says what to do."""
+    import os
+
+    from landkit import io as lk_io
+
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    for name in ("index.html", "project-findings.gpkg", "zone.html"):
+        (folder / name).write_bytes(f"old {name}".encode())
+    real = os.replace
+
+    def held_open(src, dst):
+        if str(src) == str(folder / "project-findings.gpkg"):  # as Windows refuses it while QGIS reads it
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        return real(src, dst)
+
+    monkeypatch.setattr(lk_io.os, "replace", held_open)
+    refused = pytest.raises(landkit.DataError, match=r"project-findings\.gpkg.*close it and run again")
+    with refused, lk_io.output_folder(folder, overwrite=True) as put:
+        for name in ("index.html", "project-findings.gpkg", "zone.html"):
+            put(name, f"new {name}")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        name: f"old {name}".encode() for name in ("index.html", "project-findings.gpkg", "zone.html")
+    }

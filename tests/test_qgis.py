@@ -618,6 +618,27 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
     # a pack rebuilt over itself replaces its own project; a planner's own project file is never replaced
     again = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
     assert again.exit_code == 0, again.output
+    # the planner saves a style into the findings file: still landkit's output, replaced next month
+    run_qgis(
+        f"""
+        layer = QgsVectorLayer({str(pack / "project-findings.gpkg")!r} + "|layername=findings", "f", "ogr")
+        assert layer.saveStyleToDatabase("我的", "", True, "") == ""
+        """
+    )
+    assert CliRunner().invoke(main, ["report", str(project), "-o", str(pack)]).exit_code == 0
+    # the planner adjusts the pack's project in QGIS and saves it (Ctrl+S): now it is theirs, never replaced
+    run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(pack / "project.qgz")!r})
+        p.layoutManager().layouts()[0].setName("县长办公会")
+        assert p.write()
+        """
+    )
+    saved = (pack / "project.qgz").read_bytes()
+    kept = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
+    assert kept.exit_code == 2 and "project.qgz" in kept.output and "not a file landkit wrote" in kept.output
+    assert (pack / "project.qgz").read_bytes() == saved
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "project.qgz").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: the planner's own
@@ -626,3 +647,73 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
     # an as-of pack has no QGIS project: QGIS would show the project as it is today
     past = CliRunner().invoke(main, ["report", str(project), "-o", str(tmp_path / "june"), "--as-of", "2026-06-30"])
     assert past.exit_code == 0 and not (tmp_path / "june" / "project.qgz").exists()
+
+
+def test_a_project_in_several_crss_is_framed_in_its_own_zone_and_titles_stay_text(project, tmp_path, run_qgis):
+    """三区三线 and the county delivered in lon/lat, parcels in Gauss-Krüger, no findings: the project
+    and its paper map are in the parcels' CRS, framing the parcels; a fully lon/lat project is drawn
+    in its Gauss-Krüger zone; a title holding ``[% … %]`` is printed as written, not evaluated."""
+    import pyogrio
+
+    for name in ("eco_redline", "basic_farmland", "urban_boundary", "county"):
+        layer = landkit.read_layer(project, name)
+        pyogrio.write_dataframe(layer.to_crs(4490).reset_index(), project, layer=name, driver="GPKG")
+    title = "鲁山 [% 6*7 %] [% @project_path %] 'x'"
+    with contextlib.closing(sqlite3.connect(project)) as db, db:
+        db.execute("UPDATE project_info SET value = ? WHERE key = 'title'", (title,))
+    lonlat = tmp_path / "lonlat.gpkg"
+    for name, layer in landkit.read_project(project).items():
+        frame = layer.to_crs(4490) if hasattr(layer, "crs") and layer.crs is not None else layer
+        pyogrio.write_dataframe(frame.reset_index(), lonlat, layer=name, driver="GPKG")
+    mixed = qgis.write_project(project, tmp_path / "mixed.qgz")
+    everywhere = qgis.write_project(lonlat, tmp_path / "lonlat.qgz")
+    got = run_qgis(
+        f"""
+        for key, path in (("mixed", {str(mixed)!r}), ("lonlat", {str(everywhere)!r})):
+            p = QgsProject.instance()
+            p.clear()
+            assert p.read(path)
+            layout = p.layoutManager().layouts()[0]
+            m = layout.itemById("地图")
+            parcels = p.mapLayer("parcels_landkit")
+            box = QgsCoordinateTransform(parcels.crs(), m.crs(), p).transformBoundingBox(parcels.extent())
+            out[key] = [p.crs().authid(), m.crs().authid(), m.extent().contains(box), m.scale() < 100_000,
+                        layout.itemById("图名").currentText(), all(l.isValid() for l in p.mapLayers().values())]
+        """
+    )
+    assert got["mixed"] == ["EPSG:4547", "EPSG:4547", True, True, title, True]
+    assert got["lonlat"] == ["EPSG:4547", "EPSG:4547", True, True, title, True]
+
+
+def test_the_findings_file_and_the_planners_own_layers_are_theirs_to_keep(project, tmp_path):
+    import pyogrio
+
+    theirs = tmp_path / "现场核查-findings.gpkg"
+    shutil.copy(project, theirs)  # a planner's own file, named as landkit would name the findings
+    before = theirs.read_bytes()
+    found = qgis.audit_layers(landkit.read_project(project))
+    with pytest.raises(landkit.DataError, match="not a file landkit wrote"):
+        qgis.write_project(project, tmp_path / "现场核查.qgz", audit=found, overwrite=True)
+    assert theirs.read_bytes() == before and not (tmp_path / "现场核查.qgz").exists()
+    # a layer of the planner's own without a CRS (srs_id -1) is theirs: the project leaves it out
+    cad = landkit.read_layer(project, "facilities").reset_index()
+    pyogrio.write_dataframe(cad, project, layer="cad_import", driver="GPKG")
+    with contextlib.closing(sqlite3.connect(project)) as db, db:
+        db.execute("UPDATE gpkg_geometry_columns SET srs_id = -1 WHERE table_name = 'cad_import'")
+        db.execute("UPDATE gpkg_contents SET srs_id = -1 WHERE table_name = 'cad_import'")
+    out = qgis.write_project(project, tmp_path / "p.qgz", audit=found)
+    with zipfile.ZipFile(out) as z:
+        assert "cad_import" not in z.read("p.qgs").decode()
+
+
+def test_postgis_connection_values_are_quoted_as_qgis_reads_them(run_qgis):
+    params = {"dbname": "鲁山 db", "user": "o'brien gis", "host": "db\\server", "password": "p@ss'w"}
+    source = qgis._pg_source(params, 'a"b', "parcels", 4547, "Polygon")
+    assert "p@ss" not in source
+    got = run_qgis(
+        f"""
+        uri = QgsDataSourceUri({source!r})
+        out["parsed"] = [uri.database(), uri.username(), uri.host(), uri.schema(), uri.table(), uri.srid()]
+        """
+    )
+    assert got["parsed"] == [params["dbname"], params["user"], params["host"], 'a"b', "parcels", "4547"]
