@@ -706,30 +706,15 @@ def _check_geometry(df: pd.DataFrame, layer: Layer, ids: pd.Series) -> list[Prob
         )
     null = geometry.isna().to_numpy()
     empty = ~null & geometry.is_empty.to_numpy()
-    if null.any():
-        problems.append(
-            Problem(
-                name,
-                "feature(s) without geometry",
-                "draw or delete them",
-                tuple(ids[null]),
-                rule="empty_geometry",
-                problem_zh="要素没有图形",
-                fix_zh="补画或删除这些要素",
+    for mask, what, fix, what_zh in (
+        (null, "feature(s) without geometry", "draw or delete them", "要素没有图形"),
+        (empty, "empty geometry", "draw or delete these features", "图形为空"),
+    ):
+        if mask.any():
+            blank = tuple(ids[mask])
+            problems.append(
+                Problem(name, what, fix, blank, rule="empty_geometry", problem_zh=what_zh, fix_zh="补画或删除这些要素")
             )
-        )
-    if empty.any():
-        problems.append(
-            Problem(
-                name,
-                "empty geometry",
-                "draw or delete these features",
-                tuple(ids[empty]),
-                rule="empty_geometry",
-                problem_zh="图形为空",
-                fix_zh="补画或删除这些要素",
-            )
-        )
     types = geometry.geom_type.to_numpy()
     allowed = _GEOM_TYPES[layer.geometry or "Any"]
     wrong = ~null & ~empty & ~pd.Series(types).isin(list(allowed)).to_numpy()
