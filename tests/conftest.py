@@ -1,6 +1,8 @@
 import contextlib
+import os
 import shutil
 import sqlite3
+from pathlib import Path
 
 import fiona
 import geopandas
@@ -13,6 +15,27 @@ import landkit
 from tests.pg import new_project_url_or_path, pg_project, pg_server, project_url_or_path  # noqa: F401
 
 
+def pytest_collection_modifyitems(config, items):
+    """Put each test in its tier by what it needs: a database, QGIS, a browser, a notebook kernel.
+
+    The tiers are registered in pyproject.toml; the default run is the fast tier, `pytest -m ""` runs all.
+    """
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_server" in needs or "postgis" in (
+            params.get("project_url_or_path"),
+            params.get("new_project_url_or_path"),
+        ):
+            item.add_marker(pytest.mark.postgis)
+        if "chromium" in needs:
+            item.add_marker(pytest.mark.browser)
+        if Path(str(item.fspath)).name == "test_qgis.py":
+            item.add_marker(pytest.mark.qgis)
+        if Path(str(item.fspath)).suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebooks)
+
+
 def pytest_report_header(config):
     # Areas depend on these libraries; print them with every run.
     return (
@@ -20,6 +43,25 @@ def pytest_report_header(config):
         f"PROJ {pyproj.proj_version_str}, GEOS {shapely.geos_version_string}, "
         f"shapely {shapely.__version__}, geopandas {geopandas.__version__}, fiona {fiona.__version__}"
     )
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright, offline; skipped with the reason when there is none,
+    failing instead under LANDKIT_REQUIRE_BROWSER=1 (set by .ci/run), as PostGIS and QGIS do."""
+    from benchmarks.browser import browser
+
+    try:
+        ctx = browser()
+        b = ctx.__enter__()
+    except Exception as exc:  # no Chromium, or Playwright cannot start it
+        if os.environ.get("LANDKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LANDKIT_REQUIRE_BROWSER=1 but no browser could be started: {exc}")
+        pytest.skip(f"no browser for this test: {exc}")
+    try:
+        yield b
+    finally:
+        ctx.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

@@ -27,14 +27,21 @@ def parcels_at(lon, lat, crs, *, n=6, size_m=60.0, seed=1):
         angles = np.sort(rng.uniform(0, 2 * np.pi, 7))
         r = size_m / 2 * rng.uniform(0.7, 1.0, 7)
         shapes.append(shapely.Polygon(np.column_stack([cx + r * np.cos(angles), cy + r * np.sin(angles)])))
-    g = gpd.GeoSeries(shapes, crs=local)
-    # densified in the source CRS, so that the independent reference follows the same (straight) edges
-    out = g.to_crs(crs)
-    # 20 m: straight and geodesic 20 m edges differ by far less than 1e-9; more vertices would only
-    # add Karney's rounding (about 1e-7 m² a vertex)
-    step = 20.0 / CRS.from_user_input(crs).axis_info[0].unit_conversion_factor if CRS(crs).is_projected else 2e-4
-    return gpd.GeoDataFrame({"pid": [f"P{i}" for i in range(n)]}, geometry=shapely.segmentize(out.to_numpy(), step),
+    # densified where the parcel is small (metres, around its own centre), then stored in ``crs``: its
+    # edges are 20 m long in every CRS, also in lon/lat across the antimeridian, where densifying in
+    # degrees would run the ring the other way round the globe. 20 m: straight and geodesic 20 m edges
+    # differ by far less than 1e-9, so the independent reference follows the same edges
+    dense = gpd.GeoSeries(shapely.segmentize(np.asarray(shapes, dtype=object), 20.0), crs=local)
+    return gpd.GeoDataFrame({"pid": [f"P{i}" for i in range(n)]}, geometry=dense.to_crs(crs).to_numpy(),
                             crs=crs).set_index("pid")  # fmt: skip
+
+
+def assert_drawn_as_meant(parcels, size_m):
+    """What is measured is the parcel drawn: a few hundred vertices, and no wider than it is."""
+    vertices = shapely.get_num_coordinates(parcels.geometry.to_numpy())
+    assert vertices.max() <= 4 * math.pi * size_m / 20 + 16, vertices
+    circle = math.pi * (size_m / 2) ** 2  # every parcel lies within a circle of this size
+    assert (geodesic_area_m2(parcels) < circle).all()
 
 
 @pytest.mark.parametrize(
@@ -58,6 +65,10 @@ def test_parcel_areas_agree_with_karney_in_any_crs(where, lon, lat, crs):
     # parcels of about 7 ha: Karney's own rounding (about 1e-4 m² on a densified ring) is then
     # below 1e-8 of the area, so the comparison can hold landkit to 1e-8
     parcels = parcels_at(lon, lat, crs, size_m=300.0)
+    assert_drawn_as_meant(parcels, 300.0)
+    if "antimeridian, lon/lat" in where:  # the parcels do straddle ±180°
+        x = shapely.get_coordinates(parcels.geometry.to_numpy())[:, 0]
+        assert x.max() > 179.999 and x.min() < -179.999
     got = landkit.area(parcels).to_numpy()
     expected = geodesic_area_m2(parcels)
     assert got == pytest.approx(expected, rel=1e-8), where

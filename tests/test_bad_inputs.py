@@ -73,6 +73,7 @@ def test_bad_input(corpus, name):
     assert sha(path) == before, "the input file was modified"
 
 
+@pytest.mark.slow
 def test_xss_payload_never_reaches_html_unescaped(corpus, tmp_path):
     layers = landkit.read_project(corpus["xss_everywhere"])
     result = run("report", corpus["xss_everywhere"], "-o", tmp_path / "pack")

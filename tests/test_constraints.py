@@ -169,6 +169,7 @@ def test_investment_intensity_below_the_threshold_is_flagged(sample_layers):
     assert table["below"].to_dict() == (table["wan_per_mu"] < 300).to_dict() and table["below"].any()
 
 
+@pytest.mark.slow
 def test_the_pack_workbook_lists_conflicts_costs_idle_and_suspect_buildings(tmp_path, sample_copy, sample_layers):
     import openpyxl
     from click.testing import CliRunner

@@ -42,6 +42,7 @@ def test_a_bug_is_exit_3_with_a_crash_file(sample_copy, monkeypatch):
     assert isinstance(debug.exception, ZeroDivisionError)  # --debug shows the real error instead
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_pack_leaves_the_old_pack_and_no_scratch(sample_copy, tmp_path, monkeypatch):
     from landkit import report
 
@@ -75,6 +76,7 @@ main(["report", sys.argv[1], "-o", sys.argv[2]])
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == "nt", reason="SIGTERM")
 def test_sigterm_during_the_pack_exits_143_and_leaves_nothing_half_written(sample_copy, tmp_path):
     pack = tmp_path / "pack"
@@ -130,6 +132,7 @@ def test_spreadsheet_cells_are_inert(tmp_path, sample_layers):
             assert cell.strip('"')[:1] not in ("=", "+", "-", "@"), line
 
 
+@pytest.mark.slow
 def test_file_names_from_ids_stay_in_their_folder(tmp_path, sample_layers):
     layers = {k: v.copy() for k, v in sample_layers.items()}
     layers["communities"] = layers["communities"].rename(index={"LF": "/../../x/notes", "HY": "..\\..\\y"})
@@ -161,6 +164,7 @@ VALUES = st.one_of(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(COMMANDS), st.lists(st.tuples(st.sampled_from(OPTIONS), VALUES), max_size=4), st.booleans())
 def test_any_command_line_gives_an_answer_not_a_traceback(tmp_path_factory, command, options, positional):

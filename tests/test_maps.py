@@ -11,16 +11,10 @@ import pandas as pd
 import pytest
 
 import landkit
-from benchmarks.browser import browser, hover_feature, overlay_names, visit
+from benchmarks.browser import hover_feature, overlay_names, visit
 from landkit import maps
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -269,6 +269,7 @@ def test_without_a_cjk_font_labels_are_english(layers, monkeypatch):
     assert re.search(r"Scale 1:\d", page.text)
 
 
+@pytest.mark.slow
 @needs_cjk
 def test_landkit_print_writes_the_pdf_and_the_pack_has_one(tmp_path, sample_copy):
     from click.testing import CliRunner

@@ -34,6 +34,7 @@ def key(findings):
     return sorted((f.rule, tuple(sorted(f.ids)), round(f.area_m2, 3)) for f in findings.itertuples())
 
 
+@pytest.mark.slow
 def test_partitioned_checks_equal_the_single_process_ones():
     fabric = make_fabric(50_000, kind="jittered", seed=11)
     parcels = fabric.parcels

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import landkit
-from benchmarks.browser import browser, visit
+from benchmarks.browser import visit
 from landkit import maps
 from landkit.cli import main
 from landkit.schema import PARCEL_STATUSES
@@ -38,6 +38,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     assert (tmp_path / "pack" / "progress.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_the_pack_shows_relocation_and_a_dashboard(tmp_path, sample_copy, sample_layers):
     from landkit.relocation import village_status
 
@@ -120,7 +121,7 @@ def test_xlsx_needs_an_output_file(sample_copy):
     assert result.exit_code == 2 and "-o" in result.output
 
 
-def test_html_report_escapes_attribute_values_in_a_browser(tmp_path, sample_layers):
+def test_html_report_escapes_attribute_values_in_a_browser(tmp_path, sample_layers, chromium):
     layers = {k: v.copy() for k, v in sample_layers.items()}
     layers["parcels"] = layers["parcels"].rename(index={"CB00648": XSS})  # the mismatch parcel gets the payload
     layers["events"]["parcel_id"] = layers["events"]["parcel_id"].replace({"CB00648": XSS})
@@ -130,14 +131,13 @@ def test_html_report_escapes_attribute_values_in_a_browser(tmp_path, sample_laye
     page = (tmp_path / "audit.html").read_text(encoding="utf-8")
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     html_map = maps.save_map(maps.zone_map(layers), tmp_path / "zone.html")
-    with browser() as b:
-        v = visit(b, html_map)
-        assert v.dialogs == [] and v.page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
-        page, dialogs = b.new_page(), []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto((tmp_path / "audit.html").as_uri())
-        assert dialogs == [] and page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
-        assert XSS in page.inner_text("body")  # shown as text
+    v = visit(chromium, html_map)
+    assert v.dialogs == [] and v.page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
+    page, dialogs = chromium.new_page(), []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto((tmp_path / "audit.html").as_uri())
+    assert dialogs == [] and page.eval_on_selector_all('img[src="x"]', "e => e.length") == 0
+    assert XSS in page.inner_text("body")  # shown as text
 
 
 def test_the_same_figure_is_the_same_everywhere(sample_copy, sample_layers):
@@ -181,6 +181,7 @@ def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy,
     assert run("export", sample_copy, "-o", tmp_path / "x.txt").exit_code == 2
 
 
+@pytest.mark.slow
 def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_layers):
     layers = {k: v for k, v in sample_layers.items() if k not in ("villages", "relocation_events")}
     landkit.write_project(layers, tmp_path / "p.gpkg")
@@ -202,6 +203,7 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
     assert one.exit_code == 2 and "villages" in one.output
 
 
+@pytest.mark.slow
 def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample_layers):
     from landkit import reserve
 
@@ -244,6 +246,7 @@ def test_a_village_without_a_batch_is_a_finding_not_a_crash(tmp_path, sample_lay
     assert result.exit_code == 1 and "batch" in result.output
 
 
+@pytest.mark.slow
 def test_the_pack_has_a_page_of_what_changed_this_month(tmp_path, sample_copy, sample_layers):
     """The 本月变化 page covers the month before the data's date: the parcels on it are exactly those
     whose last status differs between the two ends, computed here from the events."""
@@ -262,6 +265,7 @@ def test_the_pack_has_a_page_of_what_changed_this_month(tmp_path, sample_copy, s
     assert 'href="changes.html"' in index and f"{len(moved)} 块" in index
 
 
+@pytest.mark.slow
 def test_findings_new_in_a_period_are_those_the_project_did_not_have_at_its_start(sample_layers):
     """The overlap CB01662/CB01591 is planted; put CB01662 on the ledger only in November and the
     overlap is new in November, while nothing found at the start of the month has gone."""
@@ -297,6 +301,7 @@ def _sheet(book, name) -> list[dict]:
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
+@pytest.mark.slow
 def test_an_as_of_pack_keeps_each_tasks_whole_target_idles_by_the_rules_and_labels_layers_as_layers(
     tmp_path, sample_copy, sample_layers
 ):

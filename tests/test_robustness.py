@@ -15,6 +15,7 @@ import landkit
 from landkit import audit, topology
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_both_land(tmp_path, sample_copy):
     big = """
 import sys, numpy as np, geopandas as gpd, shapely, landkit

@@ -84,6 +84,7 @@ def test_the_documented_defects_are_the_generated_ones():
     assert len(re.findall(r"^\| (overlap|outside|stated|gap)", readme, re.M)) == len(defects)
 
 
+@pytest.mark.slow
 def test_landkit_sample_regenerates_the_committed_file_identically(tmp_path, sample_layers):
     from click.testing import CliRunner
 

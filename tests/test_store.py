@@ -344,6 +344,7 @@ for i in range(n):
 """
 
 
+@pytest.mark.slow
 def test_two_processes_recording_at_once_lose_nothing(project_url_or_path, sample_layers):
     project = project_url_or_path
     a, b = parcels_in(sample_layers, "submitted", 2)
@@ -389,7 +390,7 @@ for i in range(10**6):
 }
 
 
-@pytest.mark.parametrize("kind", list(LOOPS))
+@pytest.mark.parametrize("kind", [k if k == "event" else pytest.param(k, marks=pytest.mark.slow) for k in LOOPS])
 def test_killed_at_random_points_of_every_kind_of_write(kind, sample_copy, sample_layers, tmp_path):
     """kill -9 in the middle of writing: the file passes integrity_check and holds the old or the new state."""
     submitted = parcels_in(sample_layers, "submitted", 50)
