@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import warnings
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -37,24 +38,71 @@ def _terminate(signum, frame) -> None:
     raise _Terminated
 
 
-def _crash_file(exc: BaseException) -> Path:
-    """Write the traceback and the versions to a file in the temporary folder; return its path."""
+def _crash_file(exc: BaseException, words: Sequence[str]) -> Path | None:
+    """Write the traceback and the versions to a private file in the user's cache folder; return its path.
+
+    The folder is ``platformdirs.user_cache_dir("landkit")`` (``%LOCALAPPDATA%\\landkit\\Cache`` on
+    Windows, ``~/.cache/landkit`` on Linux), made 0700; the file is new (O_EXCL), 0600, with a random
+    part in its name. It holds the command line with every password masked, the versions, and the
+    traceback's frames and messages (masked too), never a frame's local variables. ``words`` is the
+    command line after ``landkit``. When the cache folder cannot be written, a private file in the
+    temporary folder (``tempfile.mkstemp``); when nothing can be written, None.
+    """
     import datetime as dt
+    import os
     import platform
-    import tempfile
+    import secrets
     import traceback
 
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(tempfile.gettempdir()) / f"landkit-crash-{stamp}-{__import__('os').getpid()}.txt"
-    versions = [f"landkit {__version__}", f"python {sys.version.split()[0]} on {platform.platform()}"]
-    for name in ("pandas", "geopandas", "shapely", "pyproj", "pyogrio"):
-        if name in sys.modules:
-            versions.append(f"{name} {getattr(sys.modules[name], '__version__', '?')}")
-    text = "\n".join(
-        ["landkit crash report: please send this file with your report", "command: " + " ".join(sys.argv), *versions]
-    )
-    path.write_text(text + "\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8")
-    return path
+    try:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        versions = [f"landkit {__version__}", f"python {sys.version.split()[0]} on {platform.platform()}"]
+        for name in ("pandas", "geopandas", "shapely", "pyproj", "pyogrio"):
+            if name in sys.modules:
+                versions.append(f"{name} {getattr(sys.modules[name], '__version__', '?')}")
+        command = "command: " + _command_line(["landkit", *words])
+        head = ["landkit crash report: please send this file with your report", command]
+        # the frames and the messages, as Python prints them: no local variables (capture_locals is off)
+        frames = "".join(traceback.TracebackException.from_exception(exc, capture_locals=False).format())
+        data = _masked("\n".join([*head, *versions]) + "\n\n" + frames, also=words).encode("utf-8", "replace")
+        prefix = f"landkit-crash-{stamp}-"
+        try:
+            path = _private_folder() / f"{prefix}{secrets.token_hex(4)}.txt"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(path, flags, 0o600)
+        except Exception:  # the cache folder cannot be written: a private file in the temporary folder
+            import tempfile
+
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=".txt")
+            path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    except Exception:  # a crash report must never crash in its turn
+        return None
+
+
+def _private_folder() -> Path:
+    """The user's landkit cache folder, created 0700 (and made so, on POSIX, if it was not)."""
+    import os
+
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("landkit", appauthor=False))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name != "nt":  # Windows keeps a user's %LOCALAPPDATA% private by its ACL; it has no mode bits
+        import stat
+
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():  # a link, or someone else's folder
+            raise PermissionError(f"{folder}: not a folder of this user's own")
+        if stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(folder, 0o700)
+    return folder
 
 
 def _unique(caught) -> list:
@@ -81,12 +129,42 @@ class _Project(click.ParamType):
 
 
 PROJECT = _Project()
-_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@")
+# A password in a URL (user:PASSWORD@host, to the last @ of the address: a raw @ in a password is
+# common, Admin@123), in a conninfo (password=…, sslpassword=…, quoted or not) or a tile key (tk=…).
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/?#@]*:)(?:[^\s@]*@)+", re.IGNORECASE)
+_KEY_PASSWORD = re.compile(
+    r"""(\b\w*(?:password|passwd)\s*=\s*|[?&]tk=)(?:'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|\S+)""",
+    re.IGNORECASE,
+)
+_SECRET_OPTION = re.compile(r"--[\w-]*(?:key|password|secret|token)[\w-]*", re.IGNORECASE)
 
 
-def _masked(text: str) -> str:
-    """Any PostgreSQL URL in a message with its password masked: a password is never printed."""
-    return _PASSWORD.sub(r"\1***@", text)
+def _masked(text: str, also: Iterable[str] = ()) -> str:
+    """``text`` with every password masked (``***``): in a URL, in a conninfo's ``password=``, and
+    wherever else the password of a project URL among ``also`` (the command line) appears."""
+    import contextlib
+
+    from .store import postgis
+
+    for word in also:
+        if is_url(word):
+            with contextlib.suppress(Exception):  # an address it cannot parse: the patterns below still apply
+                text = postgis.parse(word).mask(text)  # the store's own mask: raw and %-quoted forms
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    return _KEY_PASSWORD.sub(r"\1***", text)
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    """The command line as a crash file shows it: passwords and the values of key options masked."""
+    words: list[str] = []
+    hide = False
+    for word in argv:
+        if hide:
+            word, hide = "***", False
+        elif _SECRET_OPTION.fullmatch(word.split("=", 1)[0]):
+            word, hide = (word.split("=", 1)[0] + "=***", False) if "=" in word else (word, True)
+        words.append(_masked(word))
+    return " ".join(words)
 
 
 class _Group(click.Group):
@@ -139,12 +217,16 @@ class _Group(click.Group):
         except Exception as exc:
             if ctx.meta.get("landkit.debug"):
                 raise
-            crash = _crash_file(exc)
+            crash = _crash_file(exc, words)
+            said = _masked(str(exc), also=words)[:160]  # masked before it is cut: no half password
+            where = (
+                f"please report it with {crash}"
+                if crash
+                else "please report it (no crash file could be written; `landkit --debug …` shows the traceback)"
+            )
             click.echo(
-                _masked(
-                    f"landkit: internal error while running `{command}` ({type(exc).__name__}: {str(exc)[:160]}). "
-                    f"This is a landkit bug: please report it with {crash}"
-                ),
+                _masked(f"landkit: internal error while running `{command}` ({type(exc).__name__}: {said}). ", words)
+                + f"This is a landkit bug: {where}",
                 err=True,
             )
             raise click.exceptions.Exit(3) from None

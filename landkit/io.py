@@ -1,7 +1,8 @@
 """Foreign formats in and out: Shapefile, GeoJSON, CSV and XLSX in; text and binary outputs out.
 
 Projects themselves are opened only by :mod:`landkit.store`. Sources are only ever read;
-outputs are written to a temporary file beside the target and moved into place.
+outputs are written to a new temporary file beside the target (a random name, created
+exclusively) and moved into place.
 """
 
 from __future__ import annotations
@@ -417,16 +418,44 @@ def write_text(text: str, path: str | os.PathLike) -> Path:
 
 
 def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
-    """Write a file (a workbook, a chart) atomically: a reader sees the old file or the new one."""
+    """Write a file (a workbook, a chart) atomically: a reader sees the old file or the new one.
+
+    The bytes go into a new file beside ``path`` (:func:`scratch_beside`), which is then moved
+    into place; on any failure (an error, Ctrl-C) it is removed and ``path`` is as it was.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd, tmp = scratch_beside(path)
     try:
-        with open(tmp, "wb") as f:
+        with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
     return path
+
+
+def scratch_beside(path: str | os.PathLike, suffix: str = ".tmp") -> tuple[int, Path]:
+    """A new empty file in ``path``'s folder to build ``path`` in: its open descriptor and its name.
+
+    The name is ``.NAME.RANDOM.tmp`` (nobody can guess it ahead), and the file is created
+    exclusively (``O_EXCL``, as :func:`tempfile.mkstemp` does): never an existing file, never through
+    a link planted at the name. Unlike ``mkstemp`` (0600) it gets the mode any new file of the user
+    gets (0666 less the umask), so that the output moved into place is as readable as before.
+    """
+    import errno
+    import secrets
+
+    path = Path(path)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{suffix}")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # a name taken (a one in 2**48 chance, or planted): another one
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))

@@ -908,7 +908,7 @@ def write_project(
     replaced only with ``overwrite`` (never the project's GeoPackage); each is written aside and
     moved into place. Returns the project's path.
     """
-    from .io import is_landkit_output
+    from .io import is_landkit_output, write_bytes
     from .store import is_url
 
     out = Path(out_qgz)
@@ -922,14 +922,6 @@ def write_project(
             raise DataError(f"{target}: exists and is not a file landkit wrote; choose another project name")
         if not overwrite:
             raise DataError(f"{target}: the file exists; replace it with --overwrite (overwrite=True), or another name")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        target = out.with_name(name)
-        scratch = target.with_name(f".{name}.{os.getpid()}.landkit-tmp")  # beside it: os.replace stays atomic
-        try:
-            scratch.write_bytes(data)
-            os.replace(scratch, target)
-        except BaseException:
-            scratch.unlink(missing_ok=True)
-            raise
+    for name, data in files.items():  # each aside, in a new file of a random name, then moved into place
+        write_bytes(data, out.with_name(name))
     return out

@@ -517,11 +517,16 @@ def _copy_layer(db: sqlite3.Connection, table: str, keep: list[tuple[str, str]])
 
 
 def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> None:
-    """Write a new GeoPackage: built beside the target, synced, then moved into the free name."""
+    """Write a new GeoPackage: built beside the target, synced, then moved into the free name.
+
+    GDAL builds it (and its journal) inside a new private folder of a random name beside the
+    target (``mkdtemp``: nobody can plant a file or a link in it), so that the move stays on one
+    drive and atomic; the folder goes, whatever happens.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp.gpkg")
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
-        scratch.unlink(missing_ok=True)
+        scratch = folder / "new.gpkg"
         _write_scratch(frames, scratch, engine)
         with open(scratch, "rb+") as f:
             os.fsync(f.fileno())
@@ -529,9 +534,7 @@ def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> Non
             raise LayerExistsError(f"{path}: the file exists already; nothing was written.")
         os.replace(scratch, path)
     finally:
-        scratch.unlink(missing_ok=True)
-        for leftover in scratch.parent.glob(f"{scratch.name}-*"):  # SQLite journal of a failed write
-            leftover.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def existing_names(path: Path) -> dict[str, str]:
