@@ -142,14 +142,19 @@ _SECRET_OPTION = re.compile(r"--[\w-]*(?:key|password|secret|token)[\w-]*", re.I
 def _masked(text: str, also: Iterable[str] = ()) -> str:
     """``text`` with every password masked (``***``): in a URL, in a conninfo's ``password=``, and
     wherever else the password of a project URL among ``also`` (the command line) appears."""
-    import contextlib
 
     from .store import postgis
 
     for word in also:
         if is_url(word):
-            with contextlib.suppress(Exception):  # an address it cannot parse: the patterns below still apply
+            try:
                 text = postgis.parse(word).mask(text)  # the store's own mask: raw and %-quoted forms
+            except Exception:  # an address it refuses (a raw @ in the password): the password as written
+                if (found := _URL_PASSWORD.search(word)) and (secret := found.group(0)[len(found.group(1)) : -1]):
+                    from urllib.parse import quote
+
+                    for form in {secret, quote(secret, safe="")}:
+                        text = text.replace(form, "***")
     text = _URL_PASSWORD.sub(r"\1***@", text)
     return _KEY_PASSWORD.sub(r"\1***", text)
 
@@ -245,26 +250,37 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=SAMPLE_PATH,
-              show_default=True, help="Where to write the sample project.")  # fmt: skip
+@click.option("-o", "--output", type=PROJECT, default=SAMPLE_PATH, show_default=True,
+              help="Where to write the sample: a GeoPackage, or a postgresql:// URL (a new schema).")  # fmt: skip
 @click.option(
     "--overwrite", is_flag=True, help="Replace the layers of an existing file that is not the bundled sample."
 )
-def sample(output: Path, overwrite: bool) -> None:
+def sample(output: Path | str, overwrite: bool) -> None:
     """Generate the illustrative Lushan sample project (deterministic)."""
     from .sample import write_sample
 
-    bundled = output.exists() and SAMPLE_PATH.exists() and output.samefile(SAMPLE_PATH)
-    if output.exists() and not (bundled or overwrite):
-        raise DataError(
-            f"{output}: exists; `landkit sample` would replace its layers with the illustrative sample. "
-            "Choose another name, or pass --overwrite if that is what you want"
-        )
+    if isinstance(output, Path):
+        bundled = output.exists() and SAMPLE_PATH.exists() and output.samefile(SAMPLE_PATH)
+        if output.is_dir() or (output.exists() and not (bundled or overwrite)):
+            raise DataError(
+                f"{display(output)}: exists; `landkit sample` would replace its layers with the illustrative sample. "
+                "Choose another name, or pass --overwrite if that is what you want"
+            )
+    else:
+        from .store import postgis
+
+        with postgis.transaction(output, dry_run=True, need_schema=False) as s:  # refused before 10 s of work
+            if s.schema_exists() and s.tables() and not overwrite:
+                raise DataError(
+                    f"{display(output)}: the schema holds a project already; `landkit sample` would replace its "
+                    "layers with the illustrative sample. Name a new schema, or pass --overwrite"
+                )
     click.echo("building the illustrative Lushan sample (about 10 s) ...", err=True)
-    path = write_sample(output)
+    path = write_sample(output, overwrite=True)
     layers = read_project(path)
     counts = ", ".join(f"{len(df)} {name}" for name, df in layers.items())
-    click.echo(f"wrote {path}: {counts}; file sha256 {file_sha256(path)}")
+    identity = "content sha256" if is_url(path) else "file sha256"
+    click.echo(f"wrote {display(path)}: {counts}; {identity} {file_sha256(path)}")
 
 
 def _crs_name(crs) -> str:
@@ -307,7 +323,7 @@ def info(path: Path, fmt: str) -> None:
     if fmt == "json":
         out = {
             "landkit_version": __version__,
-            "path": str(path),
+            "path": display(path),
             "file_sha256" if not is_url(path) else "content_sha256": file_sha256(path),  # as every report stamps it
             "content_hash": content_hash(layers),  # the layers' content, whatever the file's bytes
             "layers": rows,
@@ -350,7 +366,7 @@ def import_(source: Path, project: Path, layer: str, encoding: str | None, overw
 
     df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite,
                       datum_transform=datum_transform, accept_ballpark=accept_ballpark)  # fmt: skip
-    click.echo(f"imported {len(df)} features from {source} into {project}, layer {layer}")
+    click.echo(f"imported {len(df)} features from {source} into {display(project)}, layer {layer}")
 
 
 def _warn(message: str) -> None:
@@ -364,7 +380,7 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     from .crs import diagnose_crs, zone_warning
 
     df = read_layer(path, layer)
-    where = f"{path}, layer {layer!r}"
+    where = f"{display(path)}, layer {layer!r}"
     if not isinstance(df, gpd.GeoDataFrame):
         raise DataError(f"{where}: a table without geometry has no area; choose a polygon layer")
     if not len(df):
@@ -425,7 +441,7 @@ def areas(
              f"area_{unit}": round(float(shown[f"area_{unit}"].sum()), 6)}  # fmt: skip
     if fmt == "json":
         out = {
-            "path": str(path),
+            "path": display(path),
             "layer": layer,
             "id_column": df.index.name,
             "unit": unit,
@@ -473,7 +489,7 @@ def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
     table = zone_versions(zones, **more, rules=_rules(rules_file))
     if fmt == "json":
         out = {
-            "path": str(path),
+            "path": display(path),
             "area_method": table.attrs["area_method"],
             "versions": json.loads(table.reset_index().to_json(orient="records", force_ascii=False)),
         }
@@ -484,7 +500,8 @@ def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
         from .report import method_label, zones_table
 
         method = method_label(table.attrs["area_method"], lang)
-        click.echo(f"{path} 的规划范围（{method}）" if lang == "zh" else f"planning zones of {path} ({method})")
+        where = display(path)
+        click.echo(f"{where} 的规划范围（{method}）" if lang == "zh" else f"planning zones of {where} ({method})")
         shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
         click.echo(zones_table(shown.round(4), lang).to_string())
 
@@ -572,7 +589,7 @@ def progress(
 
     rules = _rules(rules_file)
     layers = read_project(path)
-    require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit progress")
+    require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit progress")
     parcels, events = layers["parcels"], layers["events"]
     for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
         if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
@@ -591,7 +608,7 @@ def progress(
     if fmt == "json":
         out = {
             "landkit_version": __version__,
-            "path": str(path),
+            "path": display(path),
             "as_of": str(date.date()),
             "area_method": measured["area_method"],
             "status_totals": _records(totals),
@@ -611,7 +628,7 @@ def progress(
         shown_targets[column] = shown_targets[column].map(lambda v, f=form: "" if v != v else f.format(v))
     shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
     if zh:
-        click.echo(f"{path} 储备台账，截至 {date.date()}（{method_label(measured['area_method'])}）")
+        click.echo(f"{display(path)} 储备台账，截至 {date.date()}（{method_label(measured['area_method'])}）")
         click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
         click.echo("\n目标进度（完成 / 目标；`--target 编号` 列出目标的地块）")
         click.echo(
@@ -622,7 +639,7 @@ def progress(
         click.echo(f"\n闲置土地：{len(idle)} 块，{idle['stated_area_mu'].sum():,.2f} 亩")
         click.echo(comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式").to_string())
         return
-    click.echo(f"reserve ledger of {path} as of {date.date()} ({measured['area_method']})")
+    click.echo(f"reserve ledger of {display(path)} as of {date.date()} ({measured['area_method']})")
     click.echo(totals.to_string())
     click.echo("\ntargets (done / target; `--target ID` lists a target's parcels)")
     click.echo(shown_targets.to_string() if len(targets) else "the project has no targets (targets table)")
@@ -688,7 +705,8 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
         from .io import read_table
 
         ids = record_events(path, read_table(batch), future=future)
-        click.echo(f"recorded {len(ids)} event(s) from {batch} into {path} (event ids {ids[0]}-{ids[-1]})" if ids
+        where = display(path)
+        click.echo(f"recorded {len(ids)} event(s) from {batch} into {where} (event ids {ids[0]}-{ids[-1]})" if ids
                    else f"{batch} holds no events; nothing was recorded")  # fmt: skip
         return
     if not (feature_id and status) or date is None:
@@ -711,7 +729,8 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
 
     changes = ledger.sync(path, apply=apply, as_of=as_of)
     if fmt == "json":
-        click.echo(json.dumps({"path": str(path), "applied": apply, "changes": changes}, ensure_ascii=False, indent=2))
+        out = {"path": display(path), "applied": apply, "changes": changes}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     verb = "changed" if apply else "would change"
     for c in changes:
@@ -734,7 +753,7 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
     from .schema import require_layers
 
     layers = read_project(path)
-    require_layers(layers, ("villages", "communities"), where=path, needed_by="landkit relocate")
+    require_layers(layers, ("villages", "communities"), where=display(path), needed_by="landkit relocate")
     villages, communities = layers["villages"], layers["communities"]
     plan = relocation.allocate(villages, communities, split=split, min_part=min_part,
                                events=layers.get("relocation_events"))  # fmt: skip
@@ -749,7 +768,7 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
     if fmt == "json":
         out = {
             "landkit_version": __version__,
-            "path": str(path),
+            "path": display(path),
             "area_method": displaced.attrs["area_method"],
             "plan": _records(plan.set_index("village_code")),
             "totals": totals,
@@ -766,7 +785,7 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"relocation plan for {path}: villages already on the move (fixed) keep their community; the rest are "
+        f"relocation plan for {display(path)}: villages already on the move (fixed) keep their community; the rest are "
         "placed batch by batch, fewest splits first, then least household-km"
     )
     click.echo(plan.to_string(index=False))
@@ -787,7 +806,8 @@ def _project(path: Path) -> dict:
     layers = read_project(path)
     if "parcels" not in layers:
         raise DataError(
-            f"{path}: not a landkit project file (no parcels layer; it has {', '.join(layers) or 'no layers'}). "
+            f"{display(path)}: not a landkit project file (no parcels layer; it has "
+            f"{', '.join(layers) or 'no layers'}). "
             "Bring parcels in with `landkit import SOURCE PROJECT --layer parcels`"
         )
     return layers
@@ -871,7 +891,7 @@ def audit_(
         from .schema import label
 
         noun = "条问题" if lang == "zh" else "finding(s)"
-        click.echo(f"{path}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
+        click.echo(f"{display(path)}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
         messages = findings["message"]
         if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
             messages = findings["message_zh"].where(findings["message_zh"].notna(), messages)
@@ -901,17 +921,17 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     from .schema import label, require_layers
 
     layers = read_project(path)
-    require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit changes")
+    require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit changes")
     start = parse_date(since)
     end = parse_date(until) if until else None
     try:
         found = report.period_changes(layers, start, end)
     except ValueError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(f"{display(path)}: {exc}") from None
     period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"
     new, resolved = found["new_findings"], found["resolved_findings"]
     if fmt == "json":
-        out = {"path": str(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
+        out = {"path": display(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
         out |= {name: _records(df) for name, df in found.items() if not name.endswith("findings")}
         out |= {  # one object per finding, its fields only (no row number)
             name: json.loads(report.findings_table(found[name], lang).to_json(orient="records", force_ascii=False))
@@ -924,7 +944,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     names = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
              "mu_after": "期末(亩)", "mu_change": "变化(亩)"}  # fmt: skip
     if zh:
-        click.echo(f"{path} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
+        click.echo(f"{display(path)} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
         shown = by_status.rename(index=label, columns=names).rename_axis("状态")
         click.echo(shown.to_string() if len(by_status) else "（台账中没有地块）")
         for pid, row in parcels.iterrows():
@@ -936,7 +956,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
             for f in report.findings_table(df).itertuples():
                 click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
         return
-    click.echo(f"{path}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
+    click.echo(f"{display(path)}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
     click.echo(by_status.to_string() if len(by_status) else "(no parcel on the ledger)")
     for pid, row in parcels.iterrows():
         was, now = label(row["before"], "en") or "none", label(row["after"], "en") or "none"
@@ -948,29 +968,32 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
 
 
 @main.command("push")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("url")
+@click.argument("source", type=PROJECT)
+@click.argument("url", type=PROJECT)
 @click.option(
     "--overwrite", is_flag=True, help="Replace the layers a schema already has (its ledgers only gain events)."
 )
-def push(source: Path, url: str, overwrite: bool) -> None:
-    """Copy a GeoPackage project into a PostgreSQL/PostGIS schema, in one transaction."""
+def push(source: Path | str, url: str, overwrite: bool) -> None:
+    """Copy a GeoPackage project (or a project in a database) into a PostgreSQL/PostGIS schema, in one transaction."""
     from .store import push as push_project
 
     counts = push_project(source, url, overwrite=overwrite)
-    click.echo(f"pushed {source} to {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(f"pushed {display(source)} to {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @main.command("pull")
-@click.argument("url")
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("url", type=PROJECT)
+@click.argument("output", type=PROJECT)
 @click.option("--overwrite", is_flag=True, help="Replace an existing GeoPackage.")
-def pull(url: str, output: Path, overwrite: bool) -> None:
-    """Write a GeoPackage snapshot of a project in PostgreSQL/PostGIS (for the meeting laptop)."""
+def pull(url: str, output: Path | str, overwrite: bool) -> None:
+    """Write a GeoPackage snapshot of a project in PostgreSQL/PostGIS (for the meeting laptop);
+    a postgresql:// URL as OUTPUT copies it into that schema instead."""
     from .store import pull as pull_project
 
+    if isinstance(output, Path) and output.is_dir():
+        raise DataError(f"{output}: is a folder; give the name of the GeoPackage to write")
     counts = pull_project(url, output, overwrite=overwrite)
-    click.echo(f"wrote {output} from {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(f"wrote {display(output)} from {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @main.command("grant")
@@ -1010,7 +1033,7 @@ def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwr
         styles = write_styles(path)
         kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
         mine = f"；保留您自己的默认样式：{', '.join(kept)}" if kept else ""
-        click.echo(f"已写入 {len(styles)} 个图层的样式：{path}{mine}")
+        click.echo(f"已写入 {len(styles)} 个图层的样式：{display(path)}{mine}")
     click.echo(f"已写入 {written}")
     if found:
         what = {"findings": "审核问题", "conflicts": "三区三线冲突"}
@@ -1060,7 +1083,7 @@ def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
         raise DataError(f"{output}: give an .xlsx or a .csv file")
     check_output(output, inputs=(path,), overwrite=overwrite)
     layers = _project(path)
-    require_layers(layers, ("parcels",), where=path, needed_by="landkit export")
+    require_layers(layers, ("parcels",), where=display(path), needed_by="landkit export")
     lists = report.parcel_lists(layers, by=by)
     if output.suffix.lower() == ".xlsx":
         click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")
@@ -1091,7 +1114,7 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool,
         from .ledger import parse_date
         from .schema import require_layers
 
-        require_layers(layers, ("parcels", "events"), where=path, needed_by="landkit report --as-of")
+        require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit report --as-of")
         as_of = parse_date(as_of)
     with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
         pack = report.meeting_pack(layers, path, rules=_rules(rules_file), date=as_of, out_dir=out_dir)

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import settings
 from .errors import DataError
-from .store import list_layers, write_layer
+from .store import as_url, display, is_url, layer_crs, write_layer
 
 
 def _dbf_text(raw: bytes) -> bytes:
@@ -107,6 +107,11 @@ def read_source(
     from .store import _engine
     from .store.gpkg import read_table
 
+    if as_url(source) is not None:
+        raise DataError(
+            f"{display(source)}: is a project in a database, not a file to import; read it with read_layer, "
+            "or copy the whole project with `landkit push URL URL`"
+        )
     source = Path(source)
     if not source.exists():
         raise DataError(f"{source}: no such file. Check the path.")
@@ -154,21 +159,20 @@ def import_layer(
     The layer is written into the project in one transaction.
     """
     import geopandas as gpd
-    import pyogrio
 
+    # a database URL stays the text it is; a URL turned into a path is refused by the store
+    target: str | Path = str(path) if is_url(path) else Path(path)
     df = read_source(source, source_layer, encoding=encoding, engine=engine)
     if not len(df):
         raise DataError(f"{source}: holds no features; there is nothing to import")
     if not isinstance(df, gpd.GeoDataFrame):
         raise DataError(f"{source}: layer {source_layer or ''!r} has no geometry; import a spatial layer.")
-    target = Path(path)
-    if target.exists() and "parcels" in list_layers(target):
-        project_crs = pyogrio.read_info(target, layer="parcels")["crs"]
-        if project_crs:
-            from .crs import reproject
+    project_crs = layer_crs(target, "parcels")  # None: a new project, or one without parcels yet
+    if project_crs:
+        from .crs import reproject
 
-            df = reproject(df, project_crs, datum_transform=datum_transform, accept_ballpark=accept_ballpark,
-                           where=f"{source}: ")  # fmt: skip
+        df = reproject(df, project_crs, datum_transform=datum_transform, accept_ballpark=accept_ballpark,
+                       where=f"{source}: ")  # fmt: skip
     import numpy as np
     import shapely
 
@@ -289,6 +293,13 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
     return False
 
 
+def _output_path(output: str | os.PathLike) -> Path:
+    """The path of a file or folder to write; a database URL is refused (outputs are files)."""
+    if as_url(output) is not None:
+        raise DataError(f"{display(output)}: is a database URL; this command writes files: give a file or folder name")
+    return Path(output)
+
+
 def check_output(
     output: str | os.PathLike, *, inputs: tuple[str | os.PathLike, ...] = (), overwrite: bool = False
 ) -> Path:
@@ -296,8 +307,10 @@ def check_output(
 
     An input is never replaced, even with ``overwrite``; another existing file only with it.
     """
-    output = Path(output)
+    output = _output_path(output)
     for given in inputs:
+        if as_url(given) is not None:  # a database is no file an output could replace
+            continue
         if Path(given).exists() and output.exists() and os.path.samefile(output, given):
             raise DataError(
                 f"{output}: is an input of this command; an output never replaces an input. Choose another name."
@@ -365,7 +378,7 @@ def output_folder(
     import shutil
     import tempfile
 
-    folder = Path(folder)
+    folder = _output_path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder}: is a file; give a folder for the outputs.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -423,7 +436,7 @@ def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
     The bytes go into a new file beside ``path`` (:func:`scratch_beside`), which is then moved
     into place; on any failure (an error, Ctrl-C) it is removed and ``path`` is as it was.
     """
-    path = Path(path)
+    path = _output_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = scratch_beside(path)
     try:

@@ -24,7 +24,7 @@ from .crs import geometry_gcj02_to_wgs84
 from .datasets import COUNTY_PATH, DATA_DIR, SAMPLE_PATH  # noqa: F401  (re-exported)
 from .measure import area, length
 from .schema import COMPENSATION_MODES
-from .store import write_project
+from .store import is_url, write_project
 from .units import M2_PER_MU
 
 ILLUSTRATIVE = "示意数据 illustrative: synthesised by landkit sample, not survey data"
@@ -638,9 +638,10 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     return layers, defects
 
 
-def write_sample(path: str | os.PathLike | None = None, *, overwrite: bool = True) -> Path:
-    """Generate the sample project and write it atomically to ``path`` (the bundled file)."""
-    path = Path(path or SAMPLE_PATH)
+def write_sample(path: str | os.PathLike | None = None, *, overwrite: bool = True) -> str | Path:
+    """Generate the sample project and write it atomically to ``path`` (the bundled file), or into
+    the schema a postgresql:// URL names (returned as the URL it is)."""
+    where: str | Path = path if is_url(path) else Path(path or SAMPLE_PATH)  # type: ignore[assignment]
     layers, _ = build_sample()
-    write_project(layers, path, overwrite=overwrite)
-    return path
+    write_project(layers, where, overwrite=overwrite)
+    return where

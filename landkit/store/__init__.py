@@ -24,6 +24,7 @@ from .gpkg import check_geopackage
 from .postgis import is_url
 
 __all__ = [
+    "as_url",
     "check",
     "check_geopackage",
     "content_hash",
@@ -31,6 +32,7 @@ __all__ = [
     "file_sha256",
     "grant",
     "is_url",
+    "layer_crs",
     "list_layers",
     "pull",
     "push",
@@ -45,15 +47,60 @@ __all__ = [
 ProjectRef = str | os.PathLike
 
 
+def as_url(path: Any) -> str | None:
+    """The database URL ``path`` names, or None for a file: a URL as given, or one that was turned
+    into a path (``pathlib`` folds its ``//`` into ``/``: ``postgresql:/user:pw@host/db``).
+
+    Examples
+    --------
+    >>> from pathlib import PurePosixPath
+    >>> as_url(PurePosixPath("postgresql://planner@db/land?schema=lushan"))
+    'postgresql://planner@db/land?schema=lushan'
+    >>> as_url("data/lushan.gpkg") is None
+    True
+    """
+    if is_url(path):
+        return str(path).strip()
+    if not isinstance(path, str | os.PathLike):
+        return None
+    text = os.fspath(path)
+    text = text.replace("\\", "/") if isinstance(text, str) else ""
+    for scheme in postgis.SCHEMES:
+        folded = scheme[:-1]  # "postgresql:/"
+        if text.lower().startswith(folded):
+            return scheme + text[len(folded) :].lstrip("/")
+    return None
+
+
 def display(path: ProjectRef) -> str:
-    """How messages name a project: the file's path, or the URL with its password masked.
+    """How every output names a project (messages, JSON, stamps, workbooks, the pack): the file's
+    path, or the URL with its password masked.
 
     Examples
     --------
     >>> display("postgresql://planner:s3cret@db.office:5432/land?schema=lushan")
     'postgresql://planner:***@db.office:5432/land?schema=lushan'
     """
-    return postgis.display(str(path)) if is_url(path) else str(path)
+    url = as_url(path)
+    if url is None:
+        return str(path)
+    try:
+        return postgis.display(url)
+    except DataError:  # an address it cannot read (a raw @ in its password): nothing of its user and password
+        from urllib.parse import urlsplit
+
+        netloc = urlsplit(url).netloc
+        return url.split("?")[0].replace(netloc, "***@" + netloc.rpartition("@")[2], 1)
+
+
+def _file(path: ProjectRef) -> Path:
+    """A project file's path; a database URL that was turned into a path is refused (it names no file)."""
+    if as_url(path) is not None:
+        raise DataError(
+            f"{display(path)}: a database URL given as a file path; pass the URL as text (a str), "
+            "not a pathlib.Path, so that it reaches the database"
+        )
+    return Path(path)
 
 
 def check(path: ProjectRef) -> str:
@@ -63,7 +110,7 @@ def check(path: ProjectRef) -> str:
     """
     if is_url(path):
         return postgis.check(str(path))
-    return str(check_geopackage(path))
+    return str(check_geopackage(_file(path)))
 
 
 def _engine(engine: str | None) -> str:
@@ -84,7 +131,7 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     """
     if is_url(path):
         return postgis.list_layers(str(path))
-    return gpkg.list_layers(path)
+    return gpkg.list_layers(_file(path))
 
 
 def _tidy(df: Any, layer: str) -> Any:
@@ -142,7 +189,7 @@ def read_layer(path: str | os.PathLike, layer: str, *, engine: str | None = None
     """
     if is_url(path):
         return _checked(postgis.read_table(str(path), layer), layer, display(path))
-    path = Path(path)
+    path = _file(path)
     return _read(path, layer, list_layers(path), engine)
 
 
@@ -160,7 +207,7 @@ def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[
     """
     if is_url(path):  # one snapshot of every table
         return {name: _checked(df, name, display(path)) for name, df in postgis.read_tables(str(path)).items()}
-    path = Path(path)
+    path = _file(path)
     names = list_layers(path)
     return {name: _read(path, name, names, engine) for name in names}
 
@@ -316,7 +363,7 @@ def write_project(
     if is_url(path):
         _write(layers, path, overwrite=overwrite, engine=engine, new_project=True)
         return
-    path = Path(path)
+    path = _file(path)
     if path.exists() and not overwrite:
         raise LayerExistsError(f"{path}: the file exists already; pass overwrite=True to replace its layers.")
     _write(layers, path, overwrite=overwrite, engine=engine)
@@ -339,7 +386,7 @@ def _write(
         )
         _warn(where, notes)
         return
-    path = Path(path)
+    path = _file(path)
     if not path.exists():
         gpkg.create_project(shaped, path, engine=_engine(engine))
     else:
@@ -382,7 +429,7 @@ def writing(path: str | os.PathLike, *, dry_run: bool = False) -> Iterator[Any]:
         with postgis.writing(str(path), dry_run=dry_run) as writer:
             yield writer
         return
-    with gpkg.transaction(path, dry_run=dry_run) as db:
+    with gpkg.transaction(_file(path), dry_run=dry_run) as db:
         yield gpkg.Writer(db, dry_run=dry_run)
 
 
@@ -416,7 +463,7 @@ def file_sha256(path: str | os.PathLike) -> str:
     if is_url(path):
         return content_hash(read_project(path))
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(_file(path), "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -425,32 +472,67 @@ def file_sha256(path: str | os.PathLike) -> str:
 # -- a shared office database ---------------------------------------------------------------------
 
 
+def _same_project(a: str, b: str) -> bool:
+    """Whether two URLs name the same schema of the same database (whoever connects)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    def where(url: str) -> tuple:
+        project = postgis.parse(url)
+        info = conninfo_to_dict(project.conninfo)
+        return info.get("host"), str(info.get("port") or 5432), info.get("dbname"), project.schema
+
+    return where(a) == where(b)
+
+
+def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, int]:
+    if is_url(source) and is_url(target) and _same_project(str(source), str(target)):
+        raise DataError(f"{display(target)}: is the project being copied; name another schema (?schema=NAME)")
+    layers = read_project(source)
+    write_project(layers, target, overwrite=overwrite)
+    return {name: len(df) for name, df in layers.items()}
+
+
 def push(gpkg_path: str | os.PathLike, url: str, *, overwrite: bool = False) -> dict[str, int]:
-    """Copy a GeoPackage project into a PostgreSQL/PostGIS schema, in one transaction.
+    """Copy a GeoPackage project (or a project in a database) into a PostgreSQL/PostGIS schema, in one transaction.
 
     The schema is created with the contract's keys, constraints, spatial indexes and the ledgers'
     append-only triggers. A schema that holds tables already is refused unless ``overwrite``;
     then its layers are replaced, and its ledgers only take the events they do not have (history
     in the database is never changed). Returns the number of features per layer.
     """
-    if is_url(gpkg_path) or not is_url(url):
-        raise DataError(f"push copies a GeoPackage into a database: push(FILE.gpkg, URL), not push({gpkg_path!r}, …)")
-    layers = read_project(gpkg_path)
-    write_project(layers, url, overwrite=overwrite)
-    return {name: len(df) for name, df in layers.items()}
+    if not is_url(url):
+        raise DataError(
+            f"{display(url)}: push copies a project into a database; give a postgresql:// URL as the target "
+            "(to write a GeoPackage from a database, use pull)"
+        )
+    return _copy(gpkg_path, url, overwrite)
 
 
 def pull(url: str, gpkg_path: str | os.PathLike, *, overwrite: bool = False) -> dict[str, int]:
     """Write a GeoPackage snapshot of a project in a database (one consistent read; the file appears whole).
 
     An existing file is refused unless ``overwrite`` (then its layers are replaced, in one
-    transaction, and its ledgers can only grow). Returns the number of features per layer.
+    transaction, and its ledgers can only grow). A postgresql:// URL as the target copies the
+    project into that schema instead, as :func:`push` does. Returns the number of features per layer.
     """
-    if not is_url(url) or is_url(gpkg_path):
-        raise DataError(f"pull writes a database project into a GeoPackage: pull(URL, FILE.gpkg), not pull({url!r}, …)")
-    layers = read_project(url)
-    write_project(layers, gpkg_path, overwrite=overwrite)
-    return {name: len(df) for name, df in layers.items()}
+    if not is_url(url):
+        raise DataError(
+            f"{display(url)}: pull reads a project in a database; give its postgresql:// URL first "
+            "(to copy a GeoPackage into a database, use push)"
+        )
+    return _copy(url, gpkg_path, overwrite)
+
+
+def layer_crs(path: ProjectRef, layer: str) -> Any:
+    """The CRS of a layer of a project, or None when the project (or the layer) does not exist yet."""
+    if is_url(path):
+        return postgis.layer_crs(str(path), layer)
+    path = _file(path)
+    if not path.exists() or layer not in list_layers(path):
+        return None
+    import pyogrio
+
+    return pyogrio.read_info(path, layer=layer)["crs"] or None
 
 
 def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -> None:

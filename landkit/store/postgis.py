@@ -87,17 +87,30 @@ def parse(url: str) -> Project:
     schemas = [v for k, v in query if k == "schema"]
     rest = [(k, v) for k, v in query if k != "schema"]
     password = unquote(parts.password) if parts.password else None
+    secret = ("password", "sslpassword")  # libpq takes these as URL parameters too
+    given = [v for k, v in rest if k in secret and v]
+    password = password or (given[-1] if given else None)
     netloc = parts.netloc
     shown_netloc = netloc
-    if password is not None:
+    if parts.password is not None:
         userinfo, _, hostport = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]
         shown_netloc = f"{user}:***@{hostport}"
     schema = schemas[-1] if schemas else "public"
+    if "@" in netloc.rpartition("@")[0]:  # libpq ends the user and password at the first @, Python at the last
+        hidden = urlunsplit((parts.scheme, f"***@{netloc.rpartition('@')[2]}", parts.path, "", ""))
+        raise DataError(
+            f"{hidden}: the user or password in the URL holds a raw '@', which PostgreSQL reads as the end of "
+            "the password; write it as %40, or leave the password out of the URL and set PGPASSWORD"
+        )
     if not schema:
-        raise DataError(f"{url.split('?')[0]}: the URL names an empty schema; write ?schema=NAME")
+        where = urlunsplit((parts.scheme, shown_netloc, parts.path, "", ""))
+        raise DataError(f"{where}: the URL names an empty schema; write ?schema=NAME")
     conninfo = urlunsplit((parts.scheme, netloc, parts.path, urlencode(rest), ""))
-    shown = urlunsplit((parts.scheme, shown_netloc, parts.path, urlencode([*rest, ("schema", schema)]), ""))
+    shown_query = [(k, "***" if k in secret else v) for k, v in rest]
+    shown = urlunsplit(
+        (parts.scheme, shown_netloc, parts.path, urlencode([*shown_query, ("schema", schema)], safe="*"), "")
+    )
     return Project(conninfo, schema, shown, password)
 
 
@@ -291,6 +304,14 @@ def check(url: str) -> str:
         if not s.tables():
             raise DataError(f"{s.project.shown}: the project schema holds no layers; push a project there first")
         return s.project.shown
+
+
+def layer_crs(url: str, layer: str) -> Any:
+    """The CRS of a layer's geometry, or None when the schema, the layer or its geometry does not exist."""
+    with transaction(url, dry_run=True, need_schema=False) as s:
+        name = s.resolve(layer) if s.schema_exists() else None
+        srids = _geometry_srids(s, name) if name else {}
+        return _crs(s, next(iter(srids.values()))) if srids else None
 
 
 def _geometry_srids(s: Session, table: str) -> dict[str, int]:
