@@ -181,11 +181,13 @@ def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: i
     ``cultivated_mu`` (耕地, class 01: what 占补平衡 must compensate). Rows are parcels, in order.
 
     Land-use polygons are intersected with every parcel they touch (one overlay, no loop per
-    parcel); a parcel on no land-use polygon gets zeros.
+    parcel); a parcel on no land-use polygon gets zeros, one without usable geometry (missing,
+    empty, invalid) NaN: it cannot be measured, and a sum must not count it as 0.
     """
     crs = parcels.crs
     whole = parcels
     parcels = _usable(parcels)
+    measurable = whole.index.isin(parcels.index)
     use = land_use.to_crs(crs) if land_use.crs is not None and crs is not None and land_use.crs != crs else land_use
     codes = land_codes(use["code"]).to_numpy()
     g = use.geometry.to_numpy()
@@ -204,6 +206,7 @@ def land_take(parcels: gpd.GeoDataFrame, land_use: gpd.GeoDataFrame, *, level: i
     table = table.apply(shown)  # each figure as every output shows it
     table.columns = [str(c) for c in table.columns]
     table["cultivated_mu"] = table[[c for c in table.columns if c.startswith("01")]].sum(axis=1).round(2)
+    table.loc[~measurable] = np.nan
     table.index.name = whole.index.name
     table.attrs["labels"] = {c: LAND_USE_CODES.get(c, c) for c in table.columns if c != "cultivated_mu"}
     return table

@@ -444,13 +444,23 @@ def gaps(
     spaces = spaces[(shapely.get_type_id(spaces) == 3) & (shapely.area(spaces) > min_area_m2 / 2)]
     beyond = area(gpd.GeoSeries(spaces, crs=work.crs)).fillna(0).to_numpy()  # what the tolerance does not explain
     spaces = spaces[beyond > min_area_m2]
-    width_of_space = 2 * shapely.length(shapely.maximum_inscribed_circle(spaces, tolerance=0.005)) + cov.snap_m
     # the whole gap, as drawn (snapped): the narrow uncovered piece each significant space lies in
     plain = shapely.union_all(cov.snapped[cov.suspects])
     closed = shapely.buffer(shapely.buffer(plain, radius, join_style="mitre"), -radius, join_style="mitre")
     pieces = shapely.get_parts(shapely.difference(closed, plain))
     hit_space, hit_piece = shapely.STRtree(pieces).query(spaces, predicate="intersects")
-    width_by_piece = pd.Series(width_of_space[hit_space]).groupby(hit_piece).max()
+    # each space is measured where it lies in the piece: grown, the parcels close spaces up to a
+    # tolerance wider than max_width_m, and such a space (a path) must not lend its width to the
+    # narrow pieces on either side of it, which would then be dropped as too wide; a piece the
+    # space only grazes (less than the least area) takes no width from it
+    inside = shapely.intersection(spaces[hit_space], pieces[hit_piece])
+    mixed = shapely.get_type_id(inside) == 7
+    inside[mixed] = [_polygonal_part(x) for x in inside[mixed]]
+    measured = np.isin(shapely.get_type_id(inside), _POLYGONAL) & (shapely.area(inside) > min_area_m2 / 2)
+    width_of_hit = np.full(len(inside), np.nan)
+    circles = shapely.maximum_inscribed_circle(inside[measured], tolerance=0.005)
+    width_of_hit[measured] = 2 * shapely.length(circles) + cov.snap_m
+    width_by_piece = pd.Series(width_of_hit).groupby(hit_piece).max().dropna()
     # the part of each piece wider than the tolerance: a piece can trail hair-thin slivers
     # along edges that do not quite meet, and those say nothing about who borders the gap
     thick = pd.Series(spaces[hit_space]).groupby(hit_piece).agg(lambda s: shapely.union_all(s.to_numpy()))
