@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
 from . import settings
@@ -281,7 +281,7 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
         import sqlite3
 
         try:
-            with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            with contextlib.closing(sqlite3.connect(sqlite_uri(Path(os.path.abspath(path))), uri=True)) as db:
                 # a style the planner saved into it (QGIS's layer_styles) does not make it theirs
                 rows = db.execute("SELECT description FROM gpkg_contents WHERE table_name != 'layer_styles'").fetchall()
         except sqlite3.Error:
@@ -291,6 +291,29 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
         first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
         return first.startswith(b"rule,severity,layer") or b",area_method" in first
     return False
+
+
+def sqlite_uri(path: PurePath, mode: str = "ro") -> str:
+    r"""The SQLite URI that opens the file at the absolute ``path`` (``mode=ro``: only read).
+
+    Not ``Path.as_uri()``: for a Windows share that gives ``file://server/share/…``, which SQLite
+    refuses ("invalid uri authority"); SQLite reads a share as ``file:////server/share/…`` (an
+    empty authority, the path keeping its two slashes). ``%``, ``#``, ``?``, spaces and Chinese are
+    percent-encoded, and SQLite decodes them back.
+
+    Examples
+    --------
+    >>> sqlite_uri(PureWindowsPath(r"\\server\share\下载%20文件\lushan.gpkg"))
+    'file:////server/share/%E4%B8%8B%E8%BD%BD%2520%E6%96%87%E4%BB%B6/lushan.gpkg?mode=ro'
+    >>> sqlite_uri(PureWindowsPath(r"C:\项目\a#b\lushan.gpkg"))
+    'file:///C:/%E9%A1%B9%E7%9B%AE/a%23b/lushan.gpkg?mode=ro'
+    """
+    from urllib.parse import quote
+
+    text = path.as_posix()
+    if isinstance(path, PureWindowsPath) and not text.startswith("//"):
+        text = "/" + text  # file:///C:/…
+    return f"file://{quote(text, safe='/:')}?mode={mode}"
 
 
 def _output_path(output: str | os.PathLike) -> Path:

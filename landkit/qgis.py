@@ -18,11 +18,12 @@ a real QGIS).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
 from .errors import DataError
 from .io import GENERATOR
@@ -37,6 +38,7 @@ __all__ = [
     "layer_qml",
     "layer_sld",
     "project_files",
+    "qgis_layer_path",
     "write_project",
     "write_styles",
 ]
@@ -557,7 +559,10 @@ def _gpkg_source(gpkg: Path, out: Path) -> _Source:
     """A GeoPackage's layers, opened by a path relative to the project file ``out``."""
     import pyproj
 
-    db = sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)
+    from .io import sqlite_uri
+
+    where = Path(os.path.abspath(gpkg))  # as typed, made absolute: a mapped drive stays its letter
+    db = sqlite3.connect(sqlite_uri(where), uri=True)
     try:
         layers = {n: v for n, v in _geometry_layers(db).items() if n in _styles() and n not in _OUTPUTS}
         crs, boxes = {}, {}
@@ -578,7 +583,7 @@ def _gpkg_source(gpkg: Path, out: Path) -> _Source:
         info = _info(db)
     finally:
         db.close()
-    path = _relative(gpkg, out.parent)
+    path = qgis_layer_path(where, Path(os.path.abspath(out)).parent)
     sources = {name: f"{path}|layername={name}" for name in layers}
     return _Source(gpkg.stem, "ogr", crs, sources, info, boxes)
 
@@ -704,14 +709,44 @@ def _layout(
         ET.SubElement(layout, "Atlas", atlas)
 
 
-def _relative(target: Path, start: Path) -> str:
-    """The path QGIS reads relative to the project file: ./name or ../dir/name, with forward slashes."""
-    try:
-        rel = os.path.relpath(target.resolve(), start.resolve())
-    except ValueError:  # another drive on Windows: no relative path exists
-        return target.resolve().as_posix()
-    rel = rel.replace(os.sep, "/")
-    return rel if rel.startswith("../") else "./" + rel
+#: What GDAL's SQLite (QGIS opens a GeoPackage only to read with NOLOCK, as a ``file:`` address)
+#: decodes in a path: ``%`` and two hex digits.
+_URI_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
+
+
+def qgis_layer_path(target: PurePath, folder: PurePath) -> str:
+    r"""The path of the file ``target`` as a QGIS project in ``folder`` writes it (both absolute).
+
+    On the same drive or share: relative, ``./name`` or ``../dir/name`` with forward slashes, the
+    folders' names as they are (QGIS joins it to the project's folder text as it is: ``%``, ``#``,
+    spaces and Chinese stay; ``%20`` written ``%2520`` would name another folder). On another drive
+    or share: absolute, with forward slashes, as QGIS writes it (``D:/…``, ``//server/share/…``).
+    Windows paths compare without case, as Windows and QGIS do; ``..`` is resolved in the text,
+    as QGIS resolves it (never through links).
+
+    Examples
+    --------
+    >>> qgis_layer_path(PureWindowsPath(r"C:\项目\lushan.gpkg"), PureWindowsPath(r"C:\项目\maps"))
+    '../lushan.gpkg'
+    >>> qgis_layer_path(PureWindowsPath(r"\\server\share\项目\lushan.gpkg"), PureWindowsPath(r"\\server\other"))
+    '//server/share/项目/lushan.gpkg'
+    """
+    import ntpath
+    import posixpath
+
+    windows = isinstance(target, PureWindowsPath)
+    flavour = ntpath if windows else posixpath
+    target = type(target)(flavour.normpath(str(target)))
+    folder = type(folder)(flavour.normpath(str(folder)))
+    key = str.casefold if windows else str
+    there, here = target.parts, folder.parts
+    if not there or not here or key(there[0]) != key(here[0]):  # another drive or share: absolute
+        return target.as_posix()
+    n = 1
+    while n < min(len(there), len(here)) and key(there[n]) == key(here[n]):
+        n += 1
+    steps = [".."] * (len(here) - n) + list(there[n:])
+    return "/".join(steps) if steps[0] == ".." else "./" + "/".join(steps)
 
 
 def _info(db: sqlite3.Connection) -> dict[str, str]:
@@ -884,6 +919,21 @@ def project_files(
     files: dict[str, bytes] = {}
     audit = {k: v for k, v in (audit or {}).items() if k in _OUTPUTS and len(v)}
     name = f"{out.stem}-findings.gpkg" if audit else None
+    opened = ([] if is_url(path) else [Path(os.path.abspath(path))]) + (
+        [Path(os.path.abspath(out.with_name(name)))] if name else []
+    )
+    for where in [p for p in opened if _URI_ESCAPE.search(str(p))]:
+        import warnings
+
+        from .errors import LandkitWarning
+
+        warnings.warn(
+            f"{where}: QGIS 3.22 cannot open a GeoPackage whose path holds %XX (GDAL opens it as an address and "
+            "decodes it), so its layers would show as unavailable; rename the folder or file without % "
+            "(下载%20文件 → 下载 文件) and write the project again",
+            LandkitWarning,
+            stacklevel=2,
+        )
     if name:
         files[name] = _outputs_gpkg(audit)
     buffer = io.BytesIO()

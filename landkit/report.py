@@ -55,9 +55,25 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     from .store import file_sha256
 
     method = area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else "n/a"
-    from .store import display
+    return Stamp(stamp_location(path), file_sha256(path), __version__, method)
 
-    return Stamp(display(path), file_sha256(path), __version__, method)
+
+def stamp_location(path: str | os.PathLike) -> str:
+    r"""How the stamp names the input: a file's path as the planner gave it (``\\server\share\…``,
+    ``C:\项目\…``, ``%20`` and ``#`` as they are), never a ``file://`` address, which spells a share
+    and those characters otherwise; a database's URL with its password masked.
+
+    Examples
+    --------
+    >>> from pathlib import PureWindowsPath
+    >>> stamp_location(PureWindowsPath(r"\\server\share\项目\lushan.gpkg"))
+    '\\\\server\\share\\项目\\lushan.gpkg'
+    """
+    from .store import as_url, display
+
+    if as_url(path) is not None:
+        return display(path)
+    return os.fspath(path)
 
 
 def _layer_label(name, lang: str) -> str:

@@ -179,11 +179,13 @@ def transaction(
             f"{path}: cannot be opened for writing ({exc}); check that the file is not read-only."
         ) from None
     _register_functions(db)
+    from ..io import sqlite_uri
+
     try:
         for alias, scratch in (attach or {}).items():
             # read-only: the scratch takes no write lock, so the commit is the project's alone
             # (no super-journal file beside the project)
-            db.execute(f"ATTACH DATABASE ? AS {_q(alias)}", (scratch.resolve().as_uri() + "?mode=ro",))
+            db.execute(f"ATTACH DATABASE ? AS {_q(alias)}", (sqlite_uri(scratch.resolve()),))  # UNC-safe
         db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
         try:
             yield db
