@@ -152,7 +152,6 @@ def test_missing_layer_and_crs_and_schema_errors_are_findings(tmp_path, sample_l
     rules = {(f["rule"], f["layer"]) for f in out["findings"]}
     assert ("schema", "roads") in rules and ("schema", "parcels") in rules
     assert ("crs_zone", "project") in rules  # mixed CRS
-    assert shapely is not None
 
 
 def test_not_a_project_and_missing_crs_exit_2(tmp_path):

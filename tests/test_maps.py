@@ -7,12 +7,14 @@ import math
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
 import landkit
 from benchmarks.browser import hover_feature, overlay_names, visit
 from landkit import maps
+from tests.geodesy import geodesic_area_m2
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -78,7 +80,7 @@ def test_tooltip_shows_the_parcel_and_its_ellipsoidal_area(chromium, sample_maps
     v = visit(chromium, sample_maps["zone"])
     text = hover_feature(v.page, "a", "CB00648")
     stated = sample_layers["parcels"].loc["CB00648", "stated_area_mu"]
-    measured = landkit.area(sample_layers["parcels"].loc[["CB00648"]], unit="mu").iloc[0]
+    measured = geodesic_area_m2(sample_layers["parcels"].loc[["CB00648"]])[0] / (10000 / 15)  # Karney's, by hand
     assert "CB00648" in text and f"{stated:.2f}" in text and f"{measured:.2f}" in text
     assert "实测面积(m²)" in text
     code = sample_layers["parcels"].loc["CB00648", "village_code"]
@@ -122,14 +124,33 @@ def test_unknown_community_and_tiles_are_clear_errors(sample_layers):
         maps.zone_map(sample_layers, tiles="google")
 
 
+def _drawn_coordinates(page: str) -> list:
+    """Every vertex of every GeoJSON layer a rendered map draws, layer by layer, as (n, 2) lon/lat arrays."""
+    import shapely.geometry
+
+    decoder, layers = json.JSONDecoder(), []
+    for call in re.finditer(r"_add\(\{", page):
+        data, _ = decoder.raw_decode(page, call.end() - 1)
+        geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+        layers.append(shapely.get_coordinates(geoms) if geoms else np.empty((0, 2)))
+    return layers
+
+
 def test_gaode_tiles_shift_every_layer_into_gcj02_and_say_so(sample_layers):
-    plain = maps.describe(maps.zone_map(sample_layers))
+    from landkit.crs import wgs84_to_gcj02  # pinned to the published check vector in test_crs.py
+
+    plain_map = maps.zone_map(sample_layers)
     m = maps.zone_map(sample_layers, tiles="gaode")
-    assert maps.describe(m) == plain
+    assert maps.describe(m) == maps.describe(plain_map)
     page = m.get_root().render()
     assert "GCJ-02" in page and "autonavi" in page
-    lon, lat = sample_layers["parcels"].geometry.iloc[0].centroid.coords[0]
-    assert lon and lat  # the shift itself is tested through landkit.crs (test_crs.py)
+    plain, shifted = _drawn_coordinates(plain_map.get_root().render()), _drawn_coordinates(page)
+    assert len(shifted) == len(plain) >= 10 and [len(c) for c in shifted] == [len(c) for c in plain]
+    for before, after in zip(plain, shifted, strict=True):
+        # every vertex of every layer moved by the GCJ-02 offset of where it is (about 600 m ESE here),
+        # to the 6 decimals the page keeps: not left in CGCS2000, not shifted twice or backwards
+        assert np.abs(after - np.column_stack(wgs84_to_gcj02(before[:, 0], before[:, 1]))).max() < 2e-6
+        assert (after[:, 0] - before[:, 0]).min() > 0.005 and (after[:, 1] - before[:, 1]).max() < -0.001
 
 
 def test_english_labels(sample_layers):
@@ -409,8 +430,6 @@ def test_the_zone_map_shows_the_conflict_parts_with_their_areas(chromium, sample
     """Each parcel's part in 永久基本农田 is drawn on the zone map; its tooltip says the parcel, the
     layer in Chinese and the area in m² and mu (Karney's area of the plain intersection, by hand)."""
     import shapely
-
-    from tests.geodesy import geodesic_area_m2
 
     colours = {label: colour for _, label, colour in maps.legend_entries(maps.zone_map(sample_layers))}
     assert colours["三区三线冲突"] == maps.LAYER_COLOURS["conflicts"]

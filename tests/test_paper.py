@@ -95,7 +95,7 @@ def test_page_says_what_a_map_for_the_file_must(zone, layers):
     corner = (left + width - 20 * PT_PER_MM, bottom + height - 25 * PT_PER_MM, left + width, bottom + height)
     north = [b for b in zone.boxes("N") if corner[0] < b[0] < corner[2] and corner[1] < b[1] < corner[3]]
     assert len(north) == 1  # the arrow's N, in the map's top right corner
-    assert "数据日期: " + landkit.maps._data_date(layers) in text
+    assert "数据日期: " + layers["events"]["date"].max().strftime("%Y-%m-%d") in text  # the latest event
     assert "CGCS2000 / 3-degree Gauss-Kruger CM 114E (EPSG:4547)" in text
     assert "面积为CGCS2000椭球面积" in text
     assert "制图单位: landkit 示例" in text

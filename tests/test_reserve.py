@@ -46,7 +46,6 @@ def test_refused_events_leave_the_file_unchanged(ledger, parcel, status, date, k
     with pytest.raises(LedgerError, match=message):
         landkit.record_event(path, parcel or submitted, status, date, event_type=kind, document_ref=doc)
     assert path.read_bytes() == before
-    assert isinstance(LedgerError("x"), ValueError)
 
 
 def test_transition_revocation_and_correction_are_appended(ledger):

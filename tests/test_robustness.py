@@ -58,18 +58,17 @@ def test_random_polygons_through_areas_overlaps_and_the_audit(rings):
         geometry=geoms,
         crs="EPSG:4547",
     ).set_index("parcel_id")
-    try:
-        areas = landkit.area(parcels)
-        valid = parcels.is_valid.to_numpy() & ~parcels.is_empty.to_numpy()
-        assert (areas.to_numpy()[valid] >= 0).all()
-        hull = landkit.area(parcels.convex_hull).to_numpy()
-        assert (areas.to_numpy()[valid] <= hull[valid] * (1 + 1e-9) + 1e-6).all()
-        found = topology.overlaps(parcels)
-        assert (found["area_m2"] > 0).all()
-        findings = audit.audit({"parcels": parcels})
-        sums = audit.totals({"parcels": parcels})
-    except landkit.LandkitError:
-        return
+    # no escape hatch: a random polygon (bow-ties, slivers, collapsed rings) is measured or is a
+    # finding, never an error, so any exception here fails the example
+    areas = landkit.area(parcels)
+    valid = parcels.is_valid.to_numpy() & ~parcels.is_empty.to_numpy()
+    assert (areas.to_numpy()[valid] >= 0).all()
+    hull = landkit.area(parcels.convex_hull).to_numpy()
+    assert (areas.to_numpy()[valid] <= hull[valid] * (1 + 1e-9) + 1e-6).all()
+    found = topology.overlaps(parcels)
+    assert (found["area_m2"] > 0).all()
+    findings = audit.audit({"parcels": parcels})
+    sums = audit.totals({"parcels": parcels})
     assert set(findings["rule"]) <= set(audit.DEFAULT_RULES)
     for layer in sums["layers"].values():
         assert not any(np.isnan(v) for v in layer.values())
@@ -78,11 +77,9 @@ def test_random_polygons_through_areas_overlaps_and_the_audit(rings):
     assert invalid == flagged
 
 
-@pytest.mark.parametrize("n", [0])
-def test_an_empty_parcels_layer_audits_cleanly(n):
+def test_an_empty_parcels_layer_audits_cleanly():
     parcels = gpd.GeoDataFrame(
         {"parcel_id": [], "land_use": [], "status": [], "stated_area_mu": []}, geometry=[], crs="EPSG:4547"
     ).set_index("parcel_id")
-    assert len(parcels) == n
     findings = audit.audit({"parcels": parcels})
     assert set(findings["rule"]) == {"schema"}  # only the missing layers
