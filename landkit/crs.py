@@ -270,6 +270,12 @@ def old_datum(crs) -> str | None:
     return next((d for d in OLD_DATUMS if d.lower() in name.lower()), None)
 
 
+def _datum_words(crs: CRS) -> str:
+    """A CRS as the datum message names it: ``the Xian 1980 datum``, else the CRS's own name."""
+    datum = old_datum(crs)
+    return f"the {datum} datum" if datum else crs.name
+
+
 def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpark: bool = False, where: str = ""):
     """Reproject a layer, refusing to cross from Xi'an 1980 or Beijing 1954 to another datum by guesswork.
 
@@ -284,7 +290,7 @@ def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpar
         return gdf.to_crs(target)
     if not datum_transform:
         raise CRSError(
-            f"{where}the layer is on the {crossing} datum and the project on {target.name}: PROJ knows no "
+            f"{where}the layer is on {_datum_words(source)} and the project on {_datum_words(target)}: PROJ knows no "
             "transformation between them of survey accuracy (its ballpark shift is off by tens of metres to 100 m). "
             "Give the 7 parameters from your surveying bureau with --datum-transform '+towgs84=dx,dy,dz,rx,ry,rz,ds', "
             "or accept the ballpark shift with --accept-ballpark"
