@@ -479,7 +479,8 @@ def _same_project(a: str, b: str) -> bool:
     def where(url: str) -> tuple:
         project = postgis.parse(url)
         info = conninfo_to_dict(project.conninfo)
-        return info.get("host"), str(info.get("port") or 5432), info.get("dbname"), project.schema
+        where = (info.get("service"), info.get("host"), str(info.get("port") or 5432), info.get("dbname"))
+        return (*where, project.schema)
 
     return where(a) == where(b)
 

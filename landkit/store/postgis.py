@@ -1,8 +1,10 @@
 """PostgreSQL/PostGIS projects: one schema of a shared office database per project.
 
-A project URL is ``postgresql://user@host:port/db?schema=lushan`` (``postgres://`` too); the
-password comes from ``PGPASSWORD`` or ``~/.pgpass`` as libpq reads them, and is masked (``***``)
-in every message landkit writes. The schema holds the same layers and columns as a GeoPackage
+A project URL is ``postgresql://user@host:port/db?schema=lushan`` (``postgres://`` too, and
+``postgresql:///?service=office&schema=lushan``); it goes to libpq as written, less ``schema``. The
+password comes from ``PGPASSWORD`` or ``~/.pgpass`` (``PGPASSFILE``) as libpq reads them, and is
+masked (``***``) in every message landkit writes. Names longer than PostgreSQL's 63 bytes are refused.
+The schema holds the same layers and columns as a GeoPackage
 project (the contract in :mod:`landkit.schema`), and the database keeps the contract itself:
 
 - a primary key on each contract layer's id, PostGIS geometry columns ``geom`` with the
@@ -29,7 +31,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .. import settings
 from ..errors import DataError, LandkitError, LayerExistsError, LedgerError, ProjectLockedError
@@ -65,30 +67,44 @@ class Project:
     schema: str
     shown: str
     password: str | None = field(default=None, repr=False)
+    #: every form the secrets take in the URL as written (raw, decoded), masked too
+    hidden: tuple[str, ...] = field(default=(), repr=False)
 
     def mask(self, text: str) -> str:
         """``text`` with the password (if the URL carried one) replaced by ``***``."""
-        if self.password:
-            for form in {self.password, _quote_pw(self.password)}:
-                text = text.replace(form, "***")
+        forms = {*self.hidden, *([self.password, _quote_pw(self.password)] if self.password else [])}
+        for form in sorted((f for f in forms if f), key=len, reverse=True):
+            text = text.replace(form, "***")
         return text
 
 
 def _quote_pw(password: str) -> str:
-    from urllib.parse import quote
-
     return quote(password, safe="")
 
 
+#: Parameters libpq takes whose values are secrets (masked in every message).
+_SECRET = ("password", "sslpassword")
+
+
 def parse(url: str) -> Project:
-    """Split a project URL into its connection and its schema (default ``public``)."""
-    parts = urlsplit(url.strip())
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    schemas = [v for k, v in query if k == "schema"]
-    rest = [(k, v) for k, v in query if k != "schema"]
+    """Split a project URL into its connection and its schema (default ``public``).
+
+    The connection is the URL as written, less landkit's own ``schema`` parameter: libpq parses
+    it (``%20`` stays a space, ``+`` a plus sign; ``service=``, ``PGSERVICEFILE``, ``PGPASSFILE``
+    and ``PGPASSWORD`` work as libpq documents them); nothing is decoded and encoded again.
+    """
+    text = url.strip()
+    head, _, query = text.partition("?")
+    parts = urlsplit(head, allow_fragments=False)
+    pairs = [p for p in query.split("&") if p]
+    named = [(unquote(p.partition("=")[0]), p) for p in pairs]
+    schemas = [unquote(p.partition("=")[2]) for k, p in named if k == "schema"]
+    rest = [(k, p) for k, p in named if k != "schema"]
+    hidden = [p.partition("=")[2] for k, p in rest if k in _SECRET and p.partition("=")[2]]
+    given = [unquote(v) for v in hidden]
     password = unquote(parts.password) if parts.password else None
-    secret = ("password", "sslpassword")  # libpq takes these as URL parameters too
-    given = [v for k, v in rest if k in secret and v]
+    if parts.password:
+        hidden.append(parts.password)
     password = password or (given[-1] if given else None)
     netloc = parts.netloc
     shown_netloc = netloc
@@ -98,20 +114,19 @@ def parse(url: str) -> Project:
         shown_netloc = f"{user}:***@{hostport}"
     schema = schemas[-1] if schemas else "public"
     if "@" in netloc.rpartition("@")[0]:  # libpq ends the user and password at the first @, Python at the last
-        hidden = urlunsplit((parts.scheme, f"***@{netloc.rpartition('@')[2]}", parts.path, "", ""))
+        hidden_url = urlunsplit((parts.scheme, f"***@{netloc.rpartition('@')[2]}", parts.path, "", ""))
         raise DataError(
-            f"{hidden}: the user or password in the URL holds a raw '@', which PostgreSQL reads as the end of "
+            f"{hidden_url}: the user or password in the URL holds a raw '@', which PostgreSQL reads as the end of "
             "the password; write it as %40, or leave the password out of the URL and set PGPASSWORD"
         )
     if not schema:
         where = urlunsplit((parts.scheme, shown_netloc, parts.path, "", ""))
         raise DataError(f"{where}: the URL names an empty schema; write ?schema=NAME")
-    conninfo = urlunsplit((parts.scheme, netloc, parts.path, urlencode(rest), ""))
-    shown_query = [(k, "***" if k in secret else v) for k, v in rest]
-    shown = urlunsplit(
-        (parts.scheme, shown_netloc, parts.path, urlencode([*shown_query, ("schema", schema)], safe="*"), "")
-    )
-    return Project(conninfo, schema, shown, password)
+    conninfo = head + ("?" + "&".join(p for _, p in rest) if rest else "")
+    shown_query = [f"{p.partition('=')[0]}=***" if k in _SECRET else p for k, p in rest]
+    shown_query.append("schema=" + quote(schema, safe=""))
+    shown = f"{parts.scheme}://{shown_netloc}{parts.path}?" + "&".join(shown_query)
+    return Project(conninfo, schema, shown, password, tuple(dict.fromkeys(hidden + given)))
 
 
 def display(url: str) -> str:
@@ -124,13 +139,17 @@ def display(url: str) -> str:
 
 def _connect(project: Project) -> Any:
     import psycopg
+    from psycopg.conninfo import conninfo_to_dict
 
     try:
-        return psycopg.connect(project.conninfo, connect_timeout=10, application_name="landkit")
+        given = conninfo_to_dict(project.conninfo)  # libpq's own parser: refuses what libpq would refuse
+        defaults: dict[str, Any] = {"connect_timeout": 10, "application_name": "landkit"}
+        return psycopg.connect(project.conninfo, **{k: v for k, v in defaults.items() if k not in given})
     except psycopg.Error as exc:
         raise DataError(
             f"{project.shown}: cannot connect to the database ({project.mask(_first_line(exc))}). Check the host, "
-            "port, database and user in the URL; the password is read from PGPASSWORD or ~/.pgpass"
+            "port, database and user in the URL (or its service=); the password is read from PGPASSWORD or "
+            "~/.pgpass (PGPASSFILE)"
         ) from None
 
 
@@ -172,6 +191,8 @@ def explain(project: Project, exc: Exception) -> Exception:
             f"{where}: {msg} ({detail[:200]}); nothing was written. Ids must be unique (landkit audit lists "
             "the duplicates)"
         )
+    if isinstance(exc, pe.DuplicateSchema):
+        return ProjectLockedError(_PUSH_RUNNING.format(where=where, schema=project.schema))
     if isinstance(exc, pe.InvalidSchemaName):
         return DataError(f"{where}: there is no project schema {project.schema!r} in this database")
     if isinstance(exc, pe.OperationalError):
@@ -635,6 +656,10 @@ def _ensure_schema(s: Session, *, create: bool) -> None:
     if not s.schema_exists():
         if not create:
             s.require_schema()
+        # two pushes into one new schema: the second is told, not left to fail on CREATE SCHEMA
+        s.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", (_schema_key(s.project.schema),))
+        if not s.cur.fetchone()[0]:
+            raise ProjectLockedError(_PUSH_RUNNING.format(where=s.project.shown, schema=s.project.schema))
         s.execute(sql.SQL("CREATE SCHEMA {}").format(s.q(s.project.schema)))
     s.execute(
         "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s",
@@ -644,6 +669,80 @@ def _ensure_schema(s: Session, *, create: bool) -> None:
     for name, body in _FUNCTIONS.items():
         if name not in have:
             s.execute(sql.SQL(body).format(schema=s.q(s.project.schema)))  # type: ignore[arg-type]
+
+
+_PUSH_RUNNING = (
+    "{where}: another push is running into the new project (schema {schema!r}); try again when it has "
+    "finished (nothing was written)."
+)
+
+
+def _schema_key(schema: str) -> str:
+    return f"landkit:create-schema:{schema}"
+
+
+#: PostgreSQL keeps this many bytes of a name (UTF-8), cutting longer ones with only a NOTICE.
+NAME_BYTES = 63
+
+
+def _shorter(name: str) -> str:
+    """A suggestion: the name cut to fit, at a character boundary."""
+    return name.encode()[:NAME_BYTES].decode(errors="ignore").rstrip("_- ") or "layer"
+
+
+def _refuse_names_and_dates(where: str, frames: Mapping[str, Any]) -> None:
+    """Refuse, before anything is written, what PostgreSQL would cut, clash with, or not store as a date."""
+    import pandas as pd
+    from pandas.api import types as ptypes
+
+    tail = "nothing was written"
+    for layer, df in frames.items():
+        layer = str(layer)
+        size = len(layer.encode())
+        if size > NAME_BYTES:
+            raise DataError(
+                f"{where}: layer name {layer!r} is {size} bytes in UTF-8; PostgreSQL keeps at most {NAME_BYTES} "
+                f"bytes of a name (21 Chinese characters) and would cut it; rename the layer, e.g. "
+                f"{_shorter(layer)!r}; {tail}"
+            )
+        geometry = getattr(df, "_geometry_column_name", None)
+        for col in (str(c) for c in df.columns if c != geometry):
+            size = len(col.encode())
+            if size > NAME_BYTES:
+                raise DataError(
+                    f"{where}: layer {layer!r}: column name {col!r} is {size} bytes in UTF-8; PostgreSQL keeps at "
+                    f"most {NAME_BYTES} bytes of a name (21 Chinese characters) and would cut it; rename the column, "
+                    f"e.g. {_shorter(col)!r}; {tail}"
+                )
+            if layer.lower() in APPEND_ONLY and col.lower() in STAMPS:
+                raise DataError(
+                    f"{where}: layer {layer!r}: column {col!r} clashes with the database's own stamp columns "
+                    f"({', '.join(STAMPS)}: who recorded each event, and when); rename the column; {tail}"
+                )
+        spec = LAYERS.get(layer.lower())
+        dates = [c.name for c in spec.columns if c.kind == "date" and c.name in df.columns] if spec else []
+        for col in dates:
+            series = df[col]
+            if ptypes.is_datetime64_any_dtype(series):
+                continue
+            present = series[series.notna()]
+            if ptypes.is_numeric_dtype(series) or ptypes.is_bool_dtype(series):
+                bad = present
+            else:
+                parsed = pd.to_datetime(present.astype(str), errors="coerce", format="ISO8601")
+                bad = present[parsed.isna()]
+            if bad.empty:
+                continue
+            ids = df.loc[bad.index, spec.id] if spec and spec.id in df.columns else None
+            rows = [
+                f"{ids.loc[i] if ids is not None else f'row {n + 1}'}: {str(bad.loc[i])[:30]!r}"
+                for n, i in zip(df.index.get_indexer(bad.index), bad.index, strict=True)
+            ][:5]
+            more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+            raise DataError(
+                f"{where}: layer {layer!r}: column {col!r} is a date column but holds {len(bad)} value(s) that are "
+                f"not dates ({'; '.join(rows)}{more}); write them as YYYY-MM-DD or leave them empty; {tail}"
+            )
 
 
 def _srid(s: Session, crs: Any) -> int:
@@ -952,6 +1051,7 @@ def write_layers(
     ``check(writer, replaced_names)`` runs before anything changes (the history guard),
     ``after(writer, names)`` after the layers are in (the ledgers' statuses follow).
     """
+    _refuse_names_and_dates(parse(url).shown, frames)
     with transaction(url, need_schema=False) as s:
         _ensure_schema(s, create=create)
         existing = s.tables()
