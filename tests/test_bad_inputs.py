@@ -23,9 +23,31 @@ from tests.geodesy import geodesic_area_m2
 CASES = {c.name: c for c in cases()}
 
 
+class _Corpus(dict):
+    """The corpus's files, each built when a test first asks for it (no test waits for all of them)."""
+
+    def __init__(self, directory: Path):
+        super().__init__()
+        self.directory, self.layers = directory, None
+
+    def __missing__(self, name: str) -> Path:
+        if self.layers is None:
+            self.layers = landkit.read_project(landkit.SAMPLE_PATH)
+        self[name] = CASES[name].build(self.directory, self.layers)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("bad_inputs"))
+    return _Corpus(tmp_path_factory.mktemp("bad_inputs"))
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_builds_as_the_readme_says(tmp_path):
+    """`python -m tests.bad_inputs.corpus DIR` writes every case's file, each a file of its own."""
+    built = build(tmp_path)
+    assert set(built) == set(CASES)
+    assert all(p.exists() for p in built.values()) and len(set(built.values())) == len(built)
 
 
 def sha(path):
