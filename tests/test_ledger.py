@@ -422,16 +422,16 @@ def test_event_ids_that_are_text_are_refused_with_how_to_renumber(sample_copy):
         ledger.record_event(sample_copy, "CB00003", "acquiring", "2026-11-20")
 
 
-def test_the_reserve_lifecycle_is_the_documented_one():
-    assert landkit.ledger.TRANSITIONS == {
-        None: ("planned",),
-        "planned": ("acquiring",),
-        "acquiring": ("acquired",),
-        "acquired": ("submitted",),
-        "submitted": ("approved",),
-        "approved": ("reserved",),
-        "reserved": ("developing", "transferred", "allocated"),
-        "developing": ("transferred", "allocated"),
-        "transferred": (),
-        "allocated": (),
-    }
+def test_the_reserve_lifecycle_is_the_one_the_readme_documents():
+    """The transitions the ledger allows are the README's table (from | to), row for row."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| from | to |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0].strip().splitlines()
+    documented = {}
+    for row in table:
+        before, after = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[None if before == "(none)" else before] = tuple(a.strip() for a in after.split(","))
+    allowed = {k: v for k, v in landkit.ledger.TRANSITIONS.items() if v}
+    assert allowed == documented
+    assert set(landkit.ledger.TRANSITIONS) - set(documented) == {"transferred", "allocated"}  # the ends

@@ -690,6 +690,16 @@ def _shorter(name: str) -> str:
     return name.encode()[:NAME_BYTES].decode(errors="ignore").rstrip("_- ") or "layer"
 
 
+def _refuse_long_name(said: str, name: str, kind: str, tail: str) -> None:
+    """Refuse a name PostgreSQL would cut (over NAME_BYTES bytes of UTF-8), suggesting a shorter one."""
+    size = len(name.encode())
+    if size > NAME_BYTES:
+        raise DataError(
+            f"{said} {name!r} is {size} bytes in UTF-8; PostgreSQL keeps at most {NAME_BYTES} bytes of a name "
+            f"(21 Chinese characters) and would cut it; rename the {kind}, e.g. {_shorter(name)!r}; {tail}"
+        )
+
+
 def _refuse_names_and_dates(where: str, frames: Mapping[str, Any]) -> None:
     """Refuse, before anything is written, what PostgreSQL would cut, clash with, or not store as a date."""
     import pandas as pd
@@ -698,22 +708,10 @@ def _refuse_names_and_dates(where: str, frames: Mapping[str, Any]) -> None:
     tail = "nothing was written"
     for layer, df in frames.items():
         layer = str(layer)
-        size = len(layer.encode())
-        if size > NAME_BYTES:
-            raise DataError(
-                f"{where}: layer name {layer!r} is {size} bytes in UTF-8; PostgreSQL keeps at most {NAME_BYTES} "
-                f"bytes of a name (21 Chinese characters) and would cut it; rename the layer, e.g. "
-                f"{_shorter(layer)!r}; {tail}"
-            )
+        _refuse_long_name(f"{where}: layer name", layer, "layer", tail)
         geometry = getattr(df, "_geometry_column_name", None)
         for col in (str(c) for c in df.columns if c != geometry):
-            size = len(col.encode())
-            if size > NAME_BYTES:
-                raise DataError(
-                    f"{where}: layer {layer!r}: column name {col!r} is {size} bytes in UTF-8; PostgreSQL keeps at "
-                    f"most {NAME_BYTES} bytes of a name (21 Chinese characters) and would cut it; rename the column, "
-                    f"e.g. {_shorter(col)!r}; {tail}"
-                )
+            _refuse_long_name(f"{where}: layer {layer!r}: column name", col, "column", tail)
             if layer.lower() in APPEND_ONLY and col.lower() in STAMPS:
                 raise DataError(
                     f"{where}: layer {layer!r}: column {col!r} clashes with the database's own stamp columns "
