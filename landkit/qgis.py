@@ -734,19 +734,12 @@ def qgis_layer_path(target: PurePath, folder: PurePath) -> str:
     import ntpath
     import posixpath
 
-    windows = isinstance(target, PureWindowsPath)
-    flavour = ntpath if windows else posixpath
-    target = type(target)(flavour.normpath(str(target)))
-    folder = type(folder)(flavour.normpath(str(folder)))
-    key = str.casefold if windows else str
-    there, here = target.parts, folder.parts
-    if not there or not here or key(there[0]) != key(here[0]):  # another drive or share: absolute
-        return target.as_posix()
-    n = 1
-    while n < min(len(there), len(here)) and key(there[n]) == key(here[n]):
-        n += 1
-    steps = [".."] * (len(here) - n) + list(there[n:])
-    return "/".join(steps) if steps[0] == ".." else "./" + "/".join(steps)
+    flavour = ntpath if isinstance(target, PureWindowsPath) else posixpath  # ntpath: drives, shares, no case
+    try:
+        rel = flavour.relpath(str(target), str(folder)).replace("\\", "/")
+    except ValueError:  # another drive or share: no relative path exists
+        return type(target)(flavour.normpath(str(target))).as_posix()
+    return rel if rel.startswith("../") else "./" + rel
 
 
 def _info(db: sqlite3.Connection) -> dict[str, str]:

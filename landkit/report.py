@@ -52,28 +52,11 @@ def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     """The stamp of a project file: its path, the SHA-256 of its bytes, this landkit, the area method."""
     from . import __version__
     from .measure import area
-    from .store import file_sha256
+    from .store import display, file_sha256
 
     method = area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else "n/a"
-    return Stamp(stamp_location(path), file_sha256(path), __version__, method)
-
-
-def stamp_location(path: str | os.PathLike) -> str:
-    r"""How the stamp names the input: a file's path as the planner gave it (``\\server\share\…``,
-    ``C:\项目\…``, ``%20`` and ``#`` as they are), never a ``file://`` address, which spells a share
-    and those characters otherwise; a database's URL with its password masked.
-
-    Examples
-    --------
-    >>> from pathlib import PureWindowsPath
-    >>> stamp_location(PureWindowsPath(r"\\server\share\项目\lushan.gpkg"))
-    '\\\\server\\share\\项目\\lushan.gpkg'
-    """
-    from .store import as_url, display
-
-    if as_url(path) is not None:
-        return display(path)
-    return os.fspath(path)
+    # a file's path as the planner gave it (a share, %20, #), never a file:// address; a URL masked
+    return Stamp(display(path), file_sha256(path), __version__, method)
 
 
 def _layer_label(name, lang: str) -> str:

@@ -21,7 +21,8 @@ from landkit import qgis
 from landkit.errors import LandkitWarning
 from landkit.io import sqlite_uri
 from landkit.qgis import qgis_layer_path
-from landkit.report import stamp_for, stamp_location
+from landkit.report import stamp_for
+from landkit.store import display
 from tests.test_qgis import run_qgis  # noqa: F401  (the fixture: QGIS's Python, or a skip without it)
 
 W = PureWindowsPath
@@ -127,7 +128,7 @@ def test_sqlite_opens_the_file_through_its_address_whatever_the_folder(tmp_path,
     ],
 )
 def test_the_stamp_names_the_input_as_typed(path, expected):
-    assert stamp_location(path) == expected
+    assert display(path) == expected
 
 
 def test_the_stamp_of_a_file_in_odd_folders_shows_its_path(tmp_path):

@@ -82,15 +82,7 @@ def display(path: ProjectRef) -> str:
     'postgresql://planner:***@db.office:5432/land?schema=lushan'
     """
     url = as_url(path)
-    if url is None:
-        return str(path)
-    try:
-        return postgis.display(url)
-    except DataError:  # an address it cannot read (a raw @ in its password): nothing of its user and password
-        from urllib.parse import urlsplit
-
-        netloc = urlsplit(url).netloc
-        return url.split("?")[0].replace(netloc, "***@" + netloc.rpartition("@")[2], 1)
+    return str(path) if url is None else postgis.display(url)
 
 
 def _file(path: ProjectRef) -> Path:

@@ -114,10 +114,9 @@ def parse(url: str) -> Project:
         shown_netloc = f"{user}:***@{hostport}"
     schema = schemas[-1] if schemas else "public"
     if "@" in netloc.rpartition("@")[0]:  # libpq ends the user and password at the first @, Python at the last
-        hidden_url = urlunsplit((parts.scheme, f"***@{netloc.rpartition('@')[2]}", parts.path, "", ""))
         raise DataError(
-            f"{hidden_url}: the user or password in the URL holds a raw '@', which PostgreSQL reads as the end of "
-            "the password; write it as %40, or leave the password out of the URL and set PGPASSWORD"
+            f"{_without_user(text)}: the user or password in the URL holds a raw '@', which PostgreSQL reads as the "
+            "end of the password; write it as %40, or leave the password out of the URL and set PGPASSWORD"
         )
     if not schema:
         where = urlunsplit((parts.scheme, shown_netloc, parts.path, "", ""))
@@ -129,9 +128,19 @@ def parse(url: str) -> Project:
     return Project(conninfo, schema, shown, password, tuple(dict.fromkeys(hidden + given)))
 
 
+def _without_user(url: str) -> str:
+    """An address :func:`parse` refuses, as a message may show it: no user, password or query."""
+    parts = urlsplit(url.strip().partition("?")[0], allow_fragments=False)
+    return urlunsplit((parts.scheme, f"***@{parts.netloc.rpartition('@')[2]}", parts.path, "", ""))
+
+
 def display(url: str) -> str:
-    """The URL as messages show it: the password masked."""
-    return parse(url).shown
+    """The URL as messages show it: the password masked (user and password both, for an address
+    whose password holds a raw @, which :func:`parse` refuses)."""
+    try:
+        return parse(url).shown
+    except DataError:
+        return _without_user(url)
 
 
 # -- connections and transactions -----------------------------------------------------------------
