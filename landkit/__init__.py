@@ -47,8 +47,8 @@ _WHERE = {
     "area": "measure",
     "length": "measure",
     "SAMPLE_PATH": "datasets",
-    "build_sample": "sample",
-    "write_sample": "sample",
+    "write_sample": "datasets",
+    "open_project": "store",
     "LAYERS": "schema",
     "PARCEL_STATUSES": "schema",
     "Problem": "schema",
@@ -74,7 +74,6 @@ __all__ = [
     "SchemaError",
     "__version__",
     "area",
-    "build_sample",
     "check_geopackage",
     "check_layer",
     "check_project",
@@ -85,6 +84,7 @@ __all__ = [
     "import_layer",
     "length",
     "list_layers",
+    "open_project",
     "read_layer",
     "read_project",
     "record_event",
@@ -115,13 +115,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see
     from .crs import gcj02_to_wgs84, gk_zone_epsg, wgs84_to_gcj02
-    from .datasets import SAMPLE_PATH
+    from .datasets import SAMPLE_PATH, write_sample
     from .errors import CRSError, DataError, LandkitError, LayerExistsError, ProjectLockedError, SchemaError
     from .io import import_layer
     from .ledger import LedgerError, record_event, record_events, record_relocation_event, sync
     from .measure import area, length
-    from .sample import build_sample, write_sample
     from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
-    from .store import content_hash, list_layers, read_layer, read_project, write_layer, write_project
+    from .store import content_hash, list_layers, open_project, read_layer, read_project, write_layer, write_project
     from .store.gpkg import check_geopackage
     from .units import M2_PER_MU, convert_area

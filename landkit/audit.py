@@ -121,7 +121,7 @@ def gcj02_suspect(county: gpd.GeoDataFrame) -> str | None:
     import shapely
 
     from .crs import geometry_gcj02_to_wgs84
-    from .sample import load_county
+    from .datasets import load_county
 
     if "410423" not in set(county.index.astype(str)):
         return None

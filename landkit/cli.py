@@ -19,9 +19,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .datasets import SAMPLE_PATH
 from .errors import CRSError, DataError, LandkitError
-from .store import content_hash, display, file_sha256, is_url, list_layers, read_layer, read_project
+from .store import content_hash, display, list_layers, location, mask, open_project, read_layer, read_project
 from .units import UNITS
 
 # Commands import what they compute with inside themselves: `landkit record` then starts
@@ -121,11 +120,7 @@ class _Project(click.ParamType):
     name = "project"
 
     def convert(self, value, param, ctx):
-        from .store import is_url
-
-        if isinstance(value, str) and is_url(value):
-            return value
-        return Path(value)
+        return value if isinstance(value, Path) else location(value)
 
 
 PROJECT = _Project()
@@ -143,18 +138,7 @@ def _masked(text: str, also: Iterable[str] = ()) -> str:
     """``text`` with every password masked (``***``): in a URL, in a conninfo's ``password=``, and
     wherever else the password of a project URL among ``also`` (the command line) appears."""
 
-    from .store import postgis
-
-    for word in also:
-        if is_url(word):
-            try:
-                text = postgis.parse(word).mask(text)  # the store's own mask: raw and %-quoted forms
-            except Exception:  # an address it refuses (a raw @ in the password): the password as written
-                if (found := _URL_PASSWORD.search(word)) and (secret := found.group(0)[len(found.group(1)) : -1]):
-                    from urllib.parse import quote
-
-                    for form in {secret, quote(secret, safe="")}:
-                        text = text.replace(form, "***")
+    text = mask(text, also)
     text = _URL_PASSWORD.sub(r"\1***@", text)
     return _KEY_PASSWORD.sub(r"\1***", text)
 
@@ -250,37 +234,17 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", type=PROJECT, default=SAMPLE_PATH, show_default=True,
-              help="Where to write the sample: a GeoPackage, or a postgresql:// URL (a new schema).")  # fmt: skip
-@click.option(
-    "--overwrite", is_flag=True, help="Replace the layers of an existing file that is not the bundled sample."
-)
+@click.option("-o", "--output", type=PROJECT, default="lushan.gpkg", show_default=True,
+              help="Where to copy the sample: a new GeoPackage, or a postgresql:// URL (a new schema).")  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="Replace the layers of an existing project with the sample's.")
 def sample(output: Path | str, overwrite: bool) -> None:
-    """Generate the illustrative Lushan sample project (deterministic)."""
-    from .sample import write_sample
+    """Copy the illustrative Lushan sample project (示意数据) to OUTPUT: a new file is the bundled
+    file byte for byte, so its stamp is the bundled one's."""
+    from .datasets import write_sample
 
-    if isinstance(output, Path):
-        bundled = output.exists() and SAMPLE_PATH.exists() and output.samefile(SAMPLE_PATH)
-        if output.is_dir() or (output.exists() and not (bundled or overwrite)):
-            raise DataError(
-                f"{display(output)}: exists; `landkit sample` would replace its layers with the illustrative sample. "
-                "Choose another name, or pass --overwrite if that is what you want"
-            )
-    else:
-        from .store import postgis
-
-        with postgis.transaction(output, dry_run=True, need_schema=False) as s:  # refused before 10 s of work
-            if s.schema_exists() and s.tables() and not overwrite:
-                raise DataError(
-                    f"{display(output)}: the schema holds a project already; `landkit sample` would replace its "
-                    "layers with the illustrative sample. Name a new schema, or pass --overwrite"
-                )
-    click.echo("building the illustrative Lushan sample (about 10 s) ...", err=True)
-    path = write_sample(output, overwrite=True)
-    layers = read_project(path)
-    counts = ", ".join(f"{len(df)} {name}" for name, df in layers.items())
-    identity = "content sha256" if is_url(path) else "file sha256"
-    click.echo(f"wrote {display(path)}: {counts}; {identity} {file_sha256(path)}")
+    project = write_sample(output, overwrite=overwrite)
+    counts = ", ".join(f"{len(df)} {name}" for name, df in read_project(project).items())
+    click.echo(f"wrote {project}: {counts}; {project.identity} {project.sha256()}")
 
 
 def _crs_name(crs) -> str:
@@ -288,18 +252,6 @@ def _crs_name(crs) -> str:
         return "none"
     epsg = crs.to_epsg()
     return f"EPSG:{epsg} {crs.name}" if epsg else crs.name
-
-
-def _geometry_type(path, name: str, df) -> str | None:
-    """The layer's declared geometry type (a file), or the types its features have (a database)."""
-    if not hasattr(df, "crs"):
-        return None
-    if is_url(path):
-        kinds = sorted(set(df.geom_type.dropna()))
-        return "/".join(kinds) if kinds else "Unknown"
-    import pyogrio
-
-    return pyogrio.read_info(path, layer=name)["geometry_type"]
 
 
 @main.command()
@@ -310,12 +262,13 @@ def info(path: Path, fmt: str) -> None:
     from .schema import LAYERS, check_project
 
     layers = read_project(path)
+    project = open_project(path)
     problems = check_project(layers)
     rows = [
         {
             "name": name,
             "features": len(df),
-            "geometry_type": _geometry_type(path, name, df),
+            "geometry_type": project.geometry_type(name, df),
             "crs": _crs_name(getattr(df, "crs", None)) if hasattr(df, "crs") else None,
         }
         for name, df in layers.items()
@@ -324,7 +277,7 @@ def info(path: Path, fmt: str) -> None:
         out = {
             "landkit_version": __version__,
             "path": display(path),
-            "file_sha256" if not is_url(path) else "content_sha256": file_sha256(path),  # as every report stamps it
+            project.identity.replace(" ", "_"): project.sha256(),  # as every report stamps it
             "content_hash": content_hash(layers),  # the layers' content, whatever the file's bytes
             "layers": rows,
             "problems": [
@@ -333,8 +286,7 @@ def info(path: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        identity = "content sha256" if is_url(path) else "file sha256"
-        click.echo(f"{display(path)}  ({identity} {file_sha256(path)})")
+        click.echo(f"{project}  ({project.identity} {project.sha256()})")
         click.echo(f"{'layer':<16}{'features':>9}  {'geometry':<16}crs")
         for r in rows:
             known = "" if r["name"] in LAYERS else "  (not a project layer)"
@@ -1023,13 +975,12 @@ def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwr
     audit's findings as a layer of their own, an A3 layout and an atlas of the villages; for a
     database, the project opens its schema (the password is not written into it)."""
     from .qgis import audit_layers, write_project, write_styles
-    from .store import is_url
 
     found = {} if no_findings else audit_layers(_project(path), rules=_rules(rules_file))
     written = write_project(
         path, output, audit=found, overwrite=overwrite
     )  # first: a refusal leaves the file as it was
-    if not is_url(path):  # a database's styles travel in the project file
+    if open_project(path).holds_styles:  # a database's styles travel in the project file
         styles = write_styles(path)
         kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
         mine = f"；保留您自己的默认样式：{', '.join(kept)}" if kept else ""

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import settings
 from .errors import DataError
-from .store import as_url, display, is_url, layer_crs, write_layer
+from .store import as_url, display, layer_crs, location, write_layer
 
 
 def _dbf_text(raw: bytes) -> bytes:
@@ -161,7 +161,7 @@ def import_layer(
     import geopandas as gpd
 
     # a database URL stays the text it is; a URL turned into a path is refused by the store
-    target: str | Path = str(path) if is_url(path) else Path(path)
+    target = location(path)
     df = read_source(source, source_layer, encoding=encoding, engine=engine)
     if not len(df):
         raise DataError(f"{source}: holds no features; there is nothing to import")
@@ -277,16 +277,11 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
         root = text[: text.find(b">", text.find(b"<qgis ")) + 1]
         return f'<generator type="QString">{GENERATOR}</generator>'.encode() in text and b"saveDateTime=" not in root
     if suffix == ".gpkg" and head.startswith(b"SQLite format 3\x00"):  # the audit's layers for QGIS, every one
-        import contextlib
-        import sqlite3
+        from .store.gpkg import descriptions
 
-        try:
-            with contextlib.closing(sqlite3.connect(sqlite_uri(Path(os.path.abspath(path))), uri=True)) as db:
-                # a style the planner saved into it (QGIS's layer_styles) does not make it theirs
-                rows = db.execute("SELECT description FROM gpkg_contents WHERE table_name != 'layer_styles'").fetchall()
-        except sqlite3.Error:
-            return False
-        return bool(rows) and all(str(d or "").startswith(f"{GENERATOR}: ") for (d,) in rows)
+        # a style the planner saved into it (QGIS's layer_styles) does not make it theirs
+        said = descriptions(Path(os.path.abspath(path))) or []
+        return bool(said) and all(d.startswith(f"{GENERATOR}: ") for d in said)
     if suffix == ".csv":
         first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
         return first.startswith(b"rule,severity,layer") or b",area_method" in first

@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePath, PureWindowsPath
+from pathlib import Path
 
 from .errors import DataError
 from .io import GENERATOR
 from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
 from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
+from .store.project import MapSources, qgis_layer_path
 
 __all__ = [
     "CGCS2000_ELLIPSOID",
@@ -61,35 +61,6 @@ _DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 _EDGE = "#333333"  # the edge of filled polygons, as on the HTML maps
 _FONT = "Microsoft YaHei"  # on every Chinese Windows; QGIS substitutes a CJK font elsewhere
 _T = LABELS["zh"]
-
-# QGIS's own layer_styles table in a GeoPackage, as QGIS 3.22 (through GDAL) creates it.
-_STYLES_DDL = (
-    'CREATE TABLE "layer_styles" ( "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "f_table_catalog" TEXT(256), '
-    '"f_table_schema" TEXT(256), "f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
-    '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, "owner" TEXT(30), "ui" TEXT(30), '
-    "\"update_time\" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-)
-_STYLES_TRIGGERS = [
-    'CREATE TRIGGER "trigger_insert_feature_count_layer_styles" AFTER INSERT ON "layer_styles" BEGIN UPDATE '
-    "gpkg_ogr_contents SET feature_count = feature_count + 1 WHERE lower(table_name) = lower('layer_styles'); END",
-    'CREATE TRIGGER "trigger_delete_feature_count_layer_styles" AFTER DELETE ON "layer_styles" BEGIN UPDATE '
-    "gpkg_ogr_contents SET feature_count = feature_count - 1 WHERE lower(table_name) = lower('layer_styles'); END",
-]
-_STYLE_COLUMNS = (
-    "f_table_catalog",
-    "f_table_schema",
-    "f_table_name",
-    "f_geometry_column",
-    "styleName",
-    "styleQML",
-    "styleSLD",
-    "useAsDefault",
-    "description",
-    "owner",
-    "ui",
-    "update_time",
-)
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 
 @dataclass(frozen=True)
@@ -383,38 +354,6 @@ def layer_sld(layer: str) -> str:
 # -- the GeoPackage -------------------------------------------------------------------------------
 
 
-def _geometry_layers(db: sqlite3.Connection) -> dict[str, tuple[str, str, int]]:
-    """layer -> (geometry column, geometry type, srs_id) for every geometry layer of the file."""
-    rows = db.execute("SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns")
-    return {str(t): (str(c), str(g), int(s)) for t, c, g, s in rows}
-
-
-def _gpkg(path: str | os.PathLike) -> Path:
-    from .store import check_geopackage, is_url
-
-    if is_url(path):
-        raise DataError(
-            "QGIS styles and projects are written for GeoPackage files; for a database, pull it into a "
-            "GeoPackage first (landkit.store.pull)"
-        )
-    return check_geopackage(path)
-
-
-def _create_styles_table(db: sqlite3.Connection) -> None:
-    """Create ``layer_styles`` exactly as QGIS does (via GDAL): the table, its feature-count
-    triggers, and its rows in gpkg_contents and gpkg_ogr_contents."""
-    db.execute(_STYLES_DDL)
-    db.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
-        f"VALUES ('layer_styles', 'attributes', 'layer_styles', '', {_NOW}, 0)"
-    )
-    has_ogr = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_ogr_contents'")
-    if has_ogr.fetchone():
-        db.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES ('layer_styles', 0)")
-        for trigger in _STYLES_TRIGGERS:
-            db.execute(trigger)
-
-
 def write_styles(path: str | os.PathLike) -> dict[str, str]:
     """Store landkit's QGIS style of every map layer in the GeoPackage, as the layer's default.
 
@@ -422,64 +361,17 @@ def write_styles(path: str | os.PathLike) -> dict[str, str]:
     transaction inside the file. Only rows named :data:`STYLE_NAME` are written or replaced;
     landkit's style becomes a layer's default only when no other style of that layer is.
     Returns, per layer styled, ``"default"`` or ``"kept <name>"`` (the user's default kept).
+    A project in a database is refused: its styles travel in the QGIS project file.
     """
-    from .store import writing
+    from .store import open_project
 
-    path = _gpkg(path)
-    done: dict[str, str] = {}
-    with writing(path) as writer:
-        db: sqlite3.Connection = writer.db
-        layers = _geometry_layers(db)
-        if not writer.has("layer_styles"):
-            _create_styles_table(db)
-        writer.require("layer_styles", _STYLE_COLUMNS)
-        for layer, style in _styles().items():
-            if layer not in layers:
-                continue
-            geom = layers[layer][0]
-            rows = db.execute(
-                "SELECT id, styleName, useAsDefault FROM layer_styles WHERE f_table_name = ? "
-                "AND coalesce(f_table_schema, '') = '' ORDER BY id",
-                (layer,),
-            ).fetchall()
-            mine = [r[0] for r in rows if r[1] == STYLE_NAME]
-            theirs = [r[1] for r in rows if r[1] != STYLE_NAME and r[2] not in (None, 0, "0", "false")]
-            default = 0 if theirs else 1
-            qml = layer_qml(layer)
-            description = f"landkit: {style.title}"
-            if mine:
-                db.execute(
-                    "UPDATE layer_styles SET f_table_catalog = '', f_table_schema = '', f_geometry_column = ?, "
-                    f"styleQML = ?, styleSLD = ?, useAsDefault = ?, description = ?, update_time = {_NOW} "
-                    "WHERE id = ?",
-                    (geom, qml, layer_sld(layer), default, description, mine[0]),
-                )
-                db.executemany("DELETE FROM layer_styles WHERE id = ?", [(i,) for i in mine[1:]])
-            else:
-                db.execute(
-                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                    "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                    "VALUES ('', '', ?, ?, ?, ?, ?, ?, ?, '', NULL)",
-                    (layer, geom, STYLE_NAME, qml, layer_sld(layer), default, description),
-                )
-            done[layer] = "default" if default else f"kept {theirs[0]}"
-        db.execute(f"UPDATE gpkg_contents SET last_change = {_NOW} WHERE table_name = 'layer_styles'")
-    return done
+    styles = {
+        layer: (layer_qml(layer), layer_sld(layer), f"landkit: {style.title}") for layer, style in _styles().items()
+    }
+    return open_project(path).write_styles(styles, STYLE_NAME)
 
 
 # -- the project ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Source:
-    """Where the project's layers are, as QGIS opens them: each layer's CRS and data source."""
-
-    name: str  # the file's stem or the schema: the title when project_info has none
-    provider: str  # "ogr" or "postgres"
-    crs: dict  # layer -> pyproj.CRS
-    sources: dict[str, str]  # layer -> QGIS data source
-    info: dict[str, str]  # project_info
-    boxes: dict  # layer -> (xmin, ymin, xmax, ymax) in the layer's CRS, (None,) when it has no features
 
 
 def _crs_element(parent: ET.Element, tag: str, crs) -> None:
@@ -553,90 +445,6 @@ def _shown_first(crs: dict, boxes: dict, target) -> tuple[float, float, float, f
             return (min(b[0] for b in found), min(b[1] for b in found),
                     max(b[2] for b in found), max(b[3] for b in found))  # fmt: skip
     raise DataError("the layers have no features to show")
-
-
-def _gpkg_source(gpkg: Path, out: Path) -> _Source:
-    """A GeoPackage's layers, opened by a path relative to the project file ``out``."""
-    import pyproj
-
-    from .io import sqlite_uri
-
-    where = Path(os.path.abspath(gpkg))  # as typed, made absolute: a mapped drive stays its letter
-    db = sqlite3.connect(sqlite_uri(where), uri=True)
-    try:
-        layers = {n: v for n, v in _geometry_layers(db).items() if n in _styles() and n not in _OUTPUTS}
-        crs, boxes = {}, {}
-        for name, (geom, _, srs_id) in layers.items():  # landkit's layers only: the planner's own are theirs
-            row = db.execute(
-                "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
-                (srs_id,),
-            ).fetchone()
-            if row is None or srs_id <= 0:
-                raise DataError(f"{gpkg}: the CRS of {name} (srs_id {srs_id}) is not defined in the file; name one")
-            org, code, definition = row
-            epsg = str(org).upper() == "EPSG"
-            crs[name] = pyproj.CRS.from_user_input(f"{org}:{code}") if epsg else pyproj.CRS(definition)
-            rtree = f"rtree_{name}_{geom}"
-            boxes[name] = (None,)
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
-                boxes[name] = db.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "{rtree}"').fetchone()
-        info = _info(db)
-    finally:
-        db.close()
-    path = qgis_layer_path(where, Path(os.path.abspath(out)).parent)
-    sources = {name: f"{path}|layername={name}" for name in layers}
-    return _Source(gpkg.stem, "ogr", crs, sources, info, boxes)
-
-
-#: The connection parameters a QGIS data source carries (never the password).
-_PG_KEYS = ("service", "dbname", "host", "port", "user", "sslmode")
-
-
-def _pg_source(params: dict, schema: str, table: str, srid: int, kind: str) -> str:
-    """A PostGIS layer's QGIS data source, quoted as QgsDataSourceUri writes one: values in '…'
-    and identifiers in "…", each with a backslash before its quote and before a backslash. The
-    connection carries no password."""
-    from .store import postgis
-
-    def esc(value, quote: str) -> str:
-        return str(value).replace("\\", "\\\\").replace(quote, "\\" + quote)
-
-    connection = " ".join(f"{k}='{esc(params[k], chr(39))}'" for k in _PG_KEYS if params.get(k))
-    return (
-        f"{connection} key='{postgis.FID}' srid={srid} type={kind} checkPrimaryKeyUnicity='0' "
-        f'table="{esc(schema, chr(34))}"."{esc(table, chr(34))}" ({postgis.GEOM})'
-    )
-
-
-def _postgis_source(url: str) -> _Source:
-    """A PostGIS project schema's layers: the connection without its password (QGIS asks, or
-    reads PGPASSWORD / pgpass as landkit does), keyed on each table's ``fid``."""
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict
-
-    from .schema import LAYERS
-    from .store import postgis
-
-    with postgis.transaction(url, dry_run=True) as s:
-        params = conninfo_to_dict(s.project.conninfo)
-        crs, sources, boxes = {}, {}, {}
-        for table in [t for t in s.tables().values() if t in _styles() and t not in _OUTPUTS]:
-            srids = postgis._geometry_srids(s, table)
-            if postgis.GEOM not in srids:
-                continue
-            srid = srids[postgis.GEOM]
-            crs[table] = postgis._crs(s, srid)
-            spec = LAYERS.get(table)
-            kind = "LineString" if spec is not None and spec.geometry == "LineString" else "Polygon"
-            sources[table] = _pg_source(params, s.project.schema, table, srid, kind)
-            box = "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({}) AS e FROM {}) x"
-            s.execute(sql.SQL(box).format(sql.Identifier(postgis.GEOM), s.t(table)))
-            boxes[table] = s.cur.fetchone()
-        info = {}
-        if "project_info" in s.tables():
-            s.execute(sql.SQL('SELECT "key", "value" FROM {}').format(s.t(s.tables()["project_info"])))
-            info = {str(k): str(v).strip() for k, v in s.cur.fetchall() if v is not None and str(v).strip()}
-        return _Source(s.project.schema, "postgres", crs, sources, info, boxes)
 
 
 _PAGE_W, _PAGE_H = 420.0, 297.0  # A3 landscape, mm
@@ -714,52 +522,13 @@ def _layout(
 _URI_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
 
 
-def qgis_layer_path(target: PurePath, folder: PurePath) -> str:
-    r"""The path of the file ``target`` as a QGIS project in ``folder`` writes it (both absolute).
-
-    On the same drive or share: relative, ``./name`` or ``../dir/name`` with forward slashes, the
-    folders' names as they are (QGIS joins it to the project's folder text as it is: ``%``, ``#``,
-    spaces and Chinese stay; ``%20`` written ``%2520`` would name another folder). On another drive
-    or share: absolute, with forward slashes, as QGIS writes it (``D:/…``, ``//server/share/…``).
-    Windows paths compare without case, as Windows and QGIS do; ``..`` is resolved in the text,
-    as QGIS resolves it (never through links).
-
-    Examples
-    --------
-    >>> qgis_layer_path(PureWindowsPath(r"C:\项目\lushan.gpkg"), PureWindowsPath(r"C:\项目\maps"))
-    '../lushan.gpkg'
-    >>> qgis_layer_path(PureWindowsPath(r"\\server\share\项目\lushan.gpkg"), PureWindowsPath(r"\\server\other"))
-    '//server/share/项目/lushan.gpkg'
-    """
-    import ntpath
-    import posixpath
-
-    flavour = ntpath if isinstance(target, PureWindowsPath) else posixpath  # ntpath: drives, shares, no case
-    try:
-        rel = flavour.relpath(str(target), str(folder)).replace("\\", "/")
-    except ValueError:  # another drive or share: no relative path exists
-        return type(target)(flavour.normpath(str(target))).as_posix()
-    return rel if rel.startswith("../") else "./" + rel
-
-
-def _info(db: sqlite3.Connection) -> dict[str, str]:
-    """The project's project_info table (key, value), empty when it has none."""
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'project_info'").fetchone():
-        return {}
-    try:
-        rows = db.execute('SELECT "key", "value" FROM project_info').fetchall()
-    except sqlite3.OperationalError:  # a table of another shape
-        return {}
-    return {str(k): str(v).strip() for k, v in rows if v is not None and str(v).strip()}
-
-
 def _literal(text: str) -> str:
     """Text a QGIS layout label shows as it is: a label evaluates ``[% … %]`` as an expression, so
     each ``[%`` of the text (a title from project_info, say) is written as an expression giving it."""
     return text.replace("[%", "[% '[%' %]")
 
 
-def _project_xml(src: _Source, findings: str | None = None, outputs: tuple[str, ...] = ()) -> str:
+def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[str, ...] = ()) -> str:
     """The project's XML; ``findings``: the name of the findings GeoPackage beside the project,
     holding the layers ``outputs``."""
     import pandas as pd
@@ -903,18 +672,17 @@ def project_files(
     relative to the project) or a PostGIS project URL (opened without its password)."""
     import io
 
-    from .store import is_url
+    from .store import open_project
 
     out = Path(out_qgz)
     if out.suffix.lower() != ".qgz":
         raise DataError(f"{out}: a QGIS project is written as .qgz; name it NAME.qgz")
-    src = _postgis_source(str(path)) if is_url(path) else _gpkg_source(_gpkg(path), out)
+    project = open_project(path)
+    src = project.map_sources([n for n in _styles() if n not in _OUTPUTS], Path(os.path.abspath(out)).parent)
     files: dict[str, bytes] = {}
     audit = {k: v for k, v in (audit or {}).items() if k in _OUTPUTS and len(v)}
     name = f"{out.stem}-findings.gpkg" if audit else None
-    opened = ([] if is_url(path) else [Path(os.path.abspath(path))]) + (
-        [Path(os.path.abspath(out.with_name(name)))] if name else []
-    )
+    opened = [p for p in [project.local_file] if p] + ([Path(os.path.abspath(out.with_name(name)))] if name else [])
     for where in [p for p in opened if _URI_ESCAPE.search(str(p))]:
         import warnings
 
@@ -952,11 +720,12 @@ def write_project(
     moved into place. Returns the project's path.
     """
     from .io import is_landkit_output, write_bytes
-    from .store import is_url
+    from .store import open_project
 
     out = Path(out_qgz)
     files = project_files(path, out, audit=audit)
-    source = None if is_url(path) else _gpkg(path).resolve()
+    source = open_project(path).local_file
+    source = source.resolve() if source else None
     for name in files:
         target = out.with_name(name)
         if not target.exists():

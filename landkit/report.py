@@ -40,23 +40,22 @@ class Stamp:
     sha256: str
     version: str
     area_method: str
+    identity: str = "file sha256"  # a database has no file bytes: "content sha256"
 
     def text(self) -> str:
-        from .store import is_url
-
-        identity = "content sha256" if is_url(self.path) else "file sha256"  # a database has no file bytes
-        return f"input {self.path} · {identity} {self.sha256} · landkit {self.version} · {self.area_method}"
+        return f"input {self.path} · {self.identity} {self.sha256} · landkit {self.version} · {self.area_method}"
 
 
 def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
     """The stamp of a project file: its path, the SHA-256 of its bytes, this landkit, the area method."""
     from . import __version__
     from .measure import area
-    from .store import display, file_sha256
+    from .store import open_project
 
     method = area(layers["parcels"].iloc[:0]).attrs["area_method"] if "parcels" in layers else "n/a"
     # a file's path as the planner gave it (a share, %20, #), never a file:// address; a URL masked
-    return Stamp(display(path), file_sha256(path), __version__, method)
+    project = open_project(path)
+    return Stamp(project.display(), project.sha256(), __version__, method, project.identity)
 
 
 def _layer_label(name, lang: str) -> str:

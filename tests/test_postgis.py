@@ -47,7 +47,7 @@ def test_push_and_pull_round_trip_feature_for_feature(pg_server, sample_layers, 
         assert np.abs(landkit.area(from_db[name]) - landkit.area(sample_layers[name])).max() <= 0.01
     with pytest.raises(landkit.LayerExistsError):
         store.pull(url, snapshot)
-    with pytest.raises(landkit.LayerExistsError, match="exists already; pass overwrite=True"):
+    with pytest.raises(landkit.LayerExistsError, match="exists already; pass --overwrite \\(overwrite=True\\)"):
         store.push(landkit.SAMPLE_PATH, url)
     store.push(landkit.SAMPLE_PATH, url, overwrite=True)  # the same history: nothing to append
     assert len(landkit.read_layer(url, "events")) == len(sample_layers["events"])

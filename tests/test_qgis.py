@@ -23,6 +23,7 @@ import landkit
 from landkit import qgis
 from landkit.maps import BATCH_COLOURS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
 from landkit.schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
+from landkit.store import postgis
 
 QGIS_PYTHON = "/usr/bin/python3"
 
@@ -708,7 +709,7 @@ def test_the_findings_file_and_the_planners_own_layers_are_theirs_to_keep(projec
 
 def test_postgis_connection_values_are_quoted_as_qgis_reads_them(run_qgis):
     params = {"dbname": "鲁山 db", "user": "o'brien gis", "host": "db\\server", "password": "p@ss'w"}
-    source = qgis._pg_source(params, 'a"b', "parcels", 4547, "Polygon")
+    source = postgis.qgis_source(params, 'a"b', "parcels", 4547, "Polygon")
     assert "p@ss" not in source
     got = run_qgis(
         f"""

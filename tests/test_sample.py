@@ -1,5 +1,6 @@
 """The sample reproduces the county report, measured here independently with pyproj's geodesics."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -8,8 +9,21 @@ import pytest
 import shapely
 
 import landkit
-from landkit.sample import FIRST_BATCH
 from tests.geodesy import GEOD, geodesic_area_m2
+
+MAKE_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "make_sample.py"
+
+
+@pytest.fixture(scope="module")
+def make_sample():
+    """The repository's sample generator (data/make_sample.py: not part of the installed package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_sample", MAKE_SAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 MU = 10000 / 15
 
@@ -51,10 +65,10 @@ def test_stated_areas_agree_with_geodesic_areas_except_the_documented_mismatch(s
     assert list(p.index[off]) == ["CB00648"]
 
 
-def test_villages_communities_roads_and_facilities(sample_layers):
+def test_villages_communities_roads_and_facilities(sample_layers, make_sample):
     v = sample_layers["villages"]
     assert len(v) == 25
-    assert sorted(v.loc[v["batch"] == 1, "name"]) == sorted(FIRST_BATCH)
+    assert sorted(v.loc[v["batch"] == 1, "name"]) == sorted(make_sample.FIRST_BATCH)
     c = sample_layers["communities"]
     assert set(c["name"]) == {"露峰社区", "汇源社区"}
     assert 15000 <= c["capacity_people"].sum() <= 20000
@@ -75,8 +89,8 @@ def test_sample_is_stored_in_gauss_krueger_cm_114(sample_layers):
             assert df.crs.to_epsg() == 4547, name
 
 
-def test_the_documented_defects_are_the_generated_ones():
-    _, defects = landkit.build_sample()
+def test_the_documented_defects_are_the_generated_ones(make_sample):
+    _, defects = make_sample.build_sample()
     readme = (Path(landkit.SAMPLE_PATH).parent / "README.md").read_text(encoding="utf-8")
     for d in defects:
         row = next(line for line in readme.splitlines() if all(pid in line for pid in d["parcels"]))
@@ -85,15 +99,35 @@ def test_the_documented_defects_are_the_generated_ones():
 
 
 @pytest.mark.slow
-def test_landkit_sample_regenerates_the_committed_file_identically(tmp_path, sample_layers):
+def test_the_generator_makes_the_committed_file(tmp_path, sample_layers, make_sample):
+    out = make_sample.write_sample(tmp_path / "again.gpkg")
+    assert landkit.content_hash(landkit.read_project(out)) == landkit.content_hash(sample_layers)
+
+
+def test_landkit_sample_copies_the_bundled_file_byte_for_byte(tmp_path):
     from click.testing import CliRunner
 
     from landkit.cli import main
 
-    out = tmp_path / "again.gpkg"
+    out = tmp_path / "示例 项目" / "mine.gpkg"
+    out.parent.mkdir()
     result = CliRunner().invoke(main, ["sample", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert landkit.content_hash(landkit.read_project(out)) == landkit.content_hash(sample_layers)
+    assert out.read_bytes() == Path(landkit.SAMPLE_PATH).read_bytes()
+    assert hashlib.sha256(out.read_bytes()).hexdigest() in result.output  # its stamp is the bundled file's
+    again = CliRunner().invoke(main, ["sample", "-o", str(out)])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    bundled = CliRunner().invoke(main, ["sample", "-o", str(landkit.SAMPLE_PATH), "--overwrite"])
+    assert bundled.exit_code == 2 and "is the project being copied" in bundled.output
+
+
+def test_the_generator_is_not_in_the_package():
+    import importlib.util
+    import tomllib
+
+    assert importlib.util.find_spec("landkit.sample") is None
+    config = tomllib.loads((MAKE_SAMPLE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "data/parcels/lushan.gpkg" in str(config["tool"]["setuptools"]["data-files"])
 
 
 def test_the_sample_money_layers_are_valid_and_projects_have_outputs(sample_layers):

@@ -22,18 +22,27 @@ from ..schema import APPEND_ONLY, LAYERS, LEDGERS, Ledger
 from . import gpkg, postgis
 from .gpkg import check_geopackage
 from .postgis import is_url
+from .project import Database, GeoPackage, MapSources, Project, as_url, location, mask, open_project
 
 __all__ = [
+    "Database",
+    "GeoPackage",
+    "MapSources",
+    "Project",
     "as_url",
     "check",
     "check_geopackage",
     "content_hash",
+    "copy_project",
     "display",
     "file_sha256",
     "grant",
     "is_url",
     "layer_crs",
     "list_layers",
+    "location",
+    "mask",
+    "open_project",
     "pull",
     "push",
     "read_layer",
@@ -45,31 +54,6 @@ __all__ = [
 
 #: A project: a GeoPackage's path, or a PostgreSQL URL (a str starting with postgresql:// or postgres://).
 ProjectRef = str | os.PathLike
-
-
-def as_url(path: Any) -> str | None:
-    """The database URL ``path`` names, or None for a file: a URL as given, or one that was turned
-    into a path (``pathlib`` folds its ``//`` into ``/``: ``postgresql:/user:pw@host/db``).
-
-    Examples
-    --------
-    >>> from pathlib import PurePosixPath
-    >>> as_url(PurePosixPath("postgresql://planner@db/land?schema=lushan"))
-    'postgresql://planner@db/land?schema=lushan'
-    >>> as_url("data/lushan.gpkg") is None
-    True
-    """
-    if is_url(path):
-        return str(path).strip()
-    if not isinstance(path, str | os.PathLike):
-        return None
-    text = os.fspath(path)
-    text = text.replace("\\", "/") if isinstance(text, str) else ""
-    for scheme in postgis.SCHEMES:
-        folded = scheme[:-1]  # "postgresql:/"
-        if text.lower().startswith(folded):
-            return scheme + text[len(folded) :].lstrip("/")
-    return None
 
 
 def display(path: ProjectRef) -> str:
@@ -85,24 +69,12 @@ def display(path: ProjectRef) -> str:
     return str(path) if url is None else postgis.display(url)
 
 
-def _file(path: ProjectRef) -> Path:
-    """A project file's path; a database URL that was turned into a path is refused (it names no file)."""
-    if as_url(path) is not None:
-        raise DataError(
-            f"{display(path)}: a database URL given as a file path; pass the URL as text (a str), "
-            "not a pathlib.Path, so that it reaches the database"
-        )
-    return Path(path)
-
-
 def check(path: ProjectRef) -> str:
     """Raise a DataError unless ``path`` is an intact GeoPackage or reaches a project in a database.
 
     Returns how messages name the project (the URL's password masked).
     """
-    if is_url(path):
-        return postgis.check(str(path))
-    return str(check_geopackage(_file(path)))
+    return open_project(path).check()
 
 
 def _engine(engine: str | None) -> str:
@@ -121,9 +93,7 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     >>> "parcels" in landkit.list_layers(landkit.SAMPLE_PATH)
     True
     """
-    if is_url(path):
-        return postgis.list_layers(str(path))
-    return gpkg.list_layers(_file(path))
+    return open_project(path).layers()
 
 
 def _tidy(df: Any, layer: str) -> Any:
@@ -179,10 +149,7 @@ def read_layer(path: str | os.PathLike, layer: str, *, engine: str | None = None
     >>> parcels.index.name, parcels.crs.to_epsg()
     ('parcel_id', 4547)
     """
-    if is_url(path):
-        return _checked(postgis.read_table(str(path), layer), layer, display(path))
-    path = _file(path)
-    return _read(path, layer, list_layers(path), engine)
+    return open_project(path).read(layer, engine=engine)
 
 
 def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[str, Any]:
@@ -197,11 +164,7 @@ def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[
     >>> sorted(project) == sorted(landkit.LAYERS)
     True
     """
-    if is_url(path):  # one snapshot of every table
-        return {name: _checked(df, name, display(path)) for name, df in postgis.read_tables(str(path)).items()}
-    path = _file(path)
-    names = list_layers(path)
-    return {name: _read(path, name, names, engine) for name in names}
+    return open_project(path).read_all(engine=engine)
 
 
 def _to_disk_shape(df: Any, layer: str) -> Any:
@@ -352,51 +315,24 @@ def write_project(
     tables not given are kept. Recorded history (the ledgers) can only grow. A PostgreSQL URL
     names a schema: created if new; one that holds tables already needs ``overwrite``.
     """
-    if is_url(path):
-        _write(layers, path, overwrite=overwrite, engine=engine, new_project=True)
-        return
-    path = _file(path)
-    if path.exists() and not overwrite:
-        raise LayerExistsError(f"{path}: the file exists already; pass overwrite=True to replace its layers.")
-    _write(layers, path, overwrite=overwrite, engine=engine)
+    _write(layers, path, overwrite=overwrite, engine=engine, new_project=True)
 
 
 def _write(
     layers: Mapping[str, Any], path: ProjectRef, *, overwrite: bool, engine: str | None, new_project: bool = False
 ) -> None:
+    project = open_project(path)
     shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
     notes: list[str] = []
-    if is_url(path):
-        where = display(path)
-        postgis.write_layers(
-            str(path),
-            shaped,
-            overwrite=overwrite,
-            new_project=new_project,
-            check=_history_guard(where, shaped),
-            after=_follow_after_replace(notes),
-        )
-        _warn(where, notes)
-        return
-    path = _file(path)
-    if not path.exists():
-        gpkg.create_project(shaped, path, engine=_engine(engine))
-    else:
-        guard, follow = _history_guard(path, shaped), _follow_after_replace(notes)
-        lost = gpkg.replace_layers(
-            shaped,
-            path,
-            engine=_engine(engine),
-            overwrite=overwrite,
-            check=lambda db, names: guard(gpkg.Writer(db), names),
-            after=lambda db, names: follow(gpkg.Writer(db), names),
-        )
-        if lost:
-            notes.append(
-                f"the replaced layer lost your index(es) or trigger(s) {', '.join(lost)}: a column they name is gone; "
-                "create them again if you need them"
-            )
-        _warn(path, notes)
+    notes += project.write_layers(
+        shaped,
+        overwrite=overwrite,
+        new_project=new_project,
+        engine=engine,
+        check=_history_guard(project.display(), shaped),
+        after=_follow_after_replace(notes),
+    )
+    _warn(project.display(), notes)
 
 
 def _warn(where: Any, notes: list[str]) -> None:
@@ -417,12 +353,8 @@ def writing(path: str | os.PathLike, *, dry_run: bool = False) -> Iterator[Any]:
     (``has``, ``columns``, ``require``, ``rows``, ``max``, ``add_column``, ``insert``, ``update``)
     are the same on both backends; in a database, a keyed read of a layer locks those rows.
     """
-    if is_url(path):
-        with postgis.writing(str(path), dry_run=dry_run) as writer:
-            yield writer
-        return
-    with gpkg.transaction(_file(path), dry_run=dry_run) as db:
-        yield gpkg.Writer(db, dry_run=dry_run)
+    with open_project(path).writing(dry_run=dry_run) as writer:
+        yield writer
 
 
 def content_hash(layers: Mapping[str, Any]) -> str:
@@ -452,13 +384,7 @@ def file_sha256(path: str | os.PathLike) -> str:
     A project in a database has no file bytes: its identity is its :func:`content_hash`, read in
     one snapshot (a GeoPackage pulled from it has that same content hash).
     """
-    if is_url(path):
-        return content_hash(read_project(path))
-    digest = hashlib.sha256()
-    with open(_file(path), "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return open_project(path).sha256()
 
 
 # -- a shared office database ---------------------------------------------------------------------
@@ -483,6 +409,31 @@ def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, 
     layers = read_project(source)
     write_project(layers, target, overwrite=overwrite)
     return {name: len(df) for name, df in layers.items()}
+
+
+def copy_project(source: ProjectRef, target: ProjectRef, *, overwrite: bool = False) -> Project:
+    """Copy a project. To a new file from a file: byte for byte, so the copy's identity (its file
+    sha256) is the source's. Otherwise the layers, in one transaction into the target (an
+    existing file or schema only with ``overwrite``; its ledgers can only grow). Returns the target."""
+    src, dst = open_project(source), open_project(target)
+    here, there = src.local_file, dst.local_file
+    if there is not None and there.is_dir():
+        raise DataError(f"{dst}: is a folder; name the GeoPackage to write, e.g. {there / 'lushan.gpkg'}")
+    if here is not None and there is not None and there.exists() and there.samefile(here):
+        raise DataError(f"{dst}: is the project being copied; name another file")
+    if here is not None and there is not None and not there.exists():
+        from ..io import write_bytes
+
+        src.check()
+        write_bytes(here.read_bytes(), there)
+        return dst
+    if there is not None and there.exists() and not overwrite:
+        raise LayerExistsError(
+            f"{dst}: exists; copying the project would replace its layers. Choose another name, or pass "
+            "--overwrite (overwrite=True) if that is what you want"
+        )
+    _copy(source, target, overwrite)
+    return dst
 
 
 def push(gpkg_path: str | os.PathLike, url: str, *, overwrite: bool = False) -> dict[str, int]:
@@ -518,14 +469,7 @@ def pull(url: str, gpkg_path: str | os.PathLike, *, overwrite: bool = False) -> 
 
 def layer_crs(path: ProjectRef, layer: str) -> Any:
     """The CRS of a layer of a project, or None when the project (or the layer) does not exist yet."""
-    if is_url(path):
-        return postgis.layer_crs(str(path), layer)
-    path = _file(path)
-    if not path.exists() or layer not in list_layers(path):
-        return None
-    import pyogrio
-
-    return pyogrio.read_info(path, layer=layer)["crs"] or None
+    return open_project(path).crs(layer)
 
 
 def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -> None:

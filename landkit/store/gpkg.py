@@ -573,7 +573,7 @@ def replace_layers(
             clash = [name for name in frames if name.lower() in existing]
             if clash and not overwrite:
                 raise LayerExistsError(
-                    f"{path}: layer {clash[0]!r} exists already; pass overwrite=True to replace it "
+                    f"{path}: layer {clash[0]!r} exists already; pass --overwrite (overwrite=True) to replace it "
                     "(or write to a new layer name)."
                 )
             if check is not None:
@@ -587,3 +587,151 @@ def replace_layers(
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
     return lost
+
+
+# -- what QGIS reads from the file: its map layers, its project_info, QGIS's own layer_styles ------
+
+# QGIS's own layer_styles table in a GeoPackage, as QGIS 3.22 (through GDAL) creates it.
+_STYLES_DDL = (
+    'CREATE TABLE "layer_styles" ( "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "f_table_catalog" TEXT(256), '
+    '"f_table_schema" TEXT(256), "f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
+    '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, "owner" TEXT(30), "ui" TEXT(30), '
+    "\"update_time\" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+)
+_STYLES_TRIGGERS = [
+    'CREATE TRIGGER "trigger_insert_feature_count_layer_styles" AFTER INSERT ON "layer_styles" BEGIN UPDATE '
+    "gpkg_ogr_contents SET feature_count = feature_count + 1 WHERE lower(table_name) = lower('layer_styles'); END",
+    'CREATE TRIGGER "trigger_delete_feature_count_layer_styles" AFTER DELETE ON "layer_styles" BEGIN UPDATE '
+    "gpkg_ogr_contents SET feature_count = feature_count - 1 WHERE lower(table_name) = lower('layer_styles'); END",
+]
+_STYLE_COLUMNS = (
+    "f_table_catalog",
+    "f_table_schema",
+    "f_table_name",
+    "f_geometry_column",
+    "styleName",
+    "styleQML",
+    "styleSLD",
+    "useAsDefault",
+    "description",
+    "owner",
+    "ui",
+    "update_time",
+)
+_STYLE_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"  # as QGIS stamps layer_styles.update_time
+
+
+def geometry_layers(db: sqlite3.Connection) -> dict[str, tuple[str, str, int]]:
+    """layer -> (geometry column, geometry type, srs_id) for every geometry layer of the file."""
+    rows = db.execute("SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns")
+    return {str(t): (str(c), str(g), int(s)) for t, c, g, s in rows}
+
+
+def project_info(db: sqlite3.Connection) -> dict[str, str]:
+    """The project's project_info table (key, value), empty when it has none."""
+    if not has_table(db, "project_info"):
+        return {}
+    try:
+        rows = db.execute('SELECT "key", "value" FROM project_info').fetchall()
+    except sqlite3.OperationalError:  # a table of another shape
+        return {}
+    return {str(k): str(v).strip() for k, v in rows if v is not None and str(v).strip()}
+
+
+def map_layers(path: Path, wanted: Iterable[str]) -> tuple[dict, dict, dict[str, str]]:
+    """The ``wanted`` geometry layers the file has: (layer -> pyproj CRS, layer -> bounding box
+    (``(None,)`` without features), project_info), read from its tables and R-trees."""
+    import pyproj
+
+    wanted = set(wanted)
+    crs: dict[str, Any] = {}
+    boxes: dict[str, Any] = {}
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        for name, (geom, _, srs_id) in geometry_layers(db).items():
+            if name not in wanted:
+                continue
+            row = db.execute(
+                "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+                (srs_id,),
+            ).fetchone()
+            if row is None or srs_id <= 0:
+                raise DataError(f"{path}: the CRS of {name} (srs_id {srs_id}) is not defined in the file; name one")
+            org, code, definition = row
+            epsg = str(org).upper() == "EPSG"
+            crs[name] = pyproj.CRS.from_user_input(f"{org}:{code}") if epsg else pyproj.CRS(definition)
+            rtree = f"rtree_{name}_{geom}"
+            boxes[name] = (None,)
+            if has_table(db, rtree):
+                boxes[name] = db.execute(
+                    f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM {_q(rtree)}"
+                ).fetchone()
+        info = project_info(db)
+    return crs, boxes, info
+
+
+def descriptions(path: Path) -> list[str] | None:
+    """The description of every table in gpkg_contents but QGIS's layer_styles, None when the file
+    cannot be read as a GeoPackage."""
+    try:
+        with contextlib.closing(_connect(path, readonly=True)) as db:
+            rows = db.execute("SELECT description FROM gpkg_contents WHERE table_name != 'layer_styles'").fetchall()
+    except sqlite3.Error:
+        return None
+    return [str(d or "") for (d,) in rows]
+
+
+def _create_styles_table(db: sqlite3.Connection) -> None:
+    """Create ``layer_styles`` exactly as QGIS does (via GDAL): the table, its feature-count
+    triggers, and its rows in gpkg_contents and gpkg_ogr_contents."""
+    db.execute(_STYLES_DDL)
+    db.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
+        f"VALUES ('layer_styles', 'attributes', 'layer_styles', '', {_STYLE_NOW}, 0)"
+    )
+    if has_table(db, "gpkg_ogr_contents"):
+        db.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES ('layer_styles', 0)")
+        for trigger in _STYLES_TRIGGERS:
+            db.execute(trigger)
+
+
+def write_styles(path: Path, styles: Mapping[str, tuple[str, str, str]], style_name: str) -> dict[str, str]:
+    """Write QGIS styles (layer -> (QML, SLD, description)) into ``layer_styles`` as rows named
+    ``style_name``, in one transaction; only the layers the file has. Another default style of a
+    layer stays its default. Returns per layer styled ``"default"`` or ``"kept <name>"``."""
+    done: dict[str, str] = {}
+    with transaction(path) as db:
+        writer = Writer(db)
+        layers = geometry_layers(db)
+        if not writer.has("layer_styles"):
+            _create_styles_table(db)
+        writer.require("layer_styles", _STYLE_COLUMNS)
+        for layer, (qml, sld, description) in styles.items():
+            if layer not in layers:
+                continue
+            geom = layers[layer][0]
+            rows = db.execute(
+                "SELECT id, styleName, useAsDefault FROM layer_styles WHERE f_table_name = ? "
+                "AND coalesce(f_table_schema, '') = '' ORDER BY id",
+                (layer,),
+            ).fetchall()
+            mine = [r[0] for r in rows if r[1] == style_name]
+            theirs = [r[1] for r in rows if r[1] != style_name and r[2] not in (None, 0, "0", "false")]
+            default = 0 if theirs else 1
+            if mine:
+                db.execute(
+                    "UPDATE layer_styles SET f_table_catalog = '', f_table_schema = '', f_geometry_column = ?, "
+                    f"styleQML = ?, styleSLD = ?, useAsDefault = ?, description = ?, update_time = {_STYLE_NOW} "
+                    "WHERE id = ?",
+                    (geom, qml, sld, default, description, mine[0]),
+                )
+                db.executemany("DELETE FROM layer_styles WHERE id = ?", [(i,) for i in mine[1:]])
+            else:
+                db.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                    "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+                    "VALUES ('', '', ?, ?, ?, ?, ?, ?, ?, '', NULL)",
+                    (layer, geom, style_name, qml, sld, default, description),
+                )
+            done[layer] = "default" if default else f"kept {theirs[0]}"
+        db.execute(f"UPDATE gpkg_contents SET last_change = {_STYLE_NOW} WHERE table_name = 'layer_styles'")
+    return done

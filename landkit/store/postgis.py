@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1064,15 +1065,15 @@ def write_layers(
         existing = s.tables()
         if new_project and existing and not overwrite:
             raise LayerExistsError(
-                f"{s.project.shown}: the project (schema {s.project.schema!r}) exists already; pass overwrite=True "
-                "to replace its layers."
+                f"{s.project.shown}: the project (schema {s.project.schema!r}) exists already; "
+                "pass --overwrite (overwrite=True) to replace its layers."
             )
         frames = {existing.get(n.lower(), n): df for n, df in frames.items()}
         clash = [n for n in frames if n.lower() in existing]
         if clash and not overwrite:
             raise LayerExistsError(
-                f"{s.project.shown}: layer {clash[0]!r} exists already; pass overwrite=True to replace it "
-                "(or write to a new layer name)."
+                f"{s.project.shown}: layer {clash[0]!r} exists already; "
+                "pass --overwrite (overwrite=True) to replace it (or write to a new layer name)."
             )
         writer = Writer(s)
         for name in clash:
@@ -1125,3 +1126,70 @@ def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -
                 column = RECORDED_STATUS.get(table.lower())
                 if column and column in s.columns(table):
                     s.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(s.q(column), s.t(table), s.q(recorder)))
+
+
+# -- what QGIS reads from the schema -------------------------------------------------------------
+
+#: The connection parameters a QGIS data source carries (never the password).
+_QGIS_KEYS = ("service", "dbname", "host", "port", "user", "sslmode")
+
+
+def qgis_source(params: Mapping[str, Any], schema: str, table: str, srid: int, kind: str) -> str:
+    """A PostGIS layer's QGIS data source, quoted as QgsDataSourceUri writes one: values in '…'
+    and identifiers in "…", each with a backslash before its quote and before a backslash. The
+    connection carries no password."""
+
+    def esc(value: Any, quote: str) -> str:
+        return str(value).replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+    connection = " ".join(f"{k}='{esc(params[k], chr(39))}'" for k in _QGIS_KEYS if params.get(k))
+    return (
+        f"{connection} key='{FID}' srid={srid} type={kind} checkPrimaryKeyUnicity='0' "
+        f'table="{esc(schema, chr(34))}"."{esc(table, chr(34))}" ({GEOM})'
+    )
+
+
+def map_layers(url: str, wanted: Iterable[str]) -> tuple[str, dict, dict, dict, dict[str, str]]:
+    """The ``wanted`` geometry tables of the schema, as QGIS opens them without the password (QGIS
+    asks, or reads PGPASSWORD / pgpass as landkit does), keyed on each table's ``fid``: (schema,
+    table -> pyproj CRS, table -> QGIS data source, table -> bounding box, project_info)."""
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    wanted = set(wanted)
+    with transaction(url, dry_run=True) as s:
+        params = conninfo_to_dict(s.project.conninfo)
+        crs, sources, boxes = {}, {}, {}
+        for table in [t for t in s.tables().values() if t in wanted]:
+            srids = _geometry_srids(s, table)
+            if GEOM not in srids:
+                continue
+            srid = srids[GEOM]
+            crs[table] = _crs(s, srid)
+            spec = LAYERS.get(table)
+            kind = "LineString" if spec is not None and spec.geometry == "LineString" else "Polygon"
+            sources[table] = qgis_source(params, s.project.schema, table, srid, kind)
+            box = "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({}) AS e FROM {}) x"
+            s.execute(sql.SQL(box).format(sql.Identifier(GEOM), s.t(table)))
+            boxes[table] = s.cur.fetchone()
+        info = {}
+        if "project_info" in s.tables():
+            s.execute(sql.SQL('SELECT "key", "value" FROM {}').format(s.t(s.tables()["project_info"])))
+            info = {str(k): str(v).strip() for k, v in s.cur.fetchall() if v is not None and str(v).strip()}
+        return s.project.schema, crs, sources, boxes, info
+
+
+_TYPED_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/?#@]*:)(?:[^\s@]*@)+", re.IGNORECASE)
+
+
+def mask_any(url: str, text: str) -> str:
+    """``text`` with the password of ``url`` masked: the store's own mask (raw and %-quoted forms),
+    or, for an address it refuses (a raw @ in the password), the password as written."""
+    try:
+        return parse(url).mask(text)
+    except Exception:
+        found = _TYPED_PASSWORD.search(url)
+        secret = found.group(0)[len(found.group(1)) : -1] if found else ""
+        for form in {secret, quote(secret, safe="")} - {""}:
+            text = text.replace(form, "***")
+        return text

