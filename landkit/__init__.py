@@ -121,6 +121,14 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .ledger import LedgerError, record_event, record_events, record_relocation_event, sync
     from .measure import area, length
     from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
-    from .store import content_hash, list_layers, open_project, read_layer, read_project, write_layer, write_project
-    from .store.gpkg import check_geopackage
+    from .store import (
+        check_geopackage,
+        content_hash,
+        list_layers,
+        open_project,
+        read_layer,
+        read_project,
+        write_layer,
+        write_project,
+    )
     from .units import M2_PER_MU, convert_area

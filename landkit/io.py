@@ -15,7 +15,7 @@ from typing import Any
 
 from . import settings
 from .errors import DataError
-from .store import as_url, display, layer_crs, location, write_layer
+from .store import file_of, layer_crs, local_path, location, write_layer
 
 
 def _dbf_text(raw: bytes) -> bytes:
@@ -104,15 +104,13 @@ def read_source(
     import pyogrio
 
     from .crs import require_crs
-    from .store import _engine
-    from .store.gpkg import read_table
+    from .store import read_foreign
 
-    if as_url(source) is not None:
-        raise DataError(
-            f"{display(source)}: is a project in a database, not a file to import; read it with read_layer, "
-            "or copy the whole project with `landkit push URL URL`"
-        )
-    source = Path(source)
+    source = local_path(
+        source,
+        refusal="is a project in a database, not a file to import; read it with read_layer, "
+        "or copy the whole project with `landkit push URL URL`",
+    )
     if not source.exists():
         raise DataError(f"{source}: no such file. Check the path.")
     if source.is_dir():
@@ -133,7 +131,7 @@ def read_source(
         raise DataError(
             f"{source}: not a file GDAL can read as a layer ({exc}). Save it as GeoPackage or Shapefile."
         ) from exc
-    df = read_table(source, layer, engine=_engine(engine), encoding=encoding)
+    df = read_foreign(source, layer, engine=engine, encoding=encoding)
     if isinstance(df, gpd.GeoDataFrame):
         require_crs(df.crs, where=f"{source}, layer {layer!r}")
     return df
@@ -277,7 +275,7 @@ def is_landkit_output(path: str | os.PathLike) -> bool:
         root = text[: text.find(b">", text.find(b"<qgis ")) + 1]
         return f'<generator type="QString">{GENERATOR}</generator>'.encode() in text and b"saveDateTime=" not in root
     if suffix == ".gpkg" and head.startswith(b"SQLite format 3\x00"):  # the audit's layers for QGIS, every one
-        from .store.gpkg import descriptions
+        from .store import gpkg_descriptions as descriptions
 
         # a style the planner saved into it (QGIS's layer_styles) does not make it theirs
         said = descriptions(Path(os.path.abspath(path))) or []
@@ -313,9 +311,7 @@ def sqlite_uri(path: PurePath, mode: str = "ro") -> str:
 
 def _output_path(output: str | os.PathLike) -> Path:
     """The path of a file or folder to write; a database URL is refused (outputs are files)."""
-    if as_url(output) is not None:
-        raise DataError(f"{display(output)}: is a database URL; this command writes files: give a file or folder name")
-    return Path(output)
+    return local_path(output, refusal="is a database URL; this command writes files: give a file or folder name")
 
 
 def check_output(
@@ -326,10 +322,8 @@ def check_output(
     An input is never replaced, even with ``overwrite``; another existing file only with it.
     """
     output = _output_path(output)
-    for given in inputs:
-        if as_url(given) is not None:  # a database is no file an output could replace
-            continue
-        if Path(given).exists() and output.exists() and os.path.samefile(output, given):
+    for given in map(file_of, inputs):  # None: a database, no file an output could replace
+        if given is not None and given.exists() and output.exists() and os.path.samefile(output, given):
             raise DataError(
                 f"{output}: is an input of this command; an output never replaces an input. Choose another name."
             )

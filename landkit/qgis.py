@@ -28,7 +28,7 @@ from .errors import DataError
 from .io import GENERATOR
 from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
 from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
-from .store.project import MapSources, qgis_layer_path
+from .store import MapSources, qgis_layer_path
 
 __all__ = [
     "CGCS2000_ELLIPSOID",

@@ -377,22 +377,19 @@ def inert_workbook(book) -> None:
 def _chart(draw, stamp: Stamp) -> bytes:
     """A landscape PNG chart: ``draw(ax, zh)`` draws on the axes (``zh``: a CJK font is there to
     draw Chinese labels); the legend, the stamp and the layout are the same on every chart."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
+    from matplotlib import font_manager, rc_context
+    from matplotlib.figure import Figure
 
     cjk = _cjk_fonts(font_manager)
-    with plt.rc_context({"font.family": cjk[0]} if cjk else {}):
-        fig, ax = plt.subplots(figsize=(8, 4), dpi=120)
+    buffer = _io.BytesIO()
+    with rc_context({"font.family": cjk[0]} if cjk else {}):  # a Figure of its own: no pyplot, no backend switch
+        fig = Figure(figsize=(8, 4), dpi=120)
+        ax = fig.subplots()
         draw(ax, bool(cjk))
         ax.legend(loc="lower right", fontsize=8)
         fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
         fig.tight_layout(rect=(0, 0.03, 0.95, 1))
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
-    plt.close(fig)
+        fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
     return buffer.getvalue()
 
 
@@ -703,21 +700,42 @@ def _finding_keys(findings: pd.DataFrame) -> pd.Series:
     return findings["rule"] + "|" + findings["layer"] + "|" + findings["ids"].map(lambda i: ";".join(map(str, i)))
 
 
-def period_changes(layers: dict, since, until=None, *, rules: dict | None = None) -> dict:
+def period_changes(layers: dict, since, until=None, *, rules: dict | None = None, now=None) -> dict:
     """What changed between two dates (本月变化): the ledger's events, the parcels whose status
     changed, parcels and mu per status at both ends (:func:`landkit.reserve.changes`), and the
     audit findings that are new at the end or resolved since the start (an audit of the project
-    as it stood on each date, :func:`as_of`, so that both ends are judged alike)."""
+    as it stood on each date, :func:`as_of`, so that both ends are judged alike).
+
+    ``now``: the audit's findings of ``layers`` as they stand (the pack has them already); used
+    for the end of the period when the project on ``until`` is the project as it stands (no later
+    or future-dated event, every parcel on the ledger, every status the ledger's), else the end is
+    audited as it stood."""
     from . import audit, reserve
 
     found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
     until = found["events"].attrs["until"]
-    now = audit.audit(as_of(layers, until), rules=rules)
+    end = as_of(layers, until)
+    if now is None or not _same_state(layers, end):
+        now = audit.audit(end, rules=rules)
     then = audit.audit(as_of(layers, since), rules=rules)
     now_keys, then_keys = _finding_keys(now), _finding_keys(then)
     found["new_findings"] = now[~now_keys.isin(set(then_keys))]
     found["resolved_findings"] = then[~then_keys.isin(set(now_keys))]
     return found
+
+
+def _same_state(layers: dict, then: dict) -> bool:
+    """Whether :func:`as_of` left the project as it is: the same events, parcels and statuses."""
+    for name in ("events", "relocation_events", "target_parcels"):
+        if name in layers and len(then[name]) != len(layers[name]):
+            return False
+    parcels, kept = layers["parcels"], then["parcels"]
+    if not kept.index.equals(parcels.index) or not kept["status"].astype(str).equals(parcels["status"].astype(str)):
+        return False
+    if "villages" in layers and "relocation_status" in layers["villages"]:
+        moved = then["villages"]["relocation_status"].astype(str)
+        return bool(moved.equals(layers["villages"]["relocation_status"].astype(str)))
+    return True
 
 
 def month_start(date) -> pd.Timestamp:
@@ -818,7 +836,7 @@ def meeting_pack(
 
     files["zone-A3.pdf"] = print_map(layers, size="A3", findings=findings if len(findings) else None)
     labels["zone-A3.pdf"] = "打印图（A3，PDF）"
-    found = period_changes(layers, month_start(day), day, rules=rules)
+    found = period_changes(layers, month_start(day), day, rules=rules, now=findings)  # the end: this audit
     files["changes.html"] = changes_html(found, layers, stamp)
     labels["changes.html"] = "本月变化"
     if out_dir is not None and date is None:

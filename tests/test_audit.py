@@ -234,3 +234,21 @@ def test_a_bad_layer_is_a_finding_and_the_other_checks_still_run(sample_layers, 
     assert {"overlap", "gap", "area_mismatch", "idle_land", "investment_intensity", "eco_redline"} <= rules
     if len(layers[layer]):
         assert (found["layer"] == layer).any(), found[["rule", "layer"]]
+
+
+def test_the_readme_states_the_sample_audit_as_it_is(sample_layers):
+    """The README's sentence about the sample's audit, with the figures counted here."""
+    import re
+    from pathlib import Path
+
+    found = audit.audit(sample_layers)
+    errors = int((found["severity"] == "error").sum())
+    warnings = int((found["severity"] == "warning").sum())
+    assert errors + warnings == len(found) and errors > 0  # so the audit exits 1
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    said = f"On the sample, the audit finds {len(found)} findings ({errors} errors, {warnings} warnings; exit 1)"
+    assert said in readme, re.findall(r"On the sample, the audit finds[^.]*", readme)
+    planted = (Path(__file__).parents[1] / "data" / "parcels" / "README.md").read_text(encoding="utf-8")
+    topology = [r for r in found["rule"] if r in ("overlap", "gap", "outside_zone", "area_mismatch")]
+    assert len(topology) == len(re.findall(r"^\| (overlap|outside|stated|gap)", planted, re.M)) == 4
+    assert "the four planted topology and area defects" in readme

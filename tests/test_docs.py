@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from landkit.schema import PARCEL_STATUSES, contract_markdown
@@ -73,3 +74,72 @@ def test_the_short_tour_runs_on_a_copy_and_leaves_the_sample_as_shipped(tmp_path
     assert len(mine["survey"]) == len(villages)
     assert len(mine["events"]) == len(sample_layers["events"]) + 3
     assert hashlib.sha256(Path(landkit.SAMPLE_PATH).read_bytes()).hexdigest() == before
+
+
+def _command_table() -> dict[str, str]:
+    """The README's command table: command name -> the first cells of its rows (escaped pipes kept)."""
+    import re
+
+    rows: dict[str, str] = {}
+    table = README.split("| command | what it does |", 1)[1].split("\n\n", 1)[0]
+    for line in table.splitlines():
+        if line.startswith("| `landkit "):
+            first = re.split(r"(?<!\\)\|", line)[1].strip().strip("`")
+            rows[first.split()[1]] = rows.get(first.split()[1], "") + " " + first
+    return rows
+
+
+def test_the_readme_command_table_lists_every_command_and_option():
+    import re
+
+    from landkit.cli import main
+
+    table = _command_table()
+    assert "--version" in table
+    missing = []
+    for name, command in main.commands.items():
+        if name not in table:
+            missing.append(name)
+            continue
+        for param in command.params:
+            forms = [o for o in param.opts + param.secondary_opts if o.startswith("-")]
+            said = [o for o in forms if re.search(re.escape(o) + r"(?![\w-])", table[name])]
+            if forms and not said:
+                missing.append(f"{name} {forms[-1]}")
+    assert missing == [], f"the README's command table lacks {missing}"
+    documented = {name for name in table if not name.startswith("-")}
+    assert documented <= set(main.commands), documented - set(main.commands)  # no command it does not have
+
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)|`((?:\.\./|\./)?[\w./-]+\.(?:md|py|toml|json|geojson|gpkg|ipynb))`")
+
+
+def test_no_document_points_outside_the_repository():
+    """Every relative link or file named in backticks in a tracked document (the README, the
+    folders' READMEs, MUTANTS.md, the sample generator's docstring) exists in a clone."""
+    import subprocess
+
+    root = Path(__file__).parents[1]
+    tracked = subprocess.run(["git", "ls-files", "*.md", "data/*.py"], cwd=root, capture_output=True, text=True)
+    documents = [root / name for name in tracked.stdout.split()]
+    assert any(d.name == "README.md" and d.parent == root for d in documents)
+    dangling = []
+    for doc in documents:
+        for link, named in _LINK.findall(doc.read_text(encoding="utf-8")):
+            target = link or named
+            if target.startswith(("http://", "https://", "#", "mailto:")) or "*" in target:
+                continue
+            target = target.split("#")[0]
+            # from the document's folder, the root, or a folder of the root (`../data/…` as maps/ sees it)
+            bases = [doc.parent, root, *(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))]
+            inside = [p for p in ((b / target).resolve() for b in bases) if p.is_relative_to(root.resolve())]
+            if not inside:
+                dangling.append(f"{doc.relative_to(root)} -> {target} (outside the repository)")
+            elif not (any(p.exists() for p in inside) or _generated(target)):
+                dangling.append(f"{doc.relative_to(root)} -> {target}")
+    assert dangling == []
+
+
+def _generated(target: str) -> bool:
+    """A file landkit or the tests write (the pack in maps/, a user's project named in an example)."""
+    return target.startswith(("maps/", "mutants/")) or "/" not in target.removeprefix("./")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import landkit
 from benchmarks.browser import visit
-from landkit import maps
+from landkit import maps, report
 from landkit.cli import main
 from landkit.schema import PARCEL_STATUSES
 from tests.geodesy import geodesic_area_m2
@@ -352,3 +352,32 @@ def test_layers_are_labelled_as_layers_in_either_language():
     assert zh["layer"].tolist() == ["永久基本农田", "生态保护红线", "城镇开发边界", "储备地块"]
     en, _ = report.totals_tables(totals, "en")
     assert en["layer"].tolist() == ["basic_farmland", "eco_redline", "urban_boundary", "parcels"]
+
+
+def test_the_pack_audits_the_end_of_its_period_once_and_only_when_it_is_the_project_as_it_stands(
+    sample_layers, monkeypatch
+):
+    """Compute once: the pack's own audit is the end of 本月变化 when the project on the data date
+    is the project as it stands; otherwise (a status the ledger does not give) the end is audited
+    as it stood, and the two ways agree where they may."""
+    from landkit import audit, reserve
+
+    day = reserve.data_date(sample_layers["events"])
+    since = report.month_start(day)
+    findings = audit.audit(sample_layers)
+    real, calls = audit.audit, []
+    monkeypatch.setattr(audit, "audit", lambda layers, **kw: calls.append(len(layers["parcels"])) or real(layers, **kw))
+    reused = report.period_changes(sample_layers, since, day, now=findings)
+    assert len(calls) == 1  # the start of the period only
+    fresh = report.period_changes(sample_layers, since, day)
+    assert len(calls) == 3
+    for key in ("new_findings", "resolved_findings"):
+        assert sorted(report._finding_keys(reused[key])) == sorted(report._finding_keys(fresh[key]))
+    # a parcel whose layer status is not the ledger's: the project as it stands is another state
+    drifted = dict(sample_layers)
+    pid = sample_layers["parcels"].index[0]
+    other = next(s for s in landkit.PARCEL_STATUSES if s != sample_layers["parcels"].at[pid, "status"])
+    drifted["parcels"] = sample_layers["parcels"].assign(status=lambda p: p["status"].where(p.index != pid, other))
+    calls.clear()
+    report.period_changes(drifted, since, day, now=audit.audit(drifted))
+    assert len(calls) == 3  # its own audit, then both ends of the period

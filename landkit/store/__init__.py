@@ -21,8 +21,21 @@ from ..errors import DataError, LayerExistsError, LedgerError
 from ..schema import APPEND_ONLY, LAYERS, LEDGERS, Ledger
 from . import gpkg, postgis
 from .gpkg import check_geopackage
+from .gpkg import descriptions as gpkg_descriptions
 from .postgis import is_url
-from .project import Database, GeoPackage, MapSources, Project, as_url, location, mask, open_project
+from .project import (
+    Database,
+    GeoPackage,
+    MapSources,
+    Project,
+    as_url,
+    file_of,
+    local_path,
+    location,
+    mask,
+    open_project,
+    qgis_layer_path,
+)
 
 __all__ = [
     "Database",
@@ -35,16 +48,21 @@ __all__ = [
     "content_hash",
     "copy_project",
     "display",
+    "file_of",
     "file_sha256",
+    "gpkg_descriptions",
     "grant",
     "is_url",
     "layer_crs",
     "list_layers",
+    "local_path",
     "location",
     "mask",
     "open_project",
     "pull",
     "push",
+    "qgis_layer_path",
+    "read_foreign",
     "read_layer",
     "read_project",
     "write_layer",
@@ -150,6 +168,11 @@ def read_layer(path: str | os.PathLike, layer: str, *, engine: str | None = None
     ('parcel_id', 4547)
     """
     return open_project(path).read(layer, engine=engine)
+
+
+def read_foreign(source: Path, layer: str, *, engine: str | None = None, encoding: str | None = None) -> Any:
+    """A layer of a file that is not a project (a Shapefile, GeoJSON …), read through GDAL as it is."""
+    return gpkg.read_table(source, layer, engine=_engine(engine), encoding=encoding)
 
 
 def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[str, Any]:
@@ -404,6 +427,9 @@ def _same_project(a: str, b: str) -> bool:
 
 
 def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, int]:
+    there = open_project(target).local_file
+    if there is not None and there.is_dir():
+        raise DataError(f"{target}: is a folder; give the name of the GeoPackage to write")
     if is_url(source) and is_url(target) and _same_project(str(source), str(target)):
         raise DataError(f"{display(target)}: is the project being copied; name another schema (?schema=NAME)")
     layers = read_project(source)

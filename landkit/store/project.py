@@ -321,6 +321,20 @@ def as_url(path: Any) -> str | None:
     return None
 
 
+def local_path(where: Any, *, refusal: str) -> Path:
+    """A file's path; a database URL (as text, or turned into a path) is refused with ``refusal``,
+    which says what to do instead."""
+    url = as_url(where)
+    if url is not None:
+        raise DataError(f"{postgis.display(url)}: {refusal}")
+    return Path(where)
+
+
+def file_of(where: Any) -> Path | None:
+    """The file ``where`` names, or None for a project in a database (which no file output can replace)."""
+    return None if as_url(where) is not None else Path(where)
+
+
 def open_project(where: Any) -> Project:
     """The project ``where`` names: a :class:`Database` for a ``postgresql://`` URL (a str), else a
     :class:`GeoPackage` file. A Project passes through; a URL turned into a path is refused."""

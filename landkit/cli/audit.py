@@ -1,0 +1,96 @@
+"""The audit: every check on a project, in text, JSON, CSV, XLSX or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import DataError
+from ..store import display
+from . import main
+from .options import _project, _rules, format_option, lang_option, overwrite_option, project_argument, rules_option
+
+
+@main.command("audit")
+@project_argument
+@rules_option("TOML file overriding rule severities and thresholds (UTF-8 or GB18030).")
+@format_option("text", "json", "csv", "xlsx", "html")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of the screen (needed for xlsx).")  # fmt: skip
+@overwrite_option()
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Check the parcels on dask in this many spatial partitions (needs landkit[dask]).")  # fmt: skip
+@click.option("--scheduler", default=None, help="Address of a dask scheduler to run the partitions on.")
+@lang_option
+def audit_(
+    path: Path,
+    rules_file: Path | None,
+    fmt: str,
+    output: Path | None,
+    overwrite: bool,
+    quiet: bool,
+    partitions: int | None,
+    scheduler: str | None,
+    lang: str,
+) -> None:
+    """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
+    from tqdm import tqdm
+
+    from .. import audit, report
+    from ..io import check_output, inert, write_bytes, write_csv, write_text
+
+    if fmt == "xlsx" and output is None:
+        raise DataError("--format xlsx writes a workbook: give the file with -o audit.xlsx")
+    if output is not None:
+        check_output(output, inputs=(path, *([rules_file] if rules_file else [])), overwrite=overwrite)
+    rules = _rules(rules_file)
+    layers = _project(path)
+    # None: shown on a terminal, silent in logs and pipes
+    bar = tqdm(total=10, desc="audit", disable=True if quiet or fmt != "text" else None, leave=False)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+        bar.update()
+
+    if scheduler and not partitions:
+        raise DataError("--scheduler runs partitions: give --partitions N as well")
+    findings = audit.audit(layers, rules=rules, step=step, partitions=partitions, scheduler=scheduler)
+    bar.close()
+    sums = audit.totals(layers)
+    stamp = report.stamp_for(path, layers)
+    if fmt == "xlsx" and output is not None:
+        click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp, lang=lang), output)}")
+    elif fmt == "html":
+        page = report.audit_html(findings, sums, stamp, lang)
+        click.echo(f"wrote {write_text(page, output)}" if output else page)
+    elif fmt == "json":
+        text = report.dumps(report.audit_json(findings, sums, stamp, layers))
+        click.echo(f"wrote {write_text(text, output)}" if output else text)
+    elif fmt == "csv":
+        table = report.findings_table(findings, lang)
+        table = table.rename(columns=report.HEADERS_ZH) if lang == "zh" else table
+        if output:
+            click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+        else:
+            click.echo(table.map(inert).to_csv(index=False, float_format="%.2f"), nl=False)
+    else:
+        from ..schema import label
+
+        noun = "条问题" if lang == "zh" else "finding(s)"
+        click.echo(f"{display(path)}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
+        messages = findings["message"]
+        if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
+            messages = findings["message_zh"].where(findings["message_zh"].notna(), messages)
+        for severity, code, message in zip(findings["severity"], findings["rule"], messages, strict=True):
+            rule = f"{label(code)} ({code})" if lang == "zh" else code  # the code, to look it up
+            click.echo(f"  [{label(severity, lang)}] {rule}: {message}")
+        parcels = sums["layers"].get("parcels")
+        if parcels:
+            if lang == "zh":
+                click.echo(f"储备地块 {parcels['count']:,} 块，椭球面积 {parcels['area_mu']:,.2f} 亩")
+            else:
+                click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
+    if (findings["severity"] == "error").any():
+        raise click.exceptions.Exit(1)

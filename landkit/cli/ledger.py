@@ -1,0 +1,305 @@
+"""The ledgers: record events, follow them, progress against targets, what changed, relocation."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import DataError
+from ..store import display, read_project
+from . import main
+from .options import _records, _rules, format_option, lang_option, project_argument, rules_option
+
+
+@main.command()
+@project_argument
+@click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
+@lang_option
+@format_option("text", "json")
+@click.option("--target", "target_id", default=None, help="List the parcels behind this target (its id or name).")
+@rules_option("TOML rules file (its [idle_land] days sets when land is idle, as in the audit).")
+def progress(
+    path: Path, as_of: str | None, fmt: str, lang: str, target_id: str | None, rules_file: Path | None
+) -> None:
+    """Reserve status totals, done / target for each of the project's targets, idle land, compensation."""
+    import pandas as pd
+
+    from .. import reserve
+    from ..ledger import parse_date
+    from ..schema import check_layer, require_layers
+
+    rules = _rules(rules_file)
+    layers = read_project(path)
+    require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit progress")
+    parcels, events = layers["parcels"], layers["events"]
+    for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
+        if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
+            every = "（每项检查见 `landkit audit`）" if lang == "zh" else " (run `landkit audit` for every check)"
+            warnings.warn(problem.text(lang) + every, stacklevel=1)
+    date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
+    totals = reserve.status_totals(parcels, events, as_of=date)
+    measured = totals.attrs
+    goals = reserve.targets(layers)
+    targets = reserve.progress(parcels, events, goals, as_of=date)
+    if target_id is not None:
+        _target_list(layers, goals, target_id, date, fmt, lang)
+        return
+    idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules))
+    comp = reserve.by_compensation(parcels, events, as_of=date)
+    if fmt == "json":
+        out = {
+            "landkit_version": __version__,
+            "path": display(path),
+            "as_of": str(date.date()),
+            "area_method": measured["area_method"],
+            "status_totals": _records(totals),
+            "targets": _records(targets),
+            "idle_land": _records(idle),
+            "compensation": _records(comp),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    from ..report import HEADERS_ZH, method_label, targets_table
+    from ..schema import label
+
+    zh = lang == "zh"
+    shown_targets = targets_table(targets, lang).set_index("target_name").drop(columns=["done_measured_mu"])
+    forms = {"target_mu": "{:,.2f}", "done_mu": "{:,.2f}", "remaining_mu": "{:,.2f}", "share": "{:.1%}"}
+    for column, form in forms.items():  # NaN (a stock without a figure): unknown, shown blank
+        shown_targets[column] = shown_targets[column].map(lambda v, f=form: "" if v != v else f.format(v))
+    shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
+    if zh:
+        click.echo(f"{display(path)} 储备台账，截至 {date.date()}（{method_label(measured['area_method'])}）")
+        click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
+        click.echo("\n目标进度（完成 / 目标；`--target 编号` 列出目标的地块）")
+        click.echo(
+            shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标").to_string()
+            if len(targets)
+            else "本项目没有储备目标（targets 表）"
+        )
+        click.echo(f"\n闲置土地：{len(idle)} 块，{idle['stated_area_mu'].sum():,.2f} 亩")
+        click.echo(comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式").to_string())
+        return
+    click.echo(f"reserve ledger of {display(path)} as of {date.date()} ({measured['area_method']})")
+    click.echo(totals.to_string())
+    click.echo("\ntargets (done / target; `--target ID` lists a target's parcels)")
+    click.echo(shown_targets.to_string() if len(targets) else "the project has no targets (targets table)")
+    click.echo(f"\nidle land: {len(idle)} parcels, {idle['stated_area_mu'].sum():,.2f} mu")
+    click.echo(comp.to_string())
+
+
+def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
+    """Print the parcels behind one target."""
+    from .. import reserve
+    from ..report import HEADERS_ZH
+    from ..schema import label
+
+    hit = [t for t in goals if key in (t.id, t.name, t.name_en)]
+    if not hit:
+        known = ", ".join(f"{t.id} ({t.name})" for t in goals) or "none"
+        raise DataError(f"no target {key!r}; the project's targets are {known}")
+    members = reserve.target_parcels(layers["parcels"], layers["events"], hit[0], as_of=date)
+    if fmt == "json":
+        click.echo(json.dumps({"target": hit[0].id, "as_of": str(date.date()), "parcels": _records(members)},
+                              ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    from ..report import village_names
+
+    shown = members.assign(status=members["status"].map(lambda s: label(s, lang)))
+    shown["village_code"] = village_names({"villages": layers.get("villages")}, members["village_code"])
+    shown = shown.rename(columns={"village_code": "village"}).fillna("")
+    zh = lang == "zh"
+    shown["done"] = shown["done"].map({True: "是" if zh else "yes", False: ""})
+    done = members.loc[members["done"], "stated_mu"]
+    click.echo(
+        f"{hit[0].label(lang)}: {len(done)} / {len(members)} "
+        + (f"块完成，{done.sum():,.2f} 亩" if zh else f"parcels done, {done.sum():,.2f} mu")
+    )
+    click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if zh else shown).to_string())
+
+
+@main.command()
+@project_argument
+@click.argument("feature_id", required=False)
+@click.argument("status", required=False)
+@click.option("--date", default=None, help="Date of the event: 2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27.")
+@click.option("--type", "event_type", default="transition", show_default=True,
+              help="transition, revocation, correction or opening (or 状态变更, 撤销, 更正, 期初).")  # fmt: skip
+@click.option("--doc", "document_ref", default=None, help="Document reference (文号).")
+@click.option("--note", default=None)
+@click.option("--village", is_flag=True, help="FEATURE_ID is a village code: record a relocation step.")
+@click.option("--from", "batch", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Record every row of a CSV or XLSX file in one transaction (Chinese headers accepted).")  # fmt: skip
+@click.option("--future", is_flag=True, help="Allow a date more than a year ahead.")
+def record(path: Path, feature_id, status, date, event_type, document_ref, note, village, batch, future) -> None:
+    """Append events to a ledger, checked against the lifecycle; the layer's status follows.
+
+    One event: PATH PARCEL_ID STATUS --date D (statuses in English or Chinese, e.g. 已批复).
+    Many: PATH --from events.xlsx, with columns 地块编号/parcel_id (or 村代码/village_code),
+    日期/date, 新状态/status and optionally 事件类型/event_type, 文号/document_ref, 备注/note.
+    """
+    from ..ledger import parse_date, record_events
+
+    if batch is not None:
+        if feature_id or status:
+            raise DataError("give either PARCEL_ID STATUS --date or --from FILE, not both")
+        from ..io import read_table
+
+        ids = record_events(path, read_table(batch), future=future)
+        where = display(path)
+        click.echo(f"recorded {len(ids)} event(s) from {batch} into {where} (event ids {ids[0]}-{ids[-1]})" if ids
+                   else f"{batch} holds no events; nothing was recorded")  # fmt: skip
+        return
+    if not (feature_id and status) or date is None:
+        raise DataError("record needs PARCEL_ID STATUS --date DATE (or --from FILE.csv|xlsx)")
+    key = "village_code" if village else "parcel_id"
+    row = {key: feature_id, "status": status, "date": date, "event_type": event_type,
+           "document_ref": document_ref, "note": note}  # fmt: skip
+    (event_id,) = record_events(path, [row], future=future)
+    click.echo(f"recorded event {event_id}: {feature_id} -> {status} on {parse_date(date, future=future)}")
+
+
+@main.command()
+@project_argument
+@click.option("--apply", is_flag=True, help="Write the changes (default: only list them).")
+@click.option("--as-of", default=None, help="Date of the opening-balance events for features without history.")
+@format_option("text", "json")
+def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
+    """Make parcels.status and villages.relocation_status follow the ledgers (a dry run unless --apply)."""
+    from .. import ledger
+
+    changes = ledger.sync(path, apply=apply, as_of=as_of)
+    if fmt == "json":
+        out = {"path": display(path), "applied": apply, "changes": changes}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    verb = "changed" if apply else "would change"
+    for c in changes:
+        if c["change"] == "opening":
+            click.echo(f"{c['layer']}: {c['id']} opening balance at {c['to']}")
+        else:
+            click.echo(f"{c['layer']}: {c['id']} {c['from']} -> {c['to']}")
+    click.echo(f"{len(changes)} change(s) {verb}" + ("" if apply or not changes else "; run again with --apply"))
+
+
+@main.command("changes")
+@project_argument
+@click.option("--since", required=True, help="The start of the period (its events are not included), e.g. 2026-10-31.")
+@click.option("--until", default=None, help="The end of the period (default: the data's date).")
+@format_option("text", "json")
+@lang_option
+def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:
+    """What changed in a period: events, parcels whose status changed, mu per status, new and resolved findings."""
+    from .. import report
+    from ..ledger import parse_date
+    from ..schema import label, require_layers
+
+    layers = read_project(path)
+    require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit changes")
+    start = parse_date(since)
+    end = parse_date(until) if until else None
+    try:
+        found = report.period_changes(layers, start, end)
+    except ValueError as exc:
+        raise DataError(f"{display(path)}: {exc}") from None
+    period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"
+    new, resolved = found["new_findings"], found["resolved_findings"]
+    if fmt == "json":
+        out = {"path": display(path), "since": found["events"].attrs["since"], "until": found["events"].attrs["until"]}
+        out |= {name: _records(df) for name, df in found.items() if not name.endswith("findings")}
+        out |= {  # one object per finding, its fields only (no row number)
+            name: json.loads(report.findings_table(found[name], lang).to_json(orient="records", force_ascii=False))
+            for name in ("new_findings", "resolved_findings")
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    events, parcels, by_status = found["events"], found["parcels"], found["by_status"]
+    names = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
+             "mu_after": "期末(亩)", "mu_change": "变化(亩)"}  # fmt: skip
+    if zh:
+        click.echo(f"{display(path)} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
+        shown = by_status.rename(index=label, columns=names).rename_axis("状态")
+        click.echo(shown.to_string() if len(by_status) else "（台账中没有地块）")
+        for pid, row in parcels.iterrows():
+            click.echo(
+                f"  {pid}: {label(row['before']) or '无'} → {label(row['after']) or '无'}，{row['area_mu']:,.2f} 亩"
+            )
+        click.echo(f"新出现的审核问题 {len(new)} 条，已解决 {len(resolved)} 条")
+        for tag, df in (("新", new), ("已解决", resolved)):
+            for f in report.findings_table(df).itertuples():
+                click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
+        return
+    click.echo(f"{display(path)}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
+    click.echo(by_status.to_string() if len(by_status) else "(no parcel on the ledger)")
+    for pid, row in parcels.iterrows():
+        was, now = label(row["before"], "en") or "none", label(row["after"], "en") or "none"
+        click.echo(f"  {pid}: {was} -> {now}, {row['area_mu']:,.2f} mu")
+    click.echo(f"new findings: {len(new)}, resolved: {len(resolved)}")
+    for tag, df in (("new", new), ("resolved", resolved)):
+        for f in report.findings_table(df, "en").itertuples():
+            click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
+
+
+@main.command()
+@project_argument
+@click.option("--split/--whole", default=True, show_default=True, help="May a village be split between communities?")
+@click.option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Smallest part of a split village, in households.")  # fmt: skip
+@format_option("text", "json")
+def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
+    """The relocation plan: allocation to communities, capacity per batch, progress by village."""
+    from .. import relocation
+    from ..schema import require_layers
+
+    layers = read_project(path)
+    require_layers(layers, ("villages", "communities"), where=display(path), needed_by="landkit relocate")
+    villages, communities = layers["villages"], layers["communities"]
+    plan = relocation.allocate(villages, communities, split=split, min_part=min_part,
+                               events=layers.get("relocation_events"))  # fmt: skip
+    capacity = relocation.capacity_check(villages, communities)
+    displaced = relocation.displacement(layers.get("planning_zones"), villages)
+    done = relocation.relocation_progress(villages, layers.get("relocation_events"))
+    totals = {
+        "households": int(plan["households"].sum()),
+        "people": int(plan["people"].sum()),
+        "household_km": round(float(plan["household_km"].sum()), 3),
+    }
+    if fmt == "json":
+        out = {
+            "landkit_version": __version__,
+            "path": display(path),
+            "area_method": displaced.attrs["area_method"],
+            "plan": _records(plan.set_index("village_code")),
+            "totals": totals,
+            "over_capacity": plan.attrs["over_capacity"],
+            "capacity": _records(capacity.set_index("community_id")),
+            "displacement": _records(displaced),
+            "progress": _records(done),
+            "villages": _records(
+                villages[["name", "batch"]].assign(
+                    relocation_status=relocation.village_status(villages, layers.get("relocation_events"))
+                )
+            ),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"relocation plan for {display(path)}: villages already on the move (fixed) keep their community; the rest are "
+        "placed batch by batch, fewest splits first, then least household-km"
+    )
+    click.echo(plan.to_string(index=False))
+    for message in plan.attrs["over_capacity"]:
+        click.echo(f"landkit: warning: {message}", err=True)
+    click.echo(
+        f"totals: {totals['households']} households, {totals['people']} people, "
+        f"{totals['household_km']:,.1f} household-km"
+    )
+    click.echo("\ncapacity as targeted in the villages layer")
+    click.echo(capacity.to_string(index=False))
+    click.echo("\nprogress by batch")
+    click.echo(done.to_string())

@@ -1,0 +1,146 @@
+"""Measuring: areas of any polygon layer, the planning-zone versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import CRSError, DataError
+from ..store import display, list_layers, read_layer
+from ..units import UNITS
+from . import _warn, main
+from .options import _rules, format_option, lang_option, project_argument, rules_option
+
+
+def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
+    """Read a polygon layer indexed by its id, refusing a layer most of whose features its CRS cannot hold."""
+    import geopandas as gpd
+
+    from ..crs import diagnose_crs, zone_warning
+
+    df = read_layer(path, layer)
+    where = f"{display(path)}, layer {layer!r}"
+    if not isinstance(df, gpd.GeoDataFrame):
+        raise DataError(f"{where}: a table without geometry has no area; choose a polygon layer")
+    if not len(df):
+        raise DataError(f"{where}: the layer is empty (0 features); there is nothing to measure")
+    if id_column is not None and df.index.name != id_column:
+        if id_column not in df.columns or id_column == df.geometry.name:
+            cols = ", ".join(c for c in df.columns if c != df.geometry.name)
+            raise DataError(f"{where}: no column {id_column!r} for --id; the columns are {cols}")
+        df = df.set_index(id_column)
+    reference = _reference(path, layer)
+    problem = diagnose_crs(df, reference=reference)
+    if problem:
+        raise CRSError(f"{where}: {problem}")
+    note = zone_warning(df)
+    if note:
+        _warn(note)
+    return df
+
+
+def _reference(path: Path, layer: str):
+    """The county outline, when the project has a usable one, to check coordinates against."""
+    return read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
+
+
+@main.command()
+@project_argument
+@click.option("--layer", default="parcels", show_default=True, help="Polygon layer to measure.")
+@click.option("--unit", type=click.Choice(list(UNITS)), default="mu", show_default=True)
+@click.option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
+              show_default=True, help="Ellipsoidal (CGCS2000), the 2008 formula, or planar in --zone.")  # fmt: skip
+@click.option("--zone", default=None, help="Projection for --method planar, e.g. EPSG:4547.")
+@click.option("--densify", "densify_m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="cn2008: densify edges to this many metres first (default: the vertices as given).")  # fmt: skip
+@click.option("--id", "id_column", default=None, help="Id column, when not the project file's.")
+@format_option("csv", "json")
+def areas(
+    path: Path, layer: str, unit: str, method: str, zone: str | None, densify_m: float | None, id_column: str | None,
+    fmt: str,
+) -> None:  # fmt: skip
+    """Measure every feature of a polygon layer; totals add up to the parts shown.
+
+    Features without geometry, with invalid geometry, or with coordinates their CRS cannot hold
+    are listed and left out of the total.
+    """
+    import pandas as pd
+
+    from ..measure import area_report, planar_crs
+
+    if method == "planar":
+        planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
+    df = _layer_for_measuring(path, layer, id_column)
+    shown, excluded, label = area_report(
+        df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=_reference(path, layer)
+    )
+    for fid, reason in excluded["reason"].items():
+        _warn(f"{fid}: {reason}")
+    total = {"count": len(shown), "area_m2": round(float(shown["area_m2"].sum()), 2),
+             f"area_{unit}": round(float(shown[f"area_{unit}"].sum()), 6)}  # fmt: skip
+    if fmt == "json":
+        out = {
+            "path": display(path),
+            "layer": layer,
+            "id_column": df.index.name,
+            "unit": unit,
+            "area_method": label,
+            "features": [
+                {"id": str(i), "area_m2": float(a), f"area_{unit}": float(u)}
+                for i, a, u in zip(shown.index, shown["area_m2"], shown[f"area_{unit}"], strict=True)
+            ],
+            "excluded": [{"id": str(i), "reason": r} for i, r in excluded["reason"].items()],
+            "total": total,
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    rows = pd.concat([shown.assign(note=""), excluded.rename(columns={"reason": "note"})])
+    table = pd.DataFrame(
+        {
+            df.index.name or "id": [*rows.index.astype(str), "TOTAL"],
+            "area_m2": [*rows["area_m2"], total["area_m2"]],
+            f"area_{unit}": [*rows[f"area_{unit}"], total[f"area_{unit}"]],
+            "note": [*rows["note"], f"{len(shown)} features"],
+        }
+    )
+    table["area_method"] = label
+    decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
+    from ..io import inert
+
+    click.echo(table.map(inert).to_csv(index=False, float_format=f"%.{decimals}f"), nl=False)
+
+
+@main.command()
+@project_argument
+@format_option("text", "csv", "json")
+@rules_option("The audit's rules file: the 三区三线 tolerances (snap_m, min_area_m2).")
+@lang_option
+def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
+    """Tabulate the planning-zone versions: areas, what each expansion adds (land, 耕地, 三区三线
+    conflicts), reserve cover."""
+    from ..planning import zone_versions
+
+    zones = _layer_for_measuring(path, "planning_zones", None)
+    names = list_layers(path)
+    layers = ("parcels", "villages", "land_use", "basic_farmland", "eco_redline", "urban_boundary")
+    more = {n: read_layer(path, n) for n in layers if n in names}
+    table = zone_versions(zones, **more, rules=_rules(rules_file))
+    if fmt == "json":
+        out = {
+            "path": display(path),
+            "area_method": table.attrs["area_method"],
+            "versions": json.loads(table.reset_index().to_json(orient="records", force_ascii=False)),
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(table.to_csv(float_format="%.6f"), nl=False)
+    else:
+        from ..report import method_label, zones_table
+
+        method = method_label(table.attrs["area_method"], lang)
+        where = display(path)
+        click.echo(f"{where} 的规划范围（{method}）" if lang == "zh" else f"planning zones of {where} ({method})")
+        shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
+        click.echo(zones_table(shown.round(4), lang).to_string())

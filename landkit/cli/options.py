@@ -1,0 +1,91 @@
+"""What several commands share: the project argument, the shared options, reading a project and its rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import DataError
+from ..store import display, location, read_project
+
+
+class _Project(click.ParamType):
+    """A project: a GeoPackage path, or a PostgreSQL URL (postgresql://user@host/db?schema=name),
+    passed on as the string it is (a URL is not a path)."""
+
+    name = "project"
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, Path) else location(value)
+
+
+PROJECT = _Project()
+
+
+def _project(path: Path) -> dict:
+    """Read a project file, refusing a GeoPackage that holds no parcels: it is not a project."""
+    layers = read_project(path)
+    if "parcels" not in layers:
+        raise DataError(
+            f"{display(path)}: not a landkit project file (no parcels layer; it has "
+            f"{', '.join(layers) or 'no layers'}). "
+            "Bring parcels in with `landkit import SOURCE PROJECT --layer parcels`"
+        )
+    return layers
+
+
+def _rules(rules_file: Path | None) -> dict:
+    from .. import audit
+
+    if rules_file is not None and (not rules_file.resolve().is_file() or rules_file.stat().st_size > 1 << 20):
+        raise DataError(f"{rules_file}: not a rules file (a TOML file under 1 MB)")
+    return audit.load_rules(rules_file.read_bytes() if rules_file else None, source=str(rules_file or "rules"))
+
+
+def _records(df) -> list[dict]:
+    """Rows as JSON objects; dates as "2026-11-20" (the ledgers keep days, not instants)."""
+    flat = df.reset_index()
+    for column in flat.columns[flat.dtypes.map(lambda t: t.kind == "M")]:
+        flat[column] = flat[column].dt.strftime("%Y-%m-%d")
+    return json.loads(flat.to_json(orient="records", force_ascii=False))
+
+
+def _crs_name(crs) -> str:
+    if crs is None:
+        return "none"
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg} {crs.name}" if epsg else crs.name
+
+
+# -- the options several commands share, defined once ------------------------------------------
+
+#: The project a command works on: a GeoPackage, or a postgresql:// URL.
+project_argument = click.argument("path", type=PROJECT)
+#: Labels in Chinese (the default) or English.
+lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="Language of labels: rules, severities, layers, statuses (zh 中文, en English).",
+)  # fmt: skip
+
+
+def format_option(*choices: str) -> Any:
+    """``--format``: the first choice is the default (text for people, the others for programs)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
+        help="Output format: " + ", ".join(choices) + ".",
+    )  # fmt: skip
+
+
+def rules_option(help: str = "TOML file overriding rule severities and thresholds (UTF-8 or GB18030).") -> Any:
+    """``--rules FILE.toml``: the audit's rules (thresholds, severities)."""
+    return click.option(
+        "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help=help
+    )
+
+
+def overwrite_option(help: str = "Replace an existing file that landkit did not write.") -> Any:
+    """``--overwrite``: what may be replaced, said per command."""
+    return click.option("--overwrite", is_flag=True, help=help)

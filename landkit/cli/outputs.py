@@ -1,0 +1,178 @@
+"""What goes to the meeting and the file: maps, the paper map, the QGIS project, lists, the pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import DataError
+from ..store import display, open_project, read_project
+from . import main
+from .options import _project, _rules, lang_option, overwrite_option, project_argument, rules_option
+
+
+@main.command("map")
+@project_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write (default: maps/zone.html and one maps/community-ID.html each).")  # fmt: skip
+@click.option(
+    "--community", default=None, help="Draw only this community: id, name (露峰, 露峰社区) or pinyin (Lufeng)."
+)
+@click.option("--village", default=None, help="Draw only this village and its parcels: code, name (沈庄) or pinyin.")
+@click.option("--zone-version", type=int, default=None, help="Draw only this planning-zone version (1, 2, 3 …).")
+@click.option("--tiles", type=click.Choice(["none", "osm", "tianditu", "gaode"]), default="none", show_default=True,
+              help="Base map; none keeps the map fully offline.")  # fmt: skip
+@click.option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="Your Tianditu key (or TIANDITU_KEY).")
+@lang_option
+@overwrite_option()
+def map_(
+    path: Path, output: Path | None, community: str | None, village: str | None, zone_version: int | None,
+    tiles: str, tianditu_key: str | None, lang: str, overwrite: bool,
+) -> None:  # fmt: skip
+    """Write self-contained HTML meeting maps that open offline from a file."""
+    from .. import maps
+    from ..io import check_output, output_folder, safe_name, write_text
+
+    if sum(x is not None for x in (community, village, zone_version)) > 1:
+        raise DataError("draw one thing at a time: give --community, --village or --zone-version, not several")
+    if output is not None:
+        check_output(output, inputs=(path,), overwrite=overwrite)
+    layers = read_project(path)
+    options: dict = {"tiles": tiles, "lang": lang, "tianditu_key": tianditu_key}
+    pages: dict[str, str] = {}
+    taken: set[str] = set()
+    if community is not None:
+        cid = maps.find_community(layers.get("communities"), community)
+        pages[f"community-{safe_name(cid, taken=taken)}.html"] = maps.to_html(
+            maps.community_map(layers, cid, **options)
+        )
+    elif village is not None:
+        code = maps.find_village(layers.get("villages"), village)
+        pages[f"village-{safe_name(code, taken=taken)}.html"] = maps.to_html(maps.village_map(layers, code, **options))
+    elif zone_version is not None:
+        pages[f"zone-v{zone_version}.html"] = maps.to_html(maps.zone_map(layers, version=zone_version, **options))
+    else:
+        pages["zone.html"] = maps.to_html(maps.zone_map(layers, **options))
+        if output is None and "communities" in layers:
+            for cid in layers["communities"].index:
+                page = maps.to_html(maps.community_map(layers, str(cid), **options))
+                pages[f"community-{safe_name(cid, taken=taken)}.html"] = page
+    if output is not None:
+        click.echo(f"wrote {write_text(next(iter(pages.values())), output)}")
+        return
+    with output_folder(Path("maps"), inputs=(path,), overwrite=overwrite) as put:
+        written = [put(name, page) for name, page in pages.items()]
+    for w in written:
+        click.echo(f"wrote {w}")
+
+
+@main.command("qgis")
+@project_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The QGIS project to write, e.g. 鲁山.qgz (it opens the GeoPackage by relative path).")  # fmt: skip
+@rules_option()
+@click.option("--no-findings", is_flag=True, help="Leave the audit's findings out of the project.")
+@overwrite_option("Replace an existing project file.")
+def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwrite: bool) -> None:
+    """Open it in QGIS: landkit's styles into the GeoPackage (yours kept), and a project with the
+    audit's findings as a layer of their own, an A3 layout and an atlas of the villages; for a
+    database, the project opens its schema (the password is not written into it)."""
+    from ..qgis import audit_layers, write_project, write_styles
+
+    found = {} if no_findings else audit_layers(_project(path), rules=_rules(rules_file))
+    written = write_project(
+        path, output, audit=found, overwrite=overwrite
+    )  # first: a refusal leaves the file as it was
+    if open_project(path).holds_styles:  # a database's styles travel in the project file
+        styles = write_styles(path)
+        kept = [f"{layer} ({how})" for layer, how in styles.items() if how != "default"]
+        mine = f"；保留您自己的默认样式：{', '.join(kept)}" if kept else ""
+        click.echo(f"已写入 {len(styles)} 个图层的样式：{display(path)}{mine}")
+    click.echo(f"已写入 {written}")
+    if found:
+        what = {"findings": "审核问题", "conflicts": "三区三线冲突"}
+        counts = "，".join(f"{len(frame)} 处{what[name]}" for name, frame in found.items())
+        click.echo(f"{counts}：{output.with_name(output.stem + '-findings.gpkg')}")
+
+
+@main.command("print")
+@project_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF to write, e.g. 规划图-A3.pdf.")  # fmt: skip
+@click.option("--size", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3", show_default=True)
+@click.option("--village", default=None, help="Print one village (its code or name, with or without 村).")
+@click.option("--zone-version", type=int, default=None, help="Print one planning-zone version (1, 2, 3 …).")
+@lang_option
+@overwrite_option()
+def print_(
+    path: Path, output: Path, size: str, village: str | None, zone_version: int | None, lang: str, overwrite: bool
+) -> None:
+    """A paper map for the file: a landscape PDF with title, legend, scale bar, 1:N, north arrow and credits."""
+    from ..io import check_output, write_bytes
+    from ..paper import print_map
+
+    if output.suffix.lower() != ".pdf":
+        raise DataError(f"{output}: give a .pdf file")
+    check_output(output, inputs=(path,), overwrite=overwrite)
+    layers = _project(path)
+    pdf = print_map(layers, size=size.upper(), village=village, zone_version=zone_version, lang=lang)
+    click.echo(f"wrote {write_bytes(pdf, output)}")
+
+
+@main.command("export")
+@project_argument
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="An .xlsx workbook (one sheet per group) or a .csv table.")  # fmt: skip
+@click.option("--by", type=click.Choice(["village", "status", "target"]), default="village", show_default=True)
+@overwrite_option()
+def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
+    """Parcel lists for field work, by village, status or target, with the areas every report shows."""
+    import pandas as pd
+
+    from .. import report
+    from ..io import check_output, write_bytes, write_csv
+    from ..schema import require_layers
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise DataError(f"{output}: give an .xlsx or a .csv file")
+    check_output(output, inputs=(path,), overwrite=overwrite)
+    layers = _project(path)
+    require_layers(layers, ("parcels",), where=display(path), needed_by="landkit export")
+    lists = report.parcel_lists(layers, by=by)
+    if output.suffix.lower() == ".xlsx":
+        click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")
+    else:
+        key = {"village": "村", "status": "状态", "target": "目标"}[by]
+        table = pd.concat([df.assign(**{f"分组({key})": name}) for name, df in lists.items()], ignore_index=True)
+        click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+
+
+@main.command("report")
+@project_argument
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
+              show_default=True, help="Folder for the meeting pack.")  # fmt: skip
+@rules_option()
+@overwrite_option("Replace files in the folder that landkit did not write.")
+@click.option("--as-of", "as_of", default=None, help="Rebuild the pack as the ledgers stood on this date.")
+def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool, as_of: str | None) -> None:
+    """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page.
+
+    The pack is built in a temporary folder and moved into place at the end (index.html last):
+    an interrupted run leaves the previous pack as it was.
+    """
+    from .. import report
+    from ..io import output_folder
+
+    layers = _project(path)
+    if as_of:
+        from ..ledger import parse_date
+        from ..schema import require_layers
+
+        require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit report --as-of")
+        as_of = parse_date(as_of)
+    with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
+        pack = report.meeting_pack(layers, path, rules=_rules(rules_file), date=as_of, out_dir=out_dir)
+        for name, data in pack.items():
+            put(name, data)
+    click.echo(f"wrote the meeting pack to {out_dir / 'index.html'}")

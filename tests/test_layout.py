@@ -1,0 +1,117 @@
+"""The package's layout holds: projects are opened only in landkit/store/, the CLI only parses and
+prints, the sample generator is not shipped, and importing landkit changes nothing process-wide."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "landkit"
+STORE = PACKAGE / "store"
+#: what only the store may touch: the database drivers, the backends' modules, the kind of location
+DRIVERS = {"sqlite3", "psycopg", "psycopg2", "apsw"}
+BACKENDS = {"gpkg", "postgis", "project"}
+KIND_TESTS = {"is_url", "as_url"}
+
+
+def _modules_outside_store() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if STORE not in p.parents]
+
+
+def _violations(path: Path) -> list[str]:
+    """Where ``path`` opens a project itself: a driver imported, a backend module of the store
+    reached into, or a location's kind tested."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if a.name.split(".")[0] in DRIVERS]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.split(".")[0] in DRIVERS:
+                found.append(f"from {module} import …")
+            parts = module.split(".")
+            if "store" in parts and parts[-1] in BACKENDS:
+                found.append(f"from {module} import …")
+            if parts[-1] == "store":
+                found += [f"{a.name} from the store" for a in node.names if a.name in BACKENDS | KIND_TESTS]
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name in KIND_TESTS:
+                found.append(f"{name} (line {node.lineno})")
+    return [f"{path.relative_to(PACKAGE.parent)}: {v}" for v in found]
+
+
+def test_no_module_outside_the_store_opens_a_project_itself():
+    modules = _modules_outside_store()
+    assert len(modules) > 20 and PACKAGE / "qgis.py" in modules and PACKAGE / "cli" / "__init__.py" in modules
+    assert [v for m in modules for v in _violations(m)] == []
+
+
+@pytest.mark.parametrize(
+    "code, caught",
+    [
+        ("import sqlite3\n", True),
+        ("from psycopg import sql\n", True),
+        ("from .store import postgis\n", True),
+        ("from ..store.gpkg import transaction\n", True),
+        ("from .store import is_url\n", True),
+        ("if store.as_url(path):\n    pass\n", True),
+        ("from .store import open_project, display\n", False),
+        ("import sqlite3_helper_of_ours\n", False),
+    ],
+)
+def test_the_layout_check_catches_what_it_should(tmp_path, code, caught):
+    probe = PACKAGE / "_probe_not_a_module.py"
+    try:
+        probe.write_text(code, encoding="utf-8")
+        assert bool(_violations(probe)) is caught
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def test_importing_landkit_and_its_outputs_changes_nothing_process_wide():
+    """matplotlib's backend and settings, the warnings filters and the root logger are the
+    program's (a notebook's inline backend), not landkit's: importing every module, and drawing a
+    chart, leaves them as they were."""
+    script = """
+import logging, warnings, sys
+import matplotlib
+# the libraries landkit builds on, first: what they do to the process at import is theirs
+import numpy, pandas, geopandas, shapely, pyproj, pyogrio, scipy.sparse, scipy.spatial, scipy.optimize, scipy.special
+import folium, openpyxl, click, matplotlib.pyplot
+before = (matplotlib.get_backend(), dict(matplotlib.rcParams), list(warnings.filters), logging.root.level,
+          list(logging.root.handlers))
+import landkit, landkit.cli, landkit.report, landkit.maps, landkit.paper, landkit.qgis, landkit.audit, landkit.parallel
+import pandas as pd
+from landkit import report
+stamp = report.Stamp("p", "x", "0", "m")
+progress = pd.DataFrame({"name": ["目标"], "name_en": ["target"], "target_mu": [10.0], "done_mu": [5.0]})
+assert report.progress_png(progress, stamp)[1:4] == b"PNG"
+after = (matplotlib.get_backend(), dict(matplotlib.rcParams), list(warnings.filters), logging.root.level,
+         list(logging.root.handlers))
+changed = [name for name, b, a in zip(["backend", "rcParams", "warnings", "log level", "log handlers"], before, after)
+           if b != a]
+print(changed)
+"""
+    env = {**os.environ, "MPLBACKEND": "svg"}  # the program's own backend (Agg is matplotlib's default here)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PACKAGE.parent, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_cli_package_is_one_module_per_group_with_shared_options_defined_once():
+    cli = PACKAGE / "cli"
+    defined: dict[str, list[str]] = {}
+    for module in cli.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "option" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and first.value in ("--format", "--lang", "--rules", "--overwrite"):
+                    defined.setdefault(first.value, []).append(module.name)
+    assert defined == {k: ["options.py"] for k in ("--format", "--lang", "--rules", "--overwrite")}
+    assert max(len(p.read_text(encoding="utf-8").splitlines()) for p in cli.glob("*.py")) < 400
