@@ -270,12 +270,15 @@ def audit(
     step: Callable[[str], None] | None = None,
     partitions: int | None = None,
     scheduler: str | None = None,
+    keep: dict | None = None,
 ) -> pd.DataFrame:
     """Run every check on a project; return the findings, one row each, in rule order.
 
     ``step`` is called with the name of each check before it runs (for progress bars). With
     ``partitions``, the parcel checks run on dask in that many spatial partitions (on a local
-    cluster, or the dask ``scheduler`` at that address) and give the same findings.
+    cluster, or the dask ``scheduler`` at that address) and give the same findings. With ``keep``
+    (a dict), what the checks computed and the outputs draw goes into it: the 三区三线 conflicts'
+    geometries (:func:`landkit.constraints.findings`), so that a pack computes them once.
     """
     rules = rules or load_rules()
     step = step or (lambda name: None)
@@ -372,7 +375,7 @@ def audit(
         # a bad layer is a finding already; the zones need only their geometry and version
         skip = (columns_bad - {"planning_zones"}) | broken
         usable = {k: v for k, v in layers.items() if k not in skip}
-        found.append(constraints.findings(usable, rules))
+        found.append(constraints.findings(usable, rules, keep=keep))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
     if table is None:
         return pd.DataFrame(columns=COLUMNS)

@@ -265,13 +265,15 @@ def suspect_buildings(
     return rows[rows["area_m2"] > min_area_m2].reset_index(drop=True)
 
 
-def findings(layers: dict, rules: dict) -> pd.DataFrame:
+def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataFrame:
     """The audit's findings for the planner's other questions, for the layers the project has:
     三区三线 conflicts (``basic_farmland``, ``eco_redline``, ``urban_boundary``) per parcel and per
     planning-zone version (in the land it adds), invalid polygons of the layers used repaired
     (``invalid_geometry``), suspect buildings (``illegal_building``), idle land (``idle_land``) and
     investment or output per mu below the county's thresholds (``investment_intensity``). Columns
-    as the audit's, with ``message_zh`` beside ``message``."""
+    as the audit's, with ``message_zh`` beside ``message``. With ``keep`` (a dict), the conflicts'
+    geometries go into it too (``conflicts``: :func:`conflicts`; ``zone_conflicts``), for the
+    outputs that draw or list them: computed once, the same parts everywhere."""
     from . import money, reserve
     from .schema import PARCEL_STATUSES
 
@@ -281,7 +283,10 @@ def findings(layers: dict, rules: dict) -> pd.DataFrame:
     def add(rule, layer, ids, m2, en, zh) -> None:
         rows.append({"rule": rule, "layer": layer, "ids": ids, "area_m2": m2, "message": en, "message_zh": zh})
 
-    for name, hit in conflicts(parcels, layers, rules=rules).items():
+    hits = conflicts(parcels, layers, rules=rules)
+    if keep is not None:
+        keep["conflicts"] = hits
+    for name, hit in hits.items():
         label, side, _ = CONSTRAINT_LAYERS[name]
         for pid, r in zip(hit.index.astype(str), hit.itertuples(), strict=True):  # one row per conflict found
             where = "inside" if side == "inside" else "outside"
@@ -293,7 +298,10 @@ def findings(layers: dict, rules: dict) -> pd.DataFrame:
     if not isinstance(zones, gpd.GeoDataFrame) or "version" not in zones or not len(zones):
         zones = None
     if zones is not None:
-        for zid, r in zone_conflicts(zones, layers, rules=rules).iterrows():  # a few versions × 3 layers
+        per_zone = zone_conflicts(zones, layers, rules=rules)
+        if keep is not None:
+            keep["zone_conflicts"] = per_zone
+        for zid, r in per_zone.iterrows():  # a few versions × 3 layers
             label, side, _ = CONSTRAINT_LAYERS[r["layer"]]
             v, where = int(r["version"]), "inside" if side == "inside" else "outside"
             add(r["layer"], "planning_zones", [str(zid)], r["area_m2"],

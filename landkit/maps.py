@@ -492,11 +492,14 @@ def _constraint(m, layers, name: str, t, gcj: bool) -> None:
     _legend(m, group, [(t[name], LAYER_COLOURS[name], kind)])
 
 
-def _conflicts(m, layers, t, gcj: bool, rules: dict | None) -> None:
-    """The part of each parcel in conflict with 三区三线 (:func:`landkit.constraints.conflicts`)."""
+def _conflicts(m, layers, t, gcj: bool, rules: dict | None, found: dict | None = None) -> None:
+    """The part of each parcel in conflict with 三区三线 (:func:`landkit.constraints.conflicts`;
+    ``found``: as the audit computed them), for the parcels drawn."""
     from .constraints import conflicts
 
-    found = conflicts(layers["parcels"], layers, rules=rules)
+    if found is None:
+        found = conflicts(layers["parcels"], layers, rules=rules)
+    found = {name: hit[hit.index.isin(layers["parcels"].index)] for name, hit in found.items()}
     frames = [hit.assign(_id=hit.index.astype(str), _layer=t[name]) for name, hit in found.items() if len(hit)]
     if not frames:
         return
@@ -518,11 +521,12 @@ def _draw(
     village_fill: float = 0.6,
     constraints: bool = False,
     rules: dict | None = None,
+    conflicts: dict | None = None,
 ):
     """Draw every layer ``layers`` has, each with its legend section; ``whole_zones`` draws
     each zone version whole instead of the land it adds; ``constraints`` draws the 三区三线
     layers the project has and the parts of parcels in conflict with them (``rules``: the
-    audit's tolerances)."""
+    audit's tolerances; ``conflicts``: those parts as the audit computed them)."""
     t = LABELS[lang] if lang in LABELS else LABELS["zh"]
     shown = [n for n in _CONSTRAINT_STYLE if constraints and isinstance(layers.get(n), gpd.GeoDataFrame)]
     shown = [n for n in shown if len(layers[n])]
@@ -615,7 +619,7 @@ def _draw(
         if name != "urban_boundary":
             _constraint(m, layers, name, t, gcj)
     if shown and isinstance(layers.get("parcels"), gpd.GeoDataFrame) and len(layers["parcels"]):
-        _conflicts(m, layers, t, gcj, rules)
+        _conflicts(m, layers, t, gcj, rules, conflicts)
     if findings is not None and len(findings):
         f = findings.copy()
         f["_ids"] = f["ids"].map(lambda ids: ", ".join(map(str, ids)))
@@ -647,10 +651,12 @@ def zone_map(
     version: int | None = None,
     rules: dict | None = None,
     m=None,
+    conflicts: dict | None = None,
 ):
     """Draw the zone map: county, zone versions, parcels by status, villages, communities, roads,
     the 三区三线 layers the project has and the parts of parcels in conflict with them (with the
-    tolerances of the audit's ``rules``; tooltips give parcel, layer, m² and mu).
+    tolerances of the audit's ``rules``, or ``conflicts`` as the audit computed them: its ``keep``;
+    tooltips give parcel, layer, m² and mu).
 
     With ``version`` (a planning-zone version number), only that version: its whole outline,
     the parcels and villages inside it (by a point inside each) and the communities, roads,
@@ -684,7 +690,7 @@ def zone_map(
     )
     _draw(
         m, layers, lang=lang, gcj=tiles == "gaode", findings=findings, whole_zones=version is not None,
-        constraints=True, rules=rules,
+        constraints=True, rules=rules, conflicts=conflicts,
     )  # fmt: skip
     return _finish(m, lang)
 

@@ -613,24 +613,27 @@ def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[st
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def audit_layers(layers: dict, *, rules: dict | None = None, findings=None) -> dict:
+def audit_layers(layers: dict, *, rules: dict | None = None, findings=None, conflicts: dict | None = None) -> dict:
     """What the audit found, as map layers for QGIS: ``findings`` (each finding about parcels,
     drawn on the parcels it names, in Chinese) and ``conflicts`` (the part of each parcel in
     三区三线 conflict, :func:`landkit.constraints.conflicts`); only those with features.
-    ``findings``: the audit's, when already made (else it is run)."""
+    ``findings`` (the table, or its shapes: :func:`landkit.report.finding_shapes`) and ``conflicts``:
+    the audit's, when already made (its ``keep``; else computed)."""
     import geopandas as gpd
     import pandas as pd
 
+    from . import constraints
     from .audit import audit
-    from .constraints import conflicts
     from .report import finding_shapes, findings_table
 
     out: dict[str, gpd.GeoDataFrame] = {}
     parcels = layers.get("parcels")
     if not isinstance(parcels, gpd.GeoDataFrame) or not len(parcels):
         return out
+    if conflicts is None:
+        conflicts = constraints.conflicts(parcels, layers, rules=rules)
     found = audit(layers, rules=rules) if findings is None else findings
-    shapes = finding_shapes(layers, found) if len(found) else None
+    shapes = found if isinstance(found, gpd.GeoDataFrame) or not len(found) else finding_shapes(layers, found)
     if shapes is not None and len(shapes):
         table = findings_table(shapes, "zh")
         keep = [c for c in _OUTPUTS["findings"] if c in table]
@@ -641,7 +644,7 @@ def audit_layers(layers: dict, *, rules: dict | None = None, findings=None) -> d
              "area_mu": hit["area_mu"].to_numpy()},
             geometry=hit.geometry.to_crs(parcels.crs).to_numpy(), crs=parcels.crs,
         )
-        for name, hit in conflicts(parcels, layers, rules=rules).items()
+        for name, hit in conflicts.items()
         if len(hit)
     ]  # fmt: skip
     if parts:

@@ -464,7 +464,7 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
 
 
 def land_tables(
-    layers: dict, *, rules: dict | None = None, as_of=None, today: dict | None = None
+    layers: dict, *, rules: dict | None = None, as_of=None, today: dict | None = None, kept: dict | None = None
 ) -> dict[str, pd.DataFrame]:
     """The planner's other questions as workbook sheets, for the layers the project has:
     三区三线冲突 (each parcel's conflict with permanent basic farmland, the ecological red line or
@@ -473,13 +473,14 @@ def land_tables(
     违法占地疑点 (buildings on land not yet approved or supplied, or on open land of the zone).
     Land is idle after the rules' ``[idle_land] days``, as the audit says. ``today`` is the project
     as it is now when ``layers`` is it as of a past date (:func:`as_of`): a target's parcels are
-    all of them whatever the date."""
+    all of them whatever the date. ``kept``: what the audit computed (its ``keep``), used as it is."""
     from . import constraints, money, reserve
     from .schema import CONSTRAINT_LAYERS, LAND_USE_CODES, label
 
     parcels = layers["parcels"]
     tables: dict[str, pd.DataFrame] = {}
-    found = constraints.conflicts(parcels, layers, rules=rules)
+    kept = kept or {}
+    found = kept["conflicts"] if "conflicts" in kept else constraints.conflicts(parcels, layers, rules=rules)
     if found:
         rows = [
             pd.DataFrame(
@@ -496,7 +497,11 @@ def land_tables(
         tables["三区三线冲突"] = pd.concat(rows, ignore_index=True)
     zones = layers.get("planning_zones")
     if zones is not None and len(zones) and "version" in zones:  # what each version's added land conflicts with
-        per_zone = constraints.zone_conflicts(zones, layers, rules=rules)
+        per_zone = (
+            kept["zone_conflicts"]
+            if "zone_conflicts" in kept
+            else constraints.zone_conflicts(zones, layers, rules=rules)
+        )
         if len(per_zone):
             tables["规划范围三区三线冲突"] = pd.DataFrame(
                 {
@@ -817,14 +822,16 @@ def meeting_pack(
     if date is not None:
         layers = as_of(today, date)
     day = reserve.data_date(layers["events"]) or pd.Timestamp(date).date()  # the ledger's last day by then
-    findings = audit.audit(layers, rules=rules)
+    kept: dict = {}  # what the audit computed and the outputs draw: computed once
+    findings = audit.audit(layers, rules=rules, keep=kept)
     sums = audit.totals(layers)
     stamp = stamp_for(path, layers)
     goals = reserve.targets(today)
     target = reserve.progress(today["parcels"], today["events"], goals, as_of=day)
     files: dict[str, Any] = {}
     labels = {"zone.html": "规划与储备总图 Zone map"}
-    zone = maps.zone_map(layers, findings=finding_shapes(layers, findings) if len(findings) else None, rules=rules)
+    shapes = finding_shapes(layers, findings) if len(findings) else None
+    zone = maps.zone_map(layers, findings=shapes, rules=rules, conflicts=kept.get("conflicts"))
     files["zone.html"] = _stamped(maps.to_html(zone), stamp)
     taken: set[str] = set()
     for cid, row in layers["communities"].iterrows() if "villages" in layers else ():  # maps of who moves where
@@ -834,7 +841,7 @@ def meeting_pack(
     files["audit.html"] = audit_html(findings, sums, stamp)
     from .paper import print_map
 
-    files["zone-A3.pdf"] = print_map(layers, size="A3", findings=findings if len(findings) else None)
+    files["zone-A3.pdf"] = print_map(layers, size="A3", findings=shapes)
     labels["zone-A3.pdf"] = "打印图（A3，PDF）"
     found = period_changes(layers, month_start(day), day, rules=rules, now=findings)  # the end: this audit
     files["changes.html"] = changes_html(found, layers, stamp)
@@ -842,12 +849,13 @@ def meeting_pack(
     if out_dir is not None and date is None:
         from . import qgis
 
-        outputs = qgis.audit_layers(layers, rules=rules, findings=findings)
+        drawn = shapes if shapes is not None else findings
+        outputs = qgis.audit_layers(layers, rules=rules, findings=drawn, conflicts=kept.get("conflicts"))
         files |= qgis.project_files(path, os.path.join(out_dir, "project.qgz"), audit=outputs)
         labels["project.qgz"] = "QGIS 项目（同一张图，含 A3 出图和村庄图集）"
     moving = relocation_tables(layers) if "villages" in layers else {}
     lists = {"目标地块": target_lists(today, goals, target)} if goals else {}
-    lists |= land_tables(layers, rules=rules, as_of=day, today=today)
+    lists |= land_tables(layers, rules=rules, as_of=day, today=today, kept=kept)
     files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
     labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
     if goals:

@@ -381,3 +381,26 @@ def test_the_pack_audits_the_end_of_its_period_once_and_only_when_it_is_the_proj
     calls.clear()
     report.period_changes(drifted, since, day, now=audit.audit(drifted))
     assert len(calls) == 3  # its own audit, then both ends of the period
+
+
+def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit_found(sample_layers, monkeypatch):
+    """One computation of 三区三线 conflicts for the project as it stands (the audit's, kept), one
+    for the start of 本月变化; the map, the QGIS layers and the workbook show those same parts."""
+    from landkit import audit, constraints, qgis
+
+    real, calls = constraints.conflicts, []
+    monkeypatch.setattr(constraints, "conflicts", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    real_zones, zone_calls = constraints.zone_conflicts, []
+    monkeypatch.setattr(constraints, "zone_conflicts", lambda *a, **kw: zone_calls.append(1) or real_zones(*a, **kw))
+    files = report.meeting_pack(sample_layers, landkit.SAMPLE_PATH)
+    assert len(calls) == 2 and len(zone_calls) == 2  # now (kept) and the period's start
+    kept: dict = {}
+    audit.audit(sample_layers, keep=kept)
+    expected = real(constraints._usable(sample_layers["parcels"]), sample_layers)  # the same parts, computed apart
+    ids = {k: sorted(v.index) for k, v in expected.items()}
+    assert {k: sorted(v.index) for k, v in kept["conflicts"].items()} == ids
+    layers = qgis.audit_layers(sample_layers, findings=audit.audit(sample_layers), conflicts=kept["conflicts"])
+    drawn = layers["conflicts"].groupby("constraint")["area_m2"].sum().sort_index()
+    counted = {qgis._T[k]: v["area_m2"].sum() for k, v in expected.items() if len(v)}
+    assert drawn.to_dict() == pytest.approx(counted)
+    assert "三区三线冲突" in openpyxl.load_workbook(io.BytesIO(files["audit.xlsx"])).sheetnames
