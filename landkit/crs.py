@@ -196,7 +196,8 @@ def diagnose_crs(gdf, *, reference=None, lang: str = "en") -> str | None:
         return "coordinates are not finite numbers (NaN or infinity); redraw or re-export the features"
     area, where = _expected_area(crs, reference)
     declared = _lonlat_box(bounds, crs)
-    b = [f"{v:.6g}" if abs(v) < 1e6 else f"{v:.0f}" for v in bounds]  # 3736000, not 3.736e+06
+    # 3736000, not 3.736e+06; from 1e5 up both forms agree, and .6g writes 999999.6 as 1e+06
+    b = [f"{v:.6g}" if abs(v) < 1e5 else f"{v:.0f}" for v in bounds]
     box = f"x {b[0]}..{b[2]}, y {b[1]}..{b[3]}"
     if zh:
         seen = "无处（无法转换）" if declared is None else f"东经 {declared[0]:.2f}°、北纬 {declared[1]:.2f}°"

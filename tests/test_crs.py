@@ -245,3 +245,62 @@ def test_a_datum_transform_proj_cannot_run_is_refused(text):
 
     with pytest.raises(landkit.CRSError, match=rf"^parcels: --datum-transform '\{text}' is not a transformation PROJ"):
         reproject(_xian_layer(), "EPSG:4547", datum_transform=text, where="parcels: ")
+
+
+def test_reprojecting_within_an_old_datum_is_plain_proj():
+    from landkit.crs import reproject
+
+    out = reproject(_xian_layer(), 4610)  # Xi'an 1980 Gauss-Krueger to Xi'an 1980 lon/lat: no datum is crossed
+    lon, lat = Transformer.from_crs(XIAN80_GK, 4610, always_xy=True).transform(401000, 3737000)
+    assert out.crs.to_epsg() == 4610
+    assert shapely.get_coordinates(out.geometry.iloc[1])[0] == pytest.approx((lon, lat), abs=1e-12)
+
+
+def test_the_lonlat_box_of_coordinates_is_where_pyproj_puts_their_corners():
+    from pyproj import CRS
+
+    from landkit.crs import _lonlat_box
+
+    gk = CRS.from_epsg(4547)
+    xs, ys = [400000, 400100, 400100, 400000], [3736000, 3736000, 3736100, 3736100]
+    lon, lat = Transformer.from_crs(4547, 4490, always_xy=True).transform(xs, ys)
+    box = _lonlat_box((400000, 3736000, 400100, 3736100), gk)
+    assert box == pytest.approx((min(lon), min(lat), max(lon), max(lat)), abs=1e-9)  # a 100 m box: its corners
+    # a box reaching far beyond the projection's domain is nowhere, not the part PROJ could transform
+    assert _lonlat_box((400000, 3.7e6, 1e8, 3.8e6), gk) is None
+    assert _lonlat_box((np.nan, np.nan, np.nan, np.nan), gk) is None  # PROJ passes NaN through without an error
+
+
+def test_an_empty_gauss_krueger_layer_has_no_zone_warning():
+    import geopandas as gpd
+
+    from landkit.crs import zone_warning
+
+    assert zone_warning(gpd.GeoDataFrame(geometry=[], crs=4547)) is None
+    assert zone_warning(gpd.GeoDataFrame(geometry=[shapely.Polygon()], crs=4547)) is None
+
+
+@pytest.mark.parametrize(
+    ("epsg", "exact"),
+    [(4547, True), (3035, True), (3857, False), (4490, False)],  # TM, LAEA; Web Mercator; lon/lat: no projection
+)
+def test_the_projections_whose_scale_is_exact(epsg, exact):
+    from landkit.crs import scale_is_exact
+
+    assert scale_is_exact(epsg) is exact
+
+
+@pytest.mark.parametrize(
+    ("epsg", "lon", "lat", "utm"),
+    [
+        (4547, 112.9, 33.74, None),  # Gauss-Krueger in metres: the layer's own
+        (3857, 112.9, 33.74, 32649),  # Web Mercator is in metres but not conformal enough: UTM 49N (108-114E)
+        (2236, -81.0, 28.5, 32617),  # Florida East is Transverse Mercator in US feet: UTM 17N (84-78W)
+        (4490, 112.9, 33.74, 32649),  # lon/lat
+    ],
+)
+def test_thresholds_in_metres_are_applied_in_the_layers_crs_or_its_utm_zone(epsg, lon, lat, utm):
+    from landkit.crs import metric_crs
+
+    metric = metric_crs(_layer_at(lon, lat, epsg))
+    assert (metric if metric is None else metric.to_epsg()) == utm
