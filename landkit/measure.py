@@ -159,7 +159,9 @@ def _cn2008_m2(geoms: gpd.GeoSeries, densify_m: float | None) -> np.ndarray:
         lonlat = gpd.GeoSeries(dense, crs=laea).to_crs("EPSG:4490").to_numpy()
     else:
         lonlat = geoms.to_crs("EPSG:4490").to_numpy()
-    polys, owner = shapely.get_parts(lonlat, return_index=True)
+    parts, owner = shapely.get_parts(lonlat, return_index=True)
+    polys, part = shapely.get_parts(parts, return_index=True)  # a collection's multipolygon: its polygons
+    owner = owner[part]
     polys_ok = np.isin(shapely.get_type_id(polys), [3])  # parts that are polygons
     polys, owner = polys[polys_ok], owner[polys_ok]
     rings, ring_poly = shapely.get_rings(polys, return_index=True)
@@ -350,7 +352,8 @@ def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:
         return
     far = max(abs(west - cm), abs(east - cm))
     if far > 1.5:  # outside the 3-degree zone the projection was made for
-        lat = np.radians(max(abs(south), abs(north)))
+        # the scale grows towards the equator: take the layer's latitude nearest to it
+        lat = np.radians(np.clip(0.0, south, north))
         distortion = (np.radians(far) * np.cos(lat)) ** 2
         warnings.warn(
             f"parcels lie up to {far:.2f} degrees from the central meridian {cm:g}E of "
