@@ -152,7 +152,7 @@ def test_areas_on_a_layer_in_the_wrong_zone_is_a_clear_error(tmp_path, sample_la
 def test_areas_planar_in_the_neighbouring_zone_warns(sample_copy):
     result = run("areas", sample_copy, "--method", "planar", "--zone", "EPSG:4546")
     assert result.exit_code == 0
-    assert "warning: parcels lie up to" in result.stderr and "EPSG:4547" in result.stderr
+    assert "警告：parcels lie up to" in result.stderr and "EPSG:4547" in result.stderr
     assert "planar (EPSG:4546" in result.stdout
 
 

@@ -33,7 +33,7 @@ def test_a_bug_is_exit_3_with_a_crash_file(sample_copy, monkeypatch):
     assert result.exit_code == 3
     line = result.output.strip()
     assert len(line.splitlines()) == 1 and "Traceback" not in line
-    assert "internal error while running `landkit audit" in line and "ZeroDivisionError" in line
+    assert "运行 `landkit audit" in line and "内部错误" in line and "ZeroDivisionError" in line  # Chinese first
     crash = line.rsplit(" ", 1)[-1]
     text = Path(crash).read_text(encoding="utf-8")
     assert "Traceback" in text and "a landkit bug" in text and f"landkit {landkit.__version__}" in text
@@ -57,7 +57,7 @@ def test_ctrl_c_during_the_pack_leaves_the_old_pack_and_no_scratch(sample_copy, 
 
     monkeypatch.setattr(report, "progress_png", interrupted)
     result = run("report", sample_copy, "-o", pack)
-    assert result.exit_code == 130 and "interrupted" in result.output
+    assert result.exit_code == 130 and "已中断" in result.output
     assert {p.name: p.read_bytes() for p in pack.iterdir()} == before  # the old pack, whole; no scratch folder
 
 
@@ -86,7 +86,7 @@ def test_sigterm_during_the_pack_exits_143_and_leaves_nothing_half_written(sampl
         assert proc.stdout.readline().strip() == b"building"
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143 and b"terminated" in err
+    assert proc.returncode == 143 and "已终止".encode() in err
     assert list(pack.iterdir()) == []  # no partial pack, no scratch folder
 
 

@@ -38,7 +38,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def crash_path(output: str) -> Path:
-    found = re.search(r"please report it with (.+landkit-crash-[^\s]+\.txt)\s*$", output.strip())
+    found = re.search(r"(?:please report it with|附上崩溃报告文件) (.+landkit-crash-[^\s]+\.txt)\s*$", output.strip())
     assert found, output
     return Path(found.group(1))
 
@@ -113,7 +113,7 @@ def test_no_crash_file_at_all_is_said_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(cli.setup, "read_project", broken_read())
     result = run("info", "postgresql://u:pw-x3@h/db")
     assert result.exit_code == 3 and "Traceback" not in result.output
-    assert "no crash file could be written" in result.output and "--debug" in result.output
+    assert "崩溃报告文件无法写入" in result.output and "--debug" in result.output
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ import click
 
 from .. import __version__
 from ..errors import LandkitError
+from ..i18n import t
 from ..store import mask
+from .lang import Group, Option, cli_language, usage_message
 
 # The commands live in the modules of this package, one per group (setup, database, measure,
 # ledger, audit, outputs); their shared options in options.py. Commands import what they compute
@@ -148,9 +150,26 @@ def _command_line(argv: Sequence[str]) -> str:
     return " ".join(words)
 
 
-class _Group(click.Group):
+def _usage_error(exc: click.UsageError, lang: str) -> None:
+    """A wrong command line: one line in the command line's language, with where to read more."""
+    sub = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else None
+    where = f"landkit {sub + ' ' if sub else ''}--help"
+    click.echo(t("guard.usage", lang, message=usage_message(exc, lang), help=where), err=True)
+
+
+class _Group(Group):
     """One guard for every command: landkit's errors in a line or two (exit 2), a bug as exit 3
-    with its traceback in a crash file, Ctrl-C as 130 and SIGTERM as 143."""
+    with its traceback in a crash file, Ctrl-C as 130 and SIGTERM as 143; each line in the command
+    line's language (landkit/i18n: ``guard.*``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:  # a wrong option of landkit's own (`landkit --bogus`): the same one line as a command's
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            _usage_error(exc, cli_language(ctx))
+            raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context):
         for stream in (sys.stdout, sys.stderr):  # a Chinese Windows console (GBK) cannot show every character
@@ -171,21 +190,20 @@ class _Group(click.Group):
                     for w in _unique(caught):
                         _warn(str(w.message))
         except LandkitError as exc:
-            click.echo(_masked(f"landkit: error: {exc}"), err=True)
+            click.echo(_masked(t("guard.error", cli_language(ctx), message=exc)), err=True)
             raise click.exceptions.Exit(2) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise
         except click.UsageError as exc:  # a wrong option: one line, with where to read more
-            sub = exc.ctx.info_name if exc.ctx is not None and exc.ctx.parent is not None else None
-            click.echo(
-                f"landkit: error: {exc.format_message()} (see `landkit {sub + ' ' if sub else ''}--help`)", err=True
-            )
+            _usage_error(exc, cli_language(ctx))
             raise click.exceptions.Exit(2) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("landkit: interrupted; nothing half-written was left behind", err=True)
+            click.echo(t("guard.interrupted", cli_language(ctx)), err=True)
             raise click.exceptions.Exit(130) from None
         except _Terminated:
-            click.echo("landkit: terminated; nothing half-written was left behind", err=True)
+            click.echo(t("guard.terminated", cli_language(ctx)), err=True)
             raise click.exceptions.Exit(143) from None
         except OSError as exc:
             import errno
@@ -193,40 +211,38 @@ class _Group(click.Group):
             if errno.errorcode.get(exc.errno or -1) not in _OS_ERRORS or ctx.meta.get("landkit.debug"):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"landkit: error: {where}{exc.strerror}; nothing half-written was left behind", err=True)
+            click.echo(t("guard.os_error", cli_language(ctx), where=where, reason=exc.strerror), err=True)
             raise click.exceptions.Exit(2) from None
         except Exception as exc:
             if ctx.meta.get("landkit.debug"):
                 raise
             crash = _crash_file(exc, words)
             said = _masked(str(exc), also=words)[:160]  # masked before it is cut: no half password
-            where = (
-                f"please report it with {crash}"
-                if crash
-                else "please report it (no crash file could be written; `landkit --debug …` shows the traceback)"
+            lang = cli_language(ctx)
+            where = t("guard.report_with", lang, crash=crash) if crash else t("guard.report_without", lang)
+            line = t(
+                "guard.bug", lang, command=_masked(command, words), kind=type(exc).__name__, said=said, where=where
             )
-            click.echo(
-                _masked(f"landkit: internal error while running `{command}` ({type(exc).__name__}: {said}). ", words)
-                + f"This is a landkit bug: {where}",
-                err=True,
-            )
+            click.echo(line, err=True)
             raise click.exceptions.Exit(3) from None
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
 
-@click.group(cls=_Group)
-@click.version_option(__version__, prog_name="landkit")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error instead of a crash file.")
+@click.group(cls=_Group, help="cmd.main")
+@click.version_option(
+    __version__, prog_name="landkit", message="%(prog)s %(version)s", cls=Option, help="click.version"
+)
+@click.option("--debug", is_flag=True, cls=Option, help="opt.debug")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """Land-reserve and resettlement planning: project files, exact areas, audits and maps."""
     ctx.meta["landkit.debug"] = debug
 
 
 def _warn(message: str) -> None:
-    click.echo(f"landkit: warning: {message}", err=True)
+    said = t("guard.warning", cli_language(click.get_current_context(silent=True)), message=message)
+    click.echo(said, err=True)
 
 
 # the commands, by what they do (each module adds its own to `main`)

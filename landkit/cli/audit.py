@@ -9,20 +9,21 @@ import click
 from ..errors import DataError
 from ..store import display
 from . import main
+from .lang import option
 from .options import _project, _rules, format_option, lang_option, overwrite_option, project_argument, rules_option
 
 
-@main.command("audit")
+@main.command("audit", help="cmd.audit")
 @project_argument
-@rules_option("TOML file overriding rule severities and thresholds (UTF-8 or GB18030).")
+@rules_option()
 @format_option("text", "json", "csv", "xlsx", "html")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to this file instead of the screen (needed for xlsx).")  # fmt: skip
+@option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="opt.audit.output")  # fmt: skip
 @overwrite_option()
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--partitions", type=click.IntRange(min=1), default=None,
-              help="Check the parcels on dask in this many spatial partitions (needs landkit[dask]).")  # fmt: skip
-@click.option("--scheduler", default=None, help="Address of a dask scheduler to run the partitions on.")
+@option("--quiet", is_flag=True, help="opt.audit.quiet")
+@option("--partitions", type=click.IntRange(min=1), default=None,
+              help="opt.audit.partitions")  # fmt: skip
+@option("--scheduler", default=None, help="opt.audit.scheduler")
 @lang_option
 def audit_(
     path: Path,
@@ -35,7 +36,6 @@ def audit_(
     scheduler: str | None,
     lang: str,
 ) -> None:
-    """Run every check on a project file; exit 0 clean, 1 if a finding is an error, 2 if unreadable."""
     from tqdm import tqdm
 
     from .. import audit, report

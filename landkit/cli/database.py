@@ -9,40 +9,37 @@ import click
 from ..errors import DataError
 from ..store import display
 from . import main
+from .lang import argument, option
 from .options import PROJECT, overwrite_option
 
 
-@main.command("push")
-@click.argument("source", type=PROJECT)
-@click.argument("url", type=PROJECT)
-@overwrite_option("Replace the layers a schema already has (its ledgers only gain events).")
+@main.command("push", help="cmd.push")
+@argument("source", type=PROJECT, help="arg.push.source")
+@argument("url", type=PROJECT, help="arg.push.url")
+@overwrite_option("opt.push.overwrite")
 def push(source: Path | str, url: str, overwrite: bool) -> None:
-    """Copy a GeoPackage project (or a project in a database) into a PostgreSQL/PostGIS schema, in one transaction."""
     from ..store import push as push_project
 
     counts = push_project(source, url, overwrite=overwrite)
     click.echo(f"pushed {display(source)} to {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-@main.command("pull")
-@click.argument("url", type=PROJECT)
-@click.argument("output", type=PROJECT)
-@overwrite_option("Replace an existing GeoPackage.")
+@main.command("pull", help="cmd.pull")
+@argument("url", type=PROJECT, help="arg.database")
+@argument("output", type=PROJECT, help="arg.pull.output")
+@overwrite_option("opt.pull.overwrite")
 def pull(url: str, output: Path | str, overwrite: bool) -> None:
-    """Write a GeoPackage snapshot of a project in PostgreSQL/PostGIS (for the meeting laptop);
-    a postgresql:// URL as OUTPUT copies it into that schema instead."""
     from ..store import pull as pull_project
 
     counts = pull_project(url, output, overwrite=overwrite)
     click.echo(f"wrote {display(output)} from {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-@main.command("grant")
-@click.argument("url")
-@click.option("--reader", default=None, help="A role that may read the project.")
-@click.option("--recorder", default=None, help="A role that may also record events (and set statuses).")
+@main.command("grant", help="cmd.grant")
+@argument("url", help="arg.database")
+@option("--reader", default=None, help="opt.grant.reader")
+@option("--recorder", default=None, help="opt.grant.recorder")
 def grant(url: str, reader: str | None, recorder: str | None) -> None:
-    """Set up a read-only role and a recording role on a project in PostgreSQL (GRANT them to people)."""
     from ..store import grant as grant_roles
 
     if not reader and not recorder:

@@ -11,21 +11,21 @@ import click
 from .. import __version__
 from ..errors import DataError
 from ..store import display, read_project
-from . import main
+from . import _warn, main
+from .lang import argument, option
 from .options import _records, _rules, format_option, lang_option, project_argument, rules_option
 
 
-@main.command()
+@main.command(help="cmd.progress")
 @project_argument
-@click.option("--as-of", default=None, help="Rebuild the ledger as it stood on this date (YYYY-MM-DD).")
+@option("--as-of", default=None, help="opt.progress.as_of")
 @lang_option
 @format_option("text", "json")
-@click.option("--target", "target_id", default=None, help="List the parcels behind this target (its id or name).")
-@rules_option("TOML rules file (its [idle_land] days sets when land is idle, as in the audit).")
+@option("--target", "target_id", default=None, help="opt.progress.target")
+@rules_option("opt.progress.rules")
 def progress(
     path: Path, as_of: str | None, fmt: str, lang: str, target_id: str | None, rules_file: Path | None
 ) -> None:
-    """Reserve status totals, done / target for each of the project's targets, idle land, compensation."""
     import pandas as pd
 
     from .. import reserve
@@ -122,26 +122,20 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
     click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if zh else shown).to_string())
 
 
-@main.command()
+@main.command(help="cmd.record")
 @project_argument
-@click.argument("feature_id", required=False)
-@click.argument("status", required=False)
-@click.option("--date", default=None, help="Date of the event: 2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27.")
-@click.option("--type", "event_type", default="transition", show_default=True,
-              help="transition, revocation, correction or opening (or 状态变更, 撤销, 更正, 期初).")  # fmt: skip
-@click.option("--doc", "document_ref", default=None, help="Document reference (文号).")
-@click.option("--note", default=None)
-@click.option("--village", is_flag=True, help="FEATURE_ID is a village code: record a relocation step.")
-@click.option("--from", "batch", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Record every row of a CSV or XLSX file in one transaction (Chinese headers accepted).")  # fmt: skip
-@click.option("--future", is_flag=True, help="Allow a date more than a year ahead.")
+@argument("feature_id", required=False, help="arg.record.feature_id")
+@argument("status", required=False, help="arg.record.status")
+@option("--date", default=None, help="opt.record.date")
+@option("--type", "event_type", default="transition", show_default=True,
+              help="opt.record.type")  # fmt: skip
+@option("--doc", "document_ref", default=None, help="opt.record.doc")
+@option("--note", default=None, help="opt.record.note")
+@option("--village", is_flag=True, help="opt.record.village")
+@option("--from", "batch", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="opt.record.from")  # fmt: skip
+@option("--future", is_flag=True, help="opt.record.future")
 def record(path: Path, feature_id, status, date, event_type, document_ref, note, village, batch, future) -> None:
-    """Append events to a ledger, checked against the lifecycle; the layer's status follows.
-
-    One event: PATH PARCEL_ID STATUS --date D (statuses in English or Chinese, e.g. 已批复).
-    Many: PATH --from events.xlsx, with columns 地块编号/parcel_id (or 村代码/village_code),
-    日期/date, 新状态/status and optionally 事件类型/event_type, 文号/document_ref, 备注/note.
-    """
     from ..ledger import parse_date, record_events
 
     if batch is not None:
@@ -163,13 +157,12 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
     click.echo(f"recorded event {event_id}: {feature_id} -> {status} on {parse_date(date, future=future)}")
 
 
-@main.command()
+@main.command(help="cmd.sync")
 @project_argument
-@click.option("--apply", is_flag=True, help="Write the changes (default: only list them).")
-@click.option("--as-of", default=None, help="Date of the opening-balance events for features without history.")
+@option("--apply", is_flag=True, help="opt.sync.apply")
+@option("--as-of", default=None, help="opt.sync.as_of")
 @format_option("text", "json")
 def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
-    """Make parcels.status and villages.relocation_status follow the ledgers (a dry run unless --apply)."""
     from .. import ledger
 
     changes = ledger.sync(path, apply=apply, as_of=as_of)
@@ -186,14 +179,13 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
     click.echo(f"{len(changes)} change(s) {verb}" + ("" if apply or not changes else "; run again with --apply"))
 
 
-@main.command("changes")
+@main.command("changes", help="cmd.changes")
 @project_argument
-@click.option("--since", required=True, help="The start of the period (its events are not included), e.g. 2026-10-31.")
-@click.option("--until", default=None, help="The end of the period (default: the data's date).")
+@option("--since", required=True, help="opt.changes.since")
+@option("--until", default=None, help="opt.changes.until")
 @format_option("text", "json")
 @lang_option
 def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:
-    """What changed in a period: events, parcels whose status changed, mu per status, new and resolved findings."""
     from .. import report
     from ..ledger import parse_date
     from ..schema import label, require_layers
@@ -245,14 +237,13 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
             click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
 
 
-@main.command()
+@main.command(help="cmd.relocate")
 @project_argument
-@click.option("--split/--whole", default=True, show_default=True, help="May a village be split between communities?")
-@click.option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Smallest part of a split village, in households.")  # fmt: skip
+@option("--split/--whole", default=True, show_default=True, help="opt.relocate.split")
+@option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
+              help="opt.relocate.min_part")  # fmt: skip
 @format_option("text", "json")
 def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
-    """The relocation plan: allocation to communities, capacity per batch, progress by village."""
     from .. import relocation
     from ..schema import require_layers
 
@@ -294,7 +285,7 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
     )
     click.echo(plan.to_string(index=False))
     for message in plan.attrs["over_capacity"]:
-        click.echo(f"landkit: warning: {message}", err=True)
+        _warn(message)
     click.echo(
         f"totals: {totals['households']} households, {totals['people']} people, "
         f"{totals['household_km']:,.1f} household-km"

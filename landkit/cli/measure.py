@@ -11,6 +11,7 @@ from ..errors import CRSError, DataError
 from ..store import display, list_layers, read_layer
 from ..units import UNITS
 from . import _warn, main
+from .lang import option
 from .options import _rules, format_option, lang_option, project_argument, rules_option
 
 
@@ -46,26 +47,21 @@ def _reference(path: Path, layer: str):
     return read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
 
 
-@main.command()
+@main.command(help="cmd.areas")
 @project_argument
-@click.option("--layer", default="parcels", show_default=True, help="Polygon layer to measure.")
-@click.option("--unit", type=click.Choice(list(UNITS)), default="mu", show_default=True)
-@click.option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
-              show_default=True, help="Ellipsoidal (CGCS2000), the 2008 formula, or planar in --zone.")  # fmt: skip
-@click.option("--zone", default=None, help="Projection for --method planar, e.g. EPSG:4547.")
-@click.option("--densify", "densify_m", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="cn2008: densify edges to this many metres first (default: the vertices as given).")  # fmt: skip
-@click.option("--id", "id_column", default=None, help="Id column, when not the project file's.")
+@option("--layer", default="parcels", show_default=True, help="opt.areas.layer")
+@option("--unit", type=click.Choice(list(UNITS)), default="mu", show_default=True, help="opt.areas.unit")
+@option("--method", type=click.Choice(["ellipsoidal", "cn2008", "planar"]), default="ellipsoidal",
+              show_default=True, help="opt.areas.method")  # fmt: skip
+@option("--zone", default=None, help="opt.areas.zone")
+@option("--densify", "densify_m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="opt.areas.densify")  # fmt: skip
+@option("--id", "id_column", default=None, help="opt.areas.id")
 @format_option("csv", "json")
 def areas(
     path: Path, layer: str, unit: str, method: str, zone: str | None, densify_m: float | None, id_column: str | None,
     fmt: str,
 ) -> None:  # fmt: skip
-    """Measure every feature of a polygon layer; totals add up to the parts shown.
-
-    Features without geometry, with invalid geometry, or with coordinates their CRS cannot hold
-    are listed and left out of the total.
-    """
     import pandas as pd
 
     from ..measure import area_report, planar_crs
@@ -112,14 +108,12 @@ def areas(
     click.echo(table.map(inert).to_csv(index=False, float_format=f"%.{decimals}f"), nl=False)
 
 
-@main.command()
+@main.command(help="cmd.zones")
 @project_argument
 @format_option("text", "csv", "json")
-@rules_option("The audit's rules file: the 三区三线 tolerances (snap_m, min_area_m2).")
+@rules_option("opt.zones.rules")
 @lang_option
 def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
-    """Tabulate the planning-zone versions: areas, what each expansion adds (land, 耕地, 三区三线
-    conflicts), reserve cover."""
     from ..planning import zone_versions
 
     zones = _layer_for_measuring(path, "planning_zones", None)

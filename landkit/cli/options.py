@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from ..errors import DataError
+from ..i18n import language
 from ..store import display, location, read_project
+from .lang import Argument, Option
 
 
 class _Project(click.ParamType):
@@ -61,31 +63,38 @@ def _crs_name(crs) -> str:
 
 
 # -- the options several commands share, defined once ------------------------------------------
+# (every help is a code of the catalogue, landkit/i18n, said in the command line's language)
 
 #: The project a command works on: a GeoPackage, or a postgresql:// URL.
-project_argument = click.argument("path", type=PROJECT)
-#: Labels in Chinese (the default) or English.
+project_argument = click.argument("path", type=PROJECT, cls=Argument, help="arg.project")
+
+
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    return language(value)  # not given: LANDKIT_LANG, else zh
+
+
+#: Labels (and the help) in Chinese (the default) or English.
 lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="Language of labels: rules, severities, layers, statuses (zh 中文, en English).",
-)  # fmt: skip
+    "--lang", type=click.Choice(["zh", "en"]), default=None, callback=_language, cls=Option, help="opt.lang"
+)
 
 
 def format_option(*choices: str) -> Any:
     """``--format``: the first choice is the default (text for people, the others for programs)."""
     return click.option(
-        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
-        help="Output format: " + ", ".join(choices) + ".",
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True, cls=Option,
+        help="opt.format",
     )  # fmt: skip
 
 
-def rules_option(help: str = "TOML file overriding rule severities and thresholds (UTF-8 or GB18030).") -> Any:
-    """``--rules FILE.toml``: the audit's rules (thresholds, severities)."""
+def rules_option(help: str = "opt.rules") -> Any:
+    """``--rules FILE.toml``: the audit's rules (thresholds, severities); ``help`` a catalogue code."""
     return click.option(
-        "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help=help
-    )
+        "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+        cls=Option, help=help,
+    )  # fmt: skip
 
 
-def overwrite_option(help: str = "Replace an existing file that landkit did not write.") -> Any:
-    """``--overwrite``: what may be replaced, said per command."""
-    return click.option("--overwrite", is_flag=True, help=help)
+def overwrite_option(help: str = "opt.overwrite") -> Any:
+    """``--overwrite``: what may be replaced, said per command (``help`` a catalogue code)."""
+    return click.option("--overwrite", is_flag=True, cls=Option, help=help)

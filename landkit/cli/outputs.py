@@ -9,28 +9,26 @@ import click
 from ..errors import DataError
 from ..store import display, open_project, read_project
 from . import main
+from .lang import option
 from .options import _project, _rules, lang_option, overwrite_option, project_argument, rules_option
 
 
-@main.command("map")
+@main.command("map", help="cmd.map")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="HTML file to write (default: maps/zone.html and one maps/community-ID.html each).")  # fmt: skip
-@click.option(
-    "--community", default=None, help="Draw only this community: id, name (露峰, 露峰社区) or pinyin (Lufeng)."
-)
-@click.option("--village", default=None, help="Draw only this village and its parcels: code, name (沈庄) or pinyin.")
-@click.option("--zone-version", type=int, default=None, help="Draw only this planning-zone version (1, 2, 3 …).")
-@click.option("--tiles", type=click.Choice(["none", "osm", "tianditu", "gaode"]), default="none", show_default=True,
-              help="Base map; none keeps the map fully offline.")  # fmt: skip
-@click.option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="Your Tianditu key (or TIANDITU_KEY).")
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="opt.map.output")  # fmt: skip
+@option("--community", default=None, help="opt.map.community")
+@option("--village", default=None, help="opt.map.village")
+@option("--zone-version", type=int, default=None, help="opt.map.zone_version")
+@option("--tiles", type=click.Choice(["none", "osm", "tianditu", "gaode"]), default="none", show_default=True,
+              help="opt.map.tiles")  # fmt: skip
+@option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="opt.map.tianditu_key")
 @lang_option
 @overwrite_option()
 def map_(
     path: Path, output: Path | None, community: str | None, village: str | None, zone_version: int | None,
     tiles: str, tianditu_key: str | None, lang: str, overwrite: bool,
 ) -> None:  # fmt: skip
-    """Write self-contained HTML meeting maps that open offline from a file."""
     from .. import maps
     from ..io import check_output, output_folder, safe_name, write_text
 
@@ -67,17 +65,14 @@ def map_(
         click.echo(f"wrote {w}")
 
 
-@main.command("qgis")
+@main.command("qgis", help="cmd.qgis")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The QGIS project to write, e.g. 鲁山.qgz (it opens the GeoPackage by relative path).")  # fmt: skip
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="opt.qgis.output")  # fmt: skip
 @rules_option()
-@click.option("--no-findings", is_flag=True, help="Leave the audit's findings out of the project.")
-@overwrite_option("Replace an existing project file.")
+@option("--no-findings", is_flag=True, help="opt.qgis.no_findings")
+@overwrite_option("opt.qgis.overwrite")
 def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwrite: bool) -> None:
-    """Open it in QGIS: landkit's styles into the GeoPackage (yours kept), and a project with the
-    audit's findings as a layer of their own, an A3 layout and an atlas of the villages; for a
-    database, the project opens its schema (the password is not written into it)."""
     from ..qgis import audit_layers, write_project, write_styles
 
     found = {} if no_findings else audit_layers(_project(path), rules=_rules(rules_file))
@@ -96,19 +91,24 @@ def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwr
         click.echo(f"{counts}：{output.with_name(output.stem + '-findings.gpkg')}")
 
 
-@main.command("print")
+@main.command("print", help="cmd.print")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The PDF to write, e.g. 规划图-A3.pdf.")  # fmt: skip
-@click.option("--size", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3", show_default=True)
-@click.option("--village", default=None, help="Print one village (its code or name, with or without 村).")
-@click.option("--zone-version", type=int, default=None, help="Print one planning-zone version (1, 2, 3 …).")
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="opt.print.output")  # fmt: skip
+@option(
+    "--size",
+    type=click.Choice(["A3", "A4"], case_sensitive=False),
+    default="A3",
+    show_default=True,
+    help="opt.print.size",
+)
+@option("--village", default=None, help="opt.print.village")
+@option("--zone-version", type=int, default=None, help="opt.print.zone_version")
 @lang_option
 @overwrite_option()
 def print_(
     path: Path, output: Path, size: str, village: str | None, zone_version: int | None, lang: str, overwrite: bool
 ) -> None:
-    """A paper map for the file: a landscape PDF with title, legend, scale bar, 1:N, north arrow and credits."""
     from ..io import check_output, write_bytes
     from ..paper import print_map
 
@@ -120,14 +120,19 @@ def print_(
     click.echo(f"wrote {write_bytes(pdf, output)}")
 
 
-@main.command("export")
+@main.command("export", help="cmd.export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="An .xlsx workbook (one sheet per group) or a .csv table.")  # fmt: skip
-@click.option("--by", type=click.Choice(["village", "status", "target"]), default="village", show_default=True)
+@option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="opt.export.output")  # fmt: skip
+@option(
+    "--by",
+    type=click.Choice(["village", "status", "target"]),
+    default="village",
+    show_default=True,
+    help="opt.export.by",
+)
 @overwrite_option()
 def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
-    """Parcel lists for field work, by village, status or target, with the areas every report shows."""
     import pandas as pd
 
     from .. import report
@@ -148,19 +153,14 @@ def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
         click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
 
 
-@main.command("report")
+@main.command("report", help="cmd.report")
 @project_argument
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
-              show_default=True, help="Folder for the meeting pack.")  # fmt: skip
+@option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"),
+              show_default=True, help="opt.report.output")  # fmt: skip
 @rules_option()
-@overwrite_option("Replace files in the folder that landkit did not write.")
-@click.option("--as-of", "as_of", default=None, help="Rebuild the pack as the ledgers stood on this date.")
+@overwrite_option("opt.report.overwrite")
+@option("--as-of", "as_of", default=None, help="opt.report.as_of")
 def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool, as_of: str | None) -> None:
-    """Write the meeting pack: maps, the audit as HTML and XLSX, progress charts, a summary page.
-
-    The pack is built in a temporary folder and moved into place at the end (index.html last):
-    an interrupted run leaves the previous pack as it was.
-    """
     from .. import report
     from ..io import output_folder
 

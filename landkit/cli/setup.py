@@ -10,16 +10,15 @@ import click
 from .. import __version__
 from ..store import content_hash, display, open_project, read_project
 from . import main
+from .lang import argument, option
 from .options import PROJECT, _crs_name, format_option, overwrite_option, project_argument
 
 
-@main.command()
-@click.option("-o", "--output", type=PROJECT, default="lushan.gpkg", show_default=True,
-              help="Where to copy the sample: a new GeoPackage, or a postgresql:// URL (a new schema).")  # fmt: skip
-@overwrite_option("Replace the layers of an existing project with the sample's.")
+@main.command(help="cmd.sample")
+@option("-o", "--output", type=PROJECT, default="lushan.gpkg", show_default=True,
+              help="opt.sample.output")  # fmt: skip
+@overwrite_option("opt.sample.overwrite")
 def sample(output: Path | str, overwrite: bool) -> None:
-    """Copy the illustrative Lushan sample project (示意数据) to OUTPUT: a new file is the bundled
-    file byte for byte, so its stamp is the bundled one's."""
     from ..datasets import write_sample
 
     project = write_sample(output, overwrite=overwrite)
@@ -27,11 +26,10 @@ def sample(output: Path | str, overwrite: bool) -> None:
     click.echo(f"wrote {project}: {counts}; {project.identity} {project.sha256()}")
 
 
-@main.command()
+@main.command(help="cmd.info")
 @project_argument
 @format_option("text", "json")
 def info(path: Path, fmt: str) -> None:
-    """Show a project's layers, feature counts, CRS and validation summary (a file or a database)."""
     from ..schema import LAYERS, check_project
 
     layers = read_project(path)
@@ -75,18 +73,17 @@ def info(path: Path, fmt: str) -> None:
         raise click.exceptions.Exit(1)
 
 
-@main.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
-@click.argument("project", type=PROJECT)
-@click.option("--layer", required=True, help="Project layer to write, e.g. parcels.")
-@click.option("--encoding", default=None, help="Text encoding of a Shapefile (default: detect).")
-@overwrite_option("Replace the layer if the project has it.")
-@click.option("--datum-transform", default=None,
-              help="From Xi'an 1980 / Beijing 1954: '+towgs84=dx,dy,dz,rx,ry,rz,ds' or a PROJ pipeline.")  # fmt: skip
-@click.option("--accept-ballpark", is_flag=True, help="Accept PROJ's ballpark datum shift (tens of metres off).")
+@main.command("import", help="cmd.import")
+@argument("source", type=click.Path(path_type=Path), help="arg.import.source")
+@argument("project", type=PROJECT, help="arg.import.project")
+@option("--layer", required=True, help="opt.import.layer")
+@option("--encoding", default=None, help="opt.import.encoding")
+@overwrite_option("opt.import.overwrite")
+@option("--datum-transform", default=None,
+              help="opt.import.datum_transform")  # fmt: skip
+@option("--accept-ballpark", is_flag=True, help="opt.import.accept_ballpark")
 def import_(source: Path, project: Path, layer: str, encoding: str | None, overwrite: bool, datum_transform: str | None,
             accept_ballpark: bool) -> None:  # fmt: skip
-    """Copy a Shapefile or GeoJSON layer into a project file (the source is only read)."""
     from ..io import import_layer
 
     df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite,

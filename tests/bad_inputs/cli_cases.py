@@ -443,9 +443,9 @@ def cases() -> list[CliCase]:
             api=lambda f: landkit.read_layer(f["project"], "nope"),
         ),
         _areas("no_id", "`areas --id nope`", ("--id", "nope"), (2, "no column 'nope' for --id")),
-        _areas("bad_unit", "`areas --unit acre`", ("--unit", "acre"), (2, "Invalid value for '--unit'")),
-        _areas("bad_method", "`areas --method exact`", ("--method", "exact"), (2, "Invalid value for '--method'")),
-        _areas("bad_format", "`areas --format xlsx`", ("--format", "xlsx"), (2, "Invalid value for '--format'")),
+        _areas("bad_unit", "`areas --unit acre`", ("--unit", "acre"), (2, "'--unit' 的值无效")),
+        _areas("bad_method", "`areas --method exact`", ("--method", "exact"), (2, "'--method' 的值无效")),
+        _areas("bad_format", "`areas --format xlsx`", ("--format", "xlsx"), (2, "'--format' 的值无效")),
         _areas(
             "cn2008",
             "`areas --method cn2008 --unit km2` (accepted)",
@@ -518,10 +518,10 @@ def cases() -> list[CliCase]:
             ("map", "{project}", "--tiles", "tianditu", "-o", "{tmp}/m.html"),
             (2, "needs your key"),
         ),
+        CliCase("map_bad_lang", "`map --lang fr`", ("map", "{project}", "--lang", "fr"), (2, "'--lang' 的值无效")),
         CliCase(
-            "map_bad_lang", "`map --lang fr`", ("map", "{project}", "--lang", "fr"), (2, "Invalid value for '--lang'")
+            "map_output_folder", "`map -o FOLDER`", ("map", "{project}", "-o", "{tmp}"), (2, "是文件夹，这里要的是文件")
         ),
-        CliCase("map_output_folder", "`map -o FOLDER`", ("map", "{project}", "-o", "{tmp}"), (2, "is a directory")),
         CliCase(
             "map_community_path",
             "a community id `/../../x/notes` (the file name is made safe)",
@@ -561,13 +561,13 @@ def cases() -> list[CliCase]:
             "audit_bad_format",
             "`audit --format pdf`",
             ("audit", "{project}", "--format", "pdf"),
-            (2, "Invalid value for '--format'"),
+            (2, "'--format' 的值无效"),
         ),
         CliCase(
             "report_output_is_file",
             "`report -o FILE`",
             ("report", "{project}", "-o", "{file}"),
-            (2, "is a file"),
+            (2, "是文件，这里要的是文件夹"),
             _text("pack.txt", "x"),
         ),
         CliCase(
@@ -581,7 +581,7 @@ def cases() -> list[CliCase]:
             "report_rules_missing",
             "`report --rules nope.toml`",
             ("report", "{project}", "--rules", "{tmp}/nope.toml"),
-            (2, "does not exist"),
+            (2, "不存在"),
         ),
         CliCase(
             "sample_over_project",
@@ -634,7 +634,7 @@ def cases() -> list[CliCase]:
             "rules_folder",
             "`--rules` given a folder",
             ("audit", "{project}", "--rules", "{tmp}"),
-            (2, "is a directory"),
+            (2, "是文件夹，这里要的是文件"),
         ),
     ]
     # imports
@@ -741,7 +741,7 @@ def cases() -> list[CliCase]:
             "import_no_layer_option",
             "`import` without `--layer`",
             ("import", "{file}", "{project}"),
-            (2, "Missing option '--layer'"),
+            (2, "缺少选项 '--layer'"),
             _shapefile("o"),
         ),
     ]
@@ -791,7 +791,7 @@ def cases() -> list[CliCase]:
             "relocate_min_part_0",
             "`relocate --min-part 0`",
             ("relocate", "{project}", "--min-part", "0"),
-            (2, "Invalid value for '--min-part'"),
+            (2, "'--min-part' 的值无效"),
         ),
         CliCase(
             "relocate_too_small",
@@ -900,7 +900,7 @@ def cases() -> list[CliCase]:
             ),
             (2, "become infinite or NaN"),
         ),
-        CliCase("unknown_command", "`landkit frobnicate`", ("frobnicate",), (2, "No such command")),
+        CliCase("unknown_command", "`landkit frobnicate`", ("frobnicate",), (2, "没有 'frobnicate' 这个命令")),
     ]
     return out
 

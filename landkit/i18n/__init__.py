@@ -1,0 +1,37 @@
+"""The words of the command line, by stable code, in Chinese (the default) and English.
+
+``t("guard.error", message=...)`` says a message in the language of the command line: an explicit
+``--lang``, else the environment variable ``LANDKIT_LANG`` (``zh`` or ``en``; ``zh_CN``, ``en-US`` and
+the like count as theirs), else Chinese. A code the catalogue lacks raises ``KeyError``: there is no
+fallback to the other language (tests/test_i18n.py walks every help page and usage error in both).
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import en, zh
+
+LANGUAGES = ("zh", "en")
+CATALOGUES: dict[str, dict[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
+ENV = "LANDKIT_LANG"
+
+
+def language(explicit: str | None = None) -> str:
+    """The language to speak: ``explicit`` (a --lang value), else ``LANDKIT_LANG``, else ``zh``.
+
+    An explicit value that is not a language landkit speaks is a ValueError; an environment value
+    that is not one (``LANDKIT_LANG=fr``) leaves the default, Chinese.
+    """
+    if explicit is not None:
+        if explicit not in LANGUAGES:
+            raise ValueError(f"unknown language {explicit!r}; landkit speaks {', '.join(LANGUAGES)}")
+        return explicit
+    chosen = os.environ.get(ENV, "").strip().lower().replace("-", "_").split("_")[0].split(".")[0]
+    return chosen if chosen in LANGUAGES else "zh"
+
+
+def t(code: str, lang: str | None = None, **fields: object) -> str:
+    """The message ``code`` in ``lang`` (see ``language``), its ``{fields}`` filled in."""
+    text = CATALOGUES[language(lang)][code]
+    return text.format(**fields) if fields else text
