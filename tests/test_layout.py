@@ -115,3 +115,15 @@ def test_the_cli_package_is_one_module_per_group_with_shared_options_defined_onc
                     defined.setdefault(first.value, []).append(module.name)
     assert defined == {k: ["options.py"] for k in ("--format", "--lang", "--rules", "--overwrite")}
     assert max(len(p.read_text(encoding="utf-8").splitlines()) for p in cli.glob("*.py")) < 400
+
+
+def test_every_subpackage_is_in_the_wheel():
+    """pyproject's package list takes every folder of landkit/ that is a package (cli, i18n, store …)."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")]
+    assert {"landkit", "landkit.cli", "landkit.i18n", "landkit.store"} <= set(packages)
+    assert [p for p in packages if not any(fnmatch.fnmatch(p, pattern) for pattern in include)] == []
