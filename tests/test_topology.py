@@ -844,3 +844,30 @@ def test_a_lone_bend_within_the_tolerance_of_a_straight_edge_is_dropped(axis):
     out = topology.snap(np.array([shapely.Polygon(ring)]))[0]
     assert len(out.exterior.coords) == 5 and bend not in set(map(tuple, out.exterior.coords))
     assert out.equals(shapely.box(0, 0, 10, 10))
+
+
+def test_an_overlap_under_the_minimum_area_is_no_finding_and_the_empty_result_keeps_the_crs():
+    # two 50 m squares overlapping by a 0.4 m strip 1 m long: 0.4 m² beyond the 0.1 m snap, under 1 m²
+    a = shapely.box(500_000, 3_700_000, 500_050, 3_700_050)
+    b = shapely.Polygon([(500_049.6, 3_700_049), (500_100, 3_700_049), (500_100, 3_700_100), (500_049.6, 3_700_100)])
+    gdf = gpd.GeoDataFrame({"parcel_id": ["A", "B"]}, geometry=[a, b], crs="EPSG:4547").set_index("parcel_id")
+    assert shapely.area(shapely.intersection(a, b)) == pytest.approx(0.4)
+    none = topology.overlaps(gdf, min_area_m2=1.0)
+    assert len(none) == 0 and none.crs == gdf.crs
+    found = topology.overlaps(gdf, min_area_m2=0.01)  # the same pair, with a smaller minimum
+    assert [sorted(ids) for ids in found["ids"]] == [["A", "B"]]
+
+
+def test_strips_validate_each_parcel_with_its_neighbours_across_the_cut():
+    """The coverage validator, run in vertical strips, sees a parcel's neighbours in the next strip:
+    a 0.5 m gap between the third and fourth of six 100 m squares (in a row far east of the origin,
+    so that x and y ranges differ) makes both invalid, whatever the number of strips."""
+    squares = [shapely.box(1000 + 100 * k, 0, 1100 + 100 * k, 100) for k in range(3)]
+    squares += [shapely.box(1300.5 + 100 * k, 0, 1400.5 + 100 * k, 100) for k in range(3)]
+    geoms = np.array(squares, dtype=object)
+    whole = topology._invalid(geoms, 2.0, parts=1)
+    assert list(whole) == [2, 3]
+    for parts in (2, 3):
+        assert list(topology._invalid(geoms, 2.0, parts=parts)) == [2, 3], parts
+    wide = topology._invalid(geoms, 0.4, parts=2)  # a gap wider than gap_width is no invalid edge
+    assert list(wide) == []
