@@ -76,6 +76,12 @@ def _south_west(bounds, crs):
     return min(lon), min(lat)
 
 
+def _told(layer, *, en: str, zh: str, **options) -> None:
+    """``diagnose_crs`` tells ``layer``'s problem in English and in Chinese, word for word."""
+    assert diagnose_crs(layer, **options) == en
+    assert diagnose_crs(layer, lang="zh", **options) == zh
+
+
 def _around(bounds, crs, margin=0.05):
     """A county-like box: the box's corners in lon/lat, by pyproj, and a margin."""
     xs, ys = [bounds[0], bounds[2], bounds[2], bounds[0]], [bounds[1], bounds[1], bounds[3], bounds[3]]
@@ -88,13 +94,17 @@ def test_a_zone_off_by_three_degrees_is_told_where_it_would_lie_and_which_zone_i
     assert (f"{lon:.2f}", f"{lat:.2f}") == ("109.92", "33.75")  # 3 degrees west of the county, as declared
     wrong = _layer(shapely.box(*PARCEL), crs=4546)
     fix = "gdf.set_crs('EPSG:4547', allow_override=True)"
-    assert diagnose_crs(wrong, reference=COUNTY) == (
-        f"coordinates x 400000..400100, y 3736000..3736100 cannot be in EPSG:4546 ({GK111}): there they would lie "
-        f"at 109.92E 33.75N, outside the county. They fit EPSG:4547 ({GK114}): declare it with {fix}"
-    )
-    assert diagnose_crs(wrong, reference=COUNTY, lang="zh") == (
-        f"坐标 x 400000..400100, y 3736000..3736100 不可能在 EPSG:4546（{GK111}）中：那样它们将位于东经 109.92°、"
-        f"北纬 33.75°，县域之外。它们符合 EPSG:4547（{GK114}）：声明为该坐标系，例如 {fix}"
+    _told(
+        wrong,
+        reference=COUNTY,
+        en=(
+            f"coordinates x 400000..400100, y 3736000..3736100 cannot be in EPSG:4546 ({GK111}): there they would lie "
+            f"at 109.92E 33.75N, outside the county. They fit EPSG:4547 ({GK114}): declare it with {fix}"
+        ),
+        zh=(
+            f"坐标 x 400000..400100, y 3736000..3736100 不可能在 EPSG:4546（{GK111}）中：那样它们将位于东经 109.92°、"
+            f"北纬 33.75°，县域之外。它们符合 EPSG:4547（{GK114}）：声明为该坐标系，例如 {fix}"
+        ),
     )
 
 
@@ -102,27 +112,33 @@ def test_prefixed_eastings_declared_unprefixed_cannot_be_transformed_and_fit_the
     wrong = _layer(shapely.box(*PREFIXED), crs=4547)
     fix = "gdf.set_crs('EPSG:4526', allow_override=True)"
     zone38 = "CGCS2000 / 3-degree Gauss-Kruger zone 38"
-    assert diagnose_crs(wrong) == (
-        f"coordinates x 38400000..38400100, y 3736000..3736100 cannot be in EPSG:4547 ({GK114}): there they would "
-        f"lie nowhere (the transform fails), outside the area where {GK114} is used ({GK114_USE}). "
-        f"They fit EPSG:4526 ({zone38}): declare it with {fix}"
-    )
-    assert diagnose_crs(wrong, lang="zh") == (
-        f"坐标 x 38400000..38400100, y 3736000..3736100 不可能在 EPSG:4547（{GK114}）中：那样它们将位于"
-        f"无处（无法转换），坐标系使用范围之外。它们符合 EPSG:4526（{zone38}）：声明为该坐标系，例如 {fix}"
+    _told(
+        wrong,
+        en=(
+            f"coordinates x 38400000..38400100, y 3736000..3736100 cannot be in EPSG:4547 ({GK114}): there they would "
+            f"lie nowhere (the transform fails), outside the area where {GK114} is used ({GK114_USE}). "
+            f"They fit EPSG:4526 ({zone38}): declare it with {fix}"
+        ),
+        zh=(
+            f"坐标 x 38400000..38400100, y 3736000..3736100 不可能在 EPSG:4547（{GK114}）中：那样它们将位于"
+            f"无处（无法转换），坐标系使用范围之外。它们符合 EPSG:4526（{zone38}）：声明为该坐标系，例如 {fix}"
+        ),
     )
 
 
 def test_swapped_longitude_and_latitude_are_told_with_the_fix():
     swapped = _layer(shapely.box(33.74, 112.9, 33.75, 112.91), crs=4490)  # x is the latitude, y the longitude
     where = f"outside the area where {CGCS} is used (China - onshore and offshore.)"
-    assert diagnose_crs(swapped) == (
-        f"coordinates x 33.74..33.75, y 112.9..112.91 cannot be in EPSG:4490 ({CGCS}): there they would lie at "
-        f"33.74E 112.90N, {where}. Longitude and latitude are swapped: swap x and y (e.g. {SWAP})"
-    )
-    assert diagnose_crs(swapped, lang="zh") == (
-        f"坐标 x 33.74..33.75, y 112.9..112.91 不可能在 EPSG:4490（{CGCS}）中：那样它们将位于东经 33.74°、"
-        f"北纬 112.90°，坐标系使用范围之外。经度和纬度颠倒了：交换 x 和 y（例如 {SWAP}）"
+    _told(
+        swapped,
+        en=(
+            f"coordinates x 33.74..33.75, y 112.9..112.91 cannot be in EPSG:4490 ({CGCS}): there they would lie at "
+            f"33.74E 112.90N, {where}. Longitude and latitude are swapped: swap x and y (e.g. {SWAP})"
+        ),
+        zh=(
+            f"坐标 x 33.74..33.75, y 112.9..112.91 不可能在 EPSG:4490（{CGCS}）中：那样它们将位于东经 33.74°、"
+            f"北纬 112.90°，坐标系使用范围之外。经度和纬度颠倒了：交换 x 和 y（例如 {SWAP}）"
+        ),
     )
 
 
@@ -145,13 +161,17 @@ def test_gauss_krueger_coordinates_in_a_crs_without_an_area_of_use_fit_every_zon
     wrong = _layer(shapely.box(*PARCEL), crs=longlat)
     code, listed = longlat.to_string(), "EPSG:4534, EPSG:4535, EPSG:4536, EPSG:4537"  # the first four, not all 21
     # lon/lat on GRS80 to CGCS2000 is the identity: the metres are read as degrees
-    assert diagnose_crs(wrong) == (
-        f"coordinates x 400000..400100, y 3736000..3736100 cannot be in {code} (unknown): there they would lie at "
-        f"400000.00E 3736000.00N, outside China. They fit several CRSs ({listed}); the county outline would tell which"
-    )
-    assert diagnose_crs(wrong, lang="zh") == (
-        f"坐标 x 400000..400100, y 3736000..3736100 不可能在 {code}（unknown）中：那样它们将位于东经 400000.00°、"
-        f"北纬 3736000.00°，中国境外。它们符合多个坐标系（{listed}）；县域范围图层可以判断是哪一个"
+    _told(
+        wrong,
+        en=(
+            f"coordinates x 400000..400100, y 3736000..3736100 cannot be in {code} (unknown): there they would lie "
+            f"at 400000.00E 3736000.00N, outside China. They fit several CRSs ({listed}); the county outline would "
+            "tell which"
+        ),
+        zh=(
+            f"坐标 x 400000..400100, y 3736000..3736100 不可能在 {code}（unknown）中：那样它们将位于东经 400000.00°、"
+            f"北纬 3736000.00°，中国境外。它们符合多个坐标系（{listed}）；县域范围图层可以判断是哪一个"
+        ),
     )
 
 
@@ -160,13 +180,17 @@ def test_coordinates_no_common_crs_fits_are_shown_in_whole_units():
     lon, lat = _south_west((999_999.6, 1_000_000, 1_000_100, 1_000_100), 4547)
     assert (f"{lon:.2f}", f"{lat:.2f}") == ("118.54", "9.01")
     wrong = _layer(shapely.box(999_999.6, 1_000_000, 1_000_100, 1_000_100), crs=4547)
-    assert diagnose_crs(wrong, reference=COUNTY) == (
-        f"coordinates x 1000000..1000100, y 1000000..1000100 cannot be in EPSG:4547 ({GK114}): there they would lie "
-        "at 118.54E 9.01N, outside the county. No common CRS fits them; check the source of the data"
-    )
-    assert diagnose_crs(wrong, reference=COUNTY, lang="zh") == (
-        f"坐标 x 1000000..1000100, y 1000000..1000100 不可能在 EPSG:4547（{GK114}）中：那样它们将位于东经 118.54°、"
-        "北纬 9.01°，县域之外。没有常用坐标系符合；请核查数据来源"
+    _told(
+        wrong,
+        reference=COUNTY,
+        en=(
+            f"coordinates x 1000000..1000100, y 1000000..1000100 cannot be in EPSG:4547 ({GK114}): there they would "
+            "lie at 118.54E 9.01N, outside the county. No common CRS fits them; check the source of the data"
+        ),
+        zh=(
+            f"坐标 x 1000000..1000100, y 1000000..1000100 不可能在 EPSG:4547（{GK114}）中：那样它们将位于东经 118.54°、"
+            "北纬 9.01°，县域之外。没有常用坐标系符合；请核查数据来源"
+        ),
     )
 
 

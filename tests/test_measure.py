@@ -547,11 +547,18 @@ def test_length_of_multipart_lines_in_metres_aligned_to_the_index():
 # --- planar areas: warnings where the projection distorts ---------------------------------------
 
 
+def _area_and_warning(s, **options):
+    """The areas and the one LandkitWarning that measuring ``s`` gives."""
+    with pytest.warns(LandkitWarning) as record:
+        got = landkit.area(s, **options)
+    (message,) = [str(w.message) for w in record]
+    return got, message
+
+
 def test_web_mercator_warns_by_how_much_at_the_layers_latitude():
     s = series([square(1000)])
-    with pytest.warns(LandkitWarning) as record:
-        planar = landkit.area(s, method="planar", zone="EPSG:3857").iloc[0]
-    (message,) = [str(w.message) for w in record]
+    planar, message = _area_and_warning(s, method="planar", zone="EPSG:3857")
+    planar = planar.iloc[0]
     found = re.fullmatch(
         r"planar areas in WGS 84 / Pseudo-Mercator are about (\d+)% too large at 33\.7N; "
         r"use the ellipsoidal default or a Gauss-Krueger zone",
@@ -568,10 +575,8 @@ def test_the_meridian_warning_gives_the_largest_distortion_in_the_layer(hemisphe
     Mirrored south of the equator, the same."""
     lats = [hemisphere * lat for lat in (20.0, 45.0)]
     s = gpd.GeoSeries([shapely.box(111.9, lat, 111.901, lat + 0.001) for lat in lats], crs="EPSG:4490")
-    with pytest.warns(LandkitWarning) as record:
-        planar = landkit.area(s, method="planar", zone="EPSG:4547").to_numpy()
-    worst = max(planar / [karney_m2(g) for g in s] - 1)
-    (message,) = [str(w.message) for w in record]
+    planar, message = _area_and_warning(s, method="planar", zone="EPSG:4547")
+    worst = max(planar.to_numpy() / [karney_m2(g) for g in s] - 1)
     found = re.fullmatch(
         r"parcels lie up to 2\.10 degrees from the central meridian 114E of EPSG:4547: planar areas there are up to "
         r"(\S+) too large \((\S+) m2 per hectare\)\. Use the ellipsoidal default, or the zone EPSG:4546",
@@ -609,9 +614,8 @@ def test_a_layer_on_an_old_datum_is_measured_with_a_warning_that_says_how_to_do_
     """The same numbers read as Xian 1980 / GK CM 114E (EPSG:2383) instead of CGCS2000 (EPSG:4547):
     measured on CGCS2000 after PROJ's ballpark shift, within 1e-5 of Karney's area of the CGCS2000 reading."""
     s = gpd.GeoSeries([square(1000)], crs="EPSG:2383")
-    with pytest.warns(LandkitWarning) as record:
-        got = landkit.area(s).iloc[0]
-    (message,) = [str(w.message) for w in record]
+    got, message = _area_and_warning(s)
+    got = got.iloc[0]
     assert message == (
         "the layer is on the Xian 1980 datum: its areas are taken on the CGCS2000 ellipsoid after PROJ's ballpark "
         "shift (positions off by tens of metres; areas by about 1e-5). Reproject it with your surveying bureau's "
