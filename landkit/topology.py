@@ -35,11 +35,10 @@ FINDING_COLUMNS = ["rule", "severity", "ids", "area_m2", "area_mu", "message", "
 _POLYGONAL = (3, 6)  # Polygon, MultiPolygon
 
 
-def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None, messages_zh=None) -> gpd.GeoDataFrame:
+def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2, messages_zh) -> gpd.GeoDataFrame:
+    """A check's findings: each with its ids, geometry, area (m², as the check measured it: the
+    ellipsoidal area of the geometry, or a difference of areas) and its message in both languages."""
     geometry = np.asarray(geometry, dtype=object)
-    messages_zh = [None] * len(messages) if messages_zh is None else messages_zh
-    if area_m2 is None:
-        area_m2 = area(gpd.GeoSeries(geometry, crs=crs)).to_numpy() if len(geometry) else np.array([])
     area_m2 = np.asarray(area_m2, dtype=float)
     return gpd.GeoDataFrame(
         {
@@ -58,7 +57,7 @@ def _findings(rule, severity, ids, geometry, messages, crs, *, area_m2=None, mes
 
 def empty_findings(crs=None) -> gpd.GeoDataFrame:
     """Return a findings table with no rows (the columns every check returns)."""
-    return _findings("", "", [], [], [], crs, messages_zh=[])
+    return _findings("", "", [], [], [], crs, area_m2=[], messages_zh=[])
 
 
 def _ids(gdf) -> np.ndarray:
@@ -91,7 +90,7 @@ def invalid_geometry(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         f"{i}：图形无效（{_reason_zh(r)}），面积不可信。请重新绘制，或尝试 repair_geometry()"
         for i, r in zip(ids, reasons, strict=True)
     ]
-    fixed_area = area(gpd.GeoSeries(shapely.make_valid(g[bad]), crs=gdf.crs)).to_numpy() if len(bad) else None
+    fixed_area = area(gpd.GeoSeries(shapely.make_valid(g[bad]), crs=gdf.crs)).to_numpy() if len(bad) else np.array([])
     return _findings(
         "invalid_geometry",
         "error",
@@ -171,12 +170,13 @@ SNAP_M = 0.1
 def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     """Return the polygons with digitising noise under ``tolerance_m`` taken out of their vertices.
 
-    Vertices closer than the tolerance are merged into one (the cluster's south-west-most
+    Vertices no farther apart than the tolerance are merged into one (the cluster's south-west-most
     vertex), so that independently digitised neighbours share their corners exactly; a chain
     of close vertices wider than the tolerance (a densely digitised curve) stays as drawn, so
     no vertex moves further than the tolerance. Then, in polygons without holes, a vertex no
-    other polygon has that lies within the tolerance of the line through its two neighbours
-    (a bend the neighbour did not digitise) is dropped, never two in a row.
+    other polygon has that lies closer than the tolerance to the line through its two neighbours
+    (a bend the neighbour did not digitise) is dropped, never two in a row, and so long as three
+    vertices are left.
     Clusters are found with a k-d tree over the distinct vertices. A polygon that snapping
     would make invalid is kept as drawn.
     """
@@ -628,8 +628,7 @@ def parcel_checks(
     step = step or (lambda name: None)
     o, g = rules["overlap"], rules["gap"]
     work, zone, county = in_metres(parcels, zone, county)
-    if work is not parcels:
-        checked = None
+    if work is not parcels:  # measured in metres; a coverage given for the layer as it was is not passed on
         found = parcel_checks(work, rules, zone=zone, county=county, step=step)
         return [_back(f, parcels.crs) for f in found]
     step("invalid_geometry")

@@ -871,3 +871,26 @@ def test_strips_validate_each_parcel_with_its_neighbours_across_the_cut():
         assert list(topology._invalid(geoms, 2.0, parts=parts)) == [2, 3], parts
     wide = topology._invalid(geoms, 0.4, parts=2)  # a gap wider than gap_width is no invalid edge
     assert list(wide) == []
+
+
+def test_snapping_at_exactly_the_tolerance():
+    """The tolerance's edge, where floats make it exact (coordinates near 0): corners exactly 0.1 m
+    apart are one corner (a k-d tree pair at distance ≤ r, a cluster no wider than the tolerance);
+    a bend exactly 0.1 m off its chord is kept (dropped only when closer); a bend 0.099 m off is dropped."""
+    left, right = shapely.box(-10, 0, 0, 10), shapely.box(0.1, 0, 10.1, 10)
+    assert right.distance(left) == 0.1
+    merged = topology.snap(np.array([left, right], dtype=object), 0.1)
+    assert shapely.bounds(merged[1]).tolist() == [0.0, 0.0, 10.1, 10.0]  # onto the south-west-most corner
+    on_edge = shapely.Polygon([(0, 0), (1, 0.1), (2, 0), (2, 2), (0, 2)])  # 0.1 off the chord (0,0)-(2,0), exactly
+    kept = topology.snap(np.array([on_edge], dtype=object), 0.1)[0]
+    assert shapely.get_coordinates(kept).tolist() == shapely.get_coordinates(on_edge).tolist()
+    inside = shapely.Polygon([(0, 0), (1, 0.099), (2, 0), (2, 2), (0, 2)])
+    dropped = topology.snap(np.array([inside], dtype=object), 0.1)[0]
+    assert dropped.equals(shapely.box(0, 0, 2, 2))
+
+
+def test_a_bend_is_dropped_from_a_quadrilateral_that_becomes_a_triangle():
+    """Dropping a bend may leave three vertices: still a polygon, so the bend goes."""
+    bent = shapely.Polygon([(0, 0), (50, 0.02), (100, 0), (0, 100)])
+    (snapped,) = topology.snap(np.array([bent], dtype=object), 0.1)
+    assert shapely.get_coordinates(snapped).tolist() == [[0, 0], [100, 0], [0, 100], [0, 0]]
