@@ -426,10 +426,14 @@ def _same_project(a: str, b: str) -> bool:
     return where(a) == where(b)
 
 
-def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, int]:
-    there = open_project(target).local_file
+def _refuse_folder(target: Project) -> None:
+    there = target.local_file
     if there is not None and there.is_dir():
-        raise DataError(f"{target}: is a folder; give the name of the GeoPackage to write")
+        raise DataError(f"{target}: is a folder; name the GeoPackage to write, e.g. {there / 'lushan.gpkg'}")
+
+
+def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, int]:
+    _refuse_folder(open_project(target))
     if is_url(source) and is_url(target) and _same_project(str(source), str(target)):
         raise DataError(f"{display(target)}: is the project being copied; name another schema (?schema=NAME)")
     layers = read_project(source)
@@ -442,9 +446,8 @@ def copy_project(source: ProjectRef, target: ProjectRef, *, overwrite: bool = Fa
     sha256) is the source's. Otherwise the layers, in one transaction into the target (an
     existing file or schema only with ``overwrite``; its ledgers can only grow). Returns the target."""
     src, dst = open_project(source), open_project(target)
+    _refuse_folder(dst)
     here, there = src.local_file, dst.local_file
-    if there is not None and there.is_dir():
-        raise DataError(f"{dst}: is a folder; name the GeoPackage to write, e.g. {there / 'lushan.gpkg'}")
     if here is not None and there is not None and there.exists() and there.samefile(here):
         raise DataError(f"{dst}: is the project being copied; name another file")
     if here is not None and there is not None and not there.exists():

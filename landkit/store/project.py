@@ -146,12 +146,11 @@ class GeoPackage(Project):
     holds_styles = True
 
     def __init__(self, where: Any) -> None:
-        if as_url(where) is not None:
-            raise DataError(
-                f"{postgis.display(as_url(where) or '')}: a database URL given as a file path; pass the URL as "
-                "text (a str), not a pathlib.Path, so that it reaches the database"
-            )
-        super().__init__(Path(where))
+        refusal = (
+            "a database URL given as a file path; pass the URL as text (a str), not a pathlib.Path, "
+            "so that it reaches the database"
+        )
+        super().__init__(local_path(where, refusal=refusal))
         self.path: Path = self.where
 
     @property
