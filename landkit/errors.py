@@ -1,10 +1,44 @@
-"""The errors landkit raises: one small tree, each also a builtin so callers can catch either."""
+"""The errors landkit raises: one small tree, each also a builtin so callers can catch either.
+
+An error or warning made from a catalogue code says itself in either language:
+``DataError(code="io.no_such_file", path=shown)`` reads in English as ``str(exc)`` (for scripts and
+logs) and in the command line's language as ``exc.text()`` (Chinese by default, see
+:mod:`landkit.i18n`). Its ``code`` and ``fields`` are for callers that decide on an error: nothing
+matches on the text.
+"""
 
 from __future__ import annotations
 
 
-class LandkitError(Exception):
+class _Said:
+    """What a coded error or warning shares: a catalogue code, its fields, the text in a language."""
+
+    code: str | None
+    fields: dict
+
+    def _coded(self, args: tuple, code: str | None, fields: dict) -> tuple:
+        self.code, self.fields = code, fields
+        if code is not None and not args:
+            from .i18n import t
+
+            args = (t(code, "en", **fields),)
+        return args
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``None``: the command line's language); the English text of an
+        error made without a code."""
+        if self.code is None:
+            return str(self)
+        from .i18n import t
+
+        return t(self.code, lang, **self.fields)
+
+
+class LandkitError(_Said, Exception):
     """Base class of every error landkit raises on purpose."""
+
+    def __init__(self, *args: object, code: str | None = None, **fields: object) -> None:
+        super().__init__(*self._coded(args, code, fields))
 
 
 class DataError(LandkitError, ValueError):
@@ -22,8 +56,8 @@ class LedgerError(DataError):
 class SchemaError(DataError):
     """A project does not follow the project-file contract; ``problems`` lists every finding."""
 
-    def __init__(self, message: str, problems: list | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None, problems: list | None = None, **coded: object) -> None:
+        super().__init__(*(() if message is None else (message,)), **coded)  # type: ignore[arg-type]
         self.problems = problems or []
 
 
@@ -35,5 +69,8 @@ class ProjectLockedError(LandkitError, BlockingIOError):
     """Another process is writing the same project file."""
 
 
-class LandkitWarning(UserWarning):
+class LandkitWarning(_Said, UserWarning):
     """A result that is not wrong but suspect: a planar area far from its meridian, say."""
+
+    def __init__(self, *args: object, code: str | None = None, **fields: object) -> None:
+        super().__init__(*self._coded(args, code, fields))

@@ -224,3 +224,26 @@ def test_wrapping_counts_a_chinese_character_as_two_columns():
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(columns(line) <= 30 for line in lines) and not any(line[0] in "，。）" for line in lines)
     assert wrap("Show this message and exit.", 12) == ["Show this", "message and", "exit."]
+
+
+def test_a_code_lives_in_one_part_of_each_catalogue():
+    from landkit.i18n import PARTS
+
+    for lang, parts in PARTS.items():
+        codes = [code for part in parts for code in part]
+        assert len(codes) == len(set(codes)), (lang, sorted({c for c in codes if codes.count(c) > 1}))
+
+
+def test_a_coded_error_says_itself_in_english_to_scripts_and_in_the_language_asked(monkeypatch):
+    from landkit.errors import DataError, SchemaError
+
+    monkeypatch.setitem(CATALOGUES["zh"], "test.bad_file", "{path}：文件已损坏")
+    monkeypatch.setitem(CATALOGUES["en"], "test.bad_file", "{path}: the file is damaged")
+    exc = DataError(code="test.bad_file", path="a.gpkg")
+    assert str(exc) == "a.gpkg: the file is damaged" and exc.code == "test.bad_file"
+    assert exc.text("zh") == "a.gpkg：文件已损坏" and exc.text("en") == str(exc)
+    assert exc.fields == {"path": "a.gpkg"} and isinstance(exc, ValueError)
+    plain = DataError("said in English only")
+    assert plain.text("zh") == "said in English only" and plain.code is None
+    schema = SchemaError(code="test.bad_file", path="b.gpkg", problems=["p"])
+    assert schema.problems == ["p"] and schema.text("zh") == "b.gpkg：文件已损坏"

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import LandkitError
+from ..errors import LandkitError, LandkitWarning
 from ..i18n import t
 from ..store import mask
 from .lang import Group, Option, cli_language, usage_message
@@ -188,9 +188,11 @@ class _Group(Group):
                     return super().invoke(ctx)
                 finally:
                     for w in _unique(caught):
-                        _warn(str(w.message))
+                        said = w.message
+                        _warn(said.text(cli_language(ctx)) if isinstance(said, LandkitWarning) else str(said))
         except LandkitError as exc:
-            click.echo(_masked(t("guard.error", cli_language(ctx), message=exc)), err=True)
+            lang = cli_language(ctx)
+            click.echo(_masked(t("guard.error", lang, message=exc.text(lang))), err=True)
             raise click.exceptions.Exit(2) from None
         except click.exceptions.NoArgsIsHelpError:
             raise

@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import os
 
-from . import en, zh
+from . import en, en_errors, en_pack, en_records, en_words, zh, zh_errors, zh_pack, zh_records, zh_words
 
 LANGUAGES = ("zh", "en")
-CATALOGUES: dict[str, dict[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
+#: each language's catalogue, by part: the command line (zh.py), errors, the words of maps and
+#: tables, of the ledgers and their records, of the meeting pack; a code lives in one part only
+PARTS: dict[str, tuple[dict[str, str], ...]] = {
+    "zh": (zh.MESSAGES, zh_errors.MESSAGES, zh_words.MESSAGES, zh_records.MESSAGES, zh_pack.MESSAGES),
+    "en": (en.MESSAGES, en_errors.MESSAGES, en_words.MESSAGES, en_records.MESSAGES, en_pack.MESSAGES),
+}
+CATALOGUES: dict[str, dict[str, str]] = {
+    lang: {code: text for part in parts for code, text in part.items()} for lang, parts in PARTS.items()
+}
 ENV = "LANDKIT_LANG"
 
 

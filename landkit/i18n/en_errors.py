@@ -1,0 +1,3 @@
+"""English words of landkit's library (errors), code for code with zh_errors.py."""
+
+MESSAGES: dict[str, str] = {}
