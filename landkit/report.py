@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataError
+from .i18n import t as say
 from .units import shown
 from .units import total as sum_shown
 
@@ -23,7 +24,8 @@ HEADERS_ZH = {
     "rule": "规则", "severity": "级别", "layer": "图层", "ids": "要素编号", "area_m2": "面积(m²)",
     "area_mu": "面积(亩)", "message": "说明", "count": "要素数", "not_measured": "未量算",
     "stated_mu": "登记面积(亩)", "target": "目标", "label_zh": "名称", "target_mu": "目标(亩)",
-    "measured_mu": "实测面积(亩)", "share_stated": "完成比例", "remaining_mu": "剩余(亩)",
+    "measured_mu": "实测面积(亩)", "measured_m2": "实测面积(m²)", "share_stated": "完成比例",
+    "remaining_mu": "剩余(亩)",
     "status": "状态", "parcels": "地块数", "stated_km2": "登记面积(km²)", "measured_km2": "实测面积(km²)",
     "kind": "类型", "statuses": "状态", "area_of": "面积口径", "rule_code": "规则代码",
     "target_name": "目标", "due": "期限", "done_mu": "完成(亩)", "done_measured_mu": "完成·实测(亩)",
@@ -179,10 +181,11 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
         layers = pd.DataFrame(columns=["layer", "count", "not_measured", "area_m2", "area_mu"])
     layers["layer"] = layers["layer"].map(lambda n: _layer_label(n, lang))
     status = pd.DataFrame(totals["parcels_by_status"]).T.rename_axis("status").reset_index()
+    status = status.rename(columns={"area_m2": "measured_m2", "area_mu": "measured_mu"})  # said as measured
     if len(status):
         status["status"] = status["status"].map(lambda n: label(n, lang))
         total: dict[str, Any] = {"status": "合计" if lang == "zh" else "total", "count": int(status["count"].sum())}
-        for col in ("stated_mu", "area_m2", "area_mu"):
+        for col in ("stated_mu", "measured_m2", "measured_mu"):
             total[col] = sum_shown(status[col])
         status = pd.concat([status, pd.DataFrame([total])], ignore_index=True)
     return layers, status
@@ -271,11 +274,13 @@ def audit_xlsx(
     progress: pd.DataFrame | None = None,
     lang: str = "zh",
     more: dict[str, pd.DataFrame] | None = None,
+    first: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
-    """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet."""
+    """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet;
+    ``first`` sheets (the pack's 会议数字) before the findings."""
     layers, status = totals_tables(totals, lang)
     zh = lang == "zh"
-    sheets = {
+    sheets = dict(first or {}) | {
         "问题" if zh else "findings": findings_table(findings, lang).assign(
             ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))
         ),
@@ -298,7 +303,9 @@ def audit_xlsx(
 
 #: Excel number formats by column: areas to 2 decimals, shares as percentages, counts whole.
 NUMBER_FORMATS = {
-    **dict.fromkeys(["area_m2", "area_mu", "stated_mu", "measured_mu", "target_mu", "remaining_mu"], "#,##0.00"),
+    **dict.fromkeys(
+        ["area_m2", "area_mu", "stated_mu", "measured_mu", "measured_m2", "target_mu", "remaining_mu"], "#,##0.00"
+    ),
     **dict.fromkeys(["登记面积(亩)", "实测面积(亩)", "实测面积(m²)"], "#,##0.00"),
     **dict.fromkeys(["stated_km2", "measured_km2"], "#,##0.0000"),
     **dict.fromkeys(["count", "not_measured", "parcels", "households", "population"], "#,##0"),
@@ -458,7 +465,8 @@ def relocation_tables(layers: dict) -> dict[str, pd.DataFrame]:
             "户数占用": (last["households"] / last["capacity_households"].where(last["capacity_households"] > 0))
             .round(3)
             .to_numpy(),
-        }
+        },
+        index=pd.Index(last["community_id"].astype(str).to_numpy(), name="community_id"),
     )
     return {"搬迁进度": progress, "按批次": _by_batch(villages, status), "安置容量": capacity}
 
@@ -631,7 +639,8 @@ def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
 
 def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp, cards: list[dict] | None = None) -> str:
     """The pack's front page, for a projector: the headline figures as cards (with a progress bar
-    where there is a target), the charts, a link to every file, the stamp."""
+    where there is a target), the charts, a link to every file, the stamp. Card texts and summary
+    values are HTML already escaped, their numbers tagged as figures (:func:`pack_cards`)."""
     tiles = []
     for card in cards or []:
         bar = ""
@@ -639,11 +648,11 @@ def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp, car
             width = max(0.0, min(1.0, float(card["share"]))) * 100
             bar = f'<div class="bar"><div style="width:{width:.1f}%"></div></div>'
         tiles.append(
-            f'<div class="card"><div class="label">{html.escape(card["label"])}</div>'
-            f'<div class="value">{html.escape(card["value"])}</div>{bar}'
-            f'<div class="note">{html.escape(card.get("note", ""))}</div></div>'
+            f'<div class="card"><div class="label">{card["label"]}</div>'
+            f'<div class="value">{card["value"]}</div>{bar}'
+            f'<div class="note">{card.get("note", "")}</div></div>'
         )
-    facts = pd.DataFrame({"": list(summary), " ": list(summary.values())})
+    facts = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in summary.items())
     images = "".join(
         f'<img src="{html.escape(f)}" alt="{html.escape(label)}">' for f, label in files.items() if f.endswith(".png")
     )
@@ -655,7 +664,7 @@ def index_html(files: dict[str, str], summary: dict[str, str], stamp: Stamp, car
         ".bar{height:12px;background:#e3e6ee;border-radius:6px;overflow:hidden}.bar div{height:100%;background:#3182bd}"
         "img{max-width:48%;margin:8px 1% 8px 0}ul{font-size:18px;line-height:1.8}</style>"
     )
-    body = f'{style}<div class="cards">{"".join(tiles)}</div>{images}{_table(facts)}<ul>{links}</ul>'
+    body = f'{style}<div class="cards">{"".join(tiles)}</div>{images}<table>{facts}</table><ul>{links}</ul>'
     return _page("会议材料", body, stamp)
 
 
@@ -804,7 +813,8 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
 def meeting_pack(
     layers: dict, path: str | os.PathLike, *, rules: dict | None = None, date=None, out_dir=None
 ) -> dict[str, Any]:
-    """Every file of the meeting pack, by file name: maps, the audit as HTML and XLSX, the chart, the index.
+    """Every file of the meeting pack, by file name: maps, the audit as HTML and XLSX, the chart,
+    the figures as JSON, the index — all rendered from one :func:`landkit.analysis.analyse`.
 
     With ``date``, the pack as the ledgers stood on that date (:func:`as_of`); a task's target is
     still all its parcels, only what is done follows the date. Community maps are named from a
@@ -813,116 +823,184 @@ def meeting_pack(
     folder, with the audit's findings and 三区三线 conflicts in ``project-findings.gpkg``
     (:mod:`landkit.qgis`); an as-of pack has none, as QGIS would show the project as it is today.
     """
-    from . import audit, maps, reserve
-    from .io import safe_name
+    from .analysis import analyse
     from .schema import require_layers
 
     require_layers(layers, ("parcels", "events", "communities"), where=path, needed_by="landkit report")
-    today = layers
-    if date is not None:
-        layers = as_of(today, date)
-    day = reserve.data_date(layers["events"]) or pd.Timestamp(date).date()  # the ledger's last day by then
-    kept: dict = {}  # what the audit computed and the outputs draw: computed once
-    findings = audit.audit(layers, rules=rules, keep=kept)
-    sums = audit.totals(layers)
-    stamp = stamp_for(path, layers)
-    goals = reserve.targets(today)
-    target = reserve.progress(today["parcels"], today["events"], goals, as_of=day)
+    return pack_files(analyse(layers, path, rules=rules, date=date), out_dir=out_dir)
+
+
+def pack_files(a, *, out_dir=None) -> dict[str, Any]:
+    """The meeting pack's files rendered from one :class:`~landkit.analysis.Analysis` (see :func:`meeting_pack`)."""
+    from . import figures, maps
+    from .io import safe_name
+    from .paper import print_map
+
+    layers, findings, stamp = a.layers, a.findings, stamp_for(a.path, a.layers)
     files: dict[str, Any] = {}
     labels = {"zone.html": "规划与储备总图 Zone map"}
-    shapes = finding_shapes(layers, findings) if len(findings) else None
-    zone = maps.zone_map(layers, findings=shapes, rules=rules, conflicts=kept.get("conflicts"))
+    zone = maps.zone_map(layers, findings=a.shapes, rules=a.rules, conflicts=a.conflicts)
     files["zone.html"] = _stamped(maps.to_html(zone), stamp)
     taken: set[str] = set()
     for cid, row in layers["communities"].iterrows() if "villages" in layers else ():  # maps of who moves where
         name = f"community-{safe_name(cid, taken=taken)}.html"
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
         labels[name] = f"{row['name']} 安置社区"
-    files["audit.html"] = audit_html(findings, sums, stamp)
-    from .paper import print_map
-
-    files["zone-A3.pdf"] = print_map(layers, size="A3", findings=shapes)
+    files["audit.html"] = audit_html(findings, a.totals, stamp)
+    files["zone-A3.pdf"] = print_map(layers, size="A3", findings=a.shapes)
     labels["zone-A3.pdf"] = "打印图（A3，PDF）"
-    found = period_changes(layers, month_start(day), day, rules=rules, now=findings)  # the end: this audit
-    files["changes.html"] = changes_html(found, layers, stamp)
+    files["changes.html"] = changes_html(a.changes, layers, stamp)
     labels["changes.html"] = "本月变化"
-    if out_dir is not None and date is None:
+    if out_dir is not None and a.date is None:
         from . import qgis
 
-        drawn = shapes if shapes is not None else findings
-        outputs = qgis.audit_layers(layers, rules=rules, findings=drawn, conflicts=kept.get("conflicts"))
-        files |= qgis.project_files(path, os.path.join(out_dir, "project.qgz"), audit=outputs)
+        drawn = a.shapes if a.shapes is not None else findings
+        outputs = qgis.audit_layers(layers, rules=a.rules, findings=drawn, conflicts=a.conflicts)
+        files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs)
         labels["project.qgz"] = "QGIS 项目（同一张图，含 A3 出图和村庄图集）"
-    moving = relocation_tables(layers) if "villages" in layers else {}
-    lists = {"目标地块": target_lists(today, goals, target)} if goals else {}
-    lists |= land_tables(layers, rules=rules, as_of=day, today=today, kept=kept)
-    files["audit.xlsx"] = audit_xlsx(findings, sums, stamp, progress=target if goals else None, more=lists | moving)
-    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
-    if goals:
-        files["progress.png"] = progress_png(target, stamp)
-        labels["progress.png"] = "目标进度图"
-    if moving:
-        files["relocation.png"] = relocation_png(moving["搬迁进度"], stamp)
-        labels["relocation.png"] = "搬迁进度图"
-    parcels = sums["layers"].get("parcels", {"count": len(layers["parcels"]), "area_mu": float("nan")})
-    summary = {
-        "数据日期": str(day),
-        "储备地块": f"{parcels['count']:,} 块，{parcels['area_mu']:,.2f} 亩",
-        "审核问题": severity_counts(findings),
-    }
-    cards = [target_card(t) for t in target.itertuples()]
-    for card in cards:
-        summary[card["label"]] = card["value"]
-    if moving:
-        batches = {str(k): int(v) for k, v in moving["按批次"].iloc[-1].drop("批次").items()}  # the 合计 row
-        done, total = batches["已搬迁户数"], batches["户数"]
-        cards.append(
-            {
-                "label": "搬迁户数",
-                "value": f"{done:,} / {total:,} 户",
-                "share": done / total if total else None,
-                "note": f"已签协议 {batches['已签协议户数']:,} 户，已拆除 {batches['已拆除户数']:,} 户",
-            }
-        )
-        for row in moving["安置容量"].to_dict("records"):
-            share = float(row["人口占用"])
-            cards.append(
-                {
-                    "label": f"{row['安置社区']} 安置",
-                    "value": f"{int(row['已安排人口']):,} / {int(row['容纳人口']):,} 人",
-                    "share": share if share == share else None,
-                    "note": f"{int(row['已安排户数']):,} / {int(row['容纳户数']):,} 户",
-                }
-            )
-    cards.append({"label": "审核问题", "value": f"{len(findings)} 条", "note": severity_counts(findings)})
-    cards.append(
-        {
-            "label": f"本月变化（{found['events'].attrs['since']} 之后）",
-            "value": f"{len(found['parcels'])} 块",
-            "note": f"{len(found['events'])} 条台账事件；新问题 {len(found['new_findings'])} 条，"
-            f"解决 {len(found['resolved_findings'])} 条",
-        }
+    lists = {"目标地块": target_lists(a.today, a.goals, a.progress)} if a.goals else {}
+    lists |= land_tables(layers, rules=a.rules, as_of=a.day, today=a.today, kept=_kept(a))
+    first = {say("figure.sheet"): figures.sheet(a.figures)}
+    files["audit.xlsx"] = audit_xlsx(
+        findings, a.totals, stamp, progress=a.progress, more=lists | a.relocation, first=first
     )
-    files["index.html"] = index_html(labels, summary, stamp, cards)
+    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
+    if a.progress is not None:
+        files["progress.png"] = progress_png(a.progress, stamp)
+        labels["progress.png"] = "目标进度图"
+    if a.relocation:
+        files["relocation.png"] = relocation_png(a.relocation["搬迁进度"], stamp)
+        labels["relocation.png"] = "搬迁进度图"
+    about = {"landkit_version": stamp.version, "input": stamp.path, "sha256": stamp.sha256, "as_of": str(a.day)}
+    files["figures.json"] = dumps(about | {"area_method": stamp.area_method, "figures": figures.records(a.figures)})
+    labels["figures.json"] = "会议数字（JSON，供脚本核对）"
+    files["index.html"] = index_html(labels, _summary(a), stamp, pack_cards(a))
     return files
 
 
-def target_card(t) -> dict:
-    """One target as a card of the index: done / target, the share as a bar, what is left and by when."""
+def _kept(a) -> dict:
+    """What the audit computed and kept, as :func:`land_tables` takes it."""
+    return {k: v for k, v in (("conflicts", a.conflicts), ("zone_conflicts", a.zone_conflicts)) if v is not None}
+
+
+def _summary(a) -> dict[str, str]:
+    """The facts table under the cards: label → HTML with the figures tagged."""
+    from .figures import tagged
+
+    f = a.figure
+    return {
+        f("data_date").label: tagged(f("data_date")),
+        say("card.parcels"): say(
+            "card.parcels_value",
+            count=tagged(f("parcels.count")),
+            measured=tagged(f("parcels.measured_mu")),
+            stated=tagged(f("parcels.stated_mu")),
+        ),
+        say("card.findings"): _severity_html(a),
+    }
+
+
+def _severity_html(a) -> str:
+    from .figures import tagged
+
+    f = a.figure
+    return say(
+        "card.findings_note",
+        errors=tagged(f("findings.error"), unit=False),
+        warnings=tagged(f("findings.warning"), unit=False),
+        infos=tagged(f("findings.info"), unit=False),
+    )
+
+
+def pack_cards(a) -> list[dict]:
+    """The cards of index.html, each number a registered figure (tagged), each label saying its meaning."""
+    from .figures import tagged
+
+    f = a.figure
+    cards = [target_card(row) for row in a.progress.itertuples()] if a.progress is not None else []
+    if a.relocation:
+        moved, everyone = f("relocation.moved_households"), f("relocation.households")
+        cards.append(
+            {
+                "label": say("card.relocation"),
+                "value": f"{tagged(moved, unit=False)} / {tagged(everyone)}",
+                "share": moved.value / everyone.value if everyone.value else None,
+                "note": say(
+                    "card.relocation_note",
+                    signed=tagged(f("relocation.signed_households")),
+                    demolished=tagged(f("relocation.demolished_households")),
+                    people=tagged(f("relocation.people")),
+                ),
+            }
+        )
+        for cid in a.relocation["安置容量"].index:
+            people, room = f("community.assigned_people", cid), f("community.capacity_people", cid)
+            cards.append(
+                {
+                    "label": say("card.community", name=html.escape(people.name)),
+                    "value": f"{tagged(people, unit=False)} / {tagged(room)}",
+                    "share": people.value / room.value if room.value else None,
+                    "note": say(
+                        "card.community_note",
+                        households=tagged(f("community.assigned_households", cid), unit=False),
+                        capacity=tagged(f("community.capacity_households", cid)),
+                    ),
+                }
+            )
+    cards.append({"label": say("card.findings"), "value": tagged(f("findings.count")), "note": _severity_html(a)})
+    cards.append(
+        {
+            "label": say("card.changes", since=html.escape(str(a.changes["events"].attrs["since"]))),
+            "value": tagged(f("changes.parcels")),
+            "note": say(
+                "card.changes_note",
+                events=tagged(f("changes.events")),
+                new=tagged(f("changes.new_findings")),
+                resolved=tagged(f("changes.resolved_findings")),
+            ),
+        }
+    )
+    return cards
+
+
+def target_card(row) -> dict:
+    """One target as a card of index.html (HTML, its numbers tagged as registered figures): done /
+    target, the share as a bar, what is left and by when, the measured area of what is done."""
+    from .figures import tag
     from .schema import label
 
-    if t.kind == "task":
-        what = f"{t.parcels_done} / {t.parcels} 块达到{label(t.status)}"
-        when = f"，期限 {t.due.date()}" if t.due is not None and t.due == t.due else ""
-        note = f"{what}，还差 {t.remaining_mu:,.2f} 亩{when}" + ("（已逾期）" if t.overdue else "")
+    key = row.Index
+
+    def said(figure: str, value, unit: bool = True) -> str:
+        return tag(f"target.{figure}", key, value, unit=unit)
+
+    status = html.escape(label(row.status))
+    if row.kind == "task":
+        note = say(
+            "card.task_note",
+            done=said("parcels_done", row.parcels_done, unit=False),
+            parcels=said("parcels", row.parcels, unit=False),
+            status=status,
+            remaining=said("remaining_mu", row.remaining_mu),
+        )
+        if row.due is not None and row.due == row.due:
+            note += say("card.due", due=html.escape(str(row.due.date())))
+        note += say("card.overdue") if row.overdue else ""
     else:
-        left = f"，还差 {t.remaining_mu:,.2f} 亩" if t.remaining_mu == t.remaining_mu and t.remaining_mu else ""
-        note = f"{label(t.status)} {t.parcels_done} 块" + (left if t.target_mu == t.target_mu else "，目标面积未定")
-    value = f"{t.done_mu:,.2f} / {t.target_mu:,.2f} 亩" if t.target_mu == t.target_mu else f"{t.done_mu:,.2f} 亩"
+        note = say("card.stock_note", status=status, done=said("parcels_done", row.parcels_done, unit=False))
+        if row.target_mu != row.target_mu:
+            note += say("card.stock_no_goal")
+        elif row.remaining_mu:
+            note += say("card.stock_left", remaining=said("remaining_mu", row.remaining_mu))
+    note += say("card.measured", measured=said("done_measured_mu", row.done_measured_mu))
+    if row.target_mu == row.target_mu:
+        value = f"{said('done_mu', row.done_mu, unit=False)} / {said('target_mu', row.target_mu)}"
+    else:
+        value = said("done_mu", row.done_mu)
     return {
-        "label": str(t.name),
+        "label": html.escape(str(row.name)),
         "value": value,
-        "share": t.share if t.share == t.share else None,
+        "share": row.share if row.share == row.share else None,
         "note": note,
     }
 

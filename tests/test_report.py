@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -27,8 +28,9 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
-        "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "index.html",
-        "progress.png", "project-findings.gpkg", "project.qgz", "relocation.png", "zone-A3.pdf", "zone.html",
+        "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "figures.json",
+        "index.html", "progress.png", "project-findings.gpkg", "project.qgz", "relocation.png", "zone-A3.pdf",
+        "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
@@ -65,11 +67,11 @@ def test_the_pack_shows_relocation_and_a_dashboard(tmp_path, sample_copy, sample
         assert row[head.index("已签协议户数")] == int(mine.loc[signed[mine.index], "households"].sum())
         assert row[head.index("已拆除人口")] == int(mine.loc[status[mine.index] == "demolished", "population"].sum())
     assert batches["合计"][head.index("已搬迁户数")] == moved
-    index = (tmp_path / "pack" / "index.html").read_text(encoding="utf-8")
+    index = re.sub(r"<data [^>]*>|</data>", "", (tmp_path / "pack" / "index.html").read_text(encoding="utf-8"))
     total = int(villages["households"].sum())
     lf = sample_layers["communities"].loc["LF"]
     people = int(villages.loc[villages["target_community"] == "LF", "population"].sum())
-    assert f"{lf['name']} 安置" in index and f"{people:,} / {int(lf['capacity_people']):,} 人" in index
+    assert f"{lf['name']}规划安置（非已入住）" in index and f"{people:,} / {int(lf['capacity_people']):,} 人" in index
     assert f"{moved:,} / {total:,} 户" in index and 'class="card"' in index and 'src="relocation.png"' in index
     assert "2026年度报批任务" in index and "S-reserve" not in index and " error" not in index
     last = sample_layers["events"].sort_values("date", kind="stable").groupby("parcel_id")["status"].last()
@@ -84,7 +86,7 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
     assert book.sheetnames[:3] == ["问题", "按状态", "图层"]
     rows = list(book["按状态"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    assert header[:5] == ("状态", "要素数", "登记面积(亩)", "面积(m²)", "面积(亩)")
+    assert header[:5] == ("状态", "要素数", "登记面积(亩)", "实测面积(m²)", "实测面积(亩)")  # each area says which
     by_status = {r[0]: r for r in body}
     for status, t in out["totals"]["parcels_by_status"].items():
         assert by_status[PARCEL_STATUSES[status]][1:5] == (t["count"], t["stated_mu"], t["area_m2"], t["area_mu"])
@@ -102,7 +104,7 @@ def test_the_workbook_opens_formatted(tmp_path, sample_copy, sample_layers):
     assert all(c.font.bold for c in sheet[1]) and all(c.font.bold for c in sheet[sheet.max_row])  # the 合计 row
     assert not any(c.font.bold for c in sheet[2])
     header = [c.value for c in sheet[1]]
-    area = header.index("面积(亩)") + 1
+    area = header.index("实测面积(亩)") + 1
     assert sheet.cell(2, area).number_format == "#,##0.00" and isinstance(sheet.cell(2, area).value, float)
     assert sheet.column_dimensions["A"].width >= len("合计 total")
     findings = book["问题"]
@@ -194,6 +196,7 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
         "audit.html",
         "audit.xlsx",
         "changes.html",
+        "figures.json",
         "index.html",
         "progress.png",
         "project-findings.gpkg",
