@@ -16,22 +16,12 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataError
+from .i18n import columns
 from .i18n import t as say
 from .units import shown
 from .units import total as sum_shown
 
-HEADERS_ZH = {
-    "rule": "规则", "severity": "级别", "layer": "图层", "ids": "要素编号", "area_m2": "面积(m²)",
-    "area_mu": "面积(亩)", "message": "说明", "count": "要素数", "not_measured": "未量算",
-    "stated_mu": "登记面积(亩)", "target": "目标", "label_zh": "名称", "target_mu": "目标(亩)",
-    "measured_mu": "实测面积(亩)", "measured_m2": "实测面积(m²)", "share_stated": "完成比例",
-    "remaining_mu": "剩余(亩)",
-    "status": "状态", "parcels": "地块数", "stated_km2": "登记面积(km²)", "measured_km2": "实测面积(km²)",
-    "kind": "类型", "statuses": "状态", "area_of": "面积口径", "rule_code": "规则代码",
-    "target_name": "目标", "due": "期限", "done_mu": "完成(亩)", "done_measured_mu": "完成·实测(亩)",
-    "share": "完成比例", "parcels_done": "完成地块数", "overdue": "逾期", "done": "已完成",
-    "parcel_id": "地块编号", "village": "村", "target_status": "目标状态", "project": "项目",
-}  # fmt: skip
+HEADERS_ZH = columns.HEADERS  # the Chinese headers by column code (landkit/i18n/columns.py)
 
 
 @dataclass(frozen=True)
@@ -67,40 +57,15 @@ def _layer_label(name, lang: str) -> str:
     return layer_label(name, lang)
 
 
-def method_label(method: str, lang: str = "zh") -> str:
-    """An area method (``attrs["area_method"]``) as planners read it: 椭球面积 …, or as it is with ``lang="en"``."""
-    import re
-
-    if lang != "zh":
-        return method
-    if method.startswith("ellipsoidal (CGCS2000 ellipsoid; "):
-        return "椭球面积（CGCS2000 椭球；等积投影，或地块按精确面积比例）"
-    if m := re.fullmatch(
-        r"ellipsoidal \(CGCS2000 ellipsoid, (.*) formula, (?:edges densified to (.*) m|vertices as given)\)", method
-    ):
-        how = f"边加密至 {m[2]} m" if m[2] else "按原顶点"
-        return f"椭球面积（CGCS2000 椭球，{m[1]}公式，{how}）"
-    if m := re.fullmatch(r"planar \((.*)\), not ellipsoidal", method):
-        return f"平面面积（{m[1]}），非椭球面积"
-    return method
-
-
-#: The planning-zone table (:func:`landkit.planning.zone_versions`) as planners read it.
-ZONE_HEADERS_ZH = {
-    "version": "版本", "name": "名称", "stated_km2": "批复面积(km²)", "area_km2": "实测面积(km²)",
-    "area_mu": "实测面积(亩)", "stated_minus_measured_km2": "批复减实测(km²)", "added_km2": "新增面积(km²)",
-    "added_mu": "新增面积(亩)", "parcels_newly_inside": "新纳入地块数", "villages_newly_inside": "新纳入村数",
-    "villages_newly_inside_names": "新纳入村庄", "reserve_km2": "储备面积(km²)", "reserve_mu": "储备面积(亩)",
-    "reserve_share": "储备占比", "added_cultivated_mu": "新增耕地(亩)", "added_farmland_m2": "新增永久基本农田(m²)",
-    "added_farmland_mu": "新增永久基本农田(亩)", "added_redline_m2": "新增生态保护红线(m²)",
-    "added_redline_mu": "新增生态保护红线(亩)", "added_outside_boundary_m2": "新增城镇开发边界外(m²)",
-    "added_outside_boundary_mu": "新增城镇开发边界外(亩)",
-}  # fmt: skip
+ZONE_HEADERS_ZH = columns.ZONE_HEADERS
+method_label = columns.method_label
 
 
 def zones_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The planning-zone versions with Chinese headers (its codes with ``lang="en"``)."""
-    return table.rename(columns=ZONE_HEADERS_ZH).rename_axis(ZONE_HEADERS_ZH["version"]) if lang == "zh" else table
+    named = columns.headers(lang, "zones")
+    axis = named.get("version", str(table.index.name))
+    return table.rename(columns=named).rename_axis(index=axis)
 
 
 def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -108,11 +73,8 @@ def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     read them (``lang``), the rule's code kept for filtering, ids joined by semicolons."""
     from .schema import label
 
-    message = findings["message"]
-    if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
-        message = findings["message_zh"].where(findings["message_zh"].notna(), message)
     return findings.drop(columns="message_zh", errors="ignore").assign(
-        message=message,
+        message=columns.localised(findings, "message", lang),  # Chinese where the check says it in Chinese
         rule=findings["rule"].map(lambda r: label(r, lang)),
         severity=findings["severity"].map(lambda r: label(r, lang)),
         layer=findings["layer"].map(lambda r: _layer_label(r, lang)),
@@ -184,7 +146,7 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
     status = status.rename(columns={"area_m2": "measured_m2", "area_mu": "measured_mu"})  # said as measured
     if len(status):
         status["status"] = status["status"].map(lambda n: label(n, lang))
-        total: dict[str, Any] = {"status": "合计" if lang == "zh" else "total", "count": int(status["count"].sum())}
+        total: dict[str, Any] = {"status": say("pack.total", lang), "count": int(status["count"].sum())}
         for col in ("stated_mu", "measured_m2", "measured_mu"):
             total[col] = sum_shown(status[col])
         status = pd.concat([status, pd.DataFrame([total])], ignore_index=True)
@@ -194,13 +156,12 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
 def targets_table(progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Done / target for each target as planners read it: name, kind, the status to reach, the due
     date, target, done (stated and measured), share, remaining, parcels done of all, overdue."""
-    from .schema import PARCEL_STATUSES, TARGET_KINDS, label
+    from .schema import PARCEL_STATUSES, label
 
-    zh = lang == "zh"
     return pd.DataFrame(
         {
-            "target_name": progress["name" if zh else "name_en"],
-            "kind": progress["kind"].map(lambda k: TARGET_KINDS.get(k, k) if zh else k),
+            "target_name": columns.localised(progress, "name", lang),
+            "kind": progress["kind"].map(lambda k: say(f"target_kind.{k}", lang)),
             "target_status": progress["status"].map(lambda s: label(s, lang) if s in PARCEL_STATUSES else s),
             "due": pd.to_datetime(progress["due"]).dt.date,
             "target_mu": progress["target_mu"],
@@ -210,7 +171,7 @@ def targets_table(progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "remaining_mu": progress["remaining_mu"],
             "parcels_done": progress["parcels_done"],
             "parcels": progress["parcels"],
-            "overdue": progress["overdue"].map({True: "是" if zh else "yes", False: ""}),
+            "overdue": progress["overdue"].map({True: say("pack.yes", lang), False: ""}),
         }
     ).reset_index(drop=True)
 
@@ -220,18 +181,17 @@ def target_lists(layers: dict, targets: tuple, progress: pd.DataFrame, lang: str
     from . import reserve
     from .schema import label
 
-    zh = lang == "zh"
     rows = []
-    for t in targets:  # a handful of targets
-        members = reserve.target_parcels(layers["parcels"], layers["events"], t, as_of=progress.attrs.get("as_of"))
+    for goal in targets:  # a handful of targets
+        members = reserve.target_parcels(layers["parcels"], layers["events"], goal, as_of=progress.attrs.get("as_of"))
         rows.append(
             pd.DataFrame(
                 {
-                    "target_name": t.label(lang),
+                    "target_name": goal.label(lang),
                     "parcel_id": members.index,
                     "village": village_names(layers, members["village_code"]).to_numpy(),
                     "status": members["status"].map(lambda s: label(s, lang)).to_numpy(),
-                    "done": members["done"].map({True: "是" if zh else "yes", False: ""}).to_numpy(),
+                    "done": members["done"].map({True: say("pack.yes", lang), False: ""}).to_numpy(),
                     "stated_mu": members["stated_mu"].to_numpy(),
                     "measured_mu": members["measured_mu"].to_numpy(),
                 }
@@ -241,29 +201,28 @@ def target_lists(layers: dict, targets: tuple, progress: pd.DataFrame, lang: str
 
 
 def severity_counts(findings: pd.DataFrame, lang: str = "zh") -> str:
-    """ "2 个错误、1 个警告、0 个提示" (or "2 error, 1 warning, 0 info")."""
-    from .schema import label
-
+    """ "2 个错误、1 个警告、0 个提示" (or "2 errors, 1 warnings, 0 notices")."""
     counts = findings["severity"].value_counts()
-    if lang == "zh":
-        return "、".join(f"{counts.get(s, 0)} 个{label(s)}" for s in ("error", "warning", "info"))
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    return say("card.findings_note", lang, **{k: counts.get(s, 0) for k, s in _LEVELS.items()})
+
+
+_LEVELS = {"errors": "error", "warnings": "warning", "infos": "info"}
 
 
 def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp, lang: str = "zh") -> str:
     """The audit as one self-contained HTML page (no script, every value escaped)."""
     layers, status = totals_tables(totals, lang)
     table = findings_table(findings, lang).assign(ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids))))
-    if lang == "zh":
-        layers, status, table = (df.rename(columns=HEADERS_ZH) for df in (layers, status, table))
-    zh = lang == "zh"
+    named = columns.headers(lang)
+    layers, status, table = (df.rename(columns=named) for df in (layers, status, table))
+    counts = say("pack.findings_line", lang, count=len(findings), counts=severity_counts(findings, lang))
     body = (
-        f"<p>{len(findings)} {'条问题' if zh else 'finding(s)'}: {html.escape(severity_counts(findings, lang))}</p>"
-        f"<h2>{'问题' if zh else 'Findings'}</h2>{_table(table)}"
-        f"<h2>{'按状态' if zh else 'Parcels by status'}</h2>{_table(status)}"
-        f"<h2>{'图层' if zh else 'Layers'}</h2>{_table(layers)}"
+        f"<p>{html.escape(counts)}</p>"
+        f"<h2>{say('sheet.findings', lang)}</h2>{_table(table)}"
+        f"<h2>{say('sheet.by_status', lang)}</h2>{_table(status)}"
+        f"<h2>{say('sheet.layers', lang)}</h2>{_table(layers)}"
     )
-    return _page("面积审核" if zh else "Area audit", body, stamp)
+    return _page(say("pack.audit_title", lang), body, stamp)
 
 
 def audit_xlsx(
@@ -279,16 +238,15 @@ def audit_xlsx(
     """The audit as an Excel workbook: one sheet per table, Chinese headers, a 说明 sheet;
     ``first`` sheets (the pack's 会议数字) before the findings."""
     layers, status = totals_tables(totals, lang)
-    zh = lang == "zh"
     sheets = dict(first or {}) | {
-        "问题" if zh else "findings": findings_table(findings, lang).assign(
+        say("sheet.findings", lang): findings_table(findings, lang).assign(
             ids=findings["ids"].map(lambda ids: ", ".join(map(str, ids)))
         ),
-        "按状态" if zh else "by status": status,
-        "图层" if zh else "layers": layers,
+        say("sheet.by_status", lang): status,
+        say("sheet.layers", lang): layers,
     }
     if progress is not None:
-        sheets["目标进度" if lang == "zh" else "targets"] = targets_table(progress, lang)
+        sheets[say("sheet.targets", lang)] = targets_table(progress, lang)
     sheets |= more or {}
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -296,7 +254,7 @@ def audit_xlsx(
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     sheets = {name: df.map(clean) for name, df in sheets.items()}
-    about = "说明" if zh else "about"
+    about = say("sheet.about", lang)
     sheets[about] = pd.DataFrame({about: stamp.text().split(" · ")})
     return workbook(sheets, lang)
 
@@ -759,19 +717,20 @@ def month_start(date) -> pd.Timestamp:
 
 def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> str:
     """The 本月变化 page: the period, status totals at both ends, the parcels that changed, the
-    events, new and resolved findings; every value escaped."""
+    events, new and resolved findings (its counts tagged as the registered figures); every value escaped."""
+    from . import figures
     from .schema import label
 
-    zh = lang == "zh"
     since, until = found["events"].attrs["since"], found["events"].attrs["until"]
+    none = say("pack.none", lang)
     names = village_names(layers, layers["parcels"].get("village_code"))
     by_status = found["by_status"].rename(index=lambda s: label(s, lang)).reset_index()
     moved = (
         found["parcels"]
         .assign(
             village=names.reindex(found["parcels"].index).to_numpy(),
-            before=found["parcels"]["before"].map(lambda s: label(s, lang) or ("无" if zh else "none")),
-            after=found["parcels"]["after"].map(lambda s: label(s, lang) or ("无" if zh else "none")),
+            before=found["parcels"]["before"].map(lambda s: label(s, lang) or none),
+            after=found["parcels"]["after"].map(lambda s: label(s, lang) or none),
         )
         .reset_index()
     )
@@ -780,34 +739,31 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
         event_type=found["events"]["event_type"].map(lambda s: label(s, lang)),
         status=found["events"]["status"].map(lambda s: label(s, lang)),
     )
-    headers = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
-               "mu_after": "期末(亩)", "mu_change": "变化(亩)", "before": "原状态", "after": "新状态",
-               "area_mu": "实测面积(亩)", "date": "日期", "event_type": "事件类型", "document_ref": "文号",
-               "note": "备注", "index": "状态", **HEADERS_ZH}  # fmt: skip
+    headers = columns.headers(lang, "changes", "all")
     new, resolved = (findings_table(found[k], lang) for k in ("new_findings", "resolved_findings"))
     keep = ["severity", "rule", "layer", "ids", "area_mu", "message"]
-    tables = [
-        (("按状态（期初 → 期末）", "Parcels by status, start → end"), by_status),
-        (("状态变化的地块", "Parcels that changed status"), moved),
-        (
-            ("台账事件", "Ledger events"),
-            events.reset_index()[["parcel_id", "date", "event_type", "status", "document_ref"]],
-        ),
-        (("新出现的审核问题", "New findings"), new[keep]),
-        (("已解决的审核问题", "Resolved findings"), resolved[keep]),
-    ]
-    body = f"<p>{html.escape(since)} → {html.escape(until)}：" + (
-        f"{len(found['events'])} 条台账事件，{len(found['parcels'])} 块地状态变化，"
-        f"新出现 {len(new)} 条审核问题，解决 {len(resolved)} 条</p>"
-        if zh
-        else f"{len(found['events'])} events, {len(found['parcels'])} parcels changed status, "
-        f"{len(new)} new findings, {len(resolved)} resolved</p>"
+    tables = {
+        "changes.by_status": by_status,
+        "changes.moved": moved,
+        "changes.events": events.reset_index()[["parcel_id", "date", "event_type", "status", "document_ref"]],
+        "changes.new": new[keep],
+        "changes.resolved": resolved[keep],
+    }
+    body = "<p>" + say(
+        "changes.summary",
+        lang,
+        since=html.escape(since),
+        until=html.escape(until),
+        events=figures.tag("changes.events", "", len(found["events"]), lang),
+        parcels=figures.tag("changes.parcels", "", len(found["parcels"]), lang, unit=False),
+        new=figures.tag("changes.new_findings", "", len(new), lang),
+        resolved=figures.tag("changes.resolved_findings", "", len(resolved), lang),
     )
-    for (zh_title, en_title), df in tables:
-        shown_df = df.rename(columns=headers) if zh else df
-        empty = "<p>无</p>" if zh else "<p>none</p>"
-        body += f"<h2>{html.escape(zh_title if zh else en_title)}</h2>" + (_table(shown_df) if len(df) else empty)
-    return _page(("本月变化" if zh else "What changed") + f" {since} → {until}", body, stamp)
+    body += "</p>"
+    for title, df in tables.items():
+        shown_df = df.rename(columns=headers)
+        body += f"<h2>{html.escape(say(title, lang))}</h2>" + (_table(shown_df) if len(df) else f"<p>{none}</p>")
+    return _page(say("changes.title", lang, since=since, until=until), body, stamp)
 
 
 def meeting_pack(

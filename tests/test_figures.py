@@ -211,3 +211,16 @@ def test_figures_agree_with_the_file_read_apart(pack):
         planned = int(villages.loc[villages["target_community"] == cid, "population"].sum())
         assert values[("community.assigned_people", cid)] == planned
         assert values[("community.capacity_people", cid)] == int(row["capacity_people"])
+
+
+def test_the_readme_says_the_samples_figures_as_the_pack_has_them(pack):
+    """The README's example of two bases is the sample's own figures, not typed numbers."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"规划储备 is ([\d,.]+) 亩 登记 and\s+([\d,.]+) 亩 实测", readme)
+    assert said, "the README's sentence about 规划储备 is gone"
+    values = pack["values"]
+    assert said[1] == f"{values[('status.stated_mu', 'planned')]:,.2f}"
+    assert said[2] == f"{values[('status.measured_mu', 'planned')]:,.2f}"
+    assert said[1] != said[2]  # the sample does show two different figures under one status

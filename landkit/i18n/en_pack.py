@@ -105,4 +105,27 @@ MESSAGES: dict[str, str] = {
     "card.changes_note": "ledger events {events}; new findings {new}, resolved {resolved}",
     "card.parcels": "Reserve parcels",
     "card.parcels_value": "{count}, measured {measured}, stated {stated}",
+    # the audit page and workbook, the 本月变化 page
+    "pack.total": "total",
+    "pack.yes": "yes",
+    "pack.none": "none",
+    "pack.findings_line": "{count} finding(s): {counts}",
+    "pack.audit_title": "Area audit",
+    "sheet.findings": "findings",
+    "sheet.by_status": "by status",
+    "sheet.layers": "layers",
+    "sheet.targets": "targets",
+    "sheet.about": "about",
+    "target_kind.task": "task",
+    "target_kind.stock": "stock",
+    "changes.title": "What changed {since} → {until}",
+    "changes.summary": (
+        "{since} → {until}: ledger events {events}, {parcels} parcels changed status, "
+        "new findings {new}, resolved {resolved}"
+    ),
+    "changes.by_status": "Parcels by status, start → end",
+    "changes.moved": "Parcels that changed status",
+    "changes.events": "Ledger events",
+    "changes.new": "New findings",
+    "changes.resolved": "Resolved findings",
 }

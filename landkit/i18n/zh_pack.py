@@ -110,4 +110,26 @@ MESSAGES: dict[str, str] = {
     "card.changes_note": "台账事件 {events}；新问题 {new}，解决 {resolved}",
     "card.parcels": "储备地块",
     "card.parcels_value": "{count}，实测 {measured}，登记 {stated}",
+    # the audit page and workbook, the 本月变化 page
+    "pack.total": "合计",
+    "pack.yes": "是",
+    "pack.none": "无",
+    "pack.findings_line": "{count} 条问题：{counts}",
+    "pack.audit_title": "面积审核",
+    "sheet.findings": "问题",
+    "sheet.by_status": "按状态",
+    "sheet.layers": "图层",
+    "sheet.targets": "目标进度",
+    "sheet.about": "说明",
+    "target_kind.task": "任务",
+    "target_kind.stock": "存量",
+    "changes.title": "本月变化 {since} → {until}",
+    "changes.summary": (
+        "{since} → {until}：台账事件 {events}，{parcels} 块地状态变化，新出现审核问题 {new}，解决 {resolved}"
+    ),
+    "changes.by_status": "按状态（期初 → 期末）",
+    "changes.moved": "状态变化的地块",
+    "changes.events": "台账事件",
+    "changes.new": "新出现的审核问题",
+    "changes.resolved": "已解决的审核问题",
 }
