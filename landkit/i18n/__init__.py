@@ -10,14 +10,42 @@ from __future__ import annotations
 
 import os
 
-from . import en, en_errors, en_pack, en_records, en_words, zh, zh_errors, zh_pack, zh_records, zh_words
+from . import (
+    en,
+    en_errors,
+    en_exchange,
+    en_pack,
+    en_records,
+    en_words,
+    zh,
+    zh_errors,
+    zh_exchange,
+    zh_pack,
+    zh_records,
+    zh_words,
+)
 
 LANGUAGES = ("zh", "en")
 #: each language's catalogue, by part: the command line (zh.py), errors, the words of maps and
-#: tables, of the ledgers and their records, of the meeting pack; a code lives in one part only
+#: tables, of the ledgers and their records, of the meeting pack, of the survey-exchange text;
+#: a code lives in one part only
 PARTS: dict[str, tuple[dict[str, str], ...]] = {
-    "zh": (zh.MESSAGES, zh_errors.MESSAGES, zh_words.MESSAGES, zh_records.MESSAGES, zh_pack.MESSAGES),
-    "en": (en.MESSAGES, en_errors.MESSAGES, en_words.MESSAGES, en_records.MESSAGES, en_pack.MESSAGES),
+    "zh": (
+        zh.MESSAGES,
+        zh_errors.MESSAGES,
+        zh_words.MESSAGES,
+        zh_records.MESSAGES,
+        zh_pack.MESSAGES,
+        zh_exchange.MESSAGES,
+    ),
+    "en": (
+        en.MESSAGES,
+        en_errors.MESSAGES,
+        en_words.MESSAGES,
+        en_records.MESSAGES,
+        en_pack.MESSAGES,
+        en_exchange.MESSAGES,
+    ),
 }
 CATALOGUES: dict[str, dict[str, str]] = {
     lang: {code: text for part in parts for code, text in part.items()} for lang, parts in PARTS.items()
