@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .i18n import language, t
+from .i18n import t
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -207,15 +207,15 @@ def table(a: Analysis) -> pd.DataFrame:
 
 def sheet(figures: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """The workbook's 会议数字 sheet: label, value, unit, basis, definition, as of, code."""
-    lang = language(lang)
-    en = lang == "en"
+    from .i18n.columns import localised
+
     return pd.DataFrame(
         {
-            t("figure.head.label", lang): figures["label_en" if en else "label"],
+            t("figure.head.label", lang): localised(figures, "label", lang),
             t("figure.head.value", lang): figures["value"],
             t("figure.head.unit", lang): figures["unit"].map(lambda u: t(f"unit.{u}", lang)),
             t("figure.head.basis", lang): figures["basis"].map(lambda b: t(f"basis.{b}", lang)),
-            t("figure.head.means", lang): figures["means_en" if en else "means"],
+            t("figure.head.means", lang): localised(figures, "means", lang),
             t("figure.head.as_of", lang): figures["as_of"],
             t("figure.head.id", lang): figures["figure"] + figures["key"].map(lambda k: f"[{k}]" if k else ""),
         }
