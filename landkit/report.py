@@ -739,7 +739,7 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
         event_type=found["events"]["event_type"].map(lambda s: label(s, lang)),
         status=found["events"]["status"].map(lambda s: label(s, lang)),
     )
-    headers = columns.headers(lang, "changes", "all")
+    headers = columns.headers(lang, "all", "changes")
     new, resolved = (findings_table(found[k], lang) for k in ("new_findings", "resolved_findings"))
     keep = ["severity", "rule", "layer", "ids", "area_mu", "message"]
     tables = {

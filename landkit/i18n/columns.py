@@ -38,8 +38,9 @@ ZONE_HEADERS = {
 
 #: the 本月变化 page's own columns
 CHANGES_HEADERS = {
-    "parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块", "mu_after": "期末(亩)",
-    "mu_change": "变化(亩)", "before": "原状态", "after": "新状态", "area_mu": "实测面积(亩)", "date": "日期",
+    "parcels_before": "期初地块", "mu_before": "期初实测(亩)", "parcels_after": "期末地块",
+    "mu_after": "期末实测(亩)", "mu_change": "实测变化(亩)", "before": "原状态", "after": "新状态",
+    "area_mu": "实测面积(亩)", "date": "日期",
     "event_type": "事件类型", "document_ref": "文号", "note": "备注", "index": "状态",
 }  # fmt: skip
 
