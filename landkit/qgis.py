@@ -3,7 +3,7 @@
 :func:`write_styles` stores a QGIS style (QML) for every map layer in the GeoPackage's own
 ``layer_styles`` table, the table QGIS reads and writes itself, as the layer's default: so
 whoever adds ``parcels`` to QGIS sees the statuses in the palette of the HTML maps
-(:data:`landkit.maps.STATUS_COLOURS`) with their Chinese names. Only landkit's own rows (style
+(:data:`landkit.palette.STATUS_COLOURS`) with their Chinese names. Only landkit's own rows (style
 name ``landkit``) are ever written or replaced, in one transaction inside the file; a style
 the user saved is never touched and stays the default when it is one.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .io import GENERATOR
-from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS
+from .palette import BATCH_COLOURS, EDGE, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, words
 from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES
 from .store import MapSources, qgis_layer_path
 
@@ -58,9 +58,8 @@ GROUPS: list[tuple[str, list[str]]] = [
 ]
 _QGIS_VERSION = "3.22.16-Białowieża"  # what the files say they were written for; older and newer QGIS read them
 _DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-_EDGE = "#333333"  # the edge of filled polygons, as on the HTML maps
 _FONT = "Microsoft YaHei"  # on every Chinese Windows; QGIS substitutes a CJK font elsewhere
-_T = LABELS["zh"]
+_W = words("zh")  # QGIS projects and styles are in Chinese: what a planner opens
 
 
 @dataclass(frozen=True)
@@ -86,49 +85,49 @@ _ROAD_PENS = {"planned": "dash", "under_construction": "dot", "built": "solid"} 
 def _styles() -> dict[str, _Style]:
     """Every styled layer, from the one palette of landkit.maps (the HTML and paper maps')."""
     return {
-        "county": _Style(_T["county"], "outline", LAYER_COLOURS["county"], width_mm=0.8),
+        "county": _Style(_W("county"), "outline", LAYER_COLOURS["county"], width_mm=0.8),
         "planning_zones": _Style(
-            _T["zone"],
+            _W("zone"),
             "outline",
             attr="version",
-            categories=tuple((v, _T["version"].format(n=v), c) for v, c in ZONE_COLOURS.items()),
+            categories=tuple((v, _W("version", n=v), c) for v, c in ZONE_COLOURS.items()),
             width_mm=0.8,
         ),
         "parcels": _Style(
-            _T["parcels"],
+            _W("parcels"),
             "fill",
             attr="status",
             categories=tuple((s, PARCEL_STATUSES[s], c) for s, c in STATUS_COLOURS.items()),
             width_mm=0.1,
         ),
         "villages": _Style(
-            _T["villages"],
+            _W("villages"),
             "fill",
             attr="batch",
-            categories=tuple((b, _T["batch_n"].format(n=b), c) for b, c in BATCH_COLOURS.items()),
+            categories=tuple((b, _W("batch_n", n=b), c) for b, c in BATCH_COLOURS.items()),
             label_field="name",
             # the name, and under it where the village stands in its move (待搬迁 … 已拆除)
             label_expression="\"name\" || '\\n' || CASE "
             + " ".join(f"WHEN \"relocation_status\" = '{k}' THEN '{v}'" for k, v in RELOCATION_STATUSES.items())
             + " ELSE '' END",
         ),
-        "communities": _Style(_T["communities"], "fill", LAYER_COLOURS["communities"], label_field="name"),
+        "communities": _Style(_W("communities"), "fill", LAYER_COLOURS["communities"], label_field="name"),
         "roads": _Style(
-            _T["roads"],
+            _W("roads"),
             "line",
             attr="status",
             categories=tuple((k, v, LAYER_COLOURS["roads"]) for k, v in ROAD_STATUSES.items()),
             pens=tuple(_ROAD_PENS.get(k, "solid") for k in ROAD_STATUSES),
             width_mm=0.6,
         ),
-        "facilities": _Style(_T["facilities"], "fill", LAYER_COLOURS["facilities"], opacity=0.8),
-        "basic_farmland": _Style(_T["basic_farmland"], "fill", LAYER_COLOURS["basic_farmland"], opacity=0.5),
-        "eco_redline": _Style(_T["eco_redline"], "fill", LAYER_COLOURS["eco_redline"], opacity=0.5),
-        "urban_boundary": _Style(_T["urban_boundary"], "outline", LAYER_COLOURS["urban_boundary"], width_mm=0.8),
+        "facilities": _Style(_W("facilities"), "fill", LAYER_COLOURS["facilities"], opacity=0.8),
+        "basic_farmland": _Style(_W("basic_farmland"), "fill", LAYER_COLOURS["basic_farmland"], opacity=0.5),
+        "eco_redline": _Style(_W("eco_redline"), "fill", LAYER_COLOURS["eco_redline"], opacity=0.5),
+        "urban_boundary": _Style(_W("urban_boundary"), "outline", LAYER_COLOURS["urban_boundary"], width_mm=0.8),
         # the part of each parcel in conflict with 三区三线, as on zone.html
-        "conflicts": _Style(_T["conflicts"], "fill", LAYER_COLOURS["conflicts"], opacity=0.8),
+        "conflicts": _Style(_W("conflicts"), "fill", LAYER_COLOURS["conflicts"], opacity=0.8),
         # as on the HTML maps: a thick dashed outline over the parcels a finding names
-        "findings": _Style(_T["findings"], "fill", LAYER_COLOURS["findings"], opacity=0.2, width_mm=0.8, dashed=True),
+        "findings": _Style(_W("findings"), "fill", LAYER_COLOURS["findings"], opacity=0.2, width_mm=0.8, dashed=True),
     }
 
 
@@ -161,7 +160,7 @@ def _symbol(name: str, style: _Style, colour: str, pen: str = "solid") -> ET.Ele
         props = {
             "color": _rgba(colour, 0.0 if outline else style.opacity),
             "style": "no" if outline else "solid",
-            "outline_color": _rgba(colour if outline or style.dashed else _EDGE),
+            "outline_color": _rgba(colour if outline or style.dashed else EDGE),
             "outline_style": "dash" if style.dashed else "solid",
             "outline_width": f"{style.width_mm:g}",
             "outline_width_unit": "MM",
@@ -188,7 +187,7 @@ def _renderer(style: _Style) -> ET.Element:
         symbols.append(_symbol(str(i), style, colour, style.pens[i] if style.pens else "solid"))
     # anything the palette does not know: drawn in its "unknown" colour, labelled as such
     n = len(style.categories)
-    ET.SubElement(categories, "category", value="", label=_T["unknown"], symbol=str(n), render="true")
+    ET.SubElement(categories, "category", value="", label=_W("unknown"), symbol=str(n), render="true")
     symbols.append(_symbol(str(n), style, LAYER_COLOURS["unknown"]))
     return renderer
 
@@ -255,7 +254,7 @@ def layer_qml(layer: str) -> str:
     True
     """
     if layer not in _styles():
-        raise ValueError(f"landkit has no QGIS style for {layer!r}; it styles {', '.join(_styles())}")
+        raise DataError(code="qgis.no_style", layer=layer, styled=", ".join(_styles()))
     root = ET.Element("qgis", version=_QGIS_VERSION, styleCategories="AllStyleCategories")
     parts = _style_elements(layer)
     root.set("labelsEnabled", "1" if _styles()[layer].label_field else "0")
@@ -286,7 +285,7 @@ def _sld_symbolizer(rule: ET.Element, style: _Style, colour: str, pen: str = "so
             for k, v in {"fill": colour, "fill-opacity": f"{style.opacity:g}"}.items():
                 ET.SubElement(fill, f"{{{_SE}}}SvgParameter", name=k).text = v
         stroke = ET.SubElement(symbolizer, f"{{{_SE}}}Stroke")
-        edge = colour if style.kind == "outline" or style.dashed else _EDGE
+        edge = colour if style.kind == "outline" or style.dashed else EDGE
         params = {"stroke": edge, "stroke-width": px, "stroke-linejoin": "bevel"}
         if style.dashed:
             params["stroke-dasharray"] = _DASHES["dash"]
@@ -326,8 +325,8 @@ def layer_sld(layer: str) -> str:
         _sld_symbolizer(rule, style, colour, style.pens[i] if style.pens else "solid")
     if style.categories:  # anything else: the palette's "unknown", as in the QML
         rule = ET.SubElement(features, f"{{{_SE}}}Rule")
-        ET.SubElement(rule, f"{{{_SE}}}Name").text = _T["unknown"]
-        ET.SubElement(ET.SubElement(rule, f"{{{_SE}}}Description"), f"{{{_SE}}}Title").text = _T["unknown"]
+        ET.SubElement(rule, f"{{{_SE}}}Name").text = _W("unknown")
+        ET.SubElement(ET.SubElement(rule, f"{{{_SE}}}Description"), f"{{{_SE}}}Title").text = _W("unknown")
         # spelt out rather than ElseFilter, which QGIS 3.22 reads as "everything"
         either = ET.SubElement(ET.SubElement(rule, f"{{{_OGC}}}Filter"), f"{{{_OGC}}}Or")
         ET.SubElement(ET.SubElement(either, f"{{{_OGC}}}PropertyIsNull"), f"{{{_OGC}}}PropertyName").text = style.attr
@@ -444,7 +443,7 @@ def _shown_first(crs: dict, boxes: dict, target) -> tuple[float, float, float, f
         if found:
             return (min(b[0] for b in found), min(b[1] for b in found),
                     max(b[2] for b in found), max(b[3] for b in found))  # fmt: skip
-    raise DataError("the layers have no features to show")
+    raise DataError(code="qgis.no_features")
 
 
 _PAGE_W, _PAGE_H = 420.0, 297.0  # A3 landscape, mm
@@ -494,7 +493,7 @@ def _layout(
     label = _item(layout, 65641, f"{{landkit-{key}-title}}", (10, 6, 400, 14), id="图名", labelText=title,
                   halign="4", valign="128", htmlState="0", marginX="0", marginY="0")  # fmt: skip
     ET.SubElement(label, "LabelFont", style="", description=font.format(size=24, weight=75))
-    legend = _item(layout, 65642, f"{{landkit-{key}-legend}}", (318, 24, 92, 200), id="图例", title=_T["legend"],
+    legend = _item(layout, 65642, f"{{landkit-{key}-legend}}", (318, 24, 92, 200), id="图例", title=_W("legend"),
                    map_uuid=map_uuid, resizeToContents="1", columnCount="2", splitLayer="1", titleAlignment="1",
                    symbolWidth="6", symbolHeight="3.5", equalColumnWidth="0", columnSpace="3",
                    legendFilterByMap="1")  # fmt: skip
@@ -544,7 +543,7 @@ def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[st
     ordered = [(group, [n for n in names if n in crs]) for group, names in GROUPS]
     ordered = [(group, names) for group, names in ordered if names]
     if not ordered:
-        raise DataError(f"{src.name}: none of the layers {', '.join(_styles())} is in the project; nothing to show")
+        raise DataError(code="qgis.nothing_to_show", name=src.name, layers=", ".join(_styles()))
     root = ET.Element("qgis", projectname=title, version=_QGIS_VERSION)
     ET.SubElement(root, "homePath", path="")
     ET.SubElement(root, "title").text = title
@@ -584,11 +583,11 @@ def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[st
     units = ET.SubElement(props, "Measurement")
     ET.SubElement(units, "DistanceUnits", type="QString").text = "meters"
     ET.SubElement(units, "AreaUnits", type="QString").text = "m2"
-    notes = [f"{_T['datum']}: {root.findtext('projectCrs/spatialrefsys/description') or ''}", _T["measured_note"]]
+    notes = [f"{_W('datum')}: {root.findtext('projectCrs/spatialrefsys/description') or ''}", _W("measured_note")]
     if src.info.get("organisation"):
-        notes.append(f"制图单位: {src.info['organisation']}")
+        notes.append(_W("made_by", organisation=src.info["organisation"]))
     if is_illustrative({"project_info": pd.DataFrame({"key": list(src.info), "value": list(src.info.values())})}):
-        notes.append(_T["illustrative"])
+        notes.append(_W("illustrative"))
     layouts = ET.SubElement(root, "Layouts")
     extent = _shown_first(src.crs, src.boxes, project_crs)
     _layout(layouts, f"{title} A3", _literal(title), [_literal(n) for n in notes], extent)
@@ -608,7 +607,7 @@ def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[st
             "filenamePattern": "'村_' || \"village_code\"",
         }
         page_title = f'{_literal(title)}：[% "name" %]（[% "village_code" %]）第[% "batch" %]批'
-        _layout(layouts, f"{title} 搬迁村庄图集", page_title, [_literal(n) for n in notes], extent, atlas)
+        _layout(layouts, f"{title} {_W('atlas')}", page_title, [_literal(n) for n in notes], extent, atlas)
     ET.indent(root)
     return _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -640,7 +639,7 @@ def audit_layers(layers: dict, *, rules: dict | None = None, findings=None, conf
         out["findings"] = gpd.GeoDataFrame(table[keep], geometry=shapes.geometry, crs=parcels.crs)
     parts = [
         gpd.GeoDataFrame(
-            {"parcel_id": hit.index.astype(str), "constraint": _T[name], "area_m2": hit["area_m2"].to_numpy(),
+            {"parcel_id": hit.index.astype(str), "constraint": _W(name), "area_m2": hit["area_m2"].to_numpy(),
              "area_mu": hit["area_mu"].to_numpy()},
             geometry=hit.geometry.to_crs(parcels.crs).to_numpy(), crs=parcels.crs,
         )
@@ -679,7 +678,7 @@ def project_files(
 
     out = Path(out_qgz)
     if out.suffix.lower() != ".qgz":
-        raise DataError(f"{out}: a QGIS project is written as .qgz; name it NAME.qgz")
+        raise DataError(code="qgis.not_qgz", path=str(out))
     project = open_project(path)
     src = project.map_sources([n for n in _styles() if n not in _OUTPUTS], Path(os.path.abspath(out)).parent)
     files: dict[str, bytes] = {}
@@ -691,13 +690,7 @@ def project_files(
 
         from .errors import LandkitWarning
 
-        warnings.warn(
-            f"{where}: QGIS 3.22 cannot open a GeoPackage whose path holds %XX (GDAL opens it as an address and "
-            "decodes it), so its layers would show as unavailable; rename the folder or file without % "
-            "(下载%20文件 → 下载 文件) and write the project again",
-            LandkitWarning,
-            stacklevel=2,
-        )
+        warnings.warn(LandkitWarning(code="qgis.percent_path", path=str(where)), stacklevel=2)
     if name:
         files[name] = _outputs_gpkg(audit)
     buffer = io.BytesIO()
@@ -734,9 +727,9 @@ def write_project(
         if not target.exists():
             continue
         if target.resolve() == source or (name != out.name and not is_landkit_output(target)):
-            raise DataError(f"{target}: exists and is not a file landkit wrote; choose another project name")
+            raise DataError(code="qgis.not_ours", path=str(target))
         if not overwrite:
-            raise DataError(f"{target}: the file exists; replace it with --overwrite (overwrite=True), or another name")
+            raise DataError(code="qgis.exists", path=str(target))
     for name, data in files.items():  # each aside, in a new file of a random name, then moved into place
         write_bytes(data, out.with_name(name))
     return out

@@ -1047,7 +1047,8 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
 def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
     """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\)."""
     sheets: dict[str, pd.DataFrame] = {}
-    used: set[str] = {"说明", "history"}  # the stamp's sheet, and a name Excel keeps for itself
+    about = say("sheet.about", "zh")
+    used: set[str] = {about, "history"}  # the stamp's sheet, and a name Excel keeps for itself
     for name, df in lists.items():
         base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "_"
         title, n = base, 1
@@ -1056,5 +1057,5 @@ def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
             title = f"{base[: 31 - len(str(n)) - 1]}_{n}"
         used.add(title.lower())
         sheets[title] = df
-    sheets["说明"] = pd.DataFrame({"说明": stamp.text().split(" · ")})
+    sheets[about] = pd.DataFrame({about: stamp.text().split(" · ")})
     return workbook(sheets)

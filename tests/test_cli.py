@@ -190,7 +190,7 @@ def test_map_writes_the_zone_and_community_maps(tmp_path, monkeypatch, sample_co
     one = run("map", sample_copy, "--community", "汇源社区", "-o", tmp_path / "hy.html", "--lang", "en")
     assert one.exit_code == 0 and "Resettlement communities" in (tmp_path / "hy.html").read_text(encoding="utf-8")
     keyless = run("map", sample_copy, "--tiles", "tianditu", "-o", tmp_path / "t.html")
-    assert keyless.exit_code == 2 and "needs your key" in keyless.output and not (tmp_path / "t.html").exists()
+    assert keyless.exit_code == 2 and "TIANDITU_KEY" in keyless.output and not (tmp_path / "t.html").exists()
 
 
 def test_record_in_chinese_then_sync_finds_nothing_to_do(sample_copy, sample_layers):

@@ -274,7 +274,7 @@ def test_names_match_by_code_name_suffix_and_pinyin(sample_layers):
     twins = pd.DataFrame({"name": ["张店村", "章店村", "李庄村"]}, index=["A", "B", "C"])
     with pytest.raises(landkit.DataError, match=r"'zhangdian' could be any of A \(张店村\), B \(章店村\)"):
         maps.match_name(twins, "zhangdian", what="village")
-    with pytest.raises(landkit.DataError, match=r"no village 'Beijing'; the project has A \(张店村\), B"):
+    with pytest.raises(landkit.DataError, match=r"no village 'Beijing'; the project has 3 villages: A \(张店村\), B"):
         maps.match_name(twins, "Beijing", what="village")
     with pytest.raises(landkit.DataError, match=r"no community '火星'.*LF \(露峰社区\), HY \(汇源社区\)"):
         maps.find_community(communities, "火星")
@@ -301,8 +301,12 @@ def test_one_village_and_one_zone_version(sample_layers):
     assert "规划范围 第2版 · 16.3 km² · 鲁山县产业集聚区" in m.get_root().render()
     with pytest.raises(landkit.DataError, match=r"no planning-zone version 9; the project has versions 1, 2, 3"):
         maps.zone_map(sample_layers, version=9)
-    with pytest.raises(landkit.DataError, match=r"no village '火星'; the project has 410423101001 \(大王庄村\)"):
+    with pytest.raises(
+        landkit.DataError, match=r"no village '火星'; the project has 25 villages: 410423101001 \(大王庄村\)"
+    ) as e:
         maps.village_map(sample_layers, "火星")
+    # a long list is cut at ten, its number said
+    assert "410423101010 (刘营村), …" in str(e.value) and "410423101011" not in str(e.value)
 
 
 @pytest.fixture(scope="module")
@@ -421,7 +425,7 @@ def test_landkit_map_draws_one_village_or_one_zone_version(tmp_path, sample_copy
     version = run("map", sample_copy, "--zone-version", "2", "-o", tmp_path / "z2.html")
     assert version.exit_code == 0 and "规划范围 第2版" in (tmp_path / "z2.html").read_text(encoding="utf-8")
     nine = run("map", sample_copy, "--zone-version", "9", "-o", tmp_path / "z9.html")
-    assert nine.exit_code == 2 and "versions 1, 2, 3" in nine.output and not (tmp_path / "z9.html").exists()
+    assert nine.exit_code == 2 and "版本：1, 2, 3" in nine.output and not (tmp_path / "z9.html").exists()
     two = run("map", sample_copy, "--village", "沈庄", "--zone-version", "2")
     assert two.exit_code == 2 and "one thing at a time" in two.output
 

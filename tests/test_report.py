@@ -37,7 +37,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
         text = (tmp_path / "pack" / name).read_text(encoding="utf-8")
         assert sha in text and f"landkit {landkit.__version__}" in text and "ellipsoidal" in text
     book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
-    assert any(sha in str(c.value) for row in book["说明"].iter_rows() for c in row)
+    assert any(sha in str(c.value) for row in book["数据来源"].iter_rows() for c in row)
     assert (tmp_path / "pack" / "progress.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -166,7 +166,7 @@ def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy,
     assert run("export", sample_copy, "-o", tmp_path / "v.xlsx").exit_code == 0
     book = openpyxl.load_workbook(tmp_path / "v.xlsx")
     villages = sample_layers["villages"]["name"]
-    assert {n.split(" ")[0] for n in book.sheetnames if n != "说明"} >= set(
+    assert {n.split(" ")[0] for n in book.sheetnames if n != "数据来源"} >= set(
         villages[villages.index.isin(sample_layers["parcels"]["village_code"])]
     )
     totals, ids = 0.0, []
@@ -233,12 +233,13 @@ def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample
 def test_export_sheet_names_always_end_unique_and_never_take_the_stamps_sheet(tmp_path, sample_layers):
     from landkit import report
 
-    lists = {name: pd.DataFrame({"a": [1]}) for name in ["A" * 31, "A" * 28 + "_2", "a" * 31, "说明", "'q'", "History"]}
+    names = ["A" * 31, "A" * 28 + "_2", "a" * 31, "数据来源", "'q'", "History"]
+    lists = {name: pd.DataFrame({"a": [1]}) for name in names}
     stamp = report.Stamp("p", "x", "0", "m")
     book = openpyxl.load_workbook(io.BytesIO(report.parcel_lists_xlsx(lists, stamp)))
     names = book.sheetnames
-    assert len(names) == 7 and len({n.lower() for n in names}) == 7 and names[-1] == "说明"
-    assert list(book["说明"].iter_rows(values_only=True))[1][0] == "input p"
+    assert len(names) == 7 and len({n.lower() for n in names}) == 7 and names[-1] == "数据来源"
+    assert list(book["数据来源"].iter_rows(values_only=True))[1][0] == "input p"
     assert not any(n.startswith("'") or n.lower() == "history" for n in names)
 
 
@@ -294,7 +295,7 @@ def test_findings_new_in_a_period_are_those_the_project_did_not_have_at_its_star
 def test_an_english_workbook_has_english_sheets_and_headers(tmp_path, sample_copy):
     assert run("audit", sample_copy, "--format", "xlsx", "--lang", "en", "-o", tmp_path / "a.xlsx").exit_code == 1
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert book.sheetnames == ["findings", "by status", "layers", "about"]
+    assert book.sheetnames == ["findings", "by status", "layers", "source"]
     for sheet in book.worksheets:
         header = [c.value for c in sheet[1]]
         assert not any(any(ord(ch) > 0x2E80 for ch in str(h)) for h in header), (sheet.title, header)
@@ -391,6 +392,7 @@ def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit
     """One computation of 三区三线 conflicts for the project as it stands (the audit's, kept), one
     for the start of 本月变化; the map, the QGIS layers and the workbook show those same parts."""
     from landkit import audit, constraints, qgis
+    from landkit.i18n import t
 
     real, calls = constraints.conflicts, []
     monkeypatch.setattr(constraints, "conflicts", lambda *a, **kw: calls.append(1) or real(*a, **kw))
@@ -405,6 +407,6 @@ def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit
     assert {k: sorted(v.index) for k, v in kept["conflicts"].items()} == ids
     layers = qgis.audit_layers(sample_layers, findings=audit.audit(sample_layers), conflicts=kept["conflicts"])
     drawn = layers["conflicts"].groupby("constraint")["area_m2"].sum().sort_index()
-    counted = {qgis._T[k]: v["area_m2"].sum() for k, v in expected.items() if len(v)}
+    counted = {t(f"map.{k}", "zh"): v["area_m2"].sum() for k, v in expected.items() if len(v)}
     assert drawn.to_dict() == pytest.approx(counted)
     assert "三区三线冲突" in openpyxl.load_workbook(io.BytesIO(files["audit.xlsx"])).sheetnames

@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "sheet.by_status": "按状态",
     "sheet.layers": "图层",
     "sheet.targets": "目标进度",
-    "sheet.about": "说明",
+    "sheet.about": "数据来源",
     "target_kind.task": "任务",
     "target_kind.stock": "存量",
     "changes.title": "本月变化 {since} → {until}",

@@ -1,3 +1,95 @@
-"""Chinese words of landkit's library (words): see zh.py for the terms and en_words.py for the English."""
+"""Chinese words of landkit's library (words): see zh.py for the terms and en_words.py for the English.
 
-MESSAGES: dict[str, str] = {}
+``map.*``: what the maps (HTML, paper, QGIS) say: layers, tooltip fields, legends, titles, notes;
+``maps.*``, ``names.*``, ``qgis.*``: the errors and warnings of landkit.maps, landkit.names, landkit.qgis.
+"""
+
+MESSAGES: dict[str, str] = {
+    # -- the maps' words: layers, fields, legends, titles (landkit.palette.words) ----------------------
+    "map.county": "县域范围",
+    "map.zone": "规划范围",
+    "map.added": "新增",
+    "map.parcels": "储备地块",
+    "map.villages": "搬迁村庄",
+    "map.communities": "安置社区",
+    "map.roads": "道路",
+    "map.facilities": "配套设施",
+    "map.findings": "审核问题",
+    "map.id": "编号",
+    "map.name": "名称",
+    "map.status": "状态",
+    "map.stated": "登记面积(亩)",
+    "map.measured_mu": "实测面积(亩)",
+    "map.measured_m2": "实测面积(m²)",
+    "map.project": "项目",
+    "map.village": "村",
+    "map.batch": "批次",
+    "map.households": "户数",
+    "map.population": "人口",
+    "map.target": "迁入社区",
+    "map.length": "长度(km)",
+    "map.kind": "类型",
+    "map.rule": "规则",
+    "map.message": "说明",
+    "map.capacity": "容量",
+    "map.used": "已安置",
+    "map.distance": "直线距离(km)",
+    "map.basemap": "底图",
+    "map.datum": "坐标",
+    "map.data_date": "数据日期",
+    "map.measured_note": "面积为CGCS2000椭球面积",
+    "map.batch_n": "第{n}批",
+    "map.version": "第{n}版",
+    "map.illustrative": "示意数据，非测绘成果",
+    "map.unknown": "其他（未识别）",
+    "map.north": "北",
+    "map.hh": "{n}户",
+    "map.legend": "图例",
+    "map.village_title": "{name}（{village_code}）：储备地块",
+    "map.zone_title": "规划范围 第{n}版 · {km2:g} km² · {project}",
+    "map.community_title": "{name}：{people} · {households}",
+    "map.default_title": "产业集聚区储备地块",
+    "map.county_title": "{county}产业集聚区",
+    "map.basic_farmland": "永久基本农田",
+    "map.eco_redline": "生态保护红线",
+    "map.urban_boundary": "城镇开发边界",
+    "map.conflicts": "三区三线冲突",
+    "map.constraint": "约束",
+    "map.source": "来源",
+    "map.conflict_m2": "冲突面积(m²)",
+    "map.conflict_mu": "冲突面积(亩)",
+    "map.made_by": "制图单位: {organisation}",
+    "map.atlas": "搬迁村庄图集",
+    # the base maps (--tiles) and what their coordinates are
+    "map.tiles.none": "无底图",
+    "map.tiles.osm": "OpenStreetMap（需联网）",
+    "map.tiles.tianditu": "天地图（需联网和密钥）",
+    "map.tiles.gaode": "高德（需联网）",
+    "map.datum.gaode": "GCJ-02：所有图层均已偏移到GCJ-02，与底图对齐",
+    # -- errors of landkit.maps ---------------------------------------------------------------------
+    "maps.unknown_tiles": "没有底图“{tiles}”；可用的底图：{known}",
+    "maps.nothing_to_draw": "没有可画的内容：项目的每个空间图层都是空的或缺失",
+    "maps.tianditu_key": "天地图底图需要您的密钥：加上 --tianditu-key 密钥，或设置环境变量 TIANDITU_KEY",
+    "maps.no_zone_version": "没有第 {version} 版规划范围；项目中的规划范围版本：{versions}",
+    "maps.no_zones": "没有第 {version} 版规划范围；项目中没有规划范围图层（planning_zones）",
+    "maps.no_villages_layer": "项目中没有搬迁村庄图层（villages）：安置社区图要画出迁入该社区的村庄",
+    # -- errors of landkit.names: places found by name ------------------------------------------------
+    "names.no_village": "没有村庄“{key}”；项目中共有 {count} 个村庄：{names}",
+    "names.no_community": "没有安置社区“{key}”；项目中共有 {count} 个安置社区：{names}",
+    "names.ambiguous_village": "“{key}”可能是以下任一村庄：{names}；请给出村代码",
+    "names.ambiguous_community": "“{key}”可能是以下任一安置社区：{names}；请给出社区编号",
+    "names.needs_pypinyin": "“{key}”像是拼音：按拼音查找名称需要 pypinyin 包（pip install pypinyin）",
+    "names.no_villages": "项目中没有搬迁村庄，无法画出“{key}”；请先添加村庄图层（villages）",
+    "names.no_communities": "项目中没有安置社区，无法画出“{key}”；请先添加安置社区图层（communities）",
+    # -- errors and warnings of landkit.qgis --------------------------------------------------------------
+    "qgis.no_style": "landkit 没有图层“{layer}”的 QGIS 样式；有样式的图层：{styled}",
+    "qgis.nothing_to_show": "{name}：项目中没有以下任何图层：{layers}；没有可显示的内容",
+    "qgis.no_features": "各图层都没有可显示的要素",
+    "qgis.not_qgz": "{path}：QGIS 项目要存为 .qgz 文件；请命名为“名称.qgz”",
+    "qgis.not_ours": "{path}：文件已存在，且不是 landkit 写的文件；请换一个项目名称",
+    "qgis.exists": "{path}：文件已存在；要替换请加 --overwrite（overwrite=True），或换一个名称",
+    "qgis.percent_path": (
+        "{path}：QGIS 3.22 打不开路径中含 %XX 的 GeoPackage（GDAL 会把它当作网址解码），图层将显示为不可用；"
+        "请把文件夹或文件改名，去掉 %（下载%20文件 → 下载 文件），再重新写出项目"
+    ),
+}

@@ -509,14 +509,14 @@ def cases() -> list[CliCase]:
             "map_unknown_community",
             "`map --community 火星`",
             ("map", "{project}", "--community", "火星"),
-            (2, "no community '火星'"),
+            (2, "LF (露峰社区), HY (汇源社区)"),
             api=lambda f: landkit.maps.find_community(landkit.read_layer(f["project"], "communities"), "火星"),
         ),
         CliCase(
             "map_tianditu_no_key",
             "`map --tiles tianditu` without a key",
             ("map", "{project}", "--tiles", "tianditu", "-o", "{tmp}/m.html"),
-            (2, "needs your key"),
+            (2, "TIANDITU_KEY"),
         ),
         CliCase("map_bad_lang", "`map --lang fr`", ("map", "{project}", "--lang", "fr"), (2, "'--lang' 的值无效")),
         CliCase(
