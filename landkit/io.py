@@ -115,6 +115,10 @@ def read_source(
         raise DataError(f"{source}: no such file. Check the path.")
     if source.is_dir():
         raise DataError(f"{source}: is a folder; give the .shp, .geojson or .gpkg file inside it.")
+    if source.suffix.lower() == ".txt":  # the survey-exchange text (报部格式): its own reader
+        from .exchange import read_file
+
+        return read_file(source, encoding=encoding)
     if source.suffix.lower() == ".shp":
         _check_shapefile(source)
         encoding = _shapefile_encoding(source, encoding)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import DataError
+from ..i18n import t
 from ..store import display, open_project, read_project
 from . import main
 from .lang import option
@@ -131,19 +132,37 @@ def print_(
     show_default=True,
     help="opt.export.by",
 )
+@option("--target", default=None, help="opt.export.target")
+@option("--status", default=None, help="opt.export.status")
+@option("--village", default=None, help="opt.export.village")
+@option("--parcels", "parcel_ids", default=None, help="opt.export.parcels")
+@option("--encoding", type=click.Choice(["gbk", "gb18030", "utf-8"], case_sensitive=False), default="gbk",
+              show_default=True, help="opt.export.encoding")  # fmt: skip
 @overwrite_option()
-def export(path: Path, output: Path, by: str, overwrite: bool) -> None:
+def export(
+    path: Path, output: Path, by: str, target: str | None, status: str | None, village: str | None,
+    parcel_ids: str | None, encoding: str, overwrite: bool,
+) -> None:  # fmt: skip
     import pandas as pd
 
-    from .. import report
+    from .. import exchange, report
     from ..io import check_output, write_bytes, write_csv
     from ..schema import require_layers
 
-    if output.suffix.lower() not in (".xlsx", ".csv"):
-        raise DataError(f"{output}: give an .xlsx or a .csv file")
+    if output.suffix.lower() not in (".xlsx", ".csv", ".txt"):
+        raise DataError(f"{output}: give an .xlsx, a .csv or a .txt (报部格式) file")
     check_output(output, inputs=(path,), overwrite=overwrite)
     layers = _project(path)
     require_layers(layers, ("parcels",), where=display(path), needed_by="landkit export")
+    if (target, status, village, parcel_ids) != (None,) * 4:
+        chosen = exchange.select(layers, target=target, status=status, village=village, parcels=parcel_ids)
+        layers = {**layers, "parcels": chosen}
+    if output.suffix.lower() == ".txt":  # the survey-exchange text, see landkit.exchange
+        info = layers["project_info"]["value"].to_dict() if "project_info" in layers else {}
+        data = exchange.write(layers["parcels"], info=info, encoding=encoding.lower())
+        written = write_bytes(data, output)
+        click.echo(t("exchange.wrote", None, path=written, count=len(layers["parcels"])))
+        return
     lists = report.parcel_lists(layers, by=by)
     if output.suffix.lower() == ".xlsx":
         click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")

@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     ),
     # arguments
     "arg.project": "The project: a GeoPackage, or a postgresql:// URL.",
-    "arg.import.source": "The Shapefile or GeoJSON to import (only read).",
+    "arg.import.source": "The Shapefile, GeoJSON or survey-exchange text (.txt) to import (only read).",
     "arg.import.project": "The project to import into: a GeoPackage, or a postgresql:// URL.",
     "arg.push.source": "The project to copy: a GeoPackage, or a postgresql:// URL.",
     "arg.push.url": "The database to copy it into: postgresql://user@host/db?schema=name",
@@ -130,7 +130,7 @@ MESSAGES: dict[str, str] = {
     "opt.print.size": "Paper size.",
     "opt.print.village": "Print one village (its code or name, with or without `村`).",
     "opt.print.zone_version": "Print one planning-zone version (1, 2, 3 …).",
-    "opt.export.output": "An .xlsx workbook (one sheet per group) or a .csv table.",
+    "opt.export.output": "An .xlsx workbook (one sheet per group), a .csv table, or survey-exchange text (.txt).",
     "opt.export.by": "Group by village, status or target.",
     "opt.report.output": "Folder for the meeting pack.",
     "opt.report.overwrite": "Replace files in the folder that landkit did not write.",
@@ -157,9 +157,10 @@ MESSAGES: dict[str, str] = {
         "Exit 0 valid, 1 problems, 2 unreadable.\n"
         "Example: landkit info lushan.gpkg --format json"
     ),
-    "cmd.import.short": "Copy a Shapefile or GeoJSON layer into a project",
+    "cmd.import.short": "Copy a Shapefile, GeoJSON or survey-exchange text into a project",
     "cmd.import.help": (
-        "Copy a Shapefile or GeoJSON layer into a project file (the source is only read).\n"
+        "Copy a Shapefile or GeoJSON layer, or survey-exchange text (a survey delivery), into a project file\n"
+        "(the source is only read).\n"
         "Xi'an 1980 and Beijing 1954 coordinates need --datum-transform, or --accept-ballpark for a rough shift.\n"
         "Example: landkit import villages.shp lushan.gpkg --layer survey"
     ),
@@ -247,10 +248,12 @@ MESSAGES: dict[str, str] = {
         "A paper map for the file: a landscape PDF with title, legend, scale bar, 1:N, north arrow and credits.\n"
         "Example: landkit print lushan.gpkg -o plan-A3.pdf --size A3"
     ),
-    "cmd.export.short": "Parcel lists for field work",
+    "cmd.export.short": "Parcel lists for field work, or survey-exchange text",
     "cmd.export.help": (
-        "Parcel lists for field work, by village, status or target, with the areas every report shows.\n"
-        "Example: landkit export lushan.gpkg -o parcels.xlsx --by village"
+        "Parcel lists for field work, by village, status or target, with the areas every report shows;\n"
+        "or survey-exchange text (.txt, GBK, areas in hectares by the 2008 ellipsoidal method).\n"
+        "Example: landkit export lushan.gpkg -o parcels.xlsx --by village\n"
+        "Example: landkit export lushan.gpkg -o approval.txt --target T-approval"
     ),
     "cmd.report.short": "Write the meeting pack",
     "cmd.report.help": (

@@ -57,7 +57,7 @@ MESSAGES: dict[str, str] = {
     "guard.report_without": "请报告此问题（崩溃报告文件无法写入；`landkit --debug …` 可显示完整的回溯信息）",
     # arguments
     "arg.project": "工程文件（GeoPackage），或 postgresql:// 地址。",
-    "arg.import.source": "要导入的 Shapefile 或 GeoJSON（只读取，不改动）。",
+    "arg.import.source": "要导入的 Shapefile、GeoJSON 或报部格式坐标文本 .txt（只读取，不改动）。",
     "arg.import.project": "导入到的工程文件，或 postgresql:// 地址。",
     "arg.push.source": "要复制的工程：工程文件，或 postgresql:// 地址。",
     "arg.push.url": "复制到的数据库：postgresql://用户@主机/库名?schema=模式名",
@@ -132,7 +132,7 @@ MESSAGES: dict[str, str] = {
     "opt.print.size": "纸张大小。",
     "opt.print.village": "只出这个村的图（村代码或村名，带不带“村”字均可）。",
     "opt.print.zone_version": "只出这一版规划范围的图（1、2、3 …）。",
-    "opt.export.output": ".xlsx 工作簿（每组一个工作表）或 .csv 表格。",
+    "opt.export.output": ".xlsx 工作簿（每组一个工作表）、.csv 表格，或报部格式坐标文本 .txt。",
     "opt.export.by": "分组：village 按村，status 按状态，target 按储备目标。",
     "opt.report.output": "会议材料包所在的文件夹。",
     "opt.report.overwrite": "替换文件夹中不是 landkit 写的文件。",
@@ -157,9 +157,9 @@ MESSAGES: dict[str, str] = {
         "退出码：0 校验通过，1 有问题，2 无法读取。\n"
         "示例：landkit info lushan.gpkg --format json"
     ),
-    "cmd.import.short": "把 Shapefile 或 GeoJSON 图层导入工程文件",
+    "cmd.import.short": "把 Shapefile、GeoJSON 或报部格式坐标文本导入工程文件",
     "cmd.import.help": (
-        "把 Shapefile 或 GeoJSON 图层复制到工程文件中（源文件只读取，不改动）。\n"
+        "把 Shapefile、GeoJSON 图层或报部格式坐标文本（勘测定界成果）复制到工程文件中（源文件只读取，不改动）。\n"
         "西安80、北京54 坐标要给 --datum-transform，或用 --accept-ballpark 接受粗略转换。\n"
         "示例：landkit import 村界.shp lushan.gpkg --layer survey"
     ),
@@ -243,10 +243,12 @@ MESSAGES: dict[str, str] = {
         "出图：横版 PDF 一页，含图名、图例、比例尺、1:N 比例、指北针和制图单位等。\n"
         "示例：landkit print lushan.gpkg -o 规划图-A3.pdf --size A3"
     ),
-    "cmd.export.short": "导出外业用的地块清单",
+    "cmd.export.short": "导出外业用的地块清单或报部格式坐标文本",
     "cmd.export.help": (
-        "导出外业用的地块清单，按村、状态或储备目标分组，面积与各报表一致。\n"
-        "示例：landkit export lushan.gpkg -o 地块清单.xlsx --by village"
+        "导出外业用的地块清单，按村、状态或储备目标分组，面积与各报表一致；\n"
+        "或导出报部格式坐标文本（.txt，GBK，面积按 2008 椭球方法，公顷）。\n"
+        "示例：landkit export lushan.gpkg -o 地块清单.xlsx --by village\n"
+        "示例：landkit export lushan.gpkg -o 报批.txt --target T-approval"
     ),
     "cmd.report.short": "生成会议材料包",
     "cmd.report.help": (
