@@ -12,6 +12,7 @@ costs about one audit plus drawing, ``report`` ≤ 3 × ``audit``. The last line
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -20,12 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# the processes import this checkout's landkit, not whichever one is installed
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
 
 
 def _time(args: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "landkit", *args], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "landkit", *args], cwd=cwd, capture_output=True, text=True, env=ENV)
     took = time.perf_counter() - start
     # 1: the audit found an error, as it does on the sample; a traceback is no result
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:

@@ -183,7 +183,9 @@ def print_map(
     g = {n: v[(v.boundary if n in ("county", "planning_zones") else v.geometry).intersects(view)] for n, v in g.items()}
     g = {n: v for n, v in g.items() if len(v)}  # the legend names what the page shows
 
-    rc: Any = {"pdf.fonttype": 42, "text.parse_math": False}  # real text; a name's $ is a $
+    # real text; a name's $ is a $. matplotlib sizes the PDF's font subsets from ps.fonttype: at 42,
+    # each font is one subset (at 3, Chinese would be a second copy of the CJK font, subset again)
+    rc: Any = {"pdf.fonttype": 42, "ps.fonttype": 42, "text.parse_math": False}
     rc |= {"font.family": [cjk[0], "DejaVu Sans"]} if cjk else {}
     bold: dict[str, Any] = {} if cjk else {"fontweight": "bold"}  # the CJK fonts have no bold face
     with rc_context(rc), warnings.catch_warnings():
@@ -259,10 +261,11 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
         focus = g["parcels"]["_focus"].astype(bool)
         other, mine = g["parcels"][~focus], g["parcels"][focus]
         if len(other):
-            other.plot(ax=ax, color=OTHER_PARCELS, edgecolor="#bbbbbb", linewidth=0.1)
+            _polygons(ax, other.geometry, facecolor=OTHER_PARCELS, edgecolor="#bbbbbb", linewidth=0.1)
         if len(mine):
-            mine.plot(ax=ax, color=mine["status"].map(STATUS_COLOURS).fillna(UNKNOWN), edgecolor="#333333",
-                      linewidth=0.1)  # fmt: skip
+            colours = mine["status"].map(STATUS_COLOURS).fillna(UNKNOWN)
+            for colour, part in mine.geometry.groupby(colours.to_numpy(), sort=False):  # a path per status
+                _polygons(ax, part, facecolor=colour, edgecolor="#333333", linewidth=0.1)
             legend.append((Patch(visible=False), t["parcels"]))
         statuses = set(mine["status"].astype(str))
         for s in [s for s in STATUS_COLOURS if s in statuses] + sorted(statuses - set(STATUS_COLOURS)):
@@ -304,6 +307,27 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
                 ax.text(pt.x, pt.y, _clip(label, 16), fontsize=6 * k, ha="center", va="center", color="#222222",
                         clip_on=True)  # fmt: skip
     return legend
+
+
+def _polygons(ax, geometry, **style) -> None:
+    """Polygons drawn as one compound path: one draw call for thousands of parcels, not a patch each.
+
+    Exterior rings are oriented counter-clockwise and holes clockwise, so the nonzero fill (the
+    PDF's and Agg's) leaves the holes open; every ring is stroked as the edge.
+    """
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    polygons = shapely.get_parts(np.asarray(geometry.to_numpy(), dtype=object))
+    polygons = shapely.orient_polygons(polygons[shapely.get_type_id(polygons) == 3])
+    xy, ring = shapely.get_coordinates(shapely.get_rings(polygons), return_index=True)
+    if not len(xy):
+        return
+    codes = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
+    first = np.r_[True, ring[1:] != ring[:-1]]
+    codes[first] = Path.MOVETO
+    codes[np.r_[first[1:], True]] = Path.CLOSEPOLY  # a ring's last point repeats its first
+    ax.add_artist(PathPatch(Path(xy, codes), **style))  # the frame's limits are set: none computed from it
 
 
 def _furniture(ax, xlim, ylim, *, f: float, stated: str, k: float) -> None:

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
@@ -281,37 +282,91 @@ NUMBER_FORMATS = {
 def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     """An XLSX workbook a planner keeps: one sheet per table, Chinese headers, bold frozen header
     with filters, columns as wide as their content, areas to 2 decimals, shares as %, dates as
-    dates, a bold 合计 row where the table has one; no formula anywhere (:func:`inert_workbook`).
-    Headers in Chinese, or as their English codes with ``lang="en"``."""
+    dates, a bold 合计 row where the table has one; no formula anywhere (text that starts with =
+    is text, as :func:`inert_workbook` makes it). Headers in Chinese, or as their English codes
+    with ``lang="en"``. Values are written as pandas writes them (missing ones as empty text),
+    streamed row by row (openpyxl's write-only mode)."""
+    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    book = Workbook(write_only=True)
+    book.properties.creator = "landkit"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
+    headers: dict[Any, str] = HEADERS_ZH if lang == "zh" else {}
+    number_formats: dict[Any, str] = NUMBER_FORMATS
+    for name, df in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        columns = [df.iloc[:, k] for k in range(len(df.columns))]
+        letters = [get_column_letter(k) for k in range(1, len(columns) + 1)]
+        for letter, column in zip(letters, columns, strict=True):
+            texts = [str(headers.get(column.name, column.name)), *(_cell_text(v) for v in column.head(2000))]
+            sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
+        if len(df) and columns:
+            sheet.auto_filter.ref = f"A1:{letters[-1]}{len(df) + 1}"
+        names = [_excel_value(headers.get(c.name, c.name))[0] for c in columns] or [None]
+        sheet.append([_cell(sheet, v, font=bold, fill=fill) for v in names])
+        totals = [isinstance(v, str) and v.startswith(("合计", "total")) for v in columns[0]] if columns else []
+        formats = [number_formats.get(c.name) for c in columns]
+        values = [[_excel_value(v) for v in c.tolist()] for c in columns]  # every cell: a file's worth
+        for total, row in zip(totals, zip(*values, strict=True), strict=True):
+            font = bold if total else None
+            sheet.append(
+                [
+                    _cell(sheet, v, fmt=formats[k] or fmt, font=font)
+                    if font or fmt or formats[k] or (isinstance(v, str) and v.startswith("="))
+                    else v
+                    for k, (v, fmt) in enumerate(row)
+                ]
+            )
     buffer = _io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd") as writer:
-        for name, df in sheets.items():
-            headers = HEADERS_ZH if lang == "zh" else {}
-            df.rename(columns=headers).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.book[name]
-            sheet.freeze_panes = "A2"
-            if len(df):
-                sheet.auto_filter.ref = sheet.dimensions
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDE4EE")
-            for k, column in enumerate(df.columns, start=1):
-                letter = get_column_letter(k)
-                texts = [str(headers.get(column, column)), *(_cell_text(v) for v in df[column].head(2000))]
-                sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
-                if fmt := NUMBER_FORMATS.get(column):
-                    for (cell,) in sheet.iter_rows(min_row=2, min_col=k, max_col=k):
-                        cell.number_format = fmt
-            first = df.columns[0] if len(df.columns) else None
-            for r, value in enumerate(df[first] if first is not None else [], start=2):
-                if isinstance(value, str) and value.startswith(("合计", "total")):
-                    for cell in sheet[r]:
-                        cell.font = Font(bold=True)
-        inert_workbook(writer.book)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value, *, fmt=None, font=None, fill=None):
+    """A styled cell of a write-only sheet; text that starts with = stays text (no formula anywhere)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    if cell.data_type == "f":  # attribute text, never a formula (OWASP, CSV/formula injection)
+        cell.data_type = "s"
+    if fmt:
+        cell.number_format = fmt
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    return cell
+
+
+def _excel_value(value) -> tuple[Any, str | None]:
+    """A value as pandas writes it to Excel, with the number format it gives it: Python numbers,
+    datetimes and dates, "" where missing, "inf" for infinity, text for anything else."""
+    import datetime
+    import math
+    from decimal import Decimal
+
+    if isinstance(value, str):
+        return value, None
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "", None
+    if isinstance(value, Decimal):
+        return value, None
+    if isinstance(value, bool | np.bool_):
+        return bool(value), None
+    if isinstance(value, int | np.integer):
+        return int(value), None
+    if isinstance(value, float | np.floating):
+        return (float(value) if math.isfinite(value) else "inf" if value > 0 else "-inf"), None
+    if isinstance(value, datetime.datetime):
+        return value, "YYYY-MM-DD HH:MM:SS"
+    if isinstance(value, datetime.date):
+        return value, "YYYY-MM-DD"
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 86400, "0"
+    return str(value), None
 
 
 def _cell_text(value) -> str:
@@ -681,7 +736,8 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
     ``now``: the audit's findings of ``layers`` as they stand (the pack has them already); used
     for the end of the period when the project on ``until`` is the project as it stands (no later
     or future-dated event, every parcel on the ledger, every status the ledger's), else the end is
-    audited as it stood."""
+    audited as it stood. A period in which the ledgers recorded nothing starts as it ends: its
+    start is not audited again."""
     from . import audit, reserve
 
     found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
@@ -689,7 +745,8 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
     end = as_of(layers, until)
     if now is None or not _same_state(layers, end):
         now = audit.audit(end, rules=rules)
-    then = audit.audit(as_of(layers, since), rules=rules)
+    start = as_of(layers, since)
+    then = now if _same_state(end, start) else audit.audit(start, rules=rules)
     now_keys, then_keys = _finding_keys(now), _finding_keys(then)
     found["new_findings"] = now[~now_keys.isin(set(then_keys))]
     found["resolved_findings"] = then[~then_keys.isin(set(now_keys))]
@@ -697,7 +754,8 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
 
 
 def _same_state(layers: dict, then: dict) -> bool:
-    """Whether :func:`as_of` left the project as it is: the same events, parcels and statuses."""
+    """Whether :func:`as_of` left the project as it is: the same events, parcels and statuses
+    (``then`` is ``layers`` as of a date, or ``layers`` are as of a later date than ``then``)."""
     for name in ("events", "relocation_events", "target_parcels"):
         if name in layers and len(then[name]) != len(layers[name]):
             return False

@@ -269,6 +269,49 @@ def test_without_a_cjk_font_labels_are_english(layers, monkeypatch):
     assert re.search(r"Scale 1:\d", page.text)
 
 
+def test_parcels_are_filled_by_status_with_their_holes_open():
+    """The parcels are drawn as one path per status: a courtyard (a hole, here wound the same way
+    as its shell) stays open, the ring around it is filled in the status's colour."""
+    import shapely
+
+    from landkit.maps import STATUS_COLOURS
+
+    shell = shapely.box(500000, 3700000, 500400, 3700400)
+    courtyard = shapely.Polygon(shell.exterior.coords, [shapely.box(500100, 3700100, 500300, 3700300).exterior.coords])
+    assert shapely.is_ccw(courtyard.exterior) and shapely.is_ccw(courtyard.interiors[0])
+    parcels = gpd.GeoDataFrame(
+        {"status": ["planned", "reserved"]},
+        geometry=[courtyard, shapely.box(500500, 3700000, 500600, 3700100)],
+        index=["A", "B"],
+        crs=4547,
+    )
+    page = Page(print_map({"parcels": parcels}, size="A4", lang="en"))
+    x0, y0, x1, y1 = map(float, page.keywords["extent"].split(","))
+    left, bottom, width, height = (v * PT_PER_MM for v in map(float, page.keywords["frame_mm"].split(",")))
+    scale = 2.0
+    rgb = np.asarray(page.page.render(scale=scale).to_pil().convert("RGB")).astype(int)
+
+    def colour_at(x, y):
+        px = (left + (x - x0) / (x1 - x0) * width) * scale
+        py = (page.size[1] - bottom - (y - y0) / (y1 - y0) * height) * scale
+        return rgb[int(py), int(px)]
+
+    def hex_rgb(colour):
+        return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)])
+
+    assert (colour_at(500200, 3700200) > 250).all()  # the courtyard: the white page
+    assert np.abs(colour_at(500050, 3700200) - hex_rgb(STATUS_COLOURS["planned"])).max() < 8
+    assert np.abs(colour_at(500550, 3700050) - hex_rgb(STATUS_COLOURS["reserved"])).max() < 8
+
+
+@needs_cjk
+def test_each_font_is_embedded_once(zone):
+    """Chinese and Latin text share one subset of the CJK font: matplotlib would otherwise embed
+    (and subset, the slowest step of the page) a second copy of it for the Chinese characters."""
+    fonts = re.findall(rb"/Subtype /Type0 /BaseFont /[A-Z]{6}\+(\S+)", zone.data)
+    assert fonts and len(fonts) == len(set(fonts)), fonts
+
+
 @pytest.mark.slow
 @needs_cjk
 def test_landkit_print_writes_the_pdf_and_the_pack_has_one(tmp_path, sample_copy):

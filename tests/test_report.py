@@ -96,6 +96,34 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
     assert len(list(book["问题"].iter_rows())) - 1 == len(out["findings"])
 
 
+def test_the_workbook_holds_what_pandas_would_write(tmp_path):
+    """Streamed row by row, the cells are those pandas writes: numbers, dates, missing values as
+    empty, infinity as text, lists as their text; text that starts with = stays text."""
+    import datetime
+
+    import numpy as np
+
+    table = pd.DataFrame(
+        {
+            "parcel_id": ['=HYPERLINK("x")', None, "合计 2 块"],
+            "area_mu": [1.5, np.nan, np.inf],
+            "due": [pd.Timestamp("2026-01-02"), pd.NaT, pd.Timestamp("2026-03-04 05:06")],
+            "day": [datetime.date(2026, 1, 1), None, datetime.date(2026, 2, 2)],
+            "done": [True, False, None],
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "ids": [["a", "b"], "c", 3],
+        }
+    )
+    book = openpyxl.load_workbook(io.BytesIO(report.workbook({"t": table}, lang="en")))["t"]
+    table.to_excel(tmp_path / "pandas.xlsx", sheet_name="t", index=False)
+    plain = openpyxl.load_workbook(tmp_path / "pandas.xlsx")["t"]
+    assert list(book.iter_rows(values_only=True)) == list(plain.iter_rows(values_only=True))
+    assert book["A2"].data_type == "s" and plain["A2"].data_type == "f"  # pandas would write a formula
+    assert [c.font.bold for c in book[4]] == [True] * 7 and not any(c.font.bold for c in book[2])
+    assert book["B2"].number_format == "#,##0.00" and book["D2"].is_date and book["C2"].is_date
+    assert book.auto_filter.ref == "A1:G4" and book.freeze_panes == "A2"
+
+
 def test_the_workbook_opens_formatted(tmp_path, sample_copy, sample_layers):
     assert run("audit", sample_copy, "--format", "xlsx", "-o", tmp_path / "a.xlsx").exit_code == 1
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
@@ -182,7 +210,7 @@ def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy,
     assert run("export", sample_copy, "-o", tmp_path / "s.csv", "--by", "status").exit_code == 0
     raw = (tmp_path / "s.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "已入库".encode() in raw  # BOM for Excel, statuses in Chinese
-    assert run("export", sample_copy, "-o", tmp_path / "x.txt").exit_code == 2
+    assert run("export", sample_copy, "-o", tmp_path / "x.docx").exit_code == 2
 
 
 @pytest.mark.slow
@@ -386,6 +414,48 @@ def test_the_pack_audits_the_end_of_its_period_once_and_only_when_it_is_the_proj
     calls.clear()
     report.period_changes(drifted, since, day, now=audit.audit(drifted))
     assert len(calls) == 3  # its own audit, then both ends of the period
+
+
+def test_a_month_with_events_finds_what_a_full_audit_of_each_end_finds(sample_layers):
+    """In the sample's last month parcels changed status and entered the ledger: 本月变化's new and
+    resolved findings are, row for row, those of a full audit of the project at each end."""
+    from landkit import audit, reserve
+
+    day = reserve.data_date(sample_layers["events"])
+    since = report.month_start(day)
+    start, end = report.as_of(sample_layers, since), report.as_of(sample_layers, day)
+    assert (sample_layers["events"]["date"] > since).sum() > 0 and len(start["parcels"]) < len(end["parcels"])
+    then, now = audit.audit(start), audit.audit(end)
+    then_keys, now_keys = report._finding_keys(then), report._finding_keys(now)
+    new, gone = now[~now_keys.isin(set(then_keys))], then[~then_keys.isin(set(now_keys))]
+    assert len(new) or len(gone)  # the month changed what the audit finds
+    for given in (None, audit.audit(sample_layers)):
+        found = report.period_changes(sample_layers, since, day, now=given)
+        pd.testing.assert_frame_equal(found["new_findings"], new)
+        pd.testing.assert_frame_equal(found["resolved_findings"], gone)
+
+
+def test_a_period_in_which_nothing_was_recorded_is_not_audited_again(sample_layers, monkeypatch):
+    """No event in the period: the project at its start is the project at its end, so is its audit
+    (nothing new, nothing resolved), and it is not run a second time."""
+    from landkit import audit, reserve
+
+    day = pd.Timestamp(reserve.data_date(sample_layers["events"]))
+    later = day + pd.Timedelta(days=20)
+    start, end = report.as_of(sample_layers, day), report.as_of(sample_layers, later)
+    assert report._finding_keys(audit.audit(start)).tolist() == report._finding_keys(audit.audit(end)).tolist()
+    findings = audit.audit(sample_layers)
+    real, calls = audit.audit, []
+    monkeypatch.setattr(audit, "audit", lambda layers, **kw: calls.append(len(layers["parcels"])) or real(layers, **kw))
+    found = report.period_changes(sample_layers, day, later, now=findings)
+    assert calls == [] and found["new_findings"].empty and found["resolved_findings"].empty
+    assert report.period_changes(sample_layers, day, later)["resolved_findings"].empty and len(calls) == 1
+    moved = dict(sample_layers)  # a village moved in the period, and nothing else: its start is audited
+    rows = sample_layers["relocation_events"]
+    moved["relocation_events"] = rows.assign(date=rows["date"].where(rows.index != rows["date"].idxmax(), later))
+    calls.clear()
+    report.period_changes(moved, day, later, now=findings)
+    assert len(calls) == 1  # the start; the end is the project as it stands
 
 
 def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit_found(sample_layers, monkeypatch):
