@@ -51,10 +51,10 @@ _WHERE = {
     "open_project": "store",
     "LAYERS": "schema",
     "PARCEL_STATUSES": "schema",
-    "Problem": "schema",
-    "check_layer": "schema",
-    "check_project": "schema",
-    "validate": "schema",
+    "Problem": "checks",
+    "check_layer": "checks",
+    "check_project": "checks",
+    "validate": "checks",
     "M2_PER_MU": "units",
     "convert_area": "units",
 }
@@ -114,13 +114,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see
+    from .checks import Problem, check_layer, check_project, validate
     from .crs import gcj02_to_wgs84, gk_zone_epsg, wgs84_to_gcj02
     from .datasets import SAMPLE_PATH, write_sample
     from .errors import CRSError, DataError, LandkitError, LayerExistsError, ProjectLockedError, SchemaError
     from .io import import_layer
     from .ledger import LedgerError, record_event, record_events, record_relocation_event, sync
     from .measure import area, length
-    from .schema import LAYERS, PARCEL_STATUSES, Problem, check_layer, check_project, validate
+    from .schema import LAYERS, PARCEL_STATUSES
     from .store import (
         check_geopackage,
         content_hash,

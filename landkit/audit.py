@@ -82,7 +82,7 @@ def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dic
     try:
         data = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{source}: not valid TOML ({exc}); see the example in the README") from None
+        raise DataError(code="audit.rules_not_toml", path=source, detail=exc) from None
     problems = []
     for name, values in data.items():
         if name not in rules or not isinstance(values, dict):
@@ -107,7 +107,7 @@ def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dic
             else:
                 rules[name][key] = value
     if problems:
-        raise DataError(f"{source}: " + "; ".join(problems))
+        raise DataError(code="audit.rules_wrong", path=source, problems="; ".join(problems))
     return rules
 
 

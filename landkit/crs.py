@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from .errors import CRSError
+from .errors import CRSError, Phrase
 
 # GCJ-02 is defined by its forward formula only (Krasovsky-like constants, fixed terms); PROJ
 # cannot do it, so it is implemented here and inverted by iterating the forward transform.
@@ -89,18 +89,16 @@ def gk_zone_epsg(lon: float, *, prefixed: bool = False) -> int:
     """
     zone = int(np.floor(lon / 3.0 + 0.5))
     if not 25 <= zone <= 45:
-        raise CRSError(f"longitude {lon} is outside China's 3-degree Gauss-Krueger zones 25-45")
+        raise CRSError(code="crs.no_gk_zone", lon=lon)
     return (4513 if prefixed else 4534) + zone - 25
 
 
-def require_crs(crs, *, where: str) -> CRS:
-    """Return the layer's CRS, or raise a CRSError that says how to declare one."""
+def require_crs(crs, *, where: object = None, layer: str | None = None) -> CRS:
+    """Return the layer's CRS, or raise a CRSError that says how to declare one; ``where`` (a file) and
+    ``layer`` name the layer when known."""
     if crs is None:
-        raise CRSError(
-            f"{where}: the layer has no coordinate reference system. Declare the one the "
-            "coordinates are in, e.g. gdf.set_crs('EPSG:4547') for CGCS2000 Gauss-Krueger CM 114E "
-            "or 'EPSG:4490' for CGCS2000 longitude/latitude, then write it again."
-        )
+        code = "crs.none" + ("_at" if where is not None else "") + ("_layer" if layer is not None else "")
+        raise CRSError(code=code, where=where, layer=layer)
     return CRS.from_user_input(crs)
 
 
@@ -123,23 +121,24 @@ def _inside(box, area) -> bool:
     return box is not None and box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
 
 
-def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float, float], str]:
-    """Where the coordinates may lie (lon/lat box) and how to say it: the county, else the CRS's area of use.
+def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float, float], Phrase]:
+    """Where the coordinates may lie (lon/lat box) and how to say it (``outside …``, in either language):
+    the county, else the CRS's area of use.
 
     A projected CRS is allowed 1.5 degrees beyond its area of use (a Gauss-Krueger zone's data
     reaches past its 3-degree band, as the county does past 112.5E), a geographic one 0.5.
     """
     if reference is not None:
         w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
-        return (w - 0.05, s - 0.05, e + 0.05, n + 0.05), "outside the county"
+        return (w - 0.05, s - 0.05, e + 0.05, n + 0.05), Phrase("crs.outside_county")
     aou = crs.area_of_use
     if aou is None:
-        return CHINA_BOUNDS, "outside China"
+        return CHINA_BOUNDS, Phrase("crs.outside_china")
     m = 1.5 if crs.is_projected else 0.5
     box = (max(aou.west - m, -180.0), max(aou.south - m, -90.0), min(aou.east + m, 180.0), min(aou.north + m, 90.0))
     if aou.west > aou.east:  # an area of use across the antimeridian: only latitude can be checked
         box = (-180.0, box[1], 180.0, box[3])
-    return box, f"outside the area where {crs.name} is used ({aou.name})"
+    return box, Phrase("crs.outside_use", name=crs.name, area=aou.name)
 
 
 def misplaced(gdf, *, reference=None):
@@ -148,7 +147,7 @@ def misplaced(gdf, *, reference=None):
     Each feature's bounding box is taken to longitude/latitude and compared with the county
     (``reference``) or, without one, the CRS's area of use. Missing geometries are not misplaced.
     """
-    crs = require_crs(gdf.crs, where="CRS check")
+    crs = require_crs(gdf.crs)
     area, _ = _expected_area(crs, reference)
     bounds = shapely.bounds(gdf.geometry.to_numpy())  # (n, 4), NaN for missing or empty geometries
     present = np.isfinite(bounds).all(axis=1)  # NaN or infinite vertices are the schema check's finding
@@ -169,10 +168,6 @@ def misplaced(gdf, *, reference=None):
     return out
 
 
-#: Where the coordinates should have been, in Chinese (the English ``where`` of :func:`_expected_area`).
-_WHERE_ZH = {"outside the county": "县域之外", "outside China": "中国境外"}
-
-
 def diagnose_crs(gdf, *, reference=None, lang: str = "en") -> str | None:
     """Say why a layer's coordinates cannot be in its declared CRS, and which CRS they fit.
 
@@ -181,52 +176,38 @@ def diagnose_crs(gdf, *, reference=None, lang: str = "en") -> str | None:
     missing or extra Gauss-Krueger zone prefix, a zone off by 3 degrees, swapped longitude and
     latitude, and Web Mercator declared as something else. Returns None when most features fit:
     the few that do not are findings of their own (:func:`misplaced`), not the layer's.
-    ``lang="zh"``: in Chinese (the code to run stays code).
+    ``lang="zh"``: in Chinese (the code to run stays code); :func:`crs_diagnosis` gives it in both.
     """
-    zh = lang == "zh"
-    crs = require_crs(gdf.crs, where="CRS check")
+    said = crs_diagnosis(gdf, reference=reference)
+    return None if said is None else said.text(lang)
+
+
+def crs_diagnosis(gdf, *, reference=None) -> Phrase | None:
+    """:func:`diagnose_crs` as a coded phrase, to be said in either language (or given to an error)."""
+    crs = require_crs(gdf.crs)
     wrong = misplaced(gdf, reference=reference)
     present = ~shapely.is_missing(gdf.geometry.to_numpy()) & ~shapely.is_empty(gdf.geometry.to_numpy())
     if not wrong.any() or wrong.sum() * 2 <= present.sum():
         return None
     bounds = np.asarray(shapely.total_bounds(gdf.geometry.to_numpy()[wrong]), dtype=float)
     if not np.isfinite(bounds).all():
-        if zh:
-            return "坐标不是有限的数值（NaN 或无穷大）；请重新绘制或重新导出这些要素"
-        return "coordinates are not finite numbers (NaN or infinity); redraw or re-export the features"
+        return Phrase("crs.not_finite")
     area, where = _expected_area(crs, reference)
     declared = _lonlat_box(bounds, crs)
     # 3736000, not 3.736e+06; from 1e5 up both forms agree, and .6g writes 999999.6 as 1e+06
     b = [f"{v:.6g}" if abs(v) < 1e5 else f"{v:.0f}" for v in bounds]
     box = f"x {b[0]}..{b[2]}, y {b[1]}..{b[3]}"
-    if zh:
-        seen = "无处（无法转换）" if declared is None else f"东经 {declared[0]:.2f}°、北纬 {declared[1]:.2f}°"
-        outside = _WHERE_ZH.get(where, "坐标系使用范围之外")
-        head = f"坐标 {box} 不可能在 {crs.to_string()}（{crs.name}）中：那样它们将位于{seen}，{outside}"
-    else:
-        seen = "nowhere (the transform fails)" if declared is None else f"at {declared[0]:.2f}E {declared[1]:.2f}N"
-        head = f"coordinates {box} cannot be in {crs.to_string()} ({crs.name}): there they would lie {seen}, {where}"
+    seen = Phrase("crs.nowhere") if declared is None else Phrase("crs.at", lon=declared[0], lat=declared[1])
+    head = Phrase("crs.cannot_be_in", box=box, crs=crs.to_string(), name=crs.name, seen=seen, where=where)
     if _inside(_lonlat_box(bounds[[1, 0, 3, 2]], "EPSG:4490"), area):
-        swap = "shapely.transform(g, lambda c: c[:, ::-1])"
-        if zh:
-            return f"{head}。经度和纬度颠倒了：交换 x 和 y（例如 {swap}）"
-        return f"{head}. Longitude and latitude are swapped: swap x and y (e.g. {swap})"
+        return Phrase("crs.swapped", head=head, swap="shapely.transform(g, lambda c: c[:, ::-1])")
     fits = fitting_crs(bounds, area, exclude=crs.to_epsg())
     if len(fits) == 1:
-        epsg = fits[0]
-        name = CRS.from_epsg(epsg).name
-        code = f"gdf.set_crs('EPSG:{epsg}', allow_override=True)"
-        if zh:
-            return f"{head}。它们符合 EPSG:{epsg}（{name}）：声明为该坐标系，例如 {code}"
-        return f"{head}. They fit EPSG:{epsg} ({name}): declare it with {code}"
-    listed = ", ".join(f"EPSG:{e}" for e in fits[:4])
-    if zh:
-        if fits:
-            return f"{head}。它们符合多个坐标系（{listed}）；县域范围图层可以判断是哪一个"
-        return f"{head}。没有常用坐标系符合；请核查数据来源"
+        call = f"gdf.set_crs('EPSG:{fits[0]}', allow_override=True)"
+        return Phrase("crs.fits_one", head=head, epsg=fits[0], name=CRS.from_epsg(fits[0]).name, call=call)
     if fits:
-        return f"{head}. They fit several CRSs ({listed}); the county outline would tell which"
-    return f"{head}. No common CRS fits them; check the source of the data"
+        return Phrase("crs.fits_several", head=head, listed=", ".join(f"EPSG:{e}" for e in fits[:4]))
+    return Phrase("crs.fits_none", head=head)
 
 
 def fitting_crs(bounds, area, *, exclude: int | None = None) -> list[int]:
@@ -239,9 +220,9 @@ def fitting_crs(bounds, area, *, exclude: int | None = None) -> list[int]:
     return [e for e in candidates if e != exclude and _inside(_lonlat_box(bounds, f"EPSG:{e}"), area)]
 
 
-def zone_warning(gdf) -> str | None:
-    """Say so when a layer in a Gauss-Krueger zone lies outside that zone's 3-degree band."""
-    crs = require_crs(gdf.crs, where="CRS check")
+def zone_warning(gdf, lang: str = "en") -> str | None:
+    """Say so (in ``lang``) when a layer in a Gauss-Krueger zone lies outside that zone's 3-degree band."""
+    crs = require_crs(gdf.crs)
     epsg = crs.to_epsg() or 0
     if not (4513 <= epsg <= 4554):
         return None
@@ -253,10 +234,7 @@ def zone_warning(gdf) -> str | None:
     if far <= 1.5:
         return None
     right = gk_zone_epsg((box[0] + box[2]) / 2, prefixed=epsg <= 4533)
-    return (
-        f"the layer is stored in EPSG:{epsg} (central meridian {cm:g}E) but reaches {far:.2f} degrees from "
-        f"it; planar measures there are distorted. Its own zone is EPSG:{right}"
-    )
+    return Phrase("crs.outside_zone", epsg=epsg, cm=f"{cm:g}", far=f"{far:.2f}", right=right).text(lang)
 
 
 #: Datums whose transformation to CGCS2000 PROJ knows only as a "ballpark" (no published
@@ -271,10 +249,10 @@ def old_datum(crs) -> str | None:
     return next((d for d in OLD_DATUMS if d.lower() in name.lower()), None)
 
 
-def _datum_words(crs: CRS) -> str:
+def _datum_words(crs: CRS) -> Phrase | str:
     """A CRS as the datum message names it: ``the Xian 1980 datum``, else the CRS's own name."""
     datum = old_datum(crs)
-    return f"the {datum} datum" if datum else crs.name
+    return Phrase("crs.datum", datum=datum) if datum else crs.name
 
 
 def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpark: bool = False, where: str = ""):
@@ -290,12 +268,7 @@ def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpar
     if not crossing or (accept_ballpark and not datum_transform):
         return gdf.to_crs(target)
     if not datum_transform:
-        raise CRSError(
-            f"{where}the layer is on {_datum_words(source)} and the project on {_datum_words(target)}: PROJ knows no "
-            "transformation between them of survey accuracy (its ballpark shift is off by tens of metres to 100 m). "
-            "Give the 7 parameters from your surveying bureau with --datum-transform '+towgs84=dx,dy,dz,rx,ry,rz,ds', "
-            "or accept the ballpark shift with --accept-ballpark"
-        )
+        raise CRSError(code="crs.ballpark", where=where, source=_datum_words(source), target=_datum_words(target))
     text = datum_transform.strip()
     try:
         if text.startswith("+towgs84="):
@@ -310,7 +283,7 @@ def reproject(gdf, to_crs, *, datum_transform: str | None = None, accept_ballpar
         else:
             steps = [Transformer.from_pipeline(text)]
     except Exception as exc:  # pyproj's own errors: a typo in the parameters
-        raise CRSError(f"{where}--datum-transform {text!r} is not a transformation PROJ can run ({exc})") from None
+        raise CRSError(code="crs.bad_transform", where=where, text=text, detail=exc) from None
 
     def move(c):
         x, y = c[:, 0], c[:, 1]

@@ -21,7 +21,7 @@ class _Said:
         if code is not None and not args:
             from .i18n import t
 
-            args = (t(code, "en", **fields),)
+            args = (t(code, "en", **_in(fields, "en")),)
         return args
 
     def text(self, lang: str | None = None) -> str:
@@ -31,7 +31,12 @@ class _Said:
             return str(self)
         from .i18n import t
 
-        return t(self.code, lang, **self.fields)
+        return t(self.code, lang, **_in(self.fields, lang))
+
+
+def _in(fields: dict, lang: str | None) -> dict:
+    """The fields, a nested coded error or warning among them said in the same language."""
+    return {k: v.text(lang) if isinstance(v, _Said) else v for k, v in fields.items()}
 
 
 class LandkitError(_Said, Exception):
@@ -67,6 +72,16 @@ class LayerExistsError(LandkitError, FileExistsError):
 
 class ProjectLockedError(LandkitError, BlockingIOError):
     """Another process is writing the same project file."""
+
+
+class Phrase(_Said):
+    """A coded part of a message (a reason, a place), given as a field of another: said in its language."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        self._coded((), code, fields)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class LandkitWarning(_Said, UserWarning):

@@ -61,10 +61,7 @@ def _shapefile_encoding(path: Path, declared: str | None = None) -> str | None:
         )
         code = f"cp{code}" if code.isdigit() else code
         if not _is_chinese(text, code) and not _ascii(text) and _is_chinese(text, settings.legacy_encoding):
-            raise DataError(
-                f"{path}: its .cpg says the text is {named}, but it reads as Chinese only in GB18030 (GBK); "
-                "import it with --encoding GB18030, or correct the .cpg"
-            )
+            raise DataError(code="io.cpg_wrong", path=path, named=named)
         return None  # GDAL reads the declared code page
     if declared is not None or _ascii(text):
         return declared
@@ -83,13 +80,10 @@ def _check_shapefile(path: Path) -> None:
     """A Shapefile is several files: refuse one that lost a part, which GDAL would read half of."""
     parts = {s.lower() for s in (p.suffix for p in path.parent.glob(f"{path.stem}.*") if p.stem == path.stem)}
     if path.stat().st_size == 0:
-        raise DataError(f"{path}: the file is empty (0 bytes); copy the Shapefile again from its source")
-    for part, why in ((".shx", "its index"), (".dbf", "its attributes")):
+        raise DataError(code="io.shapefile_empty", path=path)
+    for part in (".shx", ".dbf"):
         if part not in parts:
-            raise DataError(
-                f"{path}: the {part} file ({why}) is missing beside it; copy all the Shapefile's files together "
-                "(.shp, .shx, .dbf, .prj, .cpg)"
-            )
+            raise DataError(code=f"io.shapefile_no{part.replace('.', '_')}", path=path)
 
 
 def read_source(
@@ -108,13 +102,12 @@ def read_source(
 
     source = local_path(
         source,
-        refusal="is a project in a database, not a file to import; read it with read_layer, "
-        "or copy the whole project with `landkit push URL URL`",
+        refusal="io.url_not_a_source",
     )
     if not source.exists():
-        raise DataError(f"{source}: no such file. Check the path.")
+        raise DataError(code="io.no_such_source", path=source)
     if source.is_dir():
-        raise DataError(f"{source}: is a folder; give the .shp, .geojson or .gpkg file inside it.")
+        raise DataError(code="io.source_is_folder", path=source)
     if source.suffix.lower() == ".txt":  # the survey-exchange text (报部格式): its own reader
         from .exchange import read_file
 
@@ -126,18 +119,16 @@ def read_source(
         try:
             df = gpd.read_parquet(source)
         except Exception as exc:  # not Parquet, or Parquet without GeoParquet metadata
-            raise DataError(f"{source}: not a GeoParquet file ({exc}). Save it with GeoDataFrame.to_parquet") from None
-        require_crs(df.crs, where=str(source))
+            raise DataError(code="io.not_geoparquet", path=source, detail=exc) from None
+        require_crs(df.crs, where=source)
         return df
     try:
         layer = layer or str(pyogrio.list_layers(source)[0][0])
     except Exception as exc:  # GDAL cannot open it at all
-        raise DataError(
-            f"{source}: not a file GDAL can read as a layer ({exc}). Save it as GeoPackage or Shapefile."
-        ) from exc
+        raise DataError(code="io.not_a_layer", path=source, detail=exc) from exc
     df = read_foreign(source, layer, engine=engine, encoding=encoding)
     if isinstance(df, gpd.GeoDataFrame):
-        require_crs(df.crs, where=f"{source}, layer {layer!r}")
+        require_crs(df.crs, where=source, layer=layer)
     return df
 
 
@@ -166,9 +157,9 @@ def import_layer(
     target = location(path)
     df = read_source(source, source_layer, encoding=encoding, engine=engine)
     if not len(df):
-        raise DataError(f"{source}: holds no features; there is nothing to import")
+        raise DataError(code="io.no_features", path=source)
     if not isinstance(df, gpd.GeoDataFrame):
-        raise DataError(f"{source}: layer {source_layer or ''!r} has no geometry; import a spatial layer.")
+        raise DataError(code="io.no_geometry", path=source, layer=source_layer or "")
     project_crs = layer_crs(target, "parcels")  # None: a new project, or one without parcels yet
     if project_crs:
         from .crs import reproject
@@ -178,15 +169,12 @@ def import_layer(
     import numpy as np
     import shapely
 
-    from .crs import diagnose_crs
+    from .crs import crs_diagnosis
 
     if not np.isfinite(shapely.get_coordinates(df.geometry.to_numpy())).all():
-        raise DataError(
-            f"{source}: its coordinates become infinite or NaN in the project's CRS: the source's declared CRS "
-            "is not the one its numbers are in. Declare the right one (a .prj, or the GeoJSON's crs) and import again"
-        )
-    if problem := diagnose_crs(df):
-        raise DataError(f"{source}: {problem}")
+        raise DataError(code="io.not_finite_in_project", path=source)
+    if problem := crs_diagnosis(df):
+        raise DataError(code="io.crs_cannot_hold", path=source, reason=problem)
     write_layer(df, target, layer, overwrite=overwrite, engine=engine)
     return df
 
@@ -202,17 +190,14 @@ def read_table(source: str | os.PathLike) -> Any:
 
     source = Path(source)
     if not source.is_file():
-        raise DataError(f"{source}: no such file. Check the path.")
+        raise DataError(code="io.no_such_source", path=source)
     suffix = source.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
             sheets = pd.read_excel(source, dtype=str, engine="openpyxl", sheet_name=None)
             filled = {name: df for name, df in sheets.items() if len(df.columns) or len(df)}
             if len(filled) > 1:
-                raise DataError(
-                    f"{source}: {len(filled)} sheets hold rows ({', '.join(filled)}); "
-                    "keep the table on one sheet, or save that sheet as its own file"
-                )
+                raise DataError(code="io.many_sheets", path=source, count=len(filled), sheets=", ".join(filled))
             return next(iter(filled.values()), next(iter(sheets.values())))
         if suffix in (".csv", ".txt"):
             raw = source.read_bytes()
@@ -226,8 +211,8 @@ def read_table(source: str | os.PathLike) -> Any:
     except DataError:
         raise
     except Exception as exc:  # a damaged or mislabelled file: pandas and openpyxl raise many kinds
-        raise DataError(f"{source}: cannot be read as a table ({exc}); save it as CSV (UTF-8) or XLSX") from None
-    raise DataError(f"{source}: give a .csv or .xlsx file")
+        raise DataError(code="io.not_a_table", path=source, detail=exc) from None
+    raise DataError(code="io.table_suffix", path=source)
 
 
 # -- outputs --------------------------------------------------------------------------------------
@@ -315,7 +300,7 @@ def sqlite_uri(path: PurePath, mode: str = "ro") -> str:
 
 def _output_path(output: str | os.PathLike) -> Path:
     """The path of a file or folder to write; a database URL is refused (outputs are files)."""
-    return local_path(output, refusal="is a database URL; this command writes files: give a file or folder name")
+    return local_path(output, refusal="io.url_not_an_output")
 
 
 def check_output(
@@ -328,14 +313,12 @@ def check_output(
     output = _output_path(output)
     for given in map(file_of, inputs):  # None: a database, no file an output could replace
         if given is not None and given.exists() and output.exists() and os.path.samefile(output, given):
-            raise DataError(
-                f"{output}: is an input of this command; an output never replaces an input. Choose another name."
-            )
+            raise DataError(code="io.output_is_input", path=output)
     if output.is_dir():
-        raise DataError(f"{output}: is a folder; give the name of the file to write.")
+        raise DataError(code="io.output_is_folder", path=output)
     if output.exists() and not overwrite and not is_landkit_output(output):
-        kind = "a project or source file" if output.suffix.lower() in _INPUT_SUFFIXES else "not a file landkit wrote"
-        raise DataError(f"{output}: exists and is {kind}; choose another name, or pass --overwrite to replace it.")
+        kind = "source" if output.suffix.lower() in _INPUT_SUFFIXES else "foreign"
+        raise DataError(code=f"io.output_exists_{kind}", path=output)
     return output
 
 
@@ -396,7 +379,7 @@ def output_folder(
 
     folder = _output_path(folder)
     if folder.exists() and not folder.is_dir():
-        raise DataError(f"{folder}: is a file; give a folder for the outputs.")
+        raise DataError(code="io.folder_is_file", path=folder)
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".landkit-", dir=folder))
     names: list[str] = []
@@ -435,10 +418,7 @@ def _move_all(scratch: Path, folder: Path, names: list[str]) -> None:
             target.unlink(missing_ok=True)
         for backup, target in aside:
             os.replace(backup, target)
-        raise DataError(
-            f"{exc.filename or folder}: cannot be replaced ({exc.strerror}); it is probably open in another "
-            "program (QGIS, Excel, a browser): close it and run again. The folder is as it was"
-        ) from None
+        raise DataError(code="io.cannot_replace", path=exc.filename or folder, detail=exc.strerror) from None
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:

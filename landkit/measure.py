@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS, Geod, Proj, Transformer
 
 from .crs import gk_zone_epsg, require_crs, scale_is_exact
-from .errors import CRSError, LandkitWarning
+from .errors import CRSError, DataError, LandkitWarning
 from .units import M2_PER_MU, convert_area
 
 # CGCS2000 ellipsoid: a and f are those of GRS80 to every published digit.
@@ -39,7 +39,7 @@ ELLIPSOIDAL = METHODS["ellipsoidal"]
 
 
 def _geoms(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
-    require_crs(gdf.crs, where="measure")
+    require_crs(gdf.crs)
     return gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
 
 
@@ -56,10 +56,7 @@ def equal_area_crs(geoms: gpd.GeoSeries) -> CRS:
     if not np.isfinite([west, south, east, north]).all():  # nothing to measure: any centre will do
         west = south = east = north = 0.0
     if not (-90 <= south <= north <= 90):
-        raise CRSError(
-            f"coordinates reach latitude {max(abs(south), abs(north)):.1f}: they cannot be in {geoms.crs.name}; "
-            "check the declared CRS (are longitude and latitude swapped?)"
-        )
+        raise CRSError(code="measure.latitude", lat=f"{max(abs(south), abs(north)):.1f}", crs=geoms.crs.name)
     return CRS.from_proj4(
         f"+proj=laea +lat_0={(south + north) / 2:.6f} +lon_0={(west + east) / 2:.6f} "
         f"+a={A_CGCS2000} +rf={1 / F_CGCS2000} +units=m +no_defs"
@@ -214,13 +211,7 @@ def area(
     from .crs import old_datum
 
     if datum := old_datum(geoms.crs):
-        warnings.warn(
-            f"the layer is on the {datum} datum: its areas are taken on the CGCS2000 ellipsoid after PROJ's ballpark "
-            "shift (positions off by tens of metres; areas by about 1e-5). Reproject it with your surveying bureau's "
-            "parameters (landkit import --datum-transform) for survey-grade figures",
-            LandkitWarning,
-            stacklevel=2,
-        )
+        warnings.warn(LandkitWarning(code="measure.old_datum", datum=datum), stacklevel=2)
     if method == "ellipsoidal":
         m2 = _ellipsoidal_m2(geoms)
         label = METHODS["ellipsoidal"]
@@ -233,7 +224,7 @@ def area(
         m2 = geoms.to_crs(plane).area.to_numpy() * plane.axis_info[0].unit_conversion_factor ** 2  # feet -> metres
         label = METHODS["planar"].format(crs=f"EPSG:{plane.to_epsg()} {plane.name}")
     else:
-        raise ValueError(f"unknown area method {method!r}; use ellipsoidal, cn2008 or planar")
+        raise DataError(code="measure.method", method=method)
     # no area rather than a wrong one: nothing to measure, not a polygon (a line's is 0), or not a
     # valid polygon (a bow-tie's lobes cancel)
     g = geoms.to_numpy()
@@ -271,16 +262,13 @@ def _ambiguous(g: np.ndarray) -> np.ndarray:
 def planar_crs(zone) -> CRS:
     """The projected CRS to take planar areas in, refusing what cannot give square metres."""
     if zone is None:
-        raise CRSError("a planar area needs the projection to measure in: --zone / zone=, e.g. EPSG:4547")
+        raise CRSError(code="measure.no_zone")
     try:
         plane = CRS.from_user_input(zone)
     except Exception:  # pyproj raises CRSError of its own for every unknown name
-        raise CRSError(f"{zone!r} is not a CRS PROJ knows; give an EPSG code such as EPSG:4547") from None
+        raise CRSError(code="measure.unknown_zone", zone=zone) from None
     if not plane.is_projected:
-        raise CRSError(
-            f"{zone} ({plane.name}) is not a projection: its units are degrees, so a planar area would be in "
-            "square degrees. Give a projected CRS such as EPSG:4547, or use the ellipsoidal default"
-        )
+        raise CRSError(code="measure.zone_not_projected", zone=zone, name=plane.name)
     return plane
 
 
@@ -301,8 +289,8 @@ def area_report(
     g = gdf.geometry.to_numpy()
     polygonal = _polygonal(g)
     if not polygonal.any():
-        kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna()))) or "no geometry"
-        raise CRSError(f"the layer holds {kinds}: areas are measured on polygon layers; choose one (e.g. parcels)")
+        kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna())))
+        raise CRSError(code="measure.not_polygons" if kinds else "measure.no_geometry", kinds=kinds)
     reasons = np.select(
         [
             shapely.is_missing(g) | shapely.is_empty(g),
@@ -340,9 +328,9 @@ def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:
     if "Mercator" in op.method_name and "Transverse" not in op.method_name:
         factor = 1 / np.cos(np.radians((south + north) / 2)) ** 2 - 1
         warnings.warn(
-            f"planar areas in {plane.name} are about {factor:.0%} too large at {(south + north) / 2:.1f}N; "
-            "use the ellipsoidal default or a Gauss-Krueger zone",
-            LandkitWarning,
+            LandkitWarning(
+                code="measure.mercator", name=plane.name, factor=f"{factor:.0%}", lat=f"{(south + north) / 2:.1f}"
+            ),
             stacklevel=3,
         )
         return
@@ -356,11 +344,15 @@ def _warn_far_from_meridian(geoms: gpd.GeoSeries, plane: CRS) -> None:
         lat = np.radians(np.clip(0.0, south, north))
         distortion = (np.radians(far) * np.cos(lat)) ** 2
         warnings.warn(
-            f"parcels lie up to {far:.2f} degrees from the central meridian {cm:g}E of "
-            f"EPSG:{plane.to_epsg()}: planar areas there are up to {distortion:.1e} too large "
-            f"({distortion * 1e4:.1f} m2 per hectare). Use the ellipsoidal default, or the zone "
-            f"EPSG:{_zone_for(west, east)}",
-            LandkitWarning,
+            LandkitWarning(
+                code="measure.far_from_meridian",
+                far=f"{far:.2f}",
+                cm=f"{cm:g}",
+                epsg=plane.to_epsg(),
+                distortion=f"{distortion:.1e}",
+                per_ha=f"{distortion * 1e4:.1f}",
+                zone=_zone_for(west, east),
+            ),
             stacklevel=3,
         )
 

@@ -36,9 +36,7 @@ def _dask():
         import dask
         import dask_geopandas
     except ImportError:
-        raise DataError(
-            'checking in partitions needs dask: pip install "landkit[dask]" (dask-geopandas and distributed)'
-        ) from None
+        raise DataError(code="parallel.no_dask") from None
     return dask, dask_geopandas
 
 

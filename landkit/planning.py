@@ -23,7 +23,7 @@ def expansions(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     [8.6, 7.7, 13.7]
     """
     if "version" not in zones.columns:
-        raise DataError("planning_zones needs a 'version' column (1, 2, 3 …) to order its versions")
+        raise DataError(code="planning.no_version")
     zones = zones.sort_values("version", kind="stable")
     geoms = zones.geometry.to_numpy()
     previous = np.r_[[shapely.Polygon()], geoms[:-1]]

@@ -148,10 +148,7 @@ def repair_geometry(gdf: gpd.GeoDataFrame, *, tolerance: float = 0.001) -> gpd.G
     refused = np.abs(after - before) > tolerance * np.maximum(np.abs(before), 1e-9)
     if refused.any():
         ids = ", ".join(_ids(gdf)[bad][refused][:10])
-        raise DataError(
-            f"repair refused for {refused.sum()} feature(s) ({ids}): making them valid would change "
-            f"their area by more than {tolerance:.1%}. Redraw them (a bow-tie has two possible shapes)"
-        )
+        raise DataError(code="topology.repair_refused", count=refused.sum(), ids=ids, tolerance=f"{tolerance:.1%}")
     out = gdf.copy()
     out.iloc[bad, out.columns.get_loc(out.geometry.name)] = fixed
     return out
@@ -576,7 +573,7 @@ def area_mismatch(
     with a fixed allowance. ``measured`` is :func:`landkit.area` of the layer, when the caller has it.
     """
     if stated not in gdf.columns:
-        raise DataError(f"no column {stated!r} to compare with; name the stated-area column with stated=")
+        raise DataError(code="topology.no_stated", column=stated)
     measured_m2 = np.asarray(area(gdf) if measured is None else measured, dtype=float)
     stated_m2 = gdf[stated].to_numpy(dtype=float) * M2_PER_MU
     allowed = (

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from .errors import DataError
+
 M2_PER_MU: float = 10000 / 15
 M2_PER_HA: float = 10_000.0
 M2_PER_KM2: float = 1_000_000.0
@@ -32,7 +34,7 @@ def convert_area(value, from_unit: str = "m2", to_unit: str = "mu"):
     """
     for unit in (from_unit, to_unit):
         if unit not in UNITS:
-            raise ValueError(f"unknown area unit {unit!r}; use one of {', '.join(UNITS)}")
+            raise DataError(code="units.unknown", unit=unit, units=", ".join(UNITS))
     ratio = UNITS[from_unit] / UNITS[to_unit]
     return value * ratio.numerator / ratio.denominator
 
@@ -74,7 +76,7 @@ def balanced_round(values, decimals: int = 2) -> np.ndarray:
     if values.size == 0:
         return values.copy()
     if not np.isfinite(values).all():
-        raise ValueError("cannot balance parts that include NaN or infinity; report them first")
+        raise DataError(code="units.not_finite")
     scale = 10.0**decimals
     scaled = values * scale
     floors = np.floor(scaled)

@@ -130,8 +130,8 @@ def test_csv_and_text_formats(sample_copy):
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
-        (lambda p, s: p.write_text("not a database"), "not a GeoPackage"),
-        (lambda p, s: p.write_bytes(s.read_bytes()[:400_000]), "truncated"),
+        (lambda p, s: p.write_text("not a database"), "不是 GeoPackage"),
+        (lambda p, s: p.write_bytes(s.read_bytes()[:400_000]), "文件不完整"),
     ],
 )
 def test_unreadable_input_exits_2(tmp_path, sample_copy, make, expected):
@@ -170,7 +170,7 @@ def test_not_a_project_and_missing_crs_exit_2(tmp_path):
             gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)]), nocrs, layer="parcels"
         )
     result = run("audit", nocrs)
-    assert result.exit_code == 2 and "no coordinate reference system" in result.output
+    assert result.exit_code == 2 and "没有坐标参考系" in result.output
     assert len(result.output.strip().splitlines()) <= 2
 
 

@@ -51,10 +51,10 @@ def test_info_exits_1_and_lists_schema_problems(tmp_path, sample_layers):
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
-        (lambda p: p.write_bytes(b""), "empty"),
-        (lambda p: p.write_text("not a database"), "not a GeoPackage"),
-        (lambda p: p.write_bytes(landkit.SAMPLE_PATH.read_bytes()[:500_000]), "truncated"),
-        (None, "no such file"),
+        (lambda p: p.write_bytes(b""), "文件为空"),
+        (lambda p: p.write_text("not a database"), "不是 GeoPackage"),
+        (lambda p: p.write_bytes(landkit.SAMPLE_PATH.read_bytes()[:500_000]), "文件不完整"),
+        (None, "文件不存在"),
     ],
 )
 def test_bad_files_give_a_short_error_and_exit_2(tmp_path, make, expected):
@@ -77,7 +77,7 @@ def test_missing_crs_gives_a_short_error(tmp_path):
     with pytest.warns(UserWarning):
         pyogrio.write_dataframe(gdf, path, layer="parcels")
     result = run("info", path)
-    assert result.exit_code == 2 and "no coordinate reference system" in result.output
+    assert result.exit_code == 2 and "没有坐标参考系" in result.output
     assert len(result.output.strip().splitlines()) <= 2
 
 
@@ -152,7 +152,7 @@ def test_areas_on_a_layer_in_the_wrong_zone_is_a_clear_error(tmp_path, sample_la
 def test_areas_planar_in_the_neighbouring_zone_warns(sample_copy):
     result = run("areas", sample_copy, "--method", "planar", "--zone", "EPSG:4546")
     assert result.exit_code == 0
-    assert "警告：parcels lie up to" in result.stderr and "EPSG:4547" in result.stderr
+    assert "警告：地块离 EPSG:4546 的中央经线" in result.stderr and "EPSG:4547" in result.stderr
     assert "planar (EPSG:4546" in result.stdout
 
 
@@ -166,7 +166,7 @@ def test_areas_and_zones_on_a_layer_without_crs(tmp_path):
         pyogrio.write_dataframe(gdf, path, layer="planning_zones")
     for args in (["areas", path, "--layer", "planning_zones"], ["zones", path]):
         result = run(*args)
-        assert result.exit_code == 2 and "no coordinate reference system" in result.output
+        assert result.exit_code == 2 and "没有坐标参考系" in result.output
         assert "Traceback" not in result.output
 
 

@@ -142,7 +142,7 @@ def test_a_layer_without_a_crs_is_asked_to_declare_one():
     with pytest.raises(landkit.CRSError) as refused:
         zone_warning(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]))
     assert str(refused.value) == (
-        "CRS check: the layer has no coordinate reference system. Declare the one the coordinates are in, e.g. "
+        "the layer has no coordinate reference system. Declare the one the coordinates are in, e.g. "
         "gdf.set_crs('EPSG:4547') for CGCS2000 Gauss-Krueger CM 114E or 'EPSG:4490' for CGCS2000 "
         "longitude/latitude, then write it again."
     )

@@ -121,7 +121,8 @@ def test_prefixed_eastings_declared_unprefixed_cannot_be_transformed_and_fit_the
         ),
         zh=(
             f"坐标 x 38400000..38400100, y 3736000..3736100 不可能在 EPSG:4547（{GK114}）中：那样它们将位于"
-            f"无处（无法转换），坐标系使用范围之外。它们符合 EPSG:4526（{zone38}）：声明为该坐标系，例如 {fix}"
+            f"无处（无法转换），{GK114} 的使用范围（{GK114_USE}）之外。它们符合 EPSG:4526（{zone38}）：声明为该坐标系，"
+            f"例如 {fix}"
         ),
     )
 
@@ -137,7 +138,8 @@ def test_swapped_longitude_and_latitude_are_told_with_the_fix():
         ),
         zh=(
             f"坐标 x 33.74..33.75, y 112.9..112.91 不可能在 EPSG:4490（{CGCS}）中：那样它们将位于东经 33.74°、"
-            f"北纬 112.90°，坐标系使用范围之外。经度和纬度颠倒了：交换 x 和 y（例如 {SWAP}）"
+            f"北纬 112.90°，{CGCS} 的使用范围（China - onshore and offshore.）之外。经度和纬度颠倒了：交换 x 和 y"
+            f"（例如 {SWAP}）"
         ),
     )
 
@@ -208,7 +210,7 @@ def test_the_layer_is_diagnosed_only_when_more_than_half_of_its_present_features
 def test_a_layer_without_a_crs_is_asked_to_declare_one_by_the_crs_check(check):
     with pytest.raises(landkit.CRSError) as refused:
         check(gpd.GeoDataFrame(geometry=[shapely.box(*PARCEL)]))
-    assert str(refused.value).startswith("CRS check: the layer has no coordinate reference system. Declare")
+    assert str(refused.value).startswith("the layer has no coordinate reference system. Declare")
 
 
 @pytest.mark.parametrize(
@@ -227,15 +229,18 @@ def test_coordinates_are_expected_in_the_crs_area_of_use_and_a_margin(epsg, box)
     # the areas of use are those of the EPSG registry
     area, where = _expected_area(CRS.from_epsg(epsg))
     assert area == pytest.approx(box, abs=1e-9)
-    assert where.startswith(f"outside the area where {CRS.from_epsg(epsg).name} is used (")
+    assert str(where).startswith(f"outside the area where {CRS.from_epsg(epsg).name} is used (")
+    assert where.text("zh").startswith(f"{CRS.from_epsg(epsg).name} 的使用范围（")
 
 
 def test_coordinates_are_expected_in_the_county_else_in_china():
     area, where = _expected_area(CRS.from_epsg(4547), COUNTY.to_crs(4547))
-    assert area == pytest.approx(COUNTY_AREA, abs=1e-7) and where == "outside the county"
-    assert _expected_area(CRS.from_user_input("+proj=longlat +ellps=GRS80 +no_defs")) == (CHINA_BOUNDS, "outside China")
+    assert area == pytest.approx(COUNTY_AREA, abs=1e-7) and str(where) == "outside the county"
+    assert where.text("zh") == "县域之外"
+    area, where = _expected_area(CRS.from_user_input("+proj=longlat +ellps=GRS80 +no_defs"))
+    assert (area, str(where), where.text("zh")) == (CHINA_BOUNDS, "outside China", "中国境外")
     area, where = _expected_area(CRS.from_epsg(4547))
-    assert where == f"outside the area where {GK114} is used ({GK114_USE})"
+    assert str(where) == f"outside the area where {GK114} is used ({GK114_USE})"
 
 
 @pytest.mark.parametrize("crs_", [4490, 4547])

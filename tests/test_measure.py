@@ -214,9 +214,9 @@ def test_cn2008_reproduces_the_theoretical_sheet_areas(scale, south):
 
 
 def test_a_layer_without_a_crs_is_refused_and_the_message_says_how_to_declare_one():
-    with pytest.raises(landkit.errors.CRSError, match=r"^measure: the layer has no coordinate reference system\."):
+    with pytest.raises(landkit.errors.CRSError, match=r"^the layer has no coordinate reference system\."):
         landkit.area(gpd.GeoSeries([square(100)]))
-    with pytest.raises(landkit.errors.CRSError, match=r"^measure: .*set_crs\('EPSG:4547'\)"):
+    with pytest.raises(landkit.errors.CRSError, match=r"^the layer .*set_crs\('EPSG:4547'\)"):
         landkit.length(gpd.GeoDataFrame(geometry=[shapely.LineString([CENTRE, (CENTRE[0] + 10, CENTRE[1])])]))
 
 

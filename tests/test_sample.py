@@ -118,7 +118,7 @@ def test_landkit_sample_copies_the_bundled_file_byte_for_byte(tmp_path):
     again = CliRunner().invoke(main, ["sample", "-o", str(out)])
     assert again.exit_code == 2 and "--overwrite" in again.output
     bundled = CliRunner().invoke(main, ["sample", "-o", str(landkit.SAMPLE_PATH), "--overwrite"])
-    assert bundled.exit_code == 2 and "is the project being copied" in bundled.output
+    assert bundled.exit_code == 2 and "这就是要复制的工程" in bundled.output
 
 
 def test_the_generator_is_not_in_the_package():

@@ -651,7 +651,7 @@ def test_bad_sources_give_one_line_errors(sample_copy, tmp_path):
         (["record", str(sample_copy), "--from", str(xlsx)], "cannot be read as a table"),
         (["import", str(fid), str(sample_copy), "--layer", "wells"], "Rename the column 'fid'"),
     ):
-        result = CliRunner().invoke(main, args)
+        result = CliRunner().invoke(main, args, env={"LANDKIT_LANG": "en"})
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) <= 2

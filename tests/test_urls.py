@@ -392,7 +392,7 @@ def test_an_output_file_named_by_a_url_is_refused(sample_copy, tmp_path, monkeyp
     before = listing(tmp_path)
     url = "postgresql://planner:pw-Q7x@db.office/land?schema=lushan"
     for args in (("audit", sample_copy, "--format", "json", "-o", url), ("report", sample_copy, "-o", url)):
-        assert "database URL" in one_line_refusal(run(*args), "pw-Q7x")
+        assert "数据库地址" in one_line_refusal(run(*args), "pw-Q7x")  # said in the command line's language
     assert listing(tmp_path) == before
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from .. import settings
 from ..errors import DataError, LayerExistsError, LedgerError
 from ..schema import APPEND_ONLY, LAYERS, LEDGERS, Ledger
-from . import gpkg, postgis
+from . import gpkg, pg_write, postgis
 from .gpkg import check_geopackage
 from .gpkg import descriptions as gpkg_descriptions
 from .postgis import is_url
@@ -98,7 +98,7 @@ def check(path: ProjectRef) -> str:
 def _engine(engine: str | None) -> str:
     engine = engine or settings.engine
     if engine not in ("pyogrio", "fiona"):
-        raise ValueError(f"engine must be 'pyogrio' or 'fiona', not {engine!r}")
+        raise DataError(code="store.engine", engine=engine)
     return engine
 
 
@@ -136,10 +136,7 @@ def _tidy(df: Any, layer: str) -> Any:
 
 def _read(path: Path, layer: str, names: list[str], engine: str | None) -> Any:
     if layer not in names:
-        raise DataError(
-            f"{path}: there is no layer {layer!r}; it has {', '.join(names) or 'no layers'}. "
-            "Check the layer name (project files hold the layers listed in the README)."
-        )
+        raise DataError(code="store.no_layer", where=path, layer=layer, names=", ".join(names) or "-")
     return _checked(gpkg.read_table(path, layer, engine=_engine(engine)), layer, path)
 
 
@@ -149,7 +146,7 @@ def _checked(df: Any, layer: str, where: Any) -> Any:
     from ..crs import require_crs
 
     if isinstance(df, gpd.GeoDataFrame) and not (LAYERS.get(layer.lower()) and LAYERS[layer.lower()].geometry is None):
-        require_crs(df.crs, where=f"{where}, layer {layer!r}")
+        require_crs(df.crs, where=where, layer=layer)
     return _tidy(df, layer)
 
 
@@ -199,7 +196,7 @@ def _to_disk_shape(df: Any, layer: str) -> Any:
     if (spec is not None and df.index.name == spec.id) or (df.index.name and df.index.name not in df.columns):
         df = df.reset_index()  # a named index is the features' ids: keep it as a column
     if isinstance(df, gpd.GeoDataFrame):
-        require_crs(df.crs, where=f"layer {layer!r}")
+        require_crs(df.crs, layer=layer)
     return df
 
 
@@ -244,10 +241,7 @@ def _history_guard(path: Any, new: Mapping[str, Any]):
                 for row in frame.reindex(columns=cols).head(len(old)).itertuples(index=False, name=None)
             ]
             if len(frame) < len(old) or head != [tuple(_norm(v) for v in row) for row in old]:
-                raise LedgerError(
-                    f"{path}: the {layer} table is append-only history; this write would change or drop "
-                    "recorded events. Record a revocation or correction event instead"
-                )
+                raise LedgerError(code="store.append_only", where=path, layer=layer)
 
     return check
 
@@ -294,7 +288,7 @@ def follow_ledger(
     return changes
 
 
-def _follow_after_replace(notes: list[str]):
+def _follow_after_replace(notes: list[dict]):
     """After a layer or a ledger is replaced, the layer's statuses follow the ledger again (one truth)."""
 
     def after(writer: Any, names: set[str]) -> None:
@@ -307,9 +301,9 @@ def _follow_after_replace(notes: list[str]):
             changed = follow_ledger(writer, ledger, layer_features(writer, ledger), ledger_history(writer, ledger))
             if changed:
                 notes.append(
-                    f"{len(changed)} {ledger.noun}(s) in the written {ledger.layer} had a {ledger.status_column} "
-                    "other than the ledger's; they were set to the ledger's state (record an event to change a status)"
-                )
+                    {"code": f"store.followed_ledger.{ledger.noun}", "count": len(changed), "layer": ledger.layer,
+                     "column": ledger.status_column}
+                )  # fmt: skip
 
     return after
 
@@ -346,7 +340,7 @@ def _write(
 ) -> None:
     project = open_project(path)
     shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
-    notes: list[str] = []
+    notes: list[dict] = []
     notes += project.write_layers(
         shaped,
         overwrite=overwrite,
@@ -358,14 +352,14 @@ def _write(
     _warn(project.display(), notes)
 
 
-def _warn(where: Any, notes: list[str]) -> None:
+def _warn(where: Any, notes: list[dict]) -> None:
     if notes:  # said after the commit: a warning turned into an error must not undo the write
         import warnings
 
         from ..errors import LandkitWarning
 
         for note in notes:
-            warnings.warn(f"{where}: {note}", LandkitWarning, stacklevel=4)
+            warnings.warn(LandkitWarning(where=where, **note), stacklevel=4)
 
 
 @contextlib.contextmanager
@@ -429,13 +423,13 @@ def _same_project(a: str, b: str) -> bool:
 def _refuse_folder(target: Project) -> None:
     there = target.local_file
     if there is not None and there.is_dir():
-        raise DataError(f"{target}: is a folder; name the GeoPackage to write, e.g. {there / 'lushan.gpkg'}")
+        raise DataError(code="store.target_is_folder", path=target, example=there / "lushan.gpkg")
 
 
 def _copy(source: ProjectRef, target: ProjectRef, overwrite: bool) -> dict[str, int]:
     _refuse_folder(open_project(target))
     if is_url(source) and is_url(target) and _same_project(str(source), str(target)):
-        raise DataError(f"{display(target)}: is the project being copied; name another schema (?schema=NAME)")
+        raise DataError(code="store.copy_onto_itself_schema", where=display(target))
     layers = read_project(source)
     write_project(layers, target, overwrite=overwrite)
     return {name: len(df) for name, df in layers.items()}
@@ -449,7 +443,7 @@ def copy_project(source: ProjectRef, target: ProjectRef, *, overwrite: bool = Fa
     _refuse_folder(dst)
     here, there = src.local_file, dst.local_file
     if here is not None and there is not None and there.exists() and there.samefile(here):
-        raise DataError(f"{dst}: is the project being copied; name another file")
+        raise DataError(code="store.copy_onto_itself_file", where=dst)
     if here is not None and there is not None and not there.exists():
         from ..io import write_bytes
 
@@ -457,10 +451,7 @@ def copy_project(source: ProjectRef, target: ProjectRef, *, overwrite: bool = Fa
         write_bytes(here.read_bytes(), there)
         return dst
     if there is not None and there.exists() and not overwrite:
-        raise LayerExistsError(
-            f"{dst}: exists; copying the project would replace its layers. Choose another name, or pass "
-            "--overwrite (overwrite=True) if that is what you want"
-        )
+        raise LayerExistsError(code="store.copy_target_exists", where=dst)
     _copy(source, target, overwrite)
     return dst
 
@@ -474,10 +465,7 @@ def push(gpkg_path: str | os.PathLike, url: str, *, overwrite: bool = False) -> 
     in the database is never changed). Returns the number of features per layer.
     """
     if not is_url(url):
-        raise DataError(
-            f"{display(url)}: push copies a project into a database; give a postgresql:// URL as the target "
-            "(to write a GeoPackage from a database, use pull)"
-        )
+        raise DataError(code="store.push_needs_url", where=display(url))
     return _copy(gpkg_path, url, overwrite)
 
 
@@ -489,10 +477,7 @@ def pull(url: str, gpkg_path: str | os.PathLike, *, overwrite: bool = False) -> 
     project into that schema instead, as :func:`push` does. Returns the number of features per layer.
     """
     if not is_url(url):
-        raise DataError(
-            f"{display(url)}: pull reads a project in a database; give its postgresql:// URL first "
-            "(to copy a GeoPackage into a database, use push)"
-        )
+        raise DataError(code="store.pull_needs_url", where=display(url))
     return _copy(url, gpkg_path, overwrite)
 
 
@@ -509,5 +494,5 @@ def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -
     give them to people with ``GRANT role TO person``.
     """
     if not is_url(url):
-        raise DataError(f"{url}: roles exist only in a database; give a postgresql:// URL")
-    postgis.grant(url, reader=reader, recorder=recorder)
+        raise DataError(code="store.grant_needs_url", where=url)
+    pg_write.grant(url, reader=reader, recorder=recorder)

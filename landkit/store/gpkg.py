@@ -30,7 +30,6 @@ from ..errors import DataError, LayerExistsError, ProjectLockedError
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
-_RESTORE = "restore it from a backup or re-export it from the source system"
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"  # how GDAL stamps gpkg_contents.last_change
 
 
@@ -74,18 +73,15 @@ def _finish_interrupted_write(path: Path) -> None:
 def _check_header(path: Path) -> Path:
     """Raise a DataError unless the file's header says an intact GeoPackage (cheap: 100 bytes)."""
     if not path.exists():
-        raise DataError(f"{path}: no such file. Check the path (create a sample with `landkit sample`).")
+        raise DataError(code="io.no_such_file", path=path)
     if not path.is_file():
-        raise DataError(f"{path}: is a folder, not a GeoPackage file. Give the path of a .gpkg file.")
+        raise DataError(code="gpkg.is_folder", path=path)
     with path.open("rb") as f:
         header = f.read(100)
     if not header:
-        raise DataError(f"{path}: the file is empty (0 bytes), not a GeoPackage. {_RESTORE.capitalize()}.")
+        raise DataError(code="gpkg.empty_file", path=path)
     if not header.startswith(_SQLITE_MAGIC):
-        raise DataError(
-            f"{path}: not a GeoPackage (not an SQLite database). Save the data as GeoPackage, or "
-            "bring a Shapefile or GeoJSON in with `landkit import`."
-        )
+        raise DataError(code="gpkg.not_sqlite", path=path)
     _finish_interrupted_write(path)  # a crash mid-write can leave the header ahead of the pages
     with path.open("rb") as f:
         header = f.read(100)
@@ -94,13 +90,10 @@ def _check_header(path: Path) -> Path:
     (page_count,) = struct.unpack(">I", header[28:32]) if len(header) >= 32 else (0,)
     size = path.stat().st_size
     if page_size and page_count and size < page_size * page_count:
-        raise DataError(
-            f"{path}: the file is truncated ({size} of {page_size * page_count} bytes); "
-            f"it was cut off while being copied or written. {_RESTORE.capitalize()}."
-        )
+        raise DataError(code="gpkg.truncated", path=path, size=size, expected=page_size * page_count)
     (app_id,) = struct.unpack(">I", header[68:72]) if len(header) >= 72 else (0,)
     if app_id != _GPKG_APPLICATION_ID:
-        raise DataError(f"{path}: an SQLite database but not a GeoPackage. Save the data as GeoPackage.")
+        raise DataError(code="gpkg.not_geopackage", path=path)
     return path
 
 
@@ -117,16 +110,13 @@ def check_geopackage(path: str | os.PathLike) -> Path:
             tables = db.execute("SELECT count(*) FROM gpkg_contents").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if "no such table" in str(exc):
-            raise DataError(
-                f"{path}: a GeoPackage without its gpkg_contents table; {_RESTORE}, or save the layers anew "
-                "as GeoPackage"
-            ) from None
-        raise DataError(f"{path}: the GeoPackage is damaged ({exc}). {_RESTORE.capitalize()}.") from exc
+            raise DataError(code="gpkg.no_contents", path=path) from None
+        raise DataError(code="gpkg.damaged", path=path, detail=exc) from exc
     if verdict != ["ok"]:
         detail = " ".join(verdict[0].replace("***", "").split())[:120]
-        raise DataError(f"{path}: the GeoPackage is damaged (SQLite: {detail}). {_RESTORE.capitalize()}.")
+        raise DataError(code="gpkg.damaged", path=path, detail=f"SQLite: {detail}")
     if not tables:  # GDAL refuses to open such a file at all
-        raise DataError(f"{path}: the GeoPackage holds no layers. Write the project's layers into it (landkit import).")
+        raise DataError(code="gpkg.no_layers", path=path)
     return path
 
 
@@ -175,9 +165,7 @@ def transaction(
     try:
         db = _connect(path, readonly=dry_run)
     except sqlite3.Error as exc:
-        raise DataError(
-            f"{path}: cannot be opened for writing ({exc}); check that the file is not read-only."
-        ) from None
+        raise DataError(code="gpkg.cannot_open", path=path, detail=exc) from None
     _register_functions(db)
     from ..io import sqlite_uri
 
@@ -204,21 +192,14 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> Exception:
     """SQLite's error as the planner's next step; nothing was written in any of these cases."""
     message = str(exc)
     if "locked" in message or "busy" in message:
-        return ProjectLockedError(
-            f"{path}: the project is being written by another program; try again when it has finished "
-            "(nothing was written)."
-        )
+        return ProjectLockedError(code="gpkg.busy", path=path)
     if "readonly" in message or "read-only" in message:
-        return DataError(f"{path}: the file or its folder is read-only; nothing was written.")
+        return DataError(code="gpkg.read_only", path=path)
     if "full" in message or "disk I/O" in message:
-        return DataError(
-            f"{path}: the disk is full or failing ({message}); nothing was written. Free space, then retry."
-        )
+        return DataError(code="gpkg.disk", path=path, detail=message)
     if "malformed" in message or "not a database" in message or "corrupt" in message:
-        return DataError(
-            f"{path}: the GeoPackage is damaged ({message}); nothing was written. {_RESTORE.capitalize()}."
-        )
-    return DataError(f"{path}: SQLite refused the write ({message}); nothing was written.")
+        return DataError(code="gpkg.damaged_unwritten", path=path, detail=message)
+    return DataError(code="gpkg.refused", path=path, detail=message)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -244,7 +225,7 @@ def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = No
                 return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding)
             return gpd.read_file(path, layer=layer, engine="fiona", encoding=encoding)
     except Exception as exc:  # the engines raise many types; all mean the same to a planner
-        raise DataError(f"{path}: layer {layer!r} cannot be read ({exc}). {_RESTORE.capitalize()}.") from exc
+        raise DataError(code="gpkg.unreadable_layer", path=path, layer=layer, detail=exc) from exc
 
 
 # -- writing: rows ------------------------------------------------------------------------------
@@ -277,10 +258,7 @@ def require_columns(table: str, have: set[str], names: Iterable[str]) -> None:
     """Raise a DataError naming the columns of ``names`` that ``table`` lacks (both backends' Writers)."""
     missing = [n for n in names if n != "rowid" and n not in have]
     if missing:
-        raise DataError(
-            f"{table}: no column {', '.join(missing)}; the layer's columns are {', '.join(sorted(have))}. "
-            "Rename the column to the project-file contract's name (see the README) or add it"
-        )
+        raise DataError(code="store.no_column", layer=table, missing=", ".join(missing), have=", ".join(sorted(have)))
 
 
 class Writer:
@@ -382,8 +360,8 @@ def _write_scratch(frames: Mapping[str, Any], path: Path, engine: str) -> None:
         except OSError:
             raise
         except Exception as exc:  # GDAL's refusals (a text "fid" column, a type it cannot store …)
-            hint = " Rename the column 'fid': GeoPackage reserves it for the feature id." if "FID" in str(exc) else ""
-            raise DataError(f"layer {layer!r} cannot be written as GeoPackage (GDAL: {exc}).{hint}") from None
+            hint = "_fid" if "FID" in str(exc) else ""
+            raise DataError(code=f"gpkg.unwritable{hint}", layer=layer, detail=exc) from None
 
 
 def _rtree_tables(db: sqlite3.Connection, schema: str, table: str) -> list[str]:
@@ -533,7 +511,7 @@ def create_project(frames: Mapping[str, Any], path: Path, *, engine: str) -> Non
         with open(scratch, "rb+") as f:
             os.fsync(f.fileno())
         if path.exists():  # appeared meanwhile: never replace it
-            raise LayerExistsError(f"{path}: the file exists already; nothing was written.")
+            raise LayerExistsError(code="gpkg.appeared", path=path)
         os.replace(scratch, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -572,10 +550,7 @@ def replace_layers(
             existing = {r[0].lower(): r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             clash = [name for name in frames if name.lower() in existing]
             if clash and not overwrite:
-                raise LayerExistsError(
-                    f"{path}: layer {clash[0]!r} exists already; pass --overwrite (overwrite=True) to replace it "
-                    "(or write to a new layer name)."
-                )
+                raise LayerExistsError(code="store.layer_exists", where=path, layer=clash[0])
             if check is not None:
                 check(db, {existing[n.lower()] for n in clash})
             for name in frames:
@@ -655,7 +630,7 @@ def map_layers(path: Path, wanted: Iterable[str]) -> tuple[dict, dict, dict[str,
                 (srs_id,),
             ).fetchone()
             if row is None or srs_id <= 0:
-                raise DataError(f"{path}: the CRS of {name} (srs_id {srs_id}) is not defined in the file; name one")
+                raise DataError(code="gpkg.undefined_srs", path=path, layer=name, srs_id=srs_id)
             org, code, definition = row
             epsg = str(org).upper() == "EPSG"
             crs[name] = pyproj.CRS.from_user_input(f"{org}:{code}") if epsg else pyproj.CRS(definition)

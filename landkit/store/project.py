@@ -17,7 +17,7 @@ from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
 from ..errors import DataError, LayerExistsError
-from . import gpkg, postgis
+from . import gpkg, pg_write, postgis
 
 
 @dataclass
@@ -121,8 +121,9 @@ class Project:
 
     def write_layers(
         self, frames: Mapping[str, Any], *, overwrite: bool, new_project: bool, **options: Any
-    ) -> list[str]:
-        """Write the layers (already in the disk shape) in one transaction; return notes to warn of.
+    ) -> list[dict]:
+        """Write the layers (already in the disk shape) in one transaction; return notes to warn of
+        (each a warning's catalogue ``code`` and its fields).
 
         ``options``: ``engine`` (a file's GDAL engine), ``check`` and ``after`` (called with a Writer
         and the replaced names, inside the transaction: the history guard, the ledgers' follow-up)."""
@@ -134,10 +135,7 @@ class Project:
 
     def write_styles(self, styles: Mapping[str, tuple[str, str, str]], style_name: str) -> dict[str, str]:
         """Store QGIS styles (layer -> (QML, SLD, description)) in the project; see :attr:`holds_styles`."""
-        raise DataError(
-            f"{self.display()}: QGIS styles are written into GeoPackage files; a database's styles travel in "
-            "the QGIS project (landkit qgis), or pull it into a GeoPackage first (landkit pull)"
-        )
+        raise DataError(code="store.styles_in_files", where=self.display())
 
 
 class GeoPackage(Project):
@@ -146,11 +144,7 @@ class GeoPackage(Project):
     holds_styles = True
 
     def __init__(self, where: Any) -> None:
-        refusal = (
-            "a database URL given as a file path; pass the URL as text (a str), not a pathlib.Path, "
-            "so that it reaches the database"
-        )
-        super().__init__(local_path(where, refusal=refusal))
+        super().__init__(local_path(where, refusal="store.url_as_path"))
         self.path: Path = self.where
 
     @property
@@ -205,14 +199,12 @@ class GeoPackage(Project):
 
     def write_layers(
         self, frames: Mapping[str, Any], *, overwrite: bool, new_project: bool, **options: Any
-    ) -> list[str]:
+    ) -> list[dict]:
         from . import _engine
 
         engine, check, after = options.get("engine"), options["check"], options["after"]
         if new_project and self.path.exists() and not overwrite:
-            raise LayerExistsError(
-                f"{self.path}: the file exists already; pass --overwrite (overwrite=True) to replace its layers."
-            )
+            raise LayerExistsError(code="store.file_exists", path=self.path)
         if not self.path.exists():
             gpkg.create_project(frames, self.path, engine=_engine(engine))
             return []
@@ -226,10 +218,7 @@ class GeoPackage(Project):
         )
         if not lost:
             return []
-        return [
-            f"the replaced layer lost your index(es) or trigger(s) {', '.join(lost)}: a column they name is gone; "
-            "create them again if you need them"
-        ]
+        return [{"code": "store.lost_indexes", "names": ", ".join(lost)}]
 
     def map_sources(self, wanted: Iterable[str], out_dir: Path) -> MapSources:
         path = gpkg.check_geopackage(self.path)
@@ -285,9 +274,9 @@ class Database(Project):
 
     def write_layers(
         self, frames: Mapping[str, Any], *, overwrite: bool, new_project: bool, **options: Any
-    ) -> list[str]:
+    ) -> list[dict]:
         check, after = options["check"], options["after"]
-        postgis.write_layers(self.url, frames, overwrite=overwrite, new_project=new_project, check=check, after=after)
+        pg_write.write_layers(self.url, frames, overwrite=overwrite, new_project=new_project, check=check, after=after)
         return []
 
     def map_sources(self, wanted: Iterable[str], out_dir: Path) -> MapSources:
@@ -321,11 +310,11 @@ def as_url(path: Any) -> str | None:
 
 
 def local_path(where: Any, *, refusal: str) -> Path:
-    """A file's path; a database URL (as text, or turned into a path) is refused with ``refusal``,
-    which says what to do instead."""
+    """A file's path; a database URL (as text, or turned into a path) is refused with the catalogue
+    code ``refusal`` (its field ``url``), which says what to do instead."""
     url = as_url(where)
     if url is not None:
-        raise DataError(f"{postgis.display(url)}: {refusal}")
+        raise DataError(code=refusal, url=postgis.display(url))
     return Path(where)
 
 
