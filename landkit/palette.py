@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .i18n import CATALOGUES, LANGUAGES, language, t
+from .i18n import LANGUAGES, language, section, t
 
 STATUS_COLOURS = {
     "planned": "#c7e9c0",
@@ -53,6 +53,4 @@ def words(lang: str | None) -> Callable[..., str]:
 
 #: The maps' words by language and key, fields unfilled (``LABELS["zh"]["batch_n"]`` is ``第{n}批``):
 #: a view of the catalogue for code that indexes a table (landkit.paper); new code uses :func:`words`.
-LABELS: dict[str, dict[str, str]] = {
-    lang: {code[4:]: text for code, text in CATALOGUES[lang].items() if code.startswith("map.")} for lang in LANGUAGES
-}
+LABELS: dict[str, dict[str, str]] = {lang: section("map", lang) for lang in LANGUAGES}

@@ -23,8 +23,10 @@ from pyproj import CRS
 
 from .crs import gk_zone_epsg, metric_crs
 from .errors import CRSError, DataError
-from .maps import BATCH_COLOURS, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, _data_date, _title, find_village
-from .schema import PARCEL_STATUSES, is_illustrative, project_info
+from .i18n import LANGUAGES, section
+from .maps import BATCH_COLOURS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, _data_date, _title, find_village
+from .schema import is_illustrative, project_info
+from .schema import label as status_label
 
 #: Paper sizes, landscape, in mm.
 SIZES = {"A3": (420.0, 297.0), "A4": (297.0, 210.0)}
@@ -38,12 +40,6 @@ FACILITY_COLOUR, FINDING_COLOUR, UNKNOWN = (
     LAYER_COLOURS["unknown"],
 )
 OTHER_PARCELS = "#e0e0e0"
-WORDS = {
-    "zh": {"legend": "图例", "scale": "比例尺", "north": "指北针为坐标北（格网北）", "crs": "坐标系", "org": "制图单位",
-           "printed": "打印", "other": "其他地块", "village_map": "{name}（{code}）地块图"},
-    "en": {"legend": "Legend", "scale": "Scale", "north": "north arrow: grid north", "crs": "Coordinate system",
-           "org": "Map by", "printed": "printed", "other": "other parcels", "village_map": "{name} ({code}): parcels"},
-}  # fmt: skip
 
 
 def _clip(value, limit: int = 40) -> str:
@@ -84,7 +80,7 @@ def _pick_village(villages, key) -> tuple[str, str]:
 
 def _subject(layers, g: dict[str, Any], *, village, zone_version, title, lang) -> tuple[str, str, pd.Series, list]:
     """The title and subtitle, which parcels are the map's subject, and the ground boxes it must show."""
-    t, w = LABELS[lang], WORDS[lang]
+    t, w = section("map", lang), section("paper", lang)
     parcels, zones = g["parcels"], g.get("planning_zones", gpd.GeoDataFrame({"version": []}, geometry=[]))
     project = _title(layers, title if village is None and zone_version is None else None, lang)
     if village is not None:
@@ -99,7 +95,7 @@ def _subject(layers, g: dict[str, Any], *, village, zone_version, title, lang) -
         g["planning_zones"] = zones = zones[zones["version"] == zone_version]
         row = zones.iloc[0]
         heading = f"{t['zone']} {t['version'].format(n=zone_version)} · {row['stated_area_km2']:g} km²"
-        subtitle = project + (f" · {_clip(row['name'])}" if lang == "zh" else "")
+        subtitle = f"{project} · {_clip(row['name'])}"
         return title or heading, subtitle, parcels.representative_point().within(row.geometry), [zones.total_bounds]
     boxes = [parcels.total_bounds]
     if len(zones):
@@ -145,13 +141,13 @@ def print_map(
 
     if size not in SIZES:
         raise ValueError(f"unknown paper size {size!r}; use one of {', '.join(SIZES)}")
-    if lang not in LABELS:
+    if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     if village is not None and zone_version is not None:
         raise ValueError("draw one village or one zone version, not both")
     cjk = _cjk_fonts(font_manager)
     lang = lang if cjk else "en"  # no CJK font: English labels, as the charts do
-    t, w = LABELS[lang], WORDS[lang]
+    t, w = section("map", lang), section("paper", lang)
     shown = {k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)}
     if not shown.keys() - {"county"}:
         raise DataError("there is nothing to draw: every spatial layer of the project is empty or missing")
@@ -244,7 +240,7 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    t, w = LABELS[lang], WORDS[lang]
+    t, w = section("map", lang), section("paper", lang)
     legend: list[tuple[Any, str]] = []
     if "county" in g:
         g["county"].boundary.plot(ax=ax, color="#555555", linewidth=1.2, linestyle="--")
@@ -269,7 +265,7 @@ def _draw_layers(ax, g: dict[str, Any], *, lang: str, k: float) -> list[tuple[An
             legend.append((Patch(visible=False), t["parcels"]))
         statuses = set(mine["status"].astype(str))
         for s in [s for s in STATUS_COLOURS if s in statuses] + sorted(statuses - set(STATUS_COLOURS)):
-            label = PARCEL_STATUSES.get(s, _clip(s, 20)) if lang == "zh" else _clip(s, 20)
+            label = _clip(status_label(s, lang), 20)
             legend.append((Patch(facecolor=STATUS_COLOURS.get(s, UNKNOWN), edgecolor="#333333"), label))
         if len(other):
             legend.append((Patch(facecolor=OTHER_PARCELS, edgecolor="#bbbbbb"), w["other"]))

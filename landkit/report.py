@@ -293,23 +293,23 @@ def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     book = Workbook(write_only=True)
     book.properties.creator = "landkit"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
-    headers: dict[Any, str] = HEADERS_ZH if lang == "zh" else {}
+    headers: dict[Any, str] = columns.headers(lang)
     number_formats: dict[Any, str] = NUMBER_FORMATS
     for name, df in sheets.items():
         sheet = book.create_sheet(name)
         sheet.freeze_panes = "A2"
-        columns = [df.iloc[:, k] for k in range(len(df.columns))]
-        letters = [get_column_letter(k) for k in range(1, len(columns) + 1)]
-        for letter, column in zip(letters, columns, strict=True):
+        series = [df.iloc[:, k] for k in range(len(df.columns))]
+        letters = [get_column_letter(k) for k in range(1, len(series) + 1)]
+        for letter, column in zip(letters, series, strict=True):
             texts = [str(headers.get(column.name, column.name)), *(_cell_text(v) for v in column.head(2000))]
             sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
-        if len(df) and columns:
+        if len(df) and series:
             sheet.auto_filter.ref = f"A1:{letters[-1]}{len(df) + 1}"
-        names = [_excel_value(headers.get(c.name, c.name))[0] for c in columns] or [None]
+        names = [_excel_value(headers.get(c.name, c.name))[0] for c in series] or [None]
         sheet.append([_cell(sheet, v, font=bold, fill=fill) for v in names])
-        totals = [isinstance(v, str) and v.startswith(("合计", "total")) for v in columns[0]] if columns else []
-        formats = [number_formats.get(c.name) for c in columns]
-        values = [[_excel_value(v) for v in c.tolist()] for c in columns]  # every cell: a file's worth
+        totals = [isinstance(v, str) and v.startswith(("合计", "total")) for v in series[0]] if series else []
+        formats = [number_formats.get(c.name) for c in series]
+        values = [[_excel_value(v) for v in c.tolist()] for c in series]  # every cell: a file's worth
         for total, row in zip(totals, zip(*values, strict=True), strict=True):
             font = bold if total else None
             sheet.append(
@@ -395,8 +395,8 @@ def inert_workbook(book) -> None:
 
 
 def _chart(draw, stamp: Stamp) -> bytes:
-    """A landscape PNG chart: ``draw(ax, zh)`` draws on the axes (``zh``: a CJK font is there to
-    draw Chinese labels); the legend, the stamp and the layout are the same on every chart."""
+    """A landscape PNG chart: ``draw(ax, lang)`` draws on the axes in ``lang`` (Chinese when a CJK
+    font is there to draw it, else English); the legend, the stamp and the layout are the same on every chart."""
     from matplotlib import font_manager, rc_context
     from matplotlib.figure import Figure
 
@@ -405,7 +405,7 @@ def _chart(draw, stamp: Stamp) -> bytes:
     with rc_context({"font.family": cjk[0]} if cjk else {}):  # a Figure of its own: no pyplot, no backend switch
         fig = Figure(figsize=(8, 4), dpi=120)
         ax = fig.subplots()
-        draw(ax, bool(cjk))
+        draw(ax, "zh" if cjk else "en")
         ax.legend(loc="lower right", fontsize=8)
         fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
         fig.tight_layout(rect=(0, 0.03, 0.95, 1))
@@ -416,17 +416,17 @@ def _chart(draw, stamp: Stamp) -> bytes:
 def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
     """A bar chart of progress against each target (stated mu), in Chinese when a CJK font is installed."""
 
-    def draw(ax, zh: bool) -> None:
-        labels = progress["name"] if zh else progress["name_en"]
+    def draw(ax, lang: str) -> None:
+        labels = columns.localised(progress, "name", lang)
         done = progress["done_mu"].clip(upper=progress["target_mu"])
-        ax.barh(labels, progress["target_mu"], color="#dddddd", label="目标" if zh else "target")
-        ax.barh(labels, done, color="#3182bd", label="完成" if zh else "done")
-        for y, (d, t) in enumerate(zip(progress["done_mu"], progress["target_mu"], strict=True)):
-            of = f" / {t:,.2f}" if t == t else ""  # a stock without a figure: done, and no target
-            ax.text(t if t == t else d, y, f" {d:,.2f}{of} {'亩' if zh else 'mu'}", va="center", fontsize=8)
-        ax.set_xlabel("登记面积（亩）" if zh else "stated area (mu)")
-        as_of = progress.attrs.get("as_of", "")
-        ax.set_title(f"储备目标进度（截至 {as_of}）" if zh else f"Reserve targets as of {as_of}")
+        ax.barh(labels, progress["target_mu"], color="#dddddd", label=say("chart.target", lang))
+        ax.barh(labels, done, color="#3182bd", label=say("chart.done", lang))
+        mu = say("unit.mu", lang)
+        for y, (d, goal) in enumerate(zip(progress["done_mu"], progress["target_mu"], strict=True)):
+            of = f" / {goal:,.2f}" if goal == goal else ""  # a stock without a figure: done, and no target
+            ax.text(goal if goal == goal else d, y, f" {d:,.2f}{of} {mu}", va="center", fontsize=8)
+        ax.set_xlabel(say("chart.stated_mu", lang))
+        ax.set_title(say("chart.targets_title", lang, as_of=progress.attrs.get("as_of", "")))
 
     return _chart(draw, stamp)
 
@@ -636,15 +636,16 @@ def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
     table = table[[s for s in RELOCATION_STATUSES.values() if s in table.columns]]
     colours = {"待搬迁": "#cccccc", "已签协议": "#fdae6b", "已搬迁": "#6baed6", "已拆除": "#31a354"}
 
-    def draw(ax, zh: bool) -> None:
+    def draw(ax, lang: str) -> None:
         left = pd.Series(0, index=table.index)
-        labels = [f"第{b}批" if zh else f"batch {b}" for b in table.index]
+        labels = [say("chart.batch", lang, batch=b) for b in table.index]
         for column in table.columns:
             code = {v: k for k, v in RELOCATION_STATUSES.items()}[column]
-            ax.barh(labels, table[column], left=left, color=colours.get(column, "#999"), label=column if zh else code)
+            said = say(f"chart.relocation.{code}", lang)
+            ax.barh(labels, table[column], left=left, color=colours.get(column, "#999"), label=said)
             left += table[column]
-        ax.set_xlabel("户数" if zh else "households")
-        ax.set_title("搬迁进度（户）" if zh else "Relocation, households by status")
+        ax.set_xlabel(say("unit.households", lang))
+        ax.set_title(say("chart.relocation_title", lang))
         ax.invert_yaxis()
 
     return _chart(draw, stamp)

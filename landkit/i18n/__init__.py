@@ -71,3 +71,10 @@ def t(code: str, lang: str | None = None, **fields: object) -> str:
     """The message ``code`` in ``lang`` (see ``language``), its ``{fields}`` filled in."""
     text = CATALOGUES[language(lang)][code]
     return text.format(**fields) if fields else text
+
+
+def section(prefix: str, lang: str | None = None) -> dict[str, str]:
+    """The catalogue's words under ``prefix.`` in ``lang``, by the rest of their code, fields unfilled
+    (``section("map", "zh")["batch_n"]`` is ``第{n}批``): for code that looks words up in a table."""
+    start = f"{prefix}."
+    return {code[len(start) :]: text for code, text in CATALOGUES[language(lang)].items() if code.startswith(start)}
