@@ -205,7 +205,7 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> 
     for k, event_id, reason in refused:
         ids.append([k])
         messages.append(f"{k}: event {event_id!s} is refused by the lifecycle: {reason}")
-        messages_zh.append(f"{k}：事件 {event_id!s} 不符合状态流程：{reason}")  # the reason is ledger.py's (English)
+        messages_zh.append(f"{k}：事件 {event_id!s} 不符合状态流程：{reason.text('zh')}")
     future = events["date"] > pd.Timestamp.today().normalize()
     if future.any():
         ids.append(sorted(set(events.loc[future, key].astype(str))))

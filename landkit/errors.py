@@ -26,7 +26,7 @@ class _Said:
 
     def text(self, lang: str | None = None) -> str:
         """The message in ``lang`` (``None``: the command line's language); the English text of an
-        error made without a code."""
+        error made without a code. A field that is itself said (a nested error) is said in ``lang`` too."""
         if self.code is None:
             return str(self)
         from .i18n import t

@@ -14,11 +14,13 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from . import store
-from .errors import LedgerError
+from .errors import LedgerError, _Said
+from .i18n import language, t
 from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger, as_code  # noqa: F401  (RESERVE re-exported)
 
 #: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event is a
@@ -39,13 +41,59 @@ TRANSITIONS: dict[str | None, tuple[str, ...]] = {
 }
 
 
+class Phrase(_Said):
+    """Words inside a message that are said by language: a noun, a status (its code in English, its
+    Chinese name in Chinese), a list of refused rows. A coded error holding one as a field says it
+    in the error's language (``str()`` is the English)."""
+
+    def __init__(self, say: Callable[[str], str]) -> None:
+        self.code, self.fields, self._say = None, {}, say
+
+    def text(self, lang: str | None = None) -> str:
+        return self._say(language(lang))
+
+    def __str__(self) -> str:
+        return self._say("en")
+
+
+def _noun(ledger: Ledger) -> Phrase:
+    return Phrase(lambda lang: t(f"ledger.noun.{ledger.table}", lang))
+
+
+def _status(ledger: Ledger, code: str | None) -> Phrase:
+    """A status as its code (English) or its Chinese name (as the ledger's vocabulary names it)."""
+    if code is None:
+        return Phrase(lambda lang: t("ledger.no_status_yet", lang))
+    return Phrase(lambda lang: ledger.statuses.get(code, code) if lang == "zh" else code)
+
+
+def _choices(vocabulary: Mapping[str, str]) -> Phrase:
+    return Phrase(
+        lambda lang: t("ledger.list_sep", lang).join(
+            t("ledger.choice", lang, value=c, name=n) for c, n in vocabulary.items()
+        )
+    )
+
+
+def _statuses(ledger: Ledger, lang: str) -> str:
+    return t("ledger.list_sep", lang).join(_status(ledger, s).text(lang) for s in ledger.statuses)
+
+
+def _columns(columns: list[str], lang: str) -> str:
+    """Column names as typed (quoted in English: they may be Chinese)."""
+    return t("ledger.and", lang).join(f"`{c}`" if lang == "en" else c for c in columns)
+
+
+def _key_said(found: list[tuple[str, Any]], lang: str) -> str:
+    return t("ledger.list_sep", lang).join(t("ledger.key_said", lang, key=k, said=said) for k, said in found)
+
+
 # -- dates --------------------------------------------------------------------------------------
 
 _DATE = re.compile(
     r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?"
 )
 _DAY_FIRST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
-DATE_FORMS = "2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27"
 
 
 def parse_date(value: Any, *, future: bool = False, today: dt.date | None = None) -> str:
@@ -60,7 +108,7 @@ def parse_date(value: Any, *, future: bool = False, today: dt.date | None = None
     '2026-11-03'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "NaT", "nan"):
-        raise LedgerError(f"the date is empty; write it as {DATE_FORMS}")
+        raise LedgerError(code="ledger.date_empty")
     if isinstance(value, dt.date):
         day = dt.date(value.year, value.month, value.day)
     else:
@@ -68,21 +116,15 @@ def parse_date(value: Any, *, future: bool = False, today: dt.date | None = None
         match = _DATE.fullmatch(text)
         if match is None:
             if _DAY_FIRST.fullmatch(text):
-                raise LedgerError(
-                    f"the date {text!r} is ambiguous (day and month could be either way round); write it year first, "
-                    "e.g. 2026-11-03"
-                )
-            raise LedgerError(f"{text!r} is not a date; write it as {DATE_FORMS}")
+                raise LedgerError(code="ledger.date_ambiguous", value=text)
+            raise LedgerError(code="ledger.not_a_date", value=text)
         try:
             day = dt.date(*map(int, match.groups()))
         except ValueError:
-            raise LedgerError(f"{text!r} is not a date of the calendar; check the month and the day") from None
+            raise LedgerError(code="ledger.not_in_calendar", value=text) from None
     today = today or dt.date.today()
     if not future and day > today + dt.timedelta(days=366):
-        raise LedgerError(
-            f"the date {day} is more than a year ahead; check the year "
-            "(or pass --future / future=True for a planned date)"
-        )
+        raise LedgerError(code="ledger.far_ahead", date=day.isoformat())
     return day.isoformat()
 
 
@@ -93,13 +135,11 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "nan", "NaT")
 
 
-def _code(value: Any, vocabulary: Mapping[str, str], what: str) -> str:
+def _code(value: Any, vocabulary: Mapping[str, str], unknown: str) -> str:
     """Accept a code or its Chinese label (已批复 for approved), as :func:`landkit.schema.as_code` reads it."""
     if (code := as_code(value, vocabulary)) is not None:
         return code
-    text = str(value).strip()
-    choices = ", ".join(f"{c} ({label})" for c, label in vocabulary.items())
-    raise LedgerError(f"unknown {what} {text!r}; use one of {choices}")
+    raise LedgerError(code=unknown, value=str(value).strip(), choices=_choices(vocabulary))
 
 
 def _headers(ledger: Ledger) -> dict[str, str]:
@@ -113,43 +153,40 @@ def _normalise(ledger: Ledger, row: Mapping[str, Any], *, future: bool) -> dict[
     names = _headers(ledger)
     row = {names.get(str(k).strip(), str(k).strip()): v for k, v in row.items()}
     if _blank(row.get(ledger.key)):
-        raise LedgerError(f"no {ledger.key}")
+        raise LedgerError(code="ledger.no_key", column=ledger.key)
     if _blank(row.get("status")):
-        raise LedgerError("no status")
+        raise LedgerError(code="ledger.no_status")
     kind = "transition" if _blank(row.get("event_type")) else row["event_type"]
     return {
         ledger.key: str(row[ledger.key]).strip(),
         "date": parse_date(row.get("date"), future=future),
-        "event_type": _code(kind, ledger.event_types, "event type"),
-        "status": _code(row["status"], ledger.statuses, "status"),
+        "event_type": _code(kind, ledger.event_types, "ledger.unknown_event_type"),
+        "status": _code(row["status"], ledger.statuses, "ledger.unknown_status"),
         "document_ref": None if _blank(row.get("document_ref")) else str(row["document_ref"]).strip(),
         "note": None if _blank(row.get("note")) else str(row["note"]).strip(),
     }
 
 
-def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping[str, Any]) -> str | None:
-    """Why ``event`` cannot follow ``history`` [(date, event_type, status) …], or None if it can."""
-    noun, status, kind, date = ledger.noun, event["status"], event["event_type"], event["date"]
+def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping[str, Any]) -> LedgerError | None:
+    """Why ``event`` cannot follow ``history`` [(date, event_type, status) …], or None if it can: a
+    coded :class:`LedgerError` (its ``code`` and ``fields``; ``str()`` the English, ``text(lang)``)."""
+    noun, status, kind, date = _noun(ledger), event["status"], event["event_type"], event["date"]
     current = history[-1][2] if history else ledger.start
     if current is not None and current not in ledger.statuses and kind not in ("correction", "opening"):
-        return (
-            f"the {noun}'s last recorded status {current!r} is no known status; record a correction (with the "
-            "document that orders it) to a known status first"
-        )
+        return LedgerError(code="ledger.refusal.unknown_current", noun=noun, current=current)
     if history and date < history[-1][0]:
-        return (
-            f"the event is dated {date}, before the {noun}'s last event ({history[-1][0]}); events are appended in "
-            "date order: record a correction dated today instead"
-        )
+        return LedgerError(code="ledger.refusal.before_last", date=date, noun=noun, last=history[-1][0])
     if kind == "opening":
-        return None if not history else f"an opening balance can only be a {noun}'s first event"
+        return None if not history else LedgerError(code="ledger.refusal.opening_not_first", noun=noun)
     if kind == "correction":
-        return None if event.get("document_ref") else "a correction needs the document_ref (文号) that orders it"
+        return None if event.get("document_ref") else LedgerError(code="ledger.refusal.correction_without_doc")
     if kind == "revocation":
         steps = [s for _, k, s in history if k != "correction"]
         previous = steps[-2] if len(steps) >= 2 else None
         if previous is None or status != previous:
-            return f"a revocation returns to the status before the last one ({previous}), not {status}"
+            return LedgerError(
+                code="ledger.refusal.revocation", previous=_status(ledger, previous), status=_status(ledger, status)
+            )
         return None
     if ledger is RELOCATION:
         order = list(ledger.statuses)
@@ -158,15 +195,23 @@ def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping
         allowed = TRANSITIONS.get(current, ())
     if status in allowed:
         return None
-    nexts = ", ".join(allowed) or f"none (the {noun} has reached its last status)"
-    return f"{current or 'no status'} -> {status} is not allowed; next can be: {nexts}"
+    nexts = Phrase(
+        lambda lang: (
+            t("ledger.list_sep", lang).join(_status(ledger, s).text(lang) for s in allowed)
+            or t("ledger.refusal.last_status", lang, noun=noun.text(lang))
+        )
+    )
+    return LedgerError(
+        code="ledger.refusal.transition", current=_status(ledger, current), status=_status(ledger, status), nexts=nexts
+    )
 
 
-def replay(ledger: Ledger, events: Iterable[tuple]) -> tuple[dict[str, str], list[tuple[str, Any, str]]]:
+def replay(ledger: Ledger, events: Iterable[tuple]) -> tuple[dict[str, str], list[tuple[str, Any, LedgerError]]]:
     """Check a whole ledger, event by event; return each key's final state and every refusal.
 
     ``events`` are (event_id, key, date, event_type, status, document_ref) in recording order;
-    they are replayed in date order. A refused event is reported and skipped.
+    they are replayed in date order. A refused event is reported and skipped: (key, event_id,
+    reason), the reason a coded :class:`LedgerError` (``str(reason)`` English, ``reason.text(lang)``).
     """
     history: dict[str, list[tuple[str, str, str]]] = {}
     refused = []
@@ -183,10 +228,7 @@ def replay(ledger: Ledger, events: Iterable[tuple]) -> tuple[dict[str, str], lis
 def _require(writer: Any, ledger: Ledger, path: Any) -> None:
     for table in (ledger.table, ledger.layer):
         if not writer.has(table):
-            raise LedgerError(
-                f"{path}: the project has no {table} layer ({LAYERS[table].label_zh}); add it "
-                f"(landkit import SOURCE {path} --layer {table}) before recording"
-            )
+            raise LedgerError(code="ledger.no_layer", path=str(path), layer=table, name=LAYERS[table].label_zh)
 
 
 def _as_rows(events: Any) -> list[Mapping[str, Any]]:
@@ -202,9 +244,7 @@ def _ledger_of(rows: list[Mapping[str, Any]]) -> Ledger:
     names = {str(k).strip() for row in rows[:1] for k in row}
     keys = [ledger for ledger in LEDGERS if {k for k, v in _headers(ledger).items() if v == ledger.key} & names]
     if len(keys) > 1:
-        raise LedgerError(
-            "the events name both parcels (地块编号/parcel_id) and villages (村代码/village_code); record them apart"
-        )
+        raise LedgerError(code="ledger.both_keys")
     for ledger in keys:
         fields: dict[str, list[str]] = {}
         for name in names:
@@ -212,12 +252,12 @@ def _ledger_of(rows: list[Mapping[str, Any]]) -> Ledger:
                 fields.setdefault(_headers(ledger)[name], []).append(name)
         twice = {f: cols for f, cols in fields.items() if len(cols) > 1}
         if twice:
-            field, cols = next(iter(twice.items()))
-            raise LedgerError(f"the columns {' and '.join(sorted(cols))} both give {field}; keep one of them")
+            field, cols = next((f, sorted(c)) for f, c in twice.items())
+            raise LedgerError(code="ledger.same_column_twice", columns=Phrase(partial(_columns, cols)), column=field)
     for ledger in LEDGERS:
         if {k for k, v in _headers(ledger).items() if v == ledger.key} & names:
             return ledger
-    raise LedgerError("the events name no parcel_id (地块编号) or village_code (村代码) column; add one")
+    raise LedgerError(code="ledger.no_key_column")
 
 
 def record_events(path: str | os.PathLike, events: Any, *, future: bool = False) -> list[int]:
@@ -234,13 +274,13 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
     if not rows:
         return []
     ledger = _ledger_of(rows)
-    errors: list[str] = []
+    errors: list[LedgerError] = []
     clean: list[tuple[int, dict[str, Any]]] = []
     for n, row in enumerate(rows, start=1):
         try:
             clean.append((n, _normalise(ledger, row, future=future)))
         except LedgerError as exc:
-            errors.append(f"row {n}: {exc}")
+            errors.append(LedgerError(code="ledger.row", n=n, reason=exc))
     clean.sort(key=lambda item: item[1]["date"])
     with store.writing(path) as writer:
         _require(writer, ledger, path)
@@ -252,22 +292,32 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
             key = event[ledger.key]
             mine = history.setdefault(key, [])
             if key not in features:
-                errors.append(f"row {n}: {ledger.noun} {key!r} is not in the project's {ledger.layer}; check the id")
+                found = LedgerError(code=f"ledger.unknown_{ledger.noun}", key=key)
+                errors.append(LedgerError(code="ledger.row", n=n, reason=found))
             elif reason := _refusal(ledger, mine, event):
-                if not mine and features[key][0][1] not in (None, ledger.start) and event["event_type"] == "transition":
-                    reason += (
-                        f" (it has no events yet and its layer says {features[key][0][1]}: record that first with "
-                        f"event type opening, or run `landkit sync {path} --apply --as-of DATE`)"
+                said = features[key][0][1]
+                if not mine and said not in (None, ledger.start) and event["event_type"] == "transition":
+                    reason = LedgerError(
+                        code="ledger.refused_before_opening", reason=reason, status=said, path=str(path)
                     )
-                errors.append(f"row {n}: {key}: {reason}")
+                errors.append(
+                    LedgerError(
+                        code="ledger.row", n=n, reason=LedgerError(code="ledger.refused", key=key, reason=reason)
+                    )
+                )
             else:
                 mine.append((event["date"], event["event_type"], event["status"]))
         if errors and len(rows) == 1:
-            raise LedgerError(f"{path}: {errors[0].removeprefix('row 1: ')}; nothing was recorded")
+            raise LedgerError(code="ledger.nothing_recorded", path=str(path), reason=errors[0].fields["reason"])
         if errors:
-            shown = "\n  - ".join(errors[:50]) + (f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else "")
+            listed = Phrase(
+                lambda lang: (
+                    "".join(f"\n  - {e.text(lang)}" for e in errors[:50])
+                    + (t("ledger.and_more", lang, count=len(errors) - 50) if len(errors) > 50 else "")
+                )
+            )
             raise LedgerError(
-                f"{path}: {len(errors)} of {len(rows)} event(s) refused; nothing was recorded:\n  - {shown}"
+                code="ledger.refused_rows", path=str(path), refused=len(errors), total=len(rows), rows=listed
             )
         first = _next_id(writer, ledger, path)
         out = [{"event_id": first + i, **event} for i, (_, event) in enumerate(clean)]
@@ -323,10 +373,7 @@ def _next_id(writer: Any, ledger: Ledger, path: Any) -> int:
     try:
         return int(last or 0) + 1
     except (TypeError, ValueError):
-        raise LedgerError(
-            f"{path}: {ledger.table}.event_id holds text ({last!r}); event ids are sequence numbers 1, 2, 3 …: "
-            "renumber them in the source and import the table again"
-        ) from None
+        raise LedgerError(code="ledger.event_id_text", path=str(path), table=ledger.table, value=last) from None
 
 
 def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> list[dict[str, Any]]:
@@ -349,7 +396,7 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
             features = store.layer_features(writer, ledger)
             labels = {label: code for code, label in ledger.statuses.items()}
             openings: dict[str, str] = {}
-            unknown: list[str] = []
+            unknown: list[tuple[str, Any]] = []
             for key, rows in features.items():
                 for _, said in rows:
                     code = labels.get(said, said)
@@ -358,7 +405,7 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
                             change = {"change": "status", "from": said, "to": history[key][-1][2]}
                             changes.append({"layer": ledger.layer, "id": key, **change})
                     elif said is not None and code not in ledger.statuses:
-                        unknown.append(f"{key} ({said!r})")
+                        unknown.append((key, said))
                         changes.append(
                             {"layer": ledger.layer, "id": key, "change": "unknown", "from": said, "to": None}
                         )
@@ -370,15 +417,19 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
             if not apply:
                 continue
             if unknown:
+                shown = Phrase(partial(_key_said, unknown[:5]))
                 raise LedgerError(
-                    f"{path}: {len(unknown)} {ledger.noun}(s) have a {ledger.status_column} that is no known status: "
-                    f"{', '.join(unknown[:5])}; use one of {', '.join(ledger.statuses)} (or their Chinese names), "
-                    "then sync again"
+                    code="ledger.sync_unknown",
+                    path=str(path),
+                    count=len(unknown),
+                    noun=_noun(ledger),
+                    column=ledger.status_column,
+                    found=shown,
+                    statuses=Phrase(partial(_statuses, ledger)),
                 )
             if openings and day is None:
                 raise LedgerError(
-                    f"{path}: {len(openings)} {ledger.noun}(s) have a status but no event; give the date of their "
-                    "opening balance with --as-of DATE (as_of=)"
+                    code="ledger.sync_needs_as_of", path=str(path), count=len(openings), noun=_noun(ledger)
                 )
             if openings:
                 first = _next_id(writer, ledger, path)

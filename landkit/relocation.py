@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import DataError
+from .errors import DataError, LandkitWarning
 from .measure import GEOD, area
 from .units import balanced_round
 
@@ -157,7 +157,8 @@ def allocate(
     centres). A village is split only where capacity forces it, never into a part under
     ``min_part`` households; with ``split=False`` villages move whole. A batch that cannot fit
     raises a DataError saying by how much; facts that already exceed a community's capacity are
-    listed in ``plan.attrs["over_capacity"]`` instead of moving people who have moved.
+    listed in ``plan.attrs["over_capacity"]`` (each a coded :class:`LandkitWarning`: ``str()`` in English,
+    ``text(lang)``) instead of moving people who have moved.
     """
     dist = distances_km(villages, communities)
     status = village_status(villages, events)
@@ -175,8 +176,12 @@ def allocate(
         left_hh[c] -= moving_hh
         left_people[c] -= moving_people
     over = [
-        f"{communities['name'].iloc[c]}: villages already on the move need {-left_hh[c]:,.0f} households / "
-        f"{-left_people[c]:,.0f} people more than its capacity; raise the capacity or revise the facts"
+        LandkitWarning(
+            code="relocation.over_capacity",
+            community=communities["name"].iloc[c],
+            households=f"{-left_hh[c]:,.0f}",
+            people=f"{-left_people[c]:,.0f}",
+        )
         for c in range(len(communities))
         if left_hh[c] < 0 or left_people[c] < 0
     ]
@@ -190,10 +195,10 @@ def allocate(
             x = _solve_batch(hh, size, dist.loc[v.index].to_numpy(), left_hh, left_people, split, min_part)
         except DataError:
             raise DataError(
-                f"batch {batch} does not fit: it needs {int(hh.sum())} households and {int(v['population'].sum())} "
-                f"people; the communities have {int(left_hh.sum())} households and {int(left_people.sum())} people "
-                "left. Raise capacity or move villages to a later batch"
-            ) from None
+                code="relocation.batch_does_not_fit", batch=batch, households=int(hh.sum()),
+                people=int(v["population"].sum()), left_households=int(left_hh.sum()),
+                left_people=int(left_people.sum()),
+            ) from None  # fmt: skip
         for i, vid in enumerate(v.index):
             placed = np.flatnonzero(x[i] > 0)
             people = balanced_round(v["population"].iloc[i] * x[i, placed] / hh[i], 0)

@@ -79,11 +79,12 @@ def targets(layers: dict) -> tuple[Target, ...]:
     for (tid, row), mu in zip(table.iterrows(), figures, strict=True):  # a handful of targets
         kind, status = as_code(row.get("kind"), TARGET_KINDS), as_code(row.get("status"), PARCEL_STATUSES)
         if kind is None or status is None:
+            from .ledger import _choices
+
             raise DataError(
-                f"target {tid}: kind {_text(row.get('kind'))!r} and status {_text(row.get('status'))!r} are not a "
-                "target; use kind task (任务) or stock (存量) and a parcel status: "
-                + ", ".join(f"{code} ({name})" for code, name in PARCEL_STATUSES.items())
-            )
+                code="reserve.not_a_target", target=tid, kind=_text(row.get("kind")),
+                status=_text(row.get("status")), statuses=_choices(PARCEL_STATUSES),
+            )  # fmt: skip
         due = row.get("due_on")
         out.append(
             Target(
@@ -319,7 +320,7 @@ def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=Non
         until = max(pd.Timestamp(latest), since) if latest is not None else since
     until = pd.Timestamp(until)
     if until < since:
-        raise ValueError(f"--until {until.date()} is before --since {since.date()}")
+        raise DataError(code="reserve.until_before_since", until=until.date(), since=since.date())
     period = events[(events["date"] > since) & (events["date"] <= until)]
     before = state_as_of(events, since).reindex(parcels.index)
     after = state_as_of(events, until).reindex(parcels.index)

@@ -128,7 +128,7 @@ def test_areas_of_data_outside_china_are_measured_not_refused(tmp_path):
     landkit.write_layer(parcels, path, "zoning")
     out = CliRunner().invoke(main, ["areas", str(path), "--layer", "zoning", "--id", "pid"])
     assert out.exit_code == 0, out.output
-    assert "TOTAL" in out.output
+    assert "\n合计," in out.output
 
 
 def test_a_large_polygon_across_the_antimeridian():

@@ -180,7 +180,7 @@ def test_html_to_stdout_and_other_command_formats(sample_copy):
     zones = run("zones", sample_copy, "--format", "csv")
     assert zones.exit_code == 0 and zones.stdout.splitlines()[0].startswith("version,")
     relocate = run("relocate", sample_copy)
-    assert relocate.exit_code == 0 and "household-km" in relocate.stdout
+    assert relocate.exit_code == 0 and "户·公里" in relocate.stdout
 
 
 def test_the_snapping_tolerance_is_a_rule_setting(sample_layers):

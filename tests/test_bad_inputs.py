@@ -71,6 +71,10 @@ def test_bad_input(corpus, name):
         result = run(command, path, *(["--quiet"] if command == "audit" else []))
         assert result.exit_code == code, f"{command}: {result.output}"
         cjk = re.compile(r"[\u4e00-\u9fff]")
+        if command == "info" and not cjk.search(phrase):  # what a project holds: Chinese first, English on request
+            assert cjk.search(result.output), result.output
+            result = run(command, path, lang="en")
+            assert result.exit_code == code, f"{command} in English: {result.output}"
         if command == "audit" and code == 1 and not cjk.search(phrase):  # findings: Chinese first, English on request
             assert cjk.search(result.output), result.output
             result = run(command, path, "--quiet", "--lang", "en")

@@ -12,8 +12,9 @@ import landkit
 from landkit.cli import main
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+def run(*args, lang="en"):
+    """The command line in English unless asked (tests/test_i18n.py and test_records_i18n.py check the Chinese)."""
+    return CliRunner().invoke(main, [str(a) for a in args], env={"LANDKIT_LANG": lang})
 
 
 def test_version():
@@ -61,7 +62,7 @@ def test_bad_files_give_a_short_error_and_exit_2(tmp_path, make, expected):
     path = tmp_path / "in.gpkg"
     if make:
         make(path)
-    result = run("info", path)
+    result = run("info", path, lang="zh")
     assert result.exit_code == 2
     assert expected in result.output
     assert "Traceback" not in result.output
@@ -76,7 +77,7 @@ def test_missing_crs_gives_a_short_error(tmp_path):
     gdf = gpd.GeoDataFrame({"parcel_id": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)])
     with pytest.warns(UserWarning):
         pyogrio.write_dataframe(gdf, path, layer="parcels")
-    result = run("info", path)
+    result = run("info", path, lang="zh")
     assert result.exit_code == 2 and "没有坐标参考系" in result.output
     assert len(result.output.strip().splitlines()) <= 2
 
@@ -150,10 +151,10 @@ def test_areas_on_a_layer_in_the_wrong_zone_is_a_clear_error(tmp_path, sample_la
 
 
 def test_areas_planar_in_the_neighbouring_zone_warns(sample_copy):
-    result = run("areas", sample_copy, "--method", "planar", "--zone", "EPSG:4546")
+    result = run("areas", sample_copy, "--method", "planar", "--zone", "EPSG:4546", lang="zh")
     assert result.exit_code == 0
     assert "警告：地块离 EPSG:4546 的中央经线" in result.stderr and "EPSG:4547" in result.stderr
-    assert "planar (EPSG:4546" in result.stdout
+    assert "平面面积（EPSG:4546" in result.stdout
 
 
 def test_areas_and_zones_on_a_layer_without_crs(tmp_path):
@@ -165,13 +166,13 @@ def test_areas_and_zones_on_a_layer_without_crs(tmp_path):
     with pytest.warns(UserWarning):
         pyogrio.write_dataframe(gdf, path, layer="planning_zones")
     for args in (["areas", path, "--layer", "planning_zones"], ["zones", path]):
-        result = run(*args)
+        result = run(*args, lang="zh")
         assert result.exit_code == 2 and "没有坐标参考系" in result.output
         assert "Traceback" not in result.output
 
 
 def test_zones_text_and_json(sample_copy):
-    text = run("zones", sample_copy)
+    text = run("zones", sample_copy, lang="zh")
     assert text.exit_code == 0 and "椭球面积" in text.stdout and "新增永久基本农田(亩)" in text.stdout
     english = run("zones", sample_copy, "--lang", "en")
     assert english.exit_code == 0 and "ellipsoidal" in english.stdout and "added_farmland_mu" in english.stdout
@@ -198,7 +199,7 @@ def test_record_in_chinese_then_sync_finds_nothing_to_do(sample_copy, sample_lay
     pid = parcels.index[parcels["status"] == "submitted"][0]
     out = run("record", sample_copy, pid, "已批复", "--date", "2026年11月25日", "--doc", "豫政土〔2026〕99号")
     assert out.exit_code == 0, out.output
-    assert out.output.strip() == f"recorded event {len(sample_layers['events']) + 1}: {pid} -> 已批复 on 2026-11-25"
+    assert out.output.strip() == f"recorded event {len(sample_layers['events']) + 1}: {pid} -> approved on 2026-11-25"
     again = run("record", sample_copy, pid, "已批复", "--date", "2026-11-26")
     assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1
     assert "approved -> approved is not allowed; next can be: reserved" in again.output

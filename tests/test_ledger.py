@@ -10,11 +10,22 @@ import pytest
 import landkit
 from landkit import ledger
 from landkit.errors import LedgerError
-from landkit.ledger import RELOCATION, RESERVE, parse_date, replay
+from landkit.ledger import RELOCATION, RESERVE, parse_date
 from landkit.store.gpkg import transaction
 
 TODAY = dt.date(2026, 11, 28)
-FORMS = "2026-11-27, 2026年11月27日, 2026/11/27 or 2026.11.27"
+FORMS = "2026-11-27, `2026年11月27日`, 2026/11/27 or 2026.11.27"
+
+
+def replay(which, events):
+    """The ledger's replay with each refusal's reason as its English text (scripts read ``str``)."""
+    states, refused = ledger.replay(which, events)
+    return states, [(key, event_id, str(reason)) for key, event_id, reason in refused]
+
+
+def refusal(history, event):
+    reason = ledger._refusal(RESERVE, history, event)
+    return None if reason is None else str(reason)
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -118,7 +129,7 @@ def test_an_event_dated_before_the_last_one_is_refused_and_skipped():
     assert replay(RESERVE, events) == ({"P": "acquired"}, [])
     history = [("2026-01-01", "transition", "planned"), ("2026-01-10", "transition", "acquiring")]
     event = {"date": "2026-01-09", "event_type": "transition", "status": "acquired", "document_ref": None}
-    assert ledger._refusal(RESERVE, history, event) == (
+    assert refusal(history, event) == (
         "the event is dated 2026-01-09, before the parcel's last event (2026-01-10); events are appended in "
         "date order: record a correction dated today instead"
     )
@@ -135,7 +146,7 @@ def test_revocation_returns_to_the_status_before_the_last_one_not_counting_corre
     _, refused = replay(RESERVE, [*base, (4, "P", "2026-01-04", "revocation", "acquired", None)])
     assert refused == [("P", 4, "a revocation returns to the status before the last one (planned), not acquired")]
     _, refused = replay(RESERVE, [base[0], (2, "P", "2026-01-02", "revocation", "planned", None)])
-    assert refused == [("P", 2, "a revocation returns to the status before the last one (None), not planned")]
+    assert refused == [("P", 2, "a revocation returns to the status before the last one (no status), not planned")]
 
 
 def test_a_correction_needs_its_document_and_an_opening_balance_comes_first():
@@ -150,7 +161,7 @@ def test_a_correction_needs_its_document_and_an_opening_balance_comes_first():
     )
     assert states == {"P": "submitted"}
     assert refused == [
-        ("P", 2, "a correction needs the document_ref (文号) that orders it"),
+        ("P", 2, "a correction needs the document_ref (`文号`) that orders it"),
         ("P", 4, "an opening balance can only be a parcel's first event"),
     ]
 
@@ -158,12 +169,12 @@ def test_a_correction_needs_its_document_and_an_opening_balance_comes_first():
 def test_after_an_unknown_status_only_a_correction_or_an_opening_is_accepted():
     history = [("2026-01-01", "transition", "sold")]
     event = {"date": "2026-01-02", "event_type": "transition", "status": "acquiring", "document_ref": None}
-    assert ledger._refusal(RESERVE, history, event) == (
+    assert refusal(history, event) == (
         "the parcel's last recorded status 'sold' is no known status; record a correction (with the document that "
         "orders it) to a known status first"
     )
     fix = {**event, "event_type": "correction", "document_ref": "豫政〔2026〕3号"}
-    assert ledger._refusal(RESERVE, history, fix) is None
+    assert refusal(history, fix) is None
 
 
 def test_a_village_moves_one_step_at_a_time_from_planned():
@@ -285,11 +296,11 @@ def test_a_frame_indexed_by_parcel_and_a_single_mapping_are_events_too(sample_co
     ("rows", "message"),
     [
         ([{"parcel_id": "CB00003", "village_code": "410423101011", "date": "2026-11-20", "status": "acquiring"}],
-         "the events name both parcels (地块编号/parcel_id) and villages (村代码/village_code); record them apart"),
+         "the events name both parcels (`地块编号`/parcel_id) and villages (`村代码`/village_code); record them apart"),
         ([{"parcel_id": "CB00003", "date": "2026-11-20", "status": "acquiring", "状态": "acquiring"}],
-         "the columns status and 状态 both give status; keep one of them"),
+         "the columns `status` and `状态` both give status; keep one of them"),
         ([{"id": "CB00003", "date": "2026-11-20", "status": "acquiring"}],
-         "the events name no parcel_id (地块编号) or village_code (村代码) column; add one"),
+         "the events name no parcel_id (`地块编号`) or village_code (`村代码`) column; add one"),
     ],
 )  # fmt: skip
 def test_a_batch_whose_columns_are_ambiguous_is_refused(sample_copy, rows, message):
@@ -315,11 +326,11 @@ def test_one_bad_row_refuses_the_batch_and_every_bad_row_is_listed(sample_copy):
         f"{sample_copy}: 6 of 7 event(s) refused; nothing was recorded:\n"
         "  - row 2: no parcel_id\n"
         "  - row 3: no status\n"
-        "  - row 6: unknown status 'sold'; use one of planned (规划储备), acquiring (征收中), acquired (已征收), "
-        "submitted (已报批), approved (已批复), reserved (已入库), developing (前期开发), transferred (已出让), "
-        "allocated (已划拨)\n"
-        "  - row 7: unknown event type 'edit'; use one of transition (状态变更), revocation (撤销), correction (更正), "
-        "opening (期初)\n"
+        "  - row 6: unknown status 'sold'; use one of planned (`规划储备`), acquiring (`征收中`), acquired (`已征收`), "
+        "submitted (`已报批`), approved (`已批复`), reserved (`已入库`), developing (`前期开发`), "
+        "transferred (`已出让`), allocated (`已划拨`)\n"
+        "  - row 7: unknown event type 'edit'; use one of transition (`状态变更`), revocation (`撤销`), "
+        "correction (`更正`), opening (`期初`)\n"
         "  - row 4: parcel 'NOPE' is not in the project's parcels; check the id\n"
         "  - row 5: CB00711: reserved -> planned is not allowed; next can be: developing, transferred, allocated"
     )
@@ -358,7 +369,7 @@ def test_a_transition_for_a_parcel_the_layer_gives_a_status_without_events_says_
         ledger.record_event(sample_copy, "CB00711", "developing", "2026-11-20")
     assert str(refused.value) == (
         f"{sample_copy}: CB00711: no status -> developing is not allowed; next can be: planned (it has no events "
-        "yet and its layer says reserved: record that first with event type opening, or run "
+        "yet and its layer says `reserved`: record that first with event type opening, or run "
         f"`landkit sync {sample_copy} --apply --as-of DATE`); nothing was recorded"
     )
     ledger.record_event(sample_copy, "CB00711", "reserved", "2026-11-19", event_type="opening")
@@ -409,7 +420,7 @@ def test_sync_refuses_a_status_that_is_no_status(sample_copy):
     with pytest.raises(LedgerError) as refused:
         ledger.sync(sample_copy, apply=True, as_of="2026-11-01")
     assert str(refused.value) == (
-        f"{sample_copy}: 1 parcel(s) have a status that is no known status: CB00003 ('sold'); use one of "
+        f"{sample_copy}: 1 parcel(s) have a status that is no known status: CB00003 (`sold`); use one of "
         "planned, acquiring, acquired, submitted, approved, reserved, developing, transferred, allocated "
         "(or their Chinese names), then sync again"
     )

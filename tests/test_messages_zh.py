@@ -125,7 +125,7 @@ def test_ledger_findings_name_the_statuses_in_chinese(sample_layers):
     )
     assert f"{village}：台账为 {RELOCATION_STATUSES[village_was]}，图层为 {RELOCATION_STATUSES['planned']}" in zh
     assert f"{reserved[1]}：事件 90003 不符合状态流程：" not in zh  # a future date is not a refusal ...
-    assert f"{reserved[0]}：事件 90002 不符合状态流程：reserved -> planned" in zh
+    assert f"{reserved[0]}：事件 90002 不符合状态流程：已入库 → 规划储备 不允许" in zh
     assert f"条储备台账事件的日期晚于今天（最晚为 {late.date()}）" in zh  # ... but a finding of its own
     assert "储备台账事件中有 1 个地块不在储备地块图层中：CB99999" in zh
     assert "7 个地块没有台账事件" in zh

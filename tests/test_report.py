@@ -173,8 +173,8 @@ def test_html_report_escapes_attribute_values_in_a_browser(tmp_path, sample_laye
 
 
 def test_the_same_figure_is_the_same_everywhere(sample_copy, sample_layers):
-    def run(*args):
-        return CliRunner().invoke(main, [str(a) for a in args])
+    def run(*args):  # in English: the areas' CSV with its columns' names
+        return CliRunner().invoke(main, [str(a) for a in args], env={"LANDKIT_LANG": "en"})
 
     progress = json.loads(run("progress", sample_copy, "--format", "json").stdout)
     audited = json.loads(run("audit", sample_copy, "--format", "json").stdout)

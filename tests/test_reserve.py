@@ -188,9 +188,9 @@ def test_cli_progress_and_record(ledger):
     assert out["as_of"] == "2026-10-31" and {t["target"] for t in out["targets"]} >= {"T-approval", "S-reserve"}
     assert sum(r["parcels"] for r in out["status_totals"]) <= 2458
     bad = runner.invoke(main, ["record", str(path), pid, "planned", "--date", "2026-11-26"])
-    assert bad.exit_code == 2 and "not allowed" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "不允许" in bad.output and "Traceback" not in bad.output
     ok = runner.invoke(main, ["record", str(path), pid, "approved", "--date", "2026-11-26", "--doc", "X"])
-    assert ok.exit_code == 0 and "recorded event" in ok.output
+    assert ok.exit_code == 0 and "已录入事件" in ok.output
     text = runner.invoke(main, ["progress", str(path)])
     assert text.exit_code == 0 and "目标进度" in text.output and "已入库" in text.output
     row = next(line for line in text.output.splitlines() if line.startswith("2026年度报批任务"))
@@ -199,9 +199,9 @@ def test_cli_progress_and_record(ledger):
     listed = runner.invoke(main, ["progress", str(path), "--target", "2026年度报批任务"])
     assert listed.exit_code == 0 and pid in listed.output and "已完成" in listed.output
     unknown = runner.invoke(main, ["progress", str(path), "--target", "nope"])
-    assert unknown.exit_code == 2 and "T-approval (2026年度报批任务)" in unknown.output
+    assert unknown.exit_code == 2 and "T-approval（2026年度报批任务）" in unknown.output
     wrong = runner.invoke(main, ["progress", str(path), "--as-of", "yesterday"])
-    assert wrong.exit_code == 2 and "is not a date; write it as 2026-11-27" in wrong.output
+    assert wrong.exit_code == 2 and "不是日期；请写成 2026-11-27" in wrong.output
 
 
 def test_changes_in_a_period_agree_with_the_ledger_at_both_ends(sample_copy, sample_layers):
@@ -221,7 +221,7 @@ def test_changes_in_a_period_agree_with_the_ledger_at_both_ends(sample_copy, sam
     result = CliRunner().invoke(main, ["changes", str(sample_copy), "--since", "2026-10-31", "--until", "2026-11-15"])
     assert result.exit_code == 0 and f"{len(inside)} 条事件" in result.output and "nan" not in result.output
     bad = CliRunner().invoke(main, ["changes", str(sample_copy), "--since", "2026-11-15", "--until", "2026-10-31"])
-    assert bad.exit_code == 2 and "before" in bad.output
+    assert bad.exit_code == 2 and "--until 2026-10-31 早于 --since 2026-11-15" in bad.output
 
 
 def _with_targets(sample_layers, **changes):

@@ -278,7 +278,7 @@ def test_record_from_a_gbk_csv_and_an_xlsx_with_chinese_headers(sample_copy, sam
     for source in (csv, xlsx):
         result = CliRunner().invoke(main, ["record", str(sample_copy), "--from", str(source)])
         assert result.exit_code == 0, result.output
-        assert "recorded 2 event(s)" in result.output
+        assert "录入 2 条事件" in result.output
     parcels = landkit.read_layer(sample_copy, "parcels")
     assert (parcels.loc[submitted, "status"] == "approved").all()
     assert consistent(sample_copy)
@@ -317,7 +317,7 @@ def test_sync_opens_the_history_of_a_project_without_events(new_project_url_or_p
                                                                                   errors="ignore")  # fmt: skip
     landkit.write_project(layers, path)
     acquiring = parcels_in(sample_layers, "acquiring", 1)[0]
-    with pytest.raises(landkit.LedgerError, match="it has no events yet and its layer says acquiring"):
+    with pytest.raises(landkit.LedgerError, match="it has no events yet and its layer says `acquiring`"):
         landkit.record_event(path, acquiring, "acquired", "2026-11-25")
     with pytest.raises(landkit.LedgerError, match="--as-of"):
         landkit.sync(path, apply=True)

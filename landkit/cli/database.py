@@ -10,7 +10,15 @@ from ..errors import DataError
 from ..store import display
 from . import main
 from .lang import argument, option
-from .options import PROJECT, overwrite_option
+from .options import PROJECT, lang_now, layer_name, overwrite_option, say
+
+
+def _counts(counts: dict) -> str:
+    """What was copied, layer by layer (each layer's Chinese name in Chinese)."""
+    lang = lang_now()
+    return say("ledger.list_sep").join(
+        say("cli.layer_count", layer=layer_name(k, lang), count=n) for k, n in counts.items()
+    )
 
 
 @main.command("push", help="cmd.push")
@@ -21,7 +29,7 @@ def push(source: Path | str, url: str, overwrite: bool) -> None:
     from ..store import push as push_project
 
     counts = push_project(source, url, overwrite=overwrite)
-    click.echo(f"pushed {display(source)} to {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(say("cli.push.done", source=display(source), url=display(url), counts=_counts(counts)))
 
 
 @main.command("pull", help="cmd.pull")
@@ -32,7 +40,7 @@ def pull(url: str, output: Path | str, overwrite: bool) -> None:
     from ..store import pull as pull_project
 
     counts = pull_project(url, output, overwrite=overwrite)
-    click.echo(f"wrote {display(output)} from {display(url)}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(say("cli.pull.done", output=display(output), url=display(url), counts=_counts(counts)))
 
 
 @main.command("grant", help="cmd.grant")
@@ -43,7 +51,9 @@ def grant(url: str, reader: str | None, recorder: str | None) -> None:
     from ..store import grant as grant_roles
 
     if not reader and not recorder:
-        raise DataError("name a --reader role, a --recorder role, or both")
+        raise DataError(code="cli.grant.no_role")
     grant_roles(url, reader=reader, recorder=recorder)
-    roles = " and ".join(f"{kind} {name}" for kind, name in (("reader", reader), ("recorder", recorder)) if name)
-    click.echo(f"granted {roles} on {display(url)}; give them to people with GRANT role TO person")
+    roles = say("ledger.and").join(
+        say(f"cli.grant.{kind}", name=name) for kind, name in (("reader", reader), ("recorder", recorder)) if name
+    )
+    click.echo(say("cli.grant.done", roles=roles, url=display(url)))

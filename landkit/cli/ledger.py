@@ -13,7 +13,17 @@ from ..errors import DataError
 from ..store import display, read_project
 from . import _warn, main
 from .lang import argument, option
-from .options import _records, _rules, format_option, lang_option, project_argument, rules_option
+from .options import (
+    _records,
+    _rules,
+    format_option,
+    lang_now,
+    lang_option,
+    layer_name,
+    project_argument,
+    rules_option,
+    say,
+)
 
 
 @main.command(help="cmd.progress")
@@ -38,8 +48,7 @@ def progress(
     parcels, events = layers["parcels"], layers["events"]
     for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
         if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
-            every = "（每项检查见 `landkit audit`）" if lang == "zh" else " (run `landkit audit` for every check)"
-            warnings.warn(problem.text(lang) + every, stacklevel=1)
+            warnings.warn(problem.text(lang) + say("cli.progress.see_audit"), stacklevel=1)
     date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
     totals = reserve.status_totals(parcels, events, as_of=date)
     measured = totals.attrs
@@ -66,29 +75,25 @@ def progress(
     from ..report import HEADERS_ZH, method_label, targets_table
     from ..schema import label
 
-    zh = lang == "zh"
+    zh = lang == "zh"  # the tables' headers: Chinese names in Chinese, the columns' names in English
     shown_targets = targets_table(targets, lang).set_index("target_name").drop(columns=["done_measured_mu"])
     forms = {"target_mu": "{:,.2f}", "done_mu": "{:,.2f}", "remaining_mu": "{:,.2f}", "share": "{:.1%}"}
     for column, form in forms.items():  # NaN (a stock without a figure): unknown, shown blank
         shown_targets[column] = shown_targets[column].map(lambda v, f=form: "" if v != v else f.format(v))
     shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
+    method = method_label(measured["area_method"], lang)
+    click.echo(say("cli.progress.header", path=display(path), date=date.date(), method=method))
+    click.echo((totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态") if zh else totals).to_string())
+    click.echo("\n" + say("cli.progress.targets"))
     if zh:
-        click.echo(f"{display(path)} 储备台账，截至 {date.date()}（{method_label(measured['area_method'])}）")
-        click.echo(totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态").to_string())
-        click.echo("\n目标进度（完成 / 目标；`--target 编号` 列出目标的地块）")
-        click.echo(
-            shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标").to_string()
-            if len(targets)
-            else "本项目没有储备目标（targets 表）"
-        )
-        click.echo(f"\n闲置土地：{len(idle)} 块，{idle['stated_area_mu'].sum():,.2f} 亩")
-        click.echo(comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式").to_string())
-        return
-    click.echo(f"reserve ledger of {display(path)} as of {date.date()} ({measured['area_method']})")
-    click.echo(totals.to_string())
-    click.echo("\ntargets (done / target; `--target ID` lists a target's parcels)")
-    click.echo(shown_targets.to_string() if len(targets) else "the project has no targets (targets table)")
-    click.echo(f"\nidle land: {len(idle)} parcels, {idle['stated_area_mu'].sum():,.2f} mu")
+        shown_targets = shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标")
+    click.echo(shown_targets.to_string() if len(targets) else say("cli.progress.no_targets"))
+    click.echo("\n" + say("cli.progress.idle", count=len(idle), mu=f"{idle['stated_area_mu'].sum():,.2f}"))
+    comp = (
+        comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式")
+        if zh
+        else comp.drop(columns="label_zh")
+    )
     click.echo(comp.to_string())
 
 
@@ -100,8 +105,8 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
 
     hit = [t for t in goals if key in (t.id, t.name, t.name_en)]
     if not hit:
-        known = ", ".join(f"{t.id} ({t.name})" for t in goals) or "none"
-        raise DataError(f"no target {key!r}; the project's targets are {known}")
+        known = say("ledger.list_sep").join(say("cli.progress.target_named", id=t.id, name=t.name) for t in goals)
+        raise DataError(code="cli.progress.no_such_target", target=key, known=known or say("cli.none"))
     members = reserve.target_parcels(layers["parcels"], layers["events"], hit[0], as_of=date)
     if fmt == "json":
         click.echo(json.dumps({"target": hit[0].id, "as_of": str(date.date()), "parcels": _records(members)},
@@ -112,14 +117,13 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
     shown = members.assign(status=members["status"].map(lambda s: label(s, lang)))
     shown["village_code"] = village_names({"villages": layers.get("villages")}, members["village_code"])
     shown = shown.rename(columns={"village_code": "village"}).fillna("")
-    zh = lang == "zh"
-    shown["done"] = shown["done"].map({True: "是" if zh else "yes", False: ""})
+    shown["done"] = shown["done"].map({True: say("cli.yes"), False: ""})
     done = members.loc[members["done"], "stated_mu"]
     click.echo(
-        f"{hit[0].label(lang)}: {len(done)} / {len(members)} "
-        + (f"块完成，{done.sum():,.2f} 亩" if zh else f"parcels done, {done.sum():,.2f} mu")
-    )
-    click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if zh else shown).to_string())
+        say("cli.progress.target_done", target=hit[0].label(lang), done=len(done), total=len(members),
+            mu=f"{done.sum():,.2f}")
+    )  # fmt: skip
+    click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if lang == "zh" else shown).to_string())
 
 
 @main.command(help="cmd.record")
@@ -140,21 +144,28 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
 
     if batch is not None:
         if feature_id or status:
-            raise DataError("give either PARCEL_ID STATUS --date or --from FILE, not both")
+            raise DataError(code="cli.record.both")
         from ..io import read_table
 
         ids = record_events(path, read_table(batch), future=future)
         where = display(path)
-        click.echo(f"recorded {len(ids)} event(s) from {batch} into {where} (event ids {ids[0]}-{ids[-1]})" if ids
-                   else f"{batch} holds no events; nothing was recorded")  # fmt: skip
+        click.echo(say("cli.record.batch", count=len(ids), source=batch, path=where, first=ids[0], last=ids[-1]) if ids
+                   else say("cli.record.empty", source=batch))  # fmt: skip
         return
     if not (feature_id and status) or date is None:
-        raise DataError("record needs PARCEL_ID STATUS --date DATE (or --from FILE.csv|xlsx)")
-    key = "village_code" if village else "parcel_id"
+        raise DataError(code="cli.record.needs")
+    from ..schema import RELOCATION, RESERVE, as_code
+
+    which = RELOCATION if village else RESERVE
+    key = which.key
     row = {key: feature_id, "status": status, "date": date, "event_type": event_type,
            "document_ref": document_ref, "note": note}  # fmt: skip
     (event_id,) = record_events(path, [row], future=future)
-    click.echo(f"recorded event {event_id}: {feature_id} -> {status} on {parse_date(date, future=future)}")
+    code = as_code(status, which.statuses) or status
+    shown = which.statuses.get(code, code) if lang_now() == "zh" else code
+    click.echo(
+        say("cli.record.done", event_id=event_id, id=feature_id, status=shown, date=parse_date(date, future=future))
+    )
 
 
 @main.command(help="cmd.sync")
@@ -170,13 +181,25 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
         out = {"path": display(path), "applied": apply, "changes": changes}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    verb = "changed" if apply else "would change"
+    from ..schema import LEDGERS
+
+    lang = lang_now()
+    ledgers = {name: which for which in LEDGERS for name in (which.layer, which.table)}
+
+    def named(layer: str, status: str | None) -> str:  # a status as its Chinese name in Chinese
+        return ledgers[layer].statuses.get(status, status) if lang == "zh" and status else str(status)
+
     for c in changes:
+        layer = layer_name(c["layer"], lang)
         if c["change"] == "opening":
-            click.echo(f"{c['layer']}: {c['id']} opening balance at {c['to']}")
+            click.echo(say("cli.sync.opening", layer=layer, id=c["id"], status=named(c["layer"], c["to"])))
+        elif c["change"] == "unknown":
+            click.echo(say("cli.sync.unknown", layer=layer, id=c["id"], status=c["from"]))
         else:
-            click.echo(f"{c['layer']}: {c['id']} {c['from']} -> {c['to']}")
-    click.echo(f"{len(changes)} change(s) {verb}" + ("" if apply or not changes else "; run again with --apply"))
+            was, now = named(c["layer"], c["from"]), named(c["layer"], c["to"])
+            click.echo(say("cli.sync.status", layer=layer, id=c["id"], was=was, now=now))
+    done = "cli.sync.changed" if apply else ("cli.sync.would_change" if changes else "cli.sync.no_change")
+    click.echo(say(done, count=len(changes)))
 
 
 @main.command("changes", help="cmd.changes")
@@ -197,7 +220,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     try:
         found = report.period_changes(layers, start, end)
     except ValueError as exc:
-        raise DataError(f"{display(path)}: {exc}") from None
+        raise DataError(code="cli.in_project", path=display(path), reason=exc) from None
     period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"
     new, resolved = found["new_findings"], found["resolved_findings"]
     if fmt == "json":
@@ -267,7 +290,7 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
             "area_method": displaced.attrs["area_method"],
             "plan": _records(plan.set_index("village_code")),
             "totals": totals,
-            "over_capacity": plan.attrs["over_capacity"],
+            "over_capacity": [str(message) for message in plan.attrs["over_capacity"]],
             "capacity": _records(capacity.set_index("community_id")),
             "displacement": _records(displaced),
             "progress": _records(done),
@@ -279,18 +302,30 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"relocation plan for {display(path)}: villages already on the move (fixed) keep their community; the rest are "
-        "placed batch by batch, fewest splits first, then least household-km"
-    )
-    click.echo(plan.to_string(index=False))
+    lang = lang_now()
+    click.echo(say("cli.relocate.header", path=display(path)))
+    click.echo(plan.rename(columns=_headers(plan, lang)).to_string(index=False))
     for message in plan.attrs["over_capacity"]:
-        _warn(message)
-    click.echo(
-        f"totals: {totals['households']} households, {totals['people']} people, "
-        f"{totals['household_km']:,.1f} household-km"
-    )
-    click.echo("\ncapacity as targeted in the villages layer")
-    click.echo(capacity.to_string(index=False))
-    click.echo("\nprogress by batch")
-    click.echo(done.to_string())
+        _warn(message.text(lang))
+    hh_km = f"{totals['household_km']:,.1f}"
+    click.echo(say("cli.relocate.totals", households=totals["households"], people=totals["people"], km=hh_km))
+    click.echo("\n" + say("cli.relocate.capacity"))
+    click.echo(capacity.rename(columns=_headers(capacity, lang)).to_string(index=False))
+    click.echo("\n" + say("cli.relocate.progress"))
+    click.echo(done.rename(columns=_headers(done, lang)).rename_axis(say("cli.col.batch")).to_string())
+
+
+def _headers(table, lang: str) -> dict[str, str]:
+    """The relocation tables' column names in the command line's language (villages_moved: 已搬迁村数)."""
+    from ..i18n import t
+    from ..schema import RELOCATION_STATUSES
+
+    out = {}
+    for column in table.columns:
+        kind, _, status = column.partition("_")
+        if kind in ("villages", "households") and status in RELOCATION_STATUSES:
+            named = RELOCATION_STATUSES[status] if lang == "zh" else status
+            out[column] = t(f"cli.col.{kind}_by_status", lang, status=named)
+        else:
+            out[column] = t(f"cli.col.{column}", lang)
+    return out

@@ -12,7 +12,7 @@ from ..store import display, list_layers, read_layer
 from ..units import UNITS
 from . import _warn, main
 from .lang import option
-from .options import _rules, format_option, lang_option, project_argument, rules_option
+from .options import _rules, format_option, lang_now, lang_option, project_argument, rules_option, say
 
 
 def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
@@ -22,20 +22,23 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     from ..crs import diagnose_crs, zone_warning
 
     df = read_layer(path, layer)
-    where = f"{display(path)}, layer {layer!r}"
+    where = {"path": display(path), "layer": layer}
     if not isinstance(df, gpd.GeoDataFrame):
-        raise DataError(f"{where}: a table without geometry has no area; choose a polygon layer")
+        raise DataError(code="cli.measure.no_geometry", **where)
     if not len(df):
-        raise DataError(f"{where}: the layer is empty (0 features); there is nothing to measure")
+        raise DataError(code="cli.measure.empty", **where)
     if id_column is not None and df.index.name != id_column:
         if id_column not in df.columns or id_column == df.geometry.name:
             cols = ", ".join(c for c in df.columns if c != df.geometry.name)
-            raise DataError(f"{where}: no column {id_column!r} for --id; the columns are {cols}")
+            raise DataError(code="cli.measure.no_id_column", column=id_column, columns=cols, **where)
         df = df.set_index(id_column)
     reference = _reference(path, layer)
     problem = diagnose_crs(df, reference=reference)
     if problem:
-        raise CRSError(f"{where}: {problem}")
+        from ..ledger import Phrase
+
+        said = Phrase(lambda lang: diagnose_crs(df, reference=reference, lang=lang) or problem)
+        raise CRSError(code="cli.measure.crs", reason=said, **where)
     note = zone_warning(df)
     if note:
         _warn(note)
@@ -92,16 +95,18 @@ def areas(
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    from ..report import method_label
+
     rows = pd.concat([shown.assign(note=""), excluded.rename(columns={"reason": "note"})])
     table = pd.DataFrame(
         {
-            df.index.name or "id": [*rows.index.astype(str), "TOTAL"],
-            "area_m2": [*rows["area_m2"], total["area_m2"]],
-            f"area_{unit}": [*rows[f"area_{unit}"], total[f"area_{unit}"]],
-            "note": [*rows["note"], f"{len(shown)} features"],
+            df.index.name or "id": [*rows.index.astype(str), say("cli.areas.total")],
+            say("cli.areas.area_m2"): [*rows["area_m2"], total["area_m2"]],
+            say(f"cli.areas.area_{unit}"): [*rows[f"area_{unit}"], total[f"area_{unit}"]],
+            say("cli.areas.note"): [*rows["note"], say("cli.areas.features", count=len(shown))],
         }
     )
-    table["area_method"] = label
+    table[say("cli.areas.method")] = method_label(label, lang_now())
     decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
     from ..io import inert
 
@@ -135,6 +140,6 @@ def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
 
         method = method_label(table.attrs["area_method"], lang)
         where = display(path)
-        click.echo(f"{where} 的规划范围（{method}）" if lang == "zh" else f"planning zones of {where} ({method})")
+        click.echo(say("cli.zones.header", path=where, method=method))
         shown = table.drop(columns=[c for c in ("name", "villages_newly_inside_names") if c in table])
         click.echo(zones_table(shown.round(4), lang).to_string())

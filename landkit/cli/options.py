@@ -9,9 +9,31 @@ from typing import Any
 import click
 
 from ..errors import DataError
-from ..i18n import language
+from ..i18n import language, t
 from ..store import display, location, read_project
-from .lang import Argument, Option
+from .lang import Argument, Option, cli_language
+
+
+def lang_now() -> str:
+    """The language of the running command line (--lang, else LANDKIT_LANG, else zh)."""
+    return cli_language(click.get_current_context(silent=True))
+
+
+def say(code: str, **fields: object) -> str:
+    """A line of a command's output, from the catalogue, in the command line's language."""
+    return t(code, lang_now(), **fields)
+
+
+def layer_name(name: str, lang: str) -> str:
+    """A layer as planners read it: its Chinese name (储备地块) in Chinese, its name in English."""
+    from ..schema import LAYERS
+
+    return LAYERS[name].label_zh if lang == "zh" and name in LAYERS else name
+
+
+def identity(project: Any) -> str:
+    """How a project's identity is named (file sha256, content sha256), in the command line's language."""
+    return say(f"cli.identity.{project.identity.split()[0]}")
 
 
 class _Project(click.ParamType):

@@ -11,7 +11,7 @@ from ..i18n import t
 from ..store import display, open_project, read_project
 from . import main
 from .lang import option
-from .options import _project, _rules, lang_option, overwrite_option, project_argument, rules_option
+from .options import _project, _rules, lang_option, overwrite_option, project_argument, rules_option, say
 
 
 @main.command("map", help="cmd.map")
@@ -150,7 +150,7 @@ def export(
     from ..schema import require_layers
 
     if output.suffix.lower() not in (".xlsx", ".csv", ".txt"):
-        raise DataError(f"{output}: give an .xlsx, a .csv or a .txt (报部格式) file")
+        raise DataError(code="cli.export.not_a_table_file", path=str(output))
     check_output(output, inputs=(path,), overwrite=overwrite)
     layers = _project(path)
     require_layers(layers, ("parcels",), where=display(path), needed_by="landkit export")
@@ -165,11 +165,12 @@ def export(
         return
     lists = report.parcel_lists(layers, by=by)
     if output.suffix.lower() == ".xlsx":
-        click.echo(f"wrote {write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)}")
+        written = write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)
     else:
         key = {"village": "村", "status": "状态", "target": "目标"}[by]
         table = pd.concat([df.assign(**{f"分组({key})": name}) for name, df in lists.items()], ignore_index=True)
-        click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+        written = write_csv(table, output, float_format="%.2f")
+    click.echo(say("cli.wrote", path=written))
 
 
 @main.command("report", help="cmd.report")

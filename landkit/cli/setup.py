@@ -10,8 +10,23 @@ import click
 from .. import __version__
 from ..store import content_hash, display, open_project, read_project
 from . import main
-from .lang import argument, option
-from .options import PROJECT, _crs_name, format_option, overwrite_option, project_argument
+from .lang import argument, columns, option
+from .options import (
+    PROJECT,
+    _crs_name,
+    format_option,
+    identity,
+    lang_now,
+    layer_name,
+    overwrite_option,
+    project_argument,
+    say,
+)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(width - columns(text), 1)
 
 
 @main.command(help="cmd.sample")
@@ -22,8 +37,14 @@ def sample(output: Path | str, overwrite: bool) -> None:
     from ..datasets import write_sample
 
     project = write_sample(output, overwrite=overwrite)
-    counts = ", ".join(f"{len(df)} {name}" for name, df in read_project(project).items())
-    click.echo(f"wrote {project}: {counts}; {project.identity} {project.sha256()}")
+    lang = lang_now()
+    counts = say("ledger.list_sep").join(
+        say("cli.layer_count", layer=layer_name(name, lang), count=len(df))
+        for name, df in read_project(project).items()
+    )
+    click.echo(
+        say("cli.sample.wrote", project=project, counts=counts, identity=identity(project), sha=project.sha256())
+    )
 
 
 @main.command(help="cmd.info")
@@ -57,18 +78,23 @@ def info(path: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{project}  ({project.identity} {project.sha256()})")
-        click.echo(f"{'layer':<16}{'features':>9}  {'geometry':<16}crs")
-        for r in rows:
-            known = "" if r["name"] in LAYERS else "  (not a project layer)"
-            kind = r["geometry_type"] or "table"
-            click.echo(f"{r['name']:<16}{r['features']:>9}  {kind:<16}{r['crs'] or ''}{known}")
+        lang = lang_now()
+        click.echo(say("cli.info.project", project=project, identity=identity(project), sha=project.sha256()))
+        head = (say("cli.info.layer"), say("cli.info.features"), say("cli.info.geometry"), say("cli.info.crs"))
+        click.echo(f"{_pad(head[0], 16)}{head[1]:>9}  {_pad(head[2], 16)}{head[3]}")
+        for r in rows:  # in Chinese each layer with its name (储备地块); a layer that is none of landkit's said so
+            if r["name"] not in LAYERS:
+                note = say("cli.info.not_a_layer")
+            else:
+                note = f"  {LAYERS[r['name']].label_zh}" if lang == "zh" else ""
+            kind = r["geometry_type"] or say("cli.info.table")
+            click.echo(f"{_pad(str(r['name']), 16)}{r['features']:>9}  {_pad(str(kind), 16)}{r['crs'] or ''}{note}")
         if problems:
-            click.echo(f"validation: {len(problems)} problem(s)")
+            click.echo(say("cli.info.problems", count=len(problems)))
             for p in problems:
-                click.echo(f"  - {p}")
+                click.echo(f"  - {p.text(lang)}")
         else:
-            click.echo("validation: ok, the project follows the project-file contract")
+            click.echo(say("cli.info.ok"))
     if any(p.severity == "error" for p in problems):
         raise click.exceptions.Exit(1)
 
@@ -88,4 +114,4 @@ def import_(source: Path, project: Path, layer: str, encoding: str | None, overw
 
     df = import_layer(source, project, layer, encoding=encoding, overwrite=overwrite,
                       datum_transform=datum_transform, accept_ballpark=accept_ballpark)  # fmt: skip
-    click.echo(f"imported {len(df)} features from {source} into {display(project)}, layer {layer}")
+    click.echo(say("cli.import.done", count=len(df), source=source, project=display(project), layer=layer))
