@@ -315,7 +315,7 @@ def test_export_of_the_approval_task_reads_back_to_the_millimetre(project, tmp_p
     assert all(len(p.split(",")[3].split(".")[0]) == 8 and p.split(",")[3].startswith("38") for p in points)
     assert all(len(p.split(",")[2].split(".")[1]) == 3 for p in points)
     # the areas are `landkit areas --method cn2008 --unit ha` to 0.0001 ha
-    areas = run("areas", project, "--method", "cn2008", "--unit", "ha", "--format", "csv")
+    areas = run("areas", project, "--method", "cn2008", "--unit", "ha", "--format", "csv", env={"LANDKIT_LANG": "en"})
     table = pd.read_csv(io.StringIO(areas.stdout), dtype={"parcel_id": str}).set_index("parcel_id")
     assert (back["stated_area_ha"].to_numpy() == table.loc[back["plot_id"], "area_ha"].to_numpy()).all()
     # imported back, the outlines are the same to 1 mm

@@ -643,7 +643,12 @@ def cases() -> list[CliCase]:
             "missing", "`import` a source that does not exist", lambda t: {"file": t / "nope.shp"}, (2, "no such file")
         ),
         _import("folder", "`import` a folder", lambda t: {"file": t}, (2, "is a folder")),
-        _import("text_file", "`import` a text file", _text("notes.txt", "just text"), (2, "not a survey-exchange coordinate file")),
+        _import(
+            "text_file",
+            "`import` a text file",
+            _text("notes.txt", "just text"),
+            (2, "not a survey-exchange coordinate file"),
+        ),
         _import(
             "truncated_geojson",
             "`import` a truncated GeoJSON",
