@@ -34,7 +34,7 @@ class Analysis:
     goals: tuple
     progress: pd.DataFrame | None  # the targets' progress (None when the project sets none)
     relocation: dict[str, pd.DataFrame]  # 搬迁进度, 按批次, 安置容量 ({} without villages)
-    changes: dict  # what changed since the month began (report.period_changes)
+    changes: dict  # what changed since the month began (period.period_changes)
     figures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def figure(self, figure: str, key: object = "") -> Any:
@@ -48,14 +48,14 @@ class Analysis:
 def analyse(layers: dict, path: str | os.PathLike, *, rules: dict | None = None, date=None) -> Analysis:
     """The analysis of ``layers`` (read from ``path``) for a meeting, as of ``date`` (None: today).
 
-    With ``date`` the ledgers are read as they stood then (:func:`landkit.report.as_of`); a
+    With ``date`` the ledgers are read as they stood then (:func:`landkit.period.as_of`); a
     target's goal is still all its parcels, only what is done follows the date.
     """
-    from . import audit, figures, report, reserve
+    from . import audit, figures, period, report, reserve, tables
 
     today = layers
     if date is not None:
-        layers = report.as_of(today, date)
+        layers = period.as_of(today, date)
     day = reserve.data_date(layers["events"]) or pd.Timestamp(date).date()
     kept: dict = {}
     findings = audit.audit(layers, rules=rules, keep=kept)
@@ -75,8 +75,8 @@ def analyse(layers: dict, path: str | os.PathLike, *, rules: dict | None = None,
         totals=audit.totals(layers),
         goals=goals,
         progress=progress,
-        relocation=report.relocation_tables(layers) if "villages" in layers else {},
-        changes=report.period_changes(layers, report.month_start(day), day, rules=rules, now=findings),
+        relocation=tables.relocation_tables(layers) if "villages" in layers else {},
+        changes=period.period_changes(layers, period.month_start(day), day, rules=rules, now=findings),
     )
     a.figures = figures.table(a)
     return a

@@ -137,7 +137,8 @@ def print_map(
     from matplotlib.figure import Figure
 
     from . import __version__
-    from .report import _cjk_fonts, finding_shapes
+    from .charts import _cjk_fonts
+    from .report import finding_shapes
 
     if size not in SIZES:
         raise ValueError(f"unknown paper size {size!r}; use one of {', '.join(SIZES)}")

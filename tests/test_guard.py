@@ -44,18 +44,18 @@ def test_a_bug_is_exit_3_with_a_crash_file(sample_copy, monkeypatch):
 
 @pytest.mark.slow
 def test_ctrl_c_during_the_pack_leaves_the_old_pack_and_no_scratch(sample_copy, tmp_path, monkeypatch):
-    from landkit import report
+    from landkit import pack as making
 
     pack = tmp_path / "pack"
     assert run("report", sample_copy, "-o", pack).exit_code == 0
     before = {p.name: p.read_bytes() for p in pack.iterdir()}
-    real = report.progress_png
+    real = making.progress_png
 
     def interrupted(*args, **kwargs):
         real(*args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report, "progress_png", interrupted)
+    monkeypatch.setattr(making, "progress_png", interrupted)
     result = run("report", sample_copy, "-o", pack)
     assert result.exit_code == 130 and "已中断" in result.output
     assert {p.name: p.read_bytes() for p in pack.iterdir()} == before  # the old pack, whole; no scratch folder
@@ -63,14 +63,14 @@ def test_ctrl_c_during_the_pack_leaves_the_old_pack_and_no_scratch(sample_copy, 
 
 SLOW_PACK = """
 import sys, time
-from landkit import report
-real = report.progress_png
+from landkit import pack
+real = pack.progress_png
 def slow(*a, **k):
     out = real(*a, **k)
     print("building", flush=True)
     time.sleep(30)
     return out
-report.progress_png = slow
+pack.progress_png = slow
 from landkit.cli import main
 main(["report", sys.argv[1], "-o", sys.argv[2]])
 """

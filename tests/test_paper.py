@@ -263,7 +263,7 @@ def test_lonlat_project_is_drawn_in_its_gauss_kruger_zone(layers):
 
 
 def test_without_a_cjk_font_labels_are_english(layers, monkeypatch):
-    monkeypatch.setattr("landkit.report._cjk_fonts", lambda font_manager: [])
+    monkeypatch.setattr("landkit.charts._cjk_fonts", lambda font_manager: [])
     page = Page(print_map(layers, village="沈庄村", size="A4"))
     assert "Legend" in page.text and "图例" not in page.text
     assert re.search(r"Scale 1:\d", page.text)

@@ -1,0 +1,143 @@
+"""What changed in a period (本月变化): the project as its ledgers stood on a date, the findings
+new and resolved between two dates, and the page that shows them."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .i18n import columns
+from .i18n import t as say
+from .report import Stamp, _page, _table
+from .tables import findings_table, village_names
+
+
+def as_of(layers: dict, date) -> dict:
+    """The project as its ledgers stood on ``date``: events after it left out, each parcel's and
+    village's status rebuilt from the events up to it, parcels with no event by then left out
+    (and their ``target_parcels`` rows, so that the audit of it is of the ledger then). The
+    geometry is today's: a parcel redrawn since shows its new shape. A target's figures come from
+    the project as it is (``reserve.progress(..., as_of=date)``, :func:`meeting_pack` with
+    ``date``): a task's target is all its parcels whatever the date."""
+    from .relocation import village_status
+    from .reserve import state_as_of
+
+    date = pd.Timestamp(date)
+    out = dict(layers)
+    events = layers["events"]
+    out["events"] = events[events["date"] <= date]
+    state = state_as_of(events, date)
+    parcels = layers["parcels"]
+    out["parcels"] = parcels[parcels.index.isin(state.index)].assign(status=state)
+    members = layers.get("target_parcels")
+    if members is not None and "parcel_id" in members:  # a task's parcels that were not yet on the ledger
+        out["target_parcels"] = members[members["parcel_id"].isin(state.index)]
+    moves = layers.get("relocation_events")
+    if moves is not None and "villages" in layers:
+        out["relocation_events"] = moves[moves["date"] <= date]
+        out["villages"] = layers["villages"].assign(
+            relocation_status=village_status(layers["villages"], moves, as_of=date)
+        )
+    return out
+
+
+def _finding_keys(findings: pd.DataFrame) -> pd.Series:
+    return findings["rule"] + "|" + findings["layer"] + "|" + findings["ids"].map(lambda i: ";".join(map(str, i)))
+
+
+def period_changes(layers: dict, since, until=None, *, rules: dict | None = None, now=None) -> dict:
+    """What changed between two dates (本月变化): the ledger's events, the parcels whose status
+    changed, parcels and mu per status at both ends (:func:`landkit.reserve.changes`), and the
+    audit findings that are new at the end or resolved since the start (an audit of the project
+    as it stood on each date, :func:`as_of`, so that both ends are judged alike).
+
+    ``now``: the audit's findings of ``layers`` as they stand (the pack has them already); used
+    for the end of the period when the project on ``until`` is the project as it stands (no later
+    or future-dated event, every parcel on the ledger, every status the ledger's), else the end is
+    audited as it stood. A period in which the ledgers recorded nothing starts as it ends: its
+    start is not audited again."""
+    from . import audit, reserve
+
+    found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
+    until = found["events"].attrs["until"]
+    end = as_of(layers, until)
+    if now is None or not _same_state(layers, end):
+        now = audit.audit(end, rules=rules)
+    start = as_of(layers, since)
+    then = now if _same_state(end, start) else audit.audit(start, rules=rules)
+    now_keys, then_keys = _finding_keys(now), _finding_keys(then)
+    found["new_findings"] = now[~now_keys.isin(set(then_keys))]
+    found["resolved_findings"] = then[~then_keys.isin(set(now_keys))]
+    return found
+
+
+def _same_state(layers: dict, then: dict) -> bool:
+    """Whether :func:`as_of` left the project as it is: the same events, parcels and statuses
+    (``then`` is ``layers`` as of a date, or ``layers`` are as of a later date than ``then``)."""
+    for name in ("events", "relocation_events", "target_parcels"):
+        if name in layers and len(then[name]) != len(layers[name]):
+            return False
+    parcels, kept = layers["parcels"], then["parcels"]
+    if not kept.index.equals(parcels.index) or not kept["status"].astype(str).equals(parcels["status"].astype(str)):
+        return False
+    if "villages" in layers and "relocation_status" in layers["villages"]:
+        moved = then["villages"]["relocation_status"].astype(str)
+        return bool(moved.equals(layers["villages"]["relocation_status"].astype(str)))
+    return True
+
+
+def month_start(date) -> pd.Timestamp:
+    """The last day of the month before ``date``: a monthly meeting's period starts after it."""
+    return pd.Timestamp(date).normalize() - pd.offsets.MonthEnd(1)
+
+
+def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> str:
+    """The 本月变化 page: the period, status totals at both ends, the parcels that changed, the
+    events, new and resolved findings (its counts tagged as the registered figures); every value escaped."""
+    from . import figures
+    from .schema import label
+
+    since, until = found["events"].attrs["since"], found["events"].attrs["until"]
+    none = say("pack.none", lang)
+    names = village_names(layers, layers["parcels"].get("village_code"))
+    by_status = found["by_status"].rename(index=lambda s: label(s, lang)).reset_index()
+    moved = (
+        found["parcels"]
+        .assign(
+            village=names.reindex(found["parcels"].index).to_numpy(),
+            before=found["parcels"]["before"].map(lambda s: label(s, lang) or none),
+            after=found["parcels"]["after"].map(lambda s: label(s, lang) or none),
+        )
+        .reset_index()
+    )
+    events = found["events"].assign(
+        date=found["events"]["date"].dt.date,
+        event_type=found["events"]["event_type"].map(lambda s: label(s, lang)),
+        status=found["events"]["status"].map(lambda s: label(s, lang)),
+    )
+    headers = columns.headers(lang, "all", "changes")
+    new, resolved = (findings_table(found[k], lang) for k in ("new_findings", "resolved_findings"))
+    keep = ["severity", "rule", "layer", "ids", "area_mu", "message"]
+    tables = {
+        "changes.by_status": by_status,
+        "changes.moved": moved,
+        "changes.events": events.reset_index()[["parcel_id", "date", "event_type", "status", "document_ref"]],
+        "changes.new": new[keep],
+        "changes.resolved": resolved[keep],
+    }
+    body = "<p>" + say(
+        "changes.summary",
+        lang,
+        since=html.escape(since),
+        until=html.escape(until),
+        events=figures.tag("changes.events", "", len(found["events"]), lang),
+        parcels=figures.tag("changes.parcels", "", len(found["parcels"]), lang, unit=False),
+        new=figures.tag("changes.new_findings", "", len(new), lang),
+        resolved=figures.tag("changes.resolved_findings", "", len(resolved), lang),
+    )
+    body += "</p>"
+    for title, df in tables.items():
+        shown_df = df.rename(columns=headers)
+        body += f"<h2>{html.escape(say(title, lang))}</h2>" + (_table(shown_df) if len(df) else f"<p>{none}</p>")
+    return _page(say("changes.title", lang, since=since, until=until), body, stamp)
