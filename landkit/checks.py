@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import DataError, Phrase, SchemaError
+from .i18n import t
 from .schema import LAYERS, TARGET_KINDS, Column, Layer, as_code, layer_label
 
 if TYPE_CHECKING:
@@ -37,24 +38,20 @@ class Problem:
     fix_zh: str = ""
 
     def __str__(self) -> str:
-        where = self.layer
-        if self.features:
-            shown = ", ".join(map(str, self.features[:5]))
-            more = f" and {len(self.features) - 5} more" if len(self.features) > 5 else ""
-            where += f" (feature {shown}{more})"
-        return f"{where}: {self.problem}. Fix: {self.fix}."
+        return self.text("en")
 
     def text(self, lang: str = "zh") -> str:
         """The problem in one line: in Chinese (the layer's label, its features, what, 处理), or
         ``str(problem)`` with ``lang="en"``."""
-        if lang != "zh":
-            return str(self)
-        where = layer_label(self.layer)
+        where = layer_label(self.layer, lang)
         if self.features:
-            shown = "、".join(map(str, self.features[:5]))
-            more = f" 等，另有 {len(self.features) - 5} 个" if len(self.features) > 5 else ""
-            where += f"（要素 {shown}{more}）"
-        return f"{where}：{self.problem_zh or self.problem}。处理：{self.fix_zh or self.fix}"
+            shown = t("ledger.list_sep", lang).join(map(str, self.features[:5]))
+            more = t("problem.more", lang, n=len(self.features) - 5) if len(self.features) > 5 else ""
+            where = t("problem.features", lang, where=where, shown=shown, more=more)
+        problem, fix = (
+            (self.problem_zh or self.problem, self.fix_zh or self.fix) if lang == "zh" else (self.problem, self.fix)
+        )
+        return t("problem.line", lang, where=where, problem=problem, fix=fix)
 
 
 def _ids(df: pd.DataFrame, layer: Layer) -> pd.Series:

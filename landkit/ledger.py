@@ -20,7 +20,7 @@ from typing import Any
 
 from . import store
 from .errors import LedgerError, _Said
-from .i18n import language, t
+from .i18n import language, named, t
 from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger, as_code  # noqa: F401  (RESERVE re-exported)
 
 #: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event is a
@@ -64,7 +64,7 @@ def _status(ledger: Ledger, code: str | None) -> Phrase:
     """A status as its code (English) or its Chinese name (as the ledger's vocabulary names it)."""
     if code is None:
         return Phrase(lambda lang: t("ledger.no_status_yet", lang))
-    return Phrase(lambda lang: ledger.statuses.get(code, code) if lang == "zh" else code)
+    return Phrase(lambda lang: named(code, ledger.statuses, lang))
 
 
 def _choices(vocabulary: Mapping[str, str]) -> Phrase:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .i18n import named, t
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -96,24 +98,14 @@ TARGET_KINDS: dict[str, str] = {"task": "任务", "stock": "存量"}
 #: Tables that are history: rows are appended, never changed or removed.
 APPEND_ONLY = ("events", "relocation_events")
 
-#: Audit rules and severities as planners read them (Chinese first; English on request).
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "schema": ("数据结构", "schema"), "empty_geometry": ("空图形", "empty geometry"),
-    "duplicate_id": ("编号重复", "duplicate id"), "crs_zone": ("坐标系", "CRS and zone"),
-    "invalid_geometry": ("图形无效", "invalid geometry"), "overlap": ("重叠", "overlap"), "gap": ("缝隙", "gap"),
-    "outside_zone": ("超出规划范围", "outside the zone"), "outside_county": ("超出县域", "outside the county"),
-    "area_mismatch": ("面积不符", "stated vs measured area"), "ledger": ("台账", "ledger"),
-    "capacity": ("安置容量", "capacity"), "basic_farmland": ("占用永久基本农田", "permanent basic farmland"),
-    "eco_redline": ("占用生态保护红线", "ecological red line"),
-    "urban_boundary": ("超出城镇开发边界", "outside the urban boundary"),
-    "illegal_building": ("疑似违法占地", "suspect building"), "idle_land": ("闲置土地", "idle land"),
-    "investment_intensity": ("投资强度不足", "low investment intensity"),
-}  # fmt: skip
-SEVERITY_LABELS: dict[str, tuple[str, str]] = {
-    "error": ("错误", "error"),
-    "warning": ("警告", "warning"),
-    "info": ("提示", "info"),
-}
+#: Audit rules and severities, by code; planners read them in the catalogue's words
+#: (``rule.<code>``, ``severity.<code>`` in landkit/i18n/zh_words.py and en_words.py).
+RULES: tuple[str, ...] = (
+    "schema", "empty_geometry", "duplicate_id", "crs_zone", "invalid_geometry", "overlap", "gap", "outside_zone",
+    "outside_county", "area_mismatch", "ledger", "capacity", "basic_farmland", "eco_redline", "urban_boundary",
+    "illegal_building", "idle_land", "investment_intensity",
+)  # fmt: skip
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 
 def as_code(value, vocabulary: Mapping[str, str]) -> str | None:
@@ -136,24 +128,17 @@ def as_code(value, vocabulary: Mapping[str, str]) -> str | None:
 def layer_label(name, lang: str = "zh") -> str:
     """A layer as planners read it: its Chinese label (永久基本农田 is the layer, 占用永久基本农田 the
     rule about it; ``project`` is the file as a whole), or its name with ``lang="en"``."""
-    if lang != "zh":
-        return str(name)
-    return LAYERS[name].label_zh if name in LAYERS else {"project": "项目文件"}.get(name, str(name))
+    return named(str(name), {"project": "项目文件"} | LAYER_NAMES, lang)
 
 
 def label(code, lang: str = "zh") -> str:
     """A rule, severity, parcel status, compensation mode or layer as planners read it."""
     if not isinstance(code, str):
         return "" if code is None or code != code else str(code)  # None and NaN: nothing to say
-    for table in (RULE_LABELS, SEVERITY_LABELS):
-        if code in table:
-            return table[code][0 if lang == "zh" else 1]
-    if lang != "zh":
-        return code
-    for names in (PARCEL_STATUSES, COMPENSATION_MODES):
-        if code in names:
-            return names[code]
-    return LAYERS[code].label_zh if code in LAYERS else code
+    for kind, codes in (("rule", RULES), ("severity", SEVERITIES)):
+        if code in codes:
+            return t(f"{kind}.{code}", lang)
+    return named(code, LAYER_NAMES | COMPENSATION_MODES | PARCEL_STATUSES, lang)
 
 
 #: What the optional ``project_info`` table (key, value) may say about the project, for maps,
@@ -471,6 +456,8 @@ LAYERS: dict[str, Layer] = {
         ),
     )
 }
+#: each layer's Chinese name (储备地块), by layer name
+LAYER_NAMES: dict[str, str] = {name: layer.label_zh for name, layer in LAYERS.items()}
 
 
 #: the checks, now in :mod:`landkit.checks`, still importable from here

@@ -127,3 +127,48 @@ def test_every_subpackage_is_in_the_wheel():
     packages = [".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")]
     assert {"landkit", "landkit.cli", "landkit.i18n", "landkit.store"} <= set(packages)
     assert [p for p in packages if not any(fnmatch.fnmatch(p, pattern) for pattern in include)] == []
+
+
+#: words are chosen by language in landkit/i18n/ only (the catalogue, named, gloss, headers): elsewhere
+#: a handful of branches at most (a problem's or a target's own Chinese twin, a column quoted in English)
+LANGUAGE_BRANCHES_AT_MOST = 5
+
+
+def _chooses_by_language(node: ast.AST) -> bool:
+    if isinstance(node, ast.Compare) and any(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+        sides = [node.left, *node.comparators]
+        names = {s.id if isinstance(s, ast.Name) else s.attr for s in sides if isinstance(s, ast.Name | ast.Attribute)}
+        said = {s.value for s in sides if isinstance(s, ast.Constant)}
+        return bool(names & {"lang", "language"} and said & {"zh", "en"})
+    if isinstance(node, ast.IfExp | ast.If):
+        return isinstance(node.test, ast.Name) and node.test.id in ("zh", "en")
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and node.slice.id == "lang"
+
+
+def _language_branches(source: str) -> list[int]:
+    """The lines of ``source`` that choose words by language themselves: ``lang == "zh"`` (or "en",
+    or ``language``), ``x if zh else y`` / ``if en:``, ``table[lang]``."""
+    return [node.lineno for node in ast.walk(ast.parse(source)) if _chooses_by_language(node)]
+
+
+def test_words_are_chosen_by_language_in_the_catalogue():
+    modules = [p for p in PACKAGE.rglob("*.py") if PACKAGE / "i18n" not in p.parents]
+    assert len(modules) > 20 and PACKAGE / "cli" / "ledger.py" in modules
+    found = [f"{p.relative_to(PACKAGE.parent)}:{n}" for p in modules for n in _language_branches(p.read_text("utf-8"))]
+    assert len(found) <= LANGUAGE_BRANCHES_AT_MOST, found
+
+
+@pytest.mark.parametrize(
+    "code, caught",
+    [
+        ('noun = "条问题" if lang == "zh" else "finding(s)"\n', True),
+        ('if self.lang != "en":\n    pass\n', True),
+        ('zh = lang == "zh"\nshown = a if zh else b\n', True),
+        ("label = LABELS[code][lang]\n", True),
+        ('noun = t("cli.audit.summary", lang, count=n)\n', False),
+        ("status = named(code, PARCEL_STATUSES, lang)\n", False),
+        ('if fmt == "zh":\n    pass\n', False),
+    ],
+)
+def test_the_language_check_catches_what_it_should(code, caught):
+    assert bool(_language_branches(code)) is caught

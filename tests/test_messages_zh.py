@@ -16,7 +16,7 @@ import landkit
 from benchmarks.fabric import make_fabric
 from landkit import audit, report, topology
 from landkit.cli import main
-from landkit.schema import LAYERS, PARCEL_STATUSES, RELOCATION_STATUSES, RULE_LABELS, check_project
+from landkit.schema import LAYERS, PARCEL_STATUSES, RELOCATION_STATUSES, RULES, check_project
 
 SCHEMA = json.loads((resources.files("landkit") / "schemas" / "audit.schema.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -24,7 +24,7 @@ NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: ASCII that Chinese messages may hold besides ids: units, commands, functions, codes
 ALLOWED = {"m", "km", "EPSG", "E", "landkit", "sync", "apply", "as", "of", "repair_geometry", "x", "y"}
-ALLOWED |= set(LAYERS) | set(RULE_LABELS) | {"project"}
+ALLOWED |= set(LAYERS) | set(RULES) | {"project"}
 
 
 def numbers(text: str) -> set[str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import DataError
+from ..i18n import gloss, section, t
+from ..i18n.columns import headers, localised
 from ..store import display
 from . import main
 from .lang import option
@@ -70,7 +72,7 @@ def audit_(
         click.echo(f"wrote {write_text(text, output)}" if output else text)
     elif fmt == "csv":
         table = report.findings_table(findings, lang)
-        table = table.rename(columns=report.HEADERS_ZH) if lang == "zh" else table
+        table = table.rename(columns=headers(lang))
         if output:
             click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
         else:
@@ -78,19 +80,15 @@ def audit_(
     else:
         from ..schema import label
 
-        noun = "条问题" if lang == "zh" else "finding(s)"
-        click.echo(f"{display(path)}: {len(findings)} {noun}, {report.severity_counts(findings, lang)}")
-        messages = findings["message"]
-        if lang == "zh" and "message_zh" in findings:  # Chinese where the check says it in Chinese
-            messages = findings["message_zh"].where(findings["message_zh"].notna(), messages)
+        counts = report.severity_counts(findings, lang)
+        click.echo(t("cli.audit.summary", lang, path=display(path), count=len(findings), severities=counts))
+        messages = localised(findings, "message", lang)  # Chinese where the check says it in Chinese
+        rules = section("rule", "zh")
         for severity, code, message in zip(findings["severity"], findings["rule"], messages, strict=True):
-            rule = f"{label(code)} ({code})" if lang == "zh" else code  # the code, to look it up
-            click.echo(f"  [{label(severity, lang)}] {rule}: {message}")
+            name = gloss(code, rules, lang)  # the rule's Chinese name beside its code; the code alone in English
+            click.echo(f"  [{label(severity, lang)}] {f'{name} ({code})' if name else code}: {message}")
         parcels = sums["layers"].get("parcels")
         if parcels:
-            if lang == "zh":
-                click.echo(f"储备地块 {parcels['count']:,} 块，椭球面积 {parcels['area_mu']:,.2f} 亩")
-            else:
-                click.echo(f"parcels: {parcels['count']} features, {parcels['area_mu']:,.2f} mu ellipsoidal")
+            click.echo(t("cli.audit.parcels", lang, count=parcels["count"], mu=parcels["area_mu"]))
     if (findings["severity"] == "error").any():
         raise click.exceptions.Exit(1)

@@ -10,6 +10,8 @@ import click
 
 from .. import __version__
 from ..errors import DataError
+from ..i18n import named, t
+from ..i18n.columns import renamed
 from ..store import display, read_project
 from . import _warn, main
 from .lang import argument, option
@@ -72,10 +74,9 @@ def progress(
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    from ..report import HEADERS_ZH, method_label, targets_table
+    from ..report import method_label, targets_table
     from ..schema import label
 
-    zh = lang == "zh"  # the tables' headers: Chinese names in Chinese, the columns' names in English
     shown_targets = targets_table(targets, lang).set_index("target_name").drop(columns=["done_measured_mu"])
     forms = {"target_mu": "{:,.2f}", "done_mu": "{:,.2f}", "remaining_mu": "{:,.2f}", "share": "{:.1%}"}
     for column, form in forms.items():  # NaN (a stock without a figure): unknown, shown blank
@@ -83,24 +84,17 @@ def progress(
     shown_targets["due"] = shown_targets["due"].map(lambda d: "" if d is None or d != d else str(d))
     method = method_label(measured["area_method"], lang)
     click.echo(say("cli.progress.header", path=display(path), date=date.date(), method=method))
-    click.echo((totals.rename(index=label, columns=HEADERS_ZH).rename_axis("状态") if zh else totals).to_string())
+    click.echo(renamed(totals.rename(index=lambda s: label(s, lang)), lang).to_string())
     click.echo("\n" + say("cli.progress.targets"))
-    if zh:
-        shown_targets = shown_targets.rename(columns=HEADERS_ZH).rename_axis("目标")
-    click.echo(shown_targets.to_string() if len(targets) else say("cli.progress.no_targets"))
+    click.echo(renamed(shown_targets, lang).to_string() if len(targets) else say("cli.progress.no_targets"))
     click.echo("\n" + say("cli.progress.idle", count=len(idle), mu=f"{idle['stated_area_mu'].sum():,.2f}"))
-    comp = (
-        comp.set_index("label_zh").rename(columns=HEADERS_ZH).rename_axis("补偿方式")
-        if zh
-        else comp.drop(columns="label_zh")
-    )
-    click.echo(comp.to_string())
+    modes = dict(zip(comp.index, comp.pop("label_zh"), strict=True))  # 未定 for none
+    click.echo(renamed(comp.rename(index=lambda m: named(m, modes, lang)), lang).to_string())
 
 
 def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
     """Print the parcels behind one target."""
     from .. import reserve
-    from ..report import HEADERS_ZH
     from ..schema import label
 
     hit = [t for t in goals if key in (t.id, t.name, t.name_en)]
@@ -123,7 +117,7 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
         say("cli.progress.target_done", target=hit[0].label(lang), done=len(done), total=len(members),
             mu=f"{done.sum():,.2f}")
     )  # fmt: skip
-    click.echo((shown.rename(columns=HEADERS_ZH).rename_axis("地块编号") if lang == "zh" else shown).to_string())
+    click.echo(renamed(shown, lang).to_string())
 
 
 @main.command(help="cmd.record")
@@ -186,17 +180,17 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
     lang = lang_now()
     ledgers = {name: which for which in LEDGERS for name in (which.layer, which.table)}
 
-    def named(layer: str, status: str | None) -> str:  # a status as its Chinese name in Chinese
-        return ledgers[layer].statuses.get(status, status) if lang == "zh" and status else str(status)
+    def status(layer: str, code: str | None) -> str:  # a status as its Chinese name in Chinese
+        return named(code, ledgers[layer].statuses, lang) if code else str(code)
 
     for c in changes:
         layer = layer_name(c["layer"], lang)
         if c["change"] == "opening":
-            click.echo(say("cli.sync.opening", layer=layer, id=c["id"], status=named(c["layer"], c["to"])))
+            click.echo(say("cli.sync.opening", layer=layer, id=c["id"], status=status(c["layer"], c["to"])))
         elif c["change"] == "unknown":
             click.echo(say("cli.sync.unknown", layer=layer, id=c["id"], status=c["from"]))
         else:
-            was, now = named(c["layer"], c["from"]), named(c["layer"], c["to"])
+            was, now = status(c["layer"], c["from"]), status(c["layer"], c["to"])
             click.echo(say("cli.sync.status", layer=layer, id=c["id"], was=was, now=now))
     done = "cli.sync.changed" if apply else ("cli.sync.would_change" if changes else "cli.sync.no_change")
     click.echo(say(done, count=len(changes)))
@@ -232,32 +226,19 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    zh = lang == "zh"
     events, parcels, by_status = found["events"], found["parcels"], found["by_status"]
-    names = {"parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块",
-             "mu_after": "期末(亩)", "mu_change": "变化(亩)"}  # fmt: skip
-    if zh:
-        click.echo(f"{display(path)} 储备台账变化 {period}：{len(events)} 条事件，{len(parcels)} 块地状态变化")
-        shown = by_status.rename(index=label, columns=names).rename_axis("状态")
-        click.echo(shown.to_string() if len(by_status) else "（台账中没有地块）")
-        for pid, row in parcels.iterrows():
-            click.echo(
-                f"  {pid}: {label(row['before']) or '无'} → {label(row['after']) or '无'}，{row['area_mu']:,.2f} 亩"
-            )
-        click.echo(f"新出现的审核问题 {len(new)} 条，已解决 {len(resolved)} 条")
-        for tag, df in (("新", new), ("已解决", resolved)):
-            for f in report.findings_table(df).itertuples():
-                click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
-        return
-    click.echo(f"{display(path)}: changes {period}: {len(events)} events, {len(parcels)} parcels changed status")
-    click.echo(by_status.to_string() if len(by_status) else "(no parcel on the ledger)")
+    head = {"path": display(path), "period": period, "events": len(events), "parcels": len(parcels)}
+    click.echo(t("cli.changes.head", lang, **head))
+    shown = renamed(by_status.rename(index=lambda s: label(s, lang)), lang, "all", "period")
+    click.echo(shown.to_string() if len(by_status) else t("cli.changes.empty", lang))
+    none = t("cli.changes.none", lang)
     for pid, row in parcels.iterrows():
-        was, now = label(row["before"], "en") or "none", label(row["after"], "en") or "none"
-        click.echo(f"  {pid}: {was} -> {now}, {row['area_mu']:,.2f} mu")
-    click.echo(f"new findings: {len(new)}, resolved: {len(resolved)}")
+        was, now = label(row["before"], lang) or none, label(row["after"], lang) or none
+        click.echo(t("cli.changes.parcel", lang, id=pid, was=was, now=now, mu=row["area_mu"]))
+    click.echo(t("cli.changes.findings", lang, new=len(new), resolved=len(resolved)))
     for tag, df in (("new", new), ("resolved", resolved)):
-        for f in report.findings_table(df, "en").itertuples():
-            click.echo(f"  [{tag}] {f.rule} {f.ids}: {f.message}")
+        for f in report.findings_table(df, lang).itertuples():
+            click.echo(f"  [{t(f'cli.changes.{tag}', lang)}] {f.rule} {f.ids}: {f.message}")
 
 
 @main.command(help="cmd.relocate")
@@ -317,15 +298,13 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
 
 def _headers(table, lang: str) -> dict[str, str]:
     """The relocation tables' column names in the command line's language (villages_moved: 已搬迁村数)."""
-    from ..i18n import t
     from ..schema import RELOCATION_STATUSES
 
     out = {}
     for column in table.columns:
         kind, _, status = column.partition("_")
         if kind in ("villages", "households") and status in RELOCATION_STATUSES:
-            named = RELOCATION_STATUSES[status] if lang == "zh" else status
-            out[column] = t(f"cli.col.{kind}_by_status", lang, status=named)
+            out[column] = t(f"cli.col.{kind}_by_status", lang, status=named(status, RELOCATION_STATUSES, lang))
         else:
             out[column] = t(f"cli.col.{column}", lang)
     return out

@@ -26,9 +26,10 @@ def say(code: str, **fields: object) -> str:
 
 def layer_name(name: str, lang: str) -> str:
     """A layer as planners read it: its Chinese name (储备地块) in Chinese, its name in English."""
-    from ..schema import LAYERS
+    from ..i18n import named
+    from ..schema import LAYER_NAMES
 
-    return LAYERS[name].label_zh if lang == "zh" and name in LAYERS else name
+    return named(name, LAYER_NAMES, lang)
 
 
 def identity(project: Any) -> str:

@@ -51,7 +51,8 @@ def sample(output: Path | str, overwrite: bool) -> None:
 @project_argument
 @format_option("text", "json")
 def info(path: Path, fmt: str) -> None:
-    from ..schema import LAYERS, check_project
+    from ..i18n import gloss
+    from ..schema import LAYER_NAMES, LAYERS, check_project
 
     layers = read_project(path)
     project = open_project(path)
@@ -86,7 +87,8 @@ def info(path: Path, fmt: str) -> None:
             if r["name"] not in LAYERS:
                 note = say("cli.info.not_a_layer")
             else:
-                note = f"  {LAYERS[r['name']].label_zh}" if lang == "zh" else ""
+                name = gloss(r["name"], LAYER_NAMES, lang)  # nothing in English: the layer's name says it
+                note = f"  {name}" if name else ""
             kind = r["geometry_type"] or say("cli.info.table")
             click.echo(f"{_pad(str(r['name']), 16)}{r['features']:>9}  {_pad(str(kind), 16)}{r['crs'] or ''}{note}")
         if problems:

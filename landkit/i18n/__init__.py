@@ -9,6 +9,7 @@ fallback to the other language (tests/test_i18n.py walks every help page and usa
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from . import (
     en,
@@ -78,3 +79,15 @@ def section(prefix: str, lang: str | None = None) -> dict[str, str]:
     (``section("map", "zh")["batch_n"]`` is ``第{n}批``): for code that looks words up in a table."""
     start = f"{prefix}."
     return {code[len(start) :]: text for code, text in CATALOGUES[language(lang)].items() if code.startswith(start)}
+
+
+def gloss(code: str, vocabulary: Mapping[str, str], lang: str | None = None) -> str:
+    """The Chinese name of a vocabulary's code (a status, a layer) to show in Chinese; nothing in
+    English, where the code says it: the one place a code's name depends on the language."""
+    return vocabulary.get(code, "") if language(lang) == "zh" else ""
+
+
+def named(code: str, vocabulary: Mapping[str, str], lang: str | None = None) -> str:
+    """A vocabulary's code as planners read it: its Chinese name in Chinese (已批复), the code itself in
+    English (``approved``: what scripts and the JSON use); a code the vocabulary lacks as it is."""
+    return gloss(code, vocabulary, lang) or code

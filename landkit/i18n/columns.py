@@ -22,6 +22,7 @@ HEADERS = {
     "target_name": "目标", "due": "期限", "done_mu": "完成(亩)", "done_measured_mu": "完成·实测(亩)",
     "share": "完成比例", "parcels_done": "完成地块数", "overdue": "逾期", "done": "已完成",
     "parcel_id": "地块编号", "village": "村", "target_status": "目标状态", "project": "项目",
+    "compensation": "补偿方式",
 }  # fmt: skip
 
 #: the planning-zone table (:func:`landkit.planning.zone_versions`)
@@ -44,7 +45,13 @@ CHANGES_HEADERS = {
     "event_type": "事件类型", "document_ref": "文号", "note": "备注", "index": "状态",
 }  # fmt: skip
 
-_TABLES = {"all": HEADERS, "zones": ZONE_HEADERS, "changes": CHANGES_HEADERS}
+#: the ``landkit changes`` summary by status (shorter than the 本月变化 page's)
+PERIOD_HEADERS = {
+    "parcels_before": "期初地块", "mu_before": "期初(亩)", "parcels_after": "期末地块", "mu_after": "期末(亩)",
+    "mu_change": "变化(亩)",
+}  # fmt: skip
+
+_TABLES = {"all": HEADERS, "zones": ZONE_HEADERS, "changes": CHANGES_HEADERS, "period": PERIOD_HEADERS}
 
 
 def headers(lang: str | None = None, *tables: str) -> dict[str, str]:
@@ -56,6 +63,13 @@ def headers(lang: str | None = None, *tables: str) -> dict[str, str]:
     for name in tables or ("all",):
         out |= _TABLES[name]
     return out
+
+
+def renamed(table, lang: str | None = None, *tables: str):
+    """``table`` with its headers for ``lang`` (see :func:`headers`): its columns and its index's name
+    in Chinese, as it is in English."""
+    names = headers(lang, *tables)
+    return table.rename(columns=names).rename_axis(names.get(table.index.name, table.index.name))
 
 
 def localised(table, column: str, lang: str | None = None):

@@ -167,4 +167,18 @@ MESSAGES: dict[str, str] = {
         "(`存量`) and a parcel status: {statuses}"
     ),
     "reserve.until_before_since": "--until {until} is before --since {since}",
+    # -- a problem with the project file (landkit.checks.Problem.text) --------------------------------
+    "problem.line": "{where}: {problem}. Fix: {fix}.",
+    "problem.features": "{where} (feature {shown}{more})",
+    "problem.more": " and {n} more",
+    # -- landkit audit, landkit changes ----------------------------------------------------------------
+    "cli.audit.summary": "{path}: {count} finding(s), {severities}",
+    "cli.audit.parcels": "parcels: {count} features, {mu:,.2f} mu ellipsoidal",
+    "cli.changes.head": "{path}: changes {period}: {events} events, {parcels} parcels changed status",
+    "cli.changes.empty": "(no parcel on the ledger)",
+    "cli.changes.parcel": "  {id}: {was} -> {now}, {mu:,.2f} mu",
+    "cli.changes.none": "none",
+    "cli.changes.findings": "new findings: {new}, resolved: {resolved}",
+    "cli.changes.new": "new",
+    "cli.changes.resolved": "resolved",
 }

@@ -95,4 +95,26 @@ MESSAGES: dict[str, str] = {
         "decodes it), so its layers would show as unavailable; rename the folder or file without % "
         "(`下载%20文件` → `下载 文件`) and write the project again"
     ),
+    # -- audit rules and severities (landkit.schema.label) --------------------------------------------
+    "rule.schema": "schema",
+    "rule.empty_geometry": "empty geometry",
+    "rule.duplicate_id": "duplicate id",
+    "rule.crs_zone": "CRS and zone",
+    "rule.invalid_geometry": "invalid geometry",
+    "rule.overlap": "overlap",
+    "rule.gap": "gap",
+    "rule.outside_zone": "outside the zone",
+    "rule.outside_county": "outside the county",
+    "rule.area_mismatch": "stated vs measured area",
+    "rule.ledger": "ledger",
+    "rule.capacity": "capacity",
+    "rule.basic_farmland": "permanent basic farmland",
+    "rule.eco_redline": "ecological red line",
+    "rule.urban_boundary": "outside the urban boundary",
+    "rule.illegal_building": "suspect building",
+    "rule.idle_land": "idle land",
+    "rule.investment_intensity": "low investment intensity",
+    "severity.error": "error",
+    "severity.warning": "warning",
+    "severity.info": "info",
 }

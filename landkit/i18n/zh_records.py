@@ -154,4 +154,18 @@ MESSAGES: dict[str, str] = {
         "状态请用地块状态之一：{statuses}"
     ),
     "reserve.until_before_since": "--until {until} 早于 --since {since}",
+    # -- a problem with the project file (landkit.checks.Problem.text) --------------------------------
+    "problem.line": "{where}：{problem}。处理：{fix}",
+    "problem.features": "{where}（要素 {shown}{more}）",
+    "problem.more": " 等，另有 {n} 个",
+    # -- landkit audit, landkit changes ----------------------------------------------------------------
+    "cli.audit.summary": "{path}: {count} 条问题, {severities}",
+    "cli.audit.parcels": "储备地块 {count:,} 块，椭球面积 {mu:,.2f} 亩",
+    "cli.changes.head": "{path} 储备台账变化 {period}：{events} 条事件，{parcels} 块地状态变化",
+    "cli.changes.empty": "（台账中没有地块）",
+    "cli.changes.parcel": "  {id}: {was} → {now}，{mu:,.2f} 亩",
+    "cli.changes.none": "无",
+    "cli.changes.findings": "新出现的审核问题 {new} 条，已解决 {resolved} 条",
+    "cli.changes.new": "新",
+    "cli.changes.resolved": "已解决",
 }

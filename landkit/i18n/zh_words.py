@@ -92,4 +92,26 @@ MESSAGES: dict[str, str] = {
         "{path}：QGIS 3.22 打不开路径中含 %XX 的 GeoPackage（GDAL 会把它当作网址解码），图层将显示为不可用；"
         "请把文件夹或文件改名，去掉 %（下载%20文件 → 下载 文件），再重新写出项目"
     ),
+    # -- audit rules and severities (landkit.schema.label) --------------------------------------------
+    "rule.schema": "数据结构",
+    "rule.empty_geometry": "空图形",
+    "rule.duplicate_id": "编号重复",
+    "rule.crs_zone": "坐标系与分带",
+    "rule.invalid_geometry": "图形无效",
+    "rule.overlap": "重叠",
+    "rule.gap": "缝隙",
+    "rule.outside_zone": "超出规划范围",
+    "rule.outside_county": "超出县域",
+    "rule.area_mismatch": "面积不符",
+    "rule.ledger": "台账",
+    "rule.capacity": "安置容量",
+    "rule.basic_farmland": "占用永久基本农田",
+    "rule.eco_redline": "占用生态保护红线",
+    "rule.urban_boundary": "超出城镇开发边界",
+    "rule.illegal_building": "疑似违法占地",
+    "rule.idle_land": "闲置土地",
+    "rule.investment_intensity": "投资强度不足",
+    "severity.error": "错误",
+    "severity.warning": "警告",
+    "severity.info": "提示",
 }
