@@ -12,7 +12,8 @@ from .pg import PASSWORD, new_schema
 
 
 def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """The command line in English: these tests read its refusals (test_errors_said.py checks the Chinese)."""
+    return CliRunner().invoke(main, [str(a) for a in args], env={"LANDKIT_LANG": "en"})
 
 
 def test_every_reading_command_gives_the_files_figures_on_a_database(pg_project, sample_copy, monkeypatch):

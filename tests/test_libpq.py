@@ -20,7 +20,8 @@ from .pg import PASSWORD, new_schema
 
 
 def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """The command line in English: these tests read its refusals (test_errors_said.py checks the Chinese)."""
+    return CliRunner().invoke(main, [str(a) for a in args], env={"LANDKIT_LANG": "en"})
 
 
 def one_line_refusal(result) -> str:

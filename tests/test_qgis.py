@@ -637,13 +637,14 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
         """
     )
     saved = (pack / "project.qgz").read_bytes()
-    kept = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
+    english = {"LANDKIT_LANG": "en"}  # the refusals below are read in English
+    kept = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)], env=english)
     assert kept.exit_code == 2 and "project.qgz" in kept.output and "not a file landkit wrote" in kept.output
     assert (pack / "project.qgz").read_bytes() == saved
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "project.qgz").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: the planner's own
-    refused = CliRunner().invoke(main, ["report", str(project), "-o", str(mine)])
+    refused = CliRunner().invoke(main, ["report", str(project), "-o", str(mine)], env=english)
     assert refused.exit_code == 2 and "not a file landkit wrote" in refused.output
     # an as-of pack has no QGIS project: QGIS would show the project as it is today
     past = CliRunner().invoke(main, ["report", str(project), "-o", str(tmp_path / "june"), "--as-of", "2026-06-30"])

@@ -30,8 +30,10 @@ GEOJSON = {
 }
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+def run(*args, lang="en"):
+    """The command line in English unless asked: these tests read its refusals (test_errors_said.py
+    checks the Chinese)."""
+    return CliRunner().invoke(main, [str(a) for a in args], env={"LANDKIT_LANG": lang})
 
 
 def with_password(url: str, password: str = PASSWORD) -> str:
@@ -392,7 +394,7 @@ def test_an_output_file_named_by_a_url_is_refused(sample_copy, tmp_path, monkeyp
     before = listing(tmp_path)
     url = "postgresql://planner:pw-Q7x@db.office/land?schema=lushan"
     for args in (("audit", sample_copy, "--format", "json", "-o", url), ("report", sample_copy, "-o", url)):
-        assert "数据库地址" in one_line_refusal(run(*args), "pw-Q7x")  # said in the command line's language
+        assert "数据库地址" in one_line_refusal(run(*args, lang="zh"), "pw-Q7x")  # said in the command line's language
     assert listing(tmp_path) == before
 
 
