@@ -63,18 +63,18 @@ def audit_(
     sums = audit.totals(layers)
     stamp = report.stamp_for(path, layers)
     if fmt == "xlsx" and output is not None:
-        click.echo(f"wrote {write_bytes(report.audit_xlsx(findings, sums, stamp, lang=lang), output)}")
+        click.echo(t("cli.wrote", lang, path=write_bytes(report.audit_xlsx(findings, sums, stamp, lang=lang), output)))
     elif fmt == "html":
         page = report.audit_html(findings, sums, stamp, lang)
-        click.echo(f"wrote {write_text(page, output)}" if output else page)
+        click.echo(t("cli.wrote", lang, path=write_text(page, output)) if output else page)
     elif fmt == "json":
         text = report.dumps(report.audit_json(findings, sums, stamp, layers))
-        click.echo(f"wrote {write_text(text, output)}" if output else text)
+        click.echo(t("cli.wrote", lang, path=write_text(text, output)) if output else text)
     elif fmt == "csv":
         table = report.findings_table(findings, lang)
         table = table.rename(columns=headers(lang))
         if output:
-            click.echo(f"wrote {write_csv(table, output, float_format='%.2f')}")
+            click.echo(t("cli.wrote", lang, path=write_csv(table, output, float_format="%.2f")))
         else:
             click.echo(table.map(inert).to_csv(index=False, float_format="%.2f"), nl=False)
     else:

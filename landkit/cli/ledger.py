@@ -74,8 +74,9 @@ def progress(
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    from ..report import method_label, targets_table
+    from ..i18n.columns import method_label
     from ..schema import label
+    from ..tables import targets_table
 
     shown_targets = targets_table(targets, lang).set_index("target_name").drop(columns=["done_measured_mu"])
     forms = {"target_mu": "{:,.2f}", "done_mu": "{:,.2f}", "remaining_mu": "{:,.2f}", "share": "{:.1%}"}
@@ -106,7 +107,7 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
         click.echo(json.dumps({"target": hit[0].id, "as_of": str(date.date()), "parcels": _records(members)},
                               ensure_ascii=False, indent=2))  # fmt: skip
         return
-    from ..report import village_names
+    from ..tables import village_names
 
     shown = members.assign(status=members["status"].map(lambda s: label(s, lang)))
     shown["village_code"] = village_names({"villages": layers.get("villages")}, members["village_code"])
@@ -205,6 +206,7 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
 def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:
     from .. import report
     from ..ledger import parse_date
+    from ..period import period_changes
     from ..schema import label, require_layers
 
     layers = read_project(path)
@@ -212,7 +214,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     start = parse_date(since)
     end = parse_date(until) if until else None
     try:
-        found = report.period_changes(layers, start, end)
+        found = period_changes(layers, start, end)
     except ValueError as exc:
         raise DataError(code="cli.in_project", path=display(path), reason=exc) from None
     period = f"{found['events'].attrs['since']} – {found['events'].attrs['until']}"

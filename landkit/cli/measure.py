@@ -136,7 +136,8 @@ def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
     elif fmt == "csv":
         click.echo(table.to_csv(float_format="%.6f"), nl=False)
     else:
-        from ..report import method_label, zones_table
+        from ..i18n.columns import method_label
+        from ..tables import zones_table
 
         method = method_label(table.attrs["area_method"], lang)
         where = display(path)

@@ -58,12 +58,12 @@ def map_(
                 page = maps.to_html(maps.community_map(layers, str(cid), **options))
                 pages[f"community-{safe_name(cid, taken=taken)}.html"] = page
     if output is not None:
-        click.echo(f"wrote {write_text(next(iter(pages.values())), output)}")
+        click.echo(say("cli.wrote", path=write_text(next(iter(pages.values())), output)))
         return
     with output_folder(Path("maps"), inputs=(path,), overwrite=overwrite) as put:
         written = [put(name, page) for name, page in pages.items()]
     for w in written:
-        click.echo(f"wrote {w}")
+        click.echo(say("cli.wrote", path=w))
 
 
 @main.command("qgis", help="cmd.qgis")
@@ -118,7 +118,7 @@ def print_(
     check_output(output, inputs=(path,), overwrite=overwrite)
     layers = _project(path)
     pdf = print_map(layers, size=size.upper(), village=village, zone_version=zone_version, lang=lang)
-    click.echo(f"wrote {write_bytes(pdf, output)}")
+    click.echo(say("cli.wrote", path=write_bytes(pdf, output)))
 
 
 @main.command("export", help="cmd.export")
@@ -145,7 +145,7 @@ def export(
 ) -> None:  # fmt: skip
     import pandas as pd
 
-    from .. import exchange, report
+    from .. import exchange, report, tables
     from ..io import check_output, write_bytes, write_csv
     from ..schema import require_layers
 
@@ -163,7 +163,7 @@ def export(
         written = write_bytes(data, output)
         click.echo(t("exchange.wrote", None, path=written, count=len(layers["parcels"])))
         return
-    lists = report.parcel_lists(layers, by=by)
+    lists = tables.parcel_lists(layers, by=by)
     if output.suffix.lower() == ".xlsx":
         written = write_bytes(report.parcel_lists_xlsx(lists, report.stamp_for(path, layers)), output)
     else:
@@ -181,7 +181,7 @@ def export(
 @overwrite_option("opt.report.overwrite")
 @option("--as-of", "as_of", default=None, help="opt.report.as_of")
 def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool, as_of: str | None) -> None:
-    from .. import report
+    from .. import pack as making
     from ..io import output_folder
 
     layers = _project(path)
@@ -192,7 +192,7 @@ def report_(path: Path, out_dir: Path, rules_file: Path | None, overwrite: bool,
         require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit report --as-of")
         as_of = parse_date(as_of)
     with output_folder(out_dir, inputs=(path,), overwrite=overwrite) as put:
-        pack = report.meeting_pack(layers, path, rules=_rules(rules_file), date=as_of, out_dir=out_dir)
+        pack = making.meeting_pack(layers, path, rules=_rules(rules_file), date=as_of, out_dir=out_dir)
         for name, data in pack.items():
             put(name, data)
-    click.echo(f"wrote the meeting pack to {out_dir / 'index.html'}")
+    click.echo(say("cli.report.wrote", path=out_dir / "index.html"))

@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "cli.identity.content": "content sha256",
     "cli.none": "none",
     "cli.yes": "yes",
+    "cli.report.wrote": "wrote the meeting pack to {path}",
     "cli.wrote": "wrote {path}",
     "cli.in_project": "{path}: {reason}",
     "cli.layer_count": "{count} {layer}",

@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "cli.identity.content": "内容 sha256",
     "cli.none": "无",
     "cli.yes": "是",
+    "cli.report.wrote": "已写入会议材料包，从 {path} 打开",
     "cli.wrote": "已写入 {path}",
     "cli.in_project": "{path}：{reason}",
     "cli.layer_count": "{layer} {count} 条",
