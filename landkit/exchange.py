@@ -229,8 +229,12 @@ def _parse(text: str, where: str) -> tuple[dict[str, str], list[_Plot], pd.DataF
     if not plots:
         raise DataError(code="exchange.no_plots", path=where)
     pts = pd.DataFrame(points, columns=["plot", "line", "text"])
-    cells = pts["text"].str.replace("，", ",", regex=False).str.split(",", expand=True).reindex(columns=range(4))
-    cells = cells.apply(lambda c: c.str.strip())
+    split = pts["text"].str.replace("，", ",", regex=False).str.split(",", expand=True)
+    cells = split.reindex(columns=range(4)).apply(lambda c: c.str.strip())
+    # Y is everything after the third comma (a trailing comma aside): a thousands separator or a
+    # stray column leaves a Y that is no number, refused, never the first four fields read as a point
+    tail = split.reindex(columns=range(3, max(split.shape[1], 4))).apply(lambda c: c.str.strip().fillna(""))
+    cells[3] = tail.agg(",".join, axis=1).str.rstrip(",").replace("", np.nan)
     readable = (pts["plot"] >= 0) & cells[1].str.fullmatch(r"\d+").fillna(False).astype(bool) & cells[3].notna()
     for row in pts[~readable].drop_duplicates("plot").itertuples(index=False):
         label = "-" if row.plot < 0 else plots[row.plot].attrs["plot_id"] or f"#{row.plot + 1}"

@@ -183,6 +183,7 @@ BROKEN = {
     "swapped": ("J3,1,3740000.000,38402250.000", "exchange.swapped", "DK-2", "J3,1,38402250.000,3740000.000"),
     "line kind": ("面,,工业用地,0601,@\nJ1,1,3740050", "exchange.not_area", "DK-2", "线,,工业用地"),
     "unreadable point": ("J7,2,3740000.000,38402350.000", "exchange.bad_point", "DK-2", "J7,2,374OOOO.000"),
+    "thousands separators": ("J7,2,3740000.000,38402350.000", "exchange.bad_point", "DK-2", "J7,2,3740000.000,38,"),
     "hole crossing the outer ring": ("J6,2,3740060.000,38402060.000", "exchange.rings_cross", "DK-1", "10,0.9598,DK-1"),
 }  # fmt: skip
 
@@ -198,6 +199,7 @@ def broken(name: str) -> str:
         "swapped": "J3,1,38402250.000,3740000.000",
         "line kind": "线,,工业用地,0601,@\nJ1,1,3740050",
         "unreadable point": "J7,2,374OOOO.000,38402350.000",
+        "thousands separators": "J7,2,3740000.000,38,402,350.000",  # six fields: never read as the first four
         "hole crossing the outer ring": "J6,2,3740060.000,38402160.000",
     }[name]
     text = GBK_FILE.replace(old, replacement, 1)
