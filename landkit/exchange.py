@@ -229,7 +229,10 @@ def _parse(text: str, where: str) -> tuple[dict[str, str], list[_Plot], pd.DataF
     if not plots:
         raise DataError(code="exchange.no_plots", path=where)
     pts = pd.DataFrame(points, columns=["plot", "line", "text"])
+    if pts.empty:
+        raise DataError(code="exchange.no_point_lines", path=where)
     split = pts["text"].str.replace("，", ",", regex=False).str.split(",", expand=True)
+    split = split.reindex(columns=range(max(split.shape[1], 4))).astype(object)  # short lines: text columns
     cells = split.reindex(columns=range(4)).apply(lambda c: c.str.strip())
     # Y is everything after the third comma (a trailing comma aside): a thousands separator or a
     # stray column leaves a Y that is no number, refused, never the first four fields read as a point
@@ -244,6 +247,8 @@ def _parse(text: str, where: str) -> tuple[dict[str, str], list[_Plot], pd.DataF
             plots[row.plot].bad = True
     pts = pd.DataFrame({"plot": pts["plot"], "line": pts["line"], "name": cells[0], "ring": cells[1],
                         "x": cells[2], "y": cells[3]})[readable].reset_index(drop=True)  # fmt: skip
+    if pts.empty:  # every point line unreadable: nothing to place, whatever else is said
+        raise DataError(code="exchange.no_point_lines", path=where)
     pts["ring"] = pts["ring"].astype(int)
     return header, plots, pts, findings
 

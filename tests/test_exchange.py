@@ -406,3 +406,17 @@ def test_the_example_in_data_reads_clean():
     assert b"\r\n" in raw and raw.decode("gbk")
     gdf, findings = exchange.read(raw)
     assert findings == [] and len(gdf) == 2 and gdf.crs.to_epsg() == 4547
+
+
+def test_a_file_without_a_readable_point_is_refused_and_a_short_line_is_a_finding(tmp_path):
+    head = GBK_FILE.split("[地块坐标]")[0] + "[地块坐标]\n10,0.9598,DK-1,马楼一号,面,,工业用地,0601,@\n"
+    for text in (head, head + "J1,1\n"):  # no point line at all; only a line of two fields
+        with pytest.raises(DataError) as refused:
+            exchange.read(text.encode("gbk"))
+        assert refused.value.code == "exchange.no_point_lines"
+    short = GBK_FILE.replace("J3,1,3740000.000,38402100.000\n", "J3,1\n", 1)  # among readable lines
+    _, findings = exchange.read(short.encode("gbk"))
+    assert ("exchange.bad_point", "DK-1") in {(f.code, f.plot) for f in findings if f.severity == "error"}
+    (tmp_path / "empty.txt").write_bytes(head.encode("gbk"))
+    result = run("import", tmp_path / "empty.txt", tmp_path / "p.gpkg", "--layer", "survey")
+    assert result.exit_code == 2 and "没有一行能读的界址点" in result.output and "empty.txt" in result.output

@@ -85,4 +85,5 @@ MESSAGES: dict[str, str] = {
     "opt.export.village": "Only the parcels of this village (code or name).",
     "opt.export.parcels": "Only these parcel ids (separated by commas).",
     "opt.export.encoding": "Encoding of a .txt exchange file (default gbk, CRLF line ends).",
+    "exchange.no_point_lines": "{path}: no point line can be read (each should be name,ring,X,Y); no plot was imported",
 }

@@ -60,4 +60,5 @@ MESSAGES: dict[str, str] = {
     "opt.export.village": "只导出该村（代码或名称）的地块。",
     "opt.export.parcels": "只导出这些地块编号（以逗号分隔）。",
     "opt.export.encoding": ".txt 报部格式的编码（默认 gbk，CRLF 换行）。",
+    "exchange.no_point_lines": "{path}：没有一行能读的界址点（应为 点号,圈号,X,Y），未导入任何地块",
 }
