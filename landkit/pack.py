@@ -74,42 +74,42 @@ def pack_files(a, *, out_dir=None) -> dict[str, Any]:
 
     layers, findings, stamp = a.layers, a.findings, stamp_for(a.path, a.layers)
     files: dict[str, Any] = {}
-    labels = {"zone.html": "规划与储备总图 Zone map"}
+    labels = {"zone.html": say("pack.file.zone")}
     zone = maps.zone_map(layers, findings=a.shapes, rules=a.rules, conflicts=a.conflicts)
     files["zone.html"] = _stamped(maps.to_html(zone), stamp)
     taken: set[str] = set()
     for cid, row in layers["communities"].iterrows() if "villages" in layers else ():  # maps of who moves where
         name = f"community-{safe_name(cid, taken=taken)}.html"
         files[name] = _stamped(maps.to_html(maps.community_map(layers, str(cid))), stamp)
-        labels[name] = f"{row['name']} 安置社区"
+        labels[name] = say("pack.file.community", name=row["name"])
     files["audit.html"] = audit_html(findings, a.totals, stamp)
     files["zone-A3.pdf"] = print_map(layers, size="A3", findings=a.shapes)
-    labels["zone-A3.pdf"] = "打印图（A3，PDF）"
+    labels["zone-A3.pdf"] = say("pack.file.print")
     files["changes.html"] = changes_html(a.changes, layers, stamp)
-    labels["changes.html"] = "本月变化"
+    labels["changes.html"] = say("pack.file.changes")
     if out_dir is not None and a.date is None:
         from . import qgis
 
         drawn = a.shapes if a.shapes is not None else findings
         outputs = qgis.audit_layers(layers, rules=a.rules, findings=drawn, conflicts=a.conflicts)
         files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs)
-        labels["project.qgz"] = "QGIS 项目（同一张图，含 A3 出图和村庄图集）"
+        labels["project.qgz"] = say("pack.file.qgis")
     lists = {"目标地块": target_lists(a.today, a.goals, a.progress)} if a.goals else {}
     lists |= land_tables(layers, rules=a.rules, as_of=a.day, today=a.today, kept=_kept(a))
     first = {say("figure.sheet"): figures.sheet(a.figures)}
     files["audit.xlsx"] = audit_xlsx(
         findings, a.totals, stamp, progress=a.progress, more=lists | a.relocation, first=first
     )
-    labels |= {"audit.html": "面积审核", "audit.xlsx": "审核与进度表格（Excel）"}
+    labels |= {"audit.html": say("pack.file.audit_html"), "audit.xlsx": say("pack.file.audit_xlsx")}
     if a.progress is not None:
         files["progress.png"] = progress_png(a.progress, stamp)
-        labels["progress.png"] = "目标进度图"
+        labels["progress.png"] = say("pack.file.progress")
     if a.relocation:
         files["relocation.png"] = relocation_png(a.relocation["搬迁进度"], stamp)
-        labels["relocation.png"] = "搬迁进度图"
+        labels["relocation.png"] = say("pack.file.relocation")
     about = {"landkit_version": stamp.version, "input": stamp.path, "sha256": stamp.sha256, "as_of": str(a.day)}
     files["figures.json"] = dumps(about | {"area_method": stamp.area_method, "figures": figures.records(a.figures)})
-    labels["figures.json"] = "会议数字（JSON，供脚本核对）"
+    labels["figures.json"] = say("pack.file.figures")
     files["index.html"] = index_html(labels, _summary(a), stamp, pack_cards(a))
     return files
 

@@ -243,6 +243,12 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
             click.echo(f"  [{t(f'cli.changes.{tag}', lang)}] {f.rule} {f.ids}: {f.message}")
 
 
+def _yes(table):
+    """Yes/no columns as a planner reads them: 是 (yes) or blank, not True/False."""
+    flags = [c for c in table.columns if table[c].dtype == bool]
+    return table.assign(**{c: table[c].map({True: say("cli.yes"), False: ""}) for c in flags})
+
+
 @main.command(help="cmd.relocate")
 @project_argument
 @option("--split/--whole", default=True, show_default=True, help="opt.relocate.split")
@@ -287,13 +293,13 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
         return
     lang = lang_now()
     click.echo(say("cli.relocate.header", path=display(path)))
-    click.echo(plan.rename(columns=_headers(plan, lang)).to_string(index=False))
+    click.echo(_yes(plan).rename(columns=_headers(plan, lang)).to_string(index=False))
     for message in plan.attrs["over_capacity"]:
         _warn(message.text(lang))
     hh_km = f"{totals['household_km']:,.1f}"
     click.echo(say("cli.relocate.totals", households=totals["households"], people=totals["people"], km=hh_km))
     click.echo("\n" + say("cli.relocate.capacity"))
-    click.echo(capacity.rename(columns=_headers(capacity, lang)).to_string(index=False))
+    click.echo(_yes(capacity).rename(columns=_headers(capacity, lang)).to_string(index=False))
     click.echo("\n" + say("cli.relocate.progress"))
     click.echo(done.rename(columns=_headers(done, lang)).rename_axis(say("cli.col.batch")).to_string())
 

@@ -148,4 +148,15 @@ MESSAGES: dict[str, str] = {
     "paper.printed": "printed",
     "paper.other": "other parcels",
     "paper.village_map": "{name} ({code}): parcels",
+    # the files of the pack, as index.html links them
+    "pack.file.zone": "Zone map",
+    "pack.file.community": "{name}: resettlement community",
+    "pack.file.print": "Paper map (A3, PDF)",
+    "pack.file.changes": "What changed this month",
+    "pack.file.qgis": "QGIS project (the same map, with the A3 layout and the village atlas)",
+    "pack.file.audit_html": "Area audit",
+    "pack.file.audit_xlsx": "Audit and progress tables (Excel)",
+    "pack.file.progress": "Progress against the targets (chart)",
+    "pack.file.relocation": "Relocation progress (chart)",
+    "pack.file.figures": "The meeting's figures (JSON, for scripts)",
 }

@@ -152,4 +152,15 @@ MESSAGES: dict[str, str] = {
     "paper.printed": "打印",
     "paper.other": "其他地块",
     "paper.village_map": "{name}（{code}）地块图",
+    # the files of the pack, as index.html links them
+    "pack.file.zone": "规划与储备总图",
+    "pack.file.community": "{name} 安置社区",
+    "pack.file.print": "打印图（A3，PDF）",
+    "pack.file.changes": "本月变化",
+    "pack.file.qgis": "QGIS 项目（同一张图，含 A3 出图和村庄图集）",
+    "pack.file.audit_html": "面积审核",
+    "pack.file.audit_xlsx": "审核与进度表格（Excel）",
+    "pack.file.progress": "目标进度图",
+    "pack.file.relocation": "搬迁进度图",
+    "pack.file.figures": "会议数字（JSON，供脚本核对）",
 }

@@ -107,8 +107,7 @@ MESSAGES: dict[str, str] = {
     "cli.sync.would_change": "将改动 {count} 处；加 --apply 再运行一次即写入",
     "cli.sync.no_change": "图层与台账一致，无需改动（{count} 处）",
     "cli.relocate.header": (
-        "{path} 的搬迁安置方案：已在搬迁中的村（fixed）保留其安置社区；"
-        "其余各村按批次安置，先求拆分最少，再求户·公里最少"
+        "{path} 的搬迁安置方案：已在搬迁中的村（已定）保留其安置社区；其余各村按批次安置，先求拆分最少，再求户·公里最少"
     ),
     "cli.relocate.totals": "合计：{households} 户，{people} 人，{km} 户·公里",
     "cli.relocate.capacity": "按村庄图层中的安置目标核算的社区容量",
