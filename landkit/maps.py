@@ -27,7 +27,7 @@ from .errors import DataError
 from .i18n import language
 from .measure import figures
 from .names import NAME_SUFFIXES, find_community, find_village, match_name
-from .palette import BATCH_COLOURS, EDGE, LABELS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, words
+from .palette import BATCH_COLOURS, EDGE, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, words
 from .schema import PARCEL_STATUSES, RELOCATION_STATUSES, ROAD_STATUSES, is_illustrative, project_info
 from .webpage import (
     CREDIT,
@@ -49,7 +49,6 @@ __all__ = [
     "BATCH_COLOURS",
     "CANVAS_ABOVE",
     "CREDIT",
-    "LABELS",
     "LAYER_COLOURS",
     "LICENCES",
     "NAME_SUFFIXES",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .i18n import LANGUAGES, language, section, t
+from .i18n import language, t
 
 STATUS_COLOURS = {
     "planned": "#c7e9c0",
@@ -49,8 +49,3 @@ def words(lang: str | None) -> Callable[..., str]:
     ``map.county``, ``w("batch_n", n=2)`` fills its fields. An unknown language is a ValueError."""
     lang = language(lang)
     return lambda key, **fields: t(f"map.{key}", lang, **fields)
-
-
-#: The maps' words by language and key, fields unfilled (``LABELS["zh"]["batch_n"]`` is ``第{n}批``):
-#: a view of the catalogue for code that indexes a table (landkit.paper); new code uses :func:`words`.
-LABELS: dict[str, dict[str, str]] = {lang: section("map", lang) for lang in LANGUAGES}

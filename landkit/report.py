@@ -194,7 +194,7 @@ _MOVED = {
     "tables": (
         "zones_table", "target_lists", "relocation_tables", "land_tables", "village_names", "parcel_lists",
     ),
-    "workbook": ("NUMBER_FORMATS", "inert_workbook"),
+    "workbook": ("NUMBER_FORMATS",),
 }  # fmt: skip
 
 

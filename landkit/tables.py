@@ -10,15 +10,9 @@ import pandas as pd
 from .errors import DataError
 from .i18n import columns
 from .i18n import t as say
+from .schema import layer_label
 from .units import shown
 from .units import total as sum_shown
-
-
-def _layer_label(name, lang: str) -> str:
-    """A layer as planners read it (永久基本农田 is a layer, 占用永久基本农田 the rule about it)."""
-    from .schema import layer_label
-
-    return layer_label(name, lang)
 
 
 def zones_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -37,7 +31,7 @@ def findings_table(findings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         message=columns.localised(findings, "message", lang),  # Chinese where the check says it in Chinese
         rule=findings["rule"].map(lambda r: label(r, lang)),
         severity=findings["severity"].map(lambda r: label(r, lang)),
-        layer=findings["layer"].map(lambda r: _layer_label(r, lang)),
+        layer=findings["layer"].map(lambda r: layer_label(r, lang)),
         ids=findings["ids"].map(lambda ids: ";".join(map(str, ids))),
         area_m2=_figure(findings["area_m2"]),
         area_mu=_figure(findings["area_mu"]),
@@ -57,7 +51,7 @@ def totals_tables(totals: dict, lang: str = "zh") -> tuple[pd.DataFrame, pd.Data
     layers = pd.DataFrame(totals["layers"]).T.rename_axis("layer").reset_index()
     if not len(layers):
         layers = pd.DataFrame(columns=["layer", "count", "not_measured", "area_m2", "area_mu"])
-    layers["layer"] = layers["layer"].map(lambda n: _layer_label(n, lang))
+    layers["layer"] = layers["layer"].map(lambda n: layer_label(n, lang))
     status = pd.DataFrame(totals["parcels_by_status"]).T.rename_axis("status").reset_index()
     status = status.rename(columns={"area_m2": "measured_m2", "area_mu": "measured_mu"})  # said as measured
     if len(status):
@@ -87,7 +81,7 @@ def targets_table(progress: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "remaining_mu": progress["remaining_mu"],
             "parcels_done": progress["parcels_done"],
             "parcels": progress["parcels"],
-            "overdue": progress["overdue"].map({True: say("pack.yes", lang), False: ""}),
+            "overdue": columns.yes(progress["overdue"], lang),
         }
     ).reset_index(drop=True)
 
@@ -107,7 +101,7 @@ def target_lists(layers: dict, targets: tuple, progress: pd.DataFrame, lang: str
                     "parcel_id": members.index,
                     "village": village_names(layers, members["village_code"]).to_numpy(),
                     "status": members["status"].map(lambda s: label(s, lang)).to_numpy(),
-                    "done": members["done"].map({True: say("pack.yes", lang), False: ""}).to_numpy(),
+                    "done": columns.yes(members["done"], lang).to_numpy(),
                     "stated_mu": members["stated_mu"].to_numpy(),
                     "measured_mu": members["measured_mu"].to_numpy(),
                 }

@@ -34,7 +34,7 @@ def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     """An XLSX workbook a planner keeps: one sheet per table, Chinese headers, bold frozen header
     with filters, columns as wide as their content, areas to 2 decimals, shares as %, dates as
     dates, a bold 合计 row where the table has one; no formula anywhere (text that starts with =
-    is text, as :func:`inert_workbook` makes it). Headers in Chinese, or as their English codes
+    is text, never a formula). Headers in Chinese, or as their English codes
     with ``lang="en"``. Values are written as pandas writes them (missing ones as empty text),
     streamed row by row (openpyxl's write-only mode)."""
     from openpyxl import Workbook
@@ -129,17 +129,3 @@ def _cell_text(value) -> str:
 def _width(text: str) -> int:
     """Columns in Excel's units: a CJK character takes two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def inert_workbook(book) -> None:
-    """Make every cell that would be a formula a plain string, and sign the workbook as landkit's.
-
-    landkit writes no formulas: a cell that starts with = (say a parcel id "=HYPERLINK(…)") is
-    attribute text, and Excel must show it, not run it (OWASP, CSV/formula injection).
-    """
-    book.properties.creator = "landkit"
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"

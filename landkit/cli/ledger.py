@@ -11,7 +11,7 @@ import click
 from .. import __version__
 from ..errors import DataError
 from ..i18n import named, t
-from ..i18n.columns import renamed
+from ..i18n.columns import renamed, yes
 from ..store import display, read_project
 from . import _warn, main
 from .lang import argument, option
@@ -112,7 +112,7 @@ def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
     shown = members.assign(status=members["status"].map(lambda s: label(s, lang)))
     shown["village_code"] = village_names({"villages": layers.get("villages")}, members["village_code"])
     shown = shown.rename(columns={"village_code": "village"}).fillna("")
-    shown["done"] = shown["done"].map({True: say("cli.yes"), False: ""})
+    shown["done"] = yes(shown["done"])
     done = members.loc[members["done"], "stated_mu"]
     click.echo(
         say("cli.progress.target_done", target=hit[0].label(lang), done=len(done), total=len(members),
@@ -246,7 +246,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
 def _yes(table):
     """Yes/no columns as a planner reads them: 是 (yes) or blank, not True/False."""
     flags = [c for c in table.columns if table[c].dtype == bool]
-    return table.assign(**{c: table[c].map({True: say("cli.yes"), False: ""}) for c in flags})
+    return table.assign(**{c: yes(table[c]) for c in flags})
 
 
 @main.command(help="cmd.relocate")

@@ -96,3 +96,10 @@ def method_label(method: str, lang: str | None = "zh") -> str:
     if m := re.fullmatch(r"planar \((.*)\), not ellipsoidal", method):
         return f"平面面积（{m[1]}），非椭球面积"
     return method
+
+
+def yes(flags, lang: str | None = None):
+    """Yes/no values as a planner reads them: 是 (yes) or blank, not True/False."""
+    from . import t
+
+    return flags.map({True: t("cli.yes", lang), False: ""})

@@ -107,7 +107,6 @@ MESSAGES: dict[str, str] = {
     "card.parcels_value": "{count}, measured {measured}, stated {stated}",
     # the audit page and workbook, the 本月变化 page
     "pack.total": "total",
-    "pack.yes": "yes",
     "pack.none": "none",
     "pack.findings_line": "{count} finding(s): {counts}",
     "pack.audit_title": "Area audit",

@@ -112,7 +112,6 @@ MESSAGES: dict[str, str] = {
     "card.parcels_value": "{count}，实测 {measured}，登记 {stated}",
     # the audit page and workbook, the 本月变化 page
     "pack.total": "合计",
-    "pack.yes": "是",
     "pack.none": "无",
     "pack.findings_line": "{count} 条问题：{counts}",
     "pack.audit_title": "面积审核",
