@@ -1,9 +1,11 @@
 """The pack's charts: progress against the targets and relocation by batch, as PNG, in Chinese
-when a CJK font is installed (else English), stamped like every file of the pack."""
+(drawn with the fonts of :mod:`landkit.fonts`: the system's, else the one from PyPI), stamped like
+every file of the pack. A label with a character no font has is refused, never drawn as a box."""
 
 from __future__ import annotations
 
 import io as _io
+import warnings
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -15,27 +17,32 @@ if TYPE_CHECKING:
     from .report import Stamp
 
 
-def _chart(draw, stamp: Stamp) -> bytes:
-    """A landscape PNG chart: ``draw(ax, lang)`` draws on the axes in ``lang`` (Chinese when a CJK
-    font is there to draw it, else English); the legend, the stamp and the layout are the same on every chart."""
-    from matplotlib import font_manager, rc_context
+def _chart(draw, stamp: Stamp, lang: str = "zh") -> bytes:
+    """A landscape PNG chart: ``draw(ax, lang)`` draws on the axes in ``lang``; the legend, the stamp
+    and the layout are the same on every chart. Every character has a glyph (:func:`landkit.fonts.require`)."""
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    cjk = _cjk_fonts(font_manager)
+    from . import fonts
+
+    cjk = fonts.chinese_fonts()
     buffer = _io.BytesIO()
-    with rc_context({"font.family": cjk[0]} if cjk else {}):  # a Figure of its own: no pyplot, no backend switch
+    with rc_context({"font.family": fonts.families(cjk)}):  # a Figure of its own: no pyplot, no backend switch
         fig = Figure(figsize=(8, 4), dpi=120)
         ax = fig.subplots()
-        draw(ax, "zh" if cjk else "en")
+        draw(ax, lang)
         ax.legend(loc="lower right", fontsize=8)
         fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
-        fig.tight_layout(rect=(0, 0.03, 0.95, 1))
+        with warnings.catch_warnings():  # laying out draws the tick labels (the names) once: a glyph missing
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # there is refused just below
+            fig.tight_layout(rect=(0, 0.03, 0.95, 1))
+        fonts.require(fonts.figure_texts(fig), cjk)  # every text, tick labels included: a box is never saved
         fig.savefig(buffer, format="png", metadata={"Software": "landkit"})
     return buffer.getvalue()
 
 
 def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
-    """A bar chart of progress against each target (stated mu), in Chinese when a CJK font is installed."""
+    """A bar chart of progress against each target (stated mu), in Chinese."""
 
     def draw(ax, lang: str) -> None:
         labels = columns.localised(progress, "name", lang)
@@ -52,21 +59,15 @@ def progress_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
     return _chart(draw, stamp)
 
 
-def _cjk_fonts(font_manager) -> list[str]:
-    """Names of installed CJK fonts; a font installed after matplotlib built its cache is added."""
+def _cjk_fonts(font_manager=None) -> list[str]:
+    """The families of the Chinese fonts found (see :mod:`landkit.fonts`), best first."""
+    from . import fonts
 
-    def names() -> list[str]:
-        return [f.name for f in font_manager.fontManager.ttflist if "WenQuanYi" in f.name or "Noto Sans CJK" in f.name]
-
-    if not names():
-        for path in font_manager.findSystemFonts():
-            if "wqy" in path.lower() or "notosanscjk" in path.lower():
-                font_manager.fontManager.addfont(path)
-    return names()
+    return [f.family for f in fonts.chinese_fonts()]
 
 
 def relocation_png(progress: pd.DataFrame, stamp: Stamp) -> bytes:
-    """Households by relocation status, batch by batch (stacked bars), in Chinese when a CJK font is installed."""
+    """Households by relocation status, batch by batch (stacked bars), in Chinese."""
     from .schema import RELOCATION_STATUSES
 
     table = progress.pivot_table(index="批次", columns="搬迁状态", values="户数", aggfunc="sum", fill_value=0)

@@ -3,7 +3,9 @@
 Drawn with matplotlib's PDF backend on a ``Figure`` of its own (no pyplot state), in a projected
 CRS in metres, at a stated scale that is exact: the map's limits are set from the frame's width
 on paper and a round scale (1:25 000), so a ruler on the printed page measures the ground.
-Text is embedded as TrueType (``pdf.fonttype`` 42): it can be searched and copied.
+Text is embedded (TrueType, ``pdf.fonttype`` 42, or Type 3 glyphs for a CFF-flavoured font, see
+:mod:`landkit.fonts`): it can be searched and copied. A name with a character no font found has is
+refused, never drawn as a box.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import datetime
 import io
 import math
 import re
-import warnings
 from typing import Any
 
 import geopandas as gpd
@@ -133,11 +134,10 @@ def print_map(
     >>> print_map(landkit.read_project(landkit.SAMPLE_PATH), size="A4")[:5]
     b'%PDF-'
     """
-    from matplotlib import font_manager, rc_context
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    from . import __version__
-    from .charts import _cjk_fonts
+    from . import __version__, fonts
     from .report import finding_shapes
 
     if size not in SIZES:
@@ -146,8 +146,7 @@ def print_map(
         raise ValueError(f"unknown language {lang!r}; use zh or en")
     if village is not None and zone_version is not None:
         raise ValueError("draw one village or one zone version, not both")
-    cjk = _cjk_fonts(font_manager)
-    lang = lang if cjk else "en"  # no CJK font: English labels, as the charts do
+    cjk = fonts.chinese_fonts()
     t, w = section("map", lang), section("paper", lang)
     shown = {k: v for k, v in layers.items() if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)}
     if not shown.keys() - {"county"}:
@@ -180,13 +179,10 @@ def print_map(
     g = {n: v[(v.boundary if n in ("county", "planning_zones") else v.geometry).intersects(view)] for n, v in g.items()}
     g = {n: v for n, v in g.items() if len(v)}  # the legend names what the page shows
 
-    # real text; a name's $ is a $. matplotlib sizes the PDF's font subsets from ps.fonttype: at 42,
-    # each font is one subset (at 3, Chinese would be a second copy of the CJK font, subset again)
-    rc: Any = {"pdf.fonttype": 42, "ps.fonttype": 42, "text.parse_math": False}
-    rc |= {"font.family": [cjk[0], "DejaVu Sans"]} if cjk else {}
+    # real text; a name's $ is a $; the Chinese font first, the others behind it for a rare character
+    rc: Any = {"text.parse_math": False, "font.family": fonts.families(cjk)}
     bold: dict[str, Any] = {} if cjk else {"fontweight": "bold"}  # the CJK fonts have no bold face
-    with rc_context(rc), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # an exotic name shows a box
+    with rc_context(rc):
         fig = Figure(figsize=(page_w / 25.4, page_h / 25.4))
         ax = fig.add_axes((frame[0] / page_w, frame[1] / page_h, frame[2] / page_w, frame[3] / page_h))
         legend = _draw_layers(ax, g, lang=lang, k=k)
@@ -232,7 +228,11 @@ def print_map(
         )
         out = io.BytesIO()
         meta = {"Title": _clip(heading, 200), "Creator": f"landkit {__version__}", "Keywords": keywords}
-        fig.savefig(out, format="pdf", metadata=meta)
+        # every character has a glyph, or nothing is written; matplotlib sizes the PDF's font subsets
+        # from ps.fonttype: set alike, each font is one subset (else Chinese is a second copy of the font)
+        fonttype = fonts.require(fonts.figure_texts(fig), cjk)
+        with rc_context({"pdf.fonttype": fonttype, "ps.fonttype": fonttype}):
+            fig.savefig(out, format="pdf", metadata=meta)
     return out.getvalue()
 
 

@@ -150,9 +150,29 @@ def audit_xlsx(
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     sheets = {name: df.map(clean) for name, df in sheets.items()}
-    about = say("sheet.about", lang)
-    sheets[about] = pd.DataFrame({about: stamp.text().split(" · ")})
+    sheets[say("sheet.about", lang)] = about_sheet(stamp, lang)
     return workbook(sheets, lang)
+
+
+def about_sheet(stamp: Stamp, lang: str = "zh") -> pd.DataFrame:
+    """A workbook's 说明 sheet: where its figures come from (the stamp, in words) and how to read
+    them (units and decimals of money and areas, dates, 是/否, 合计 rows, printing)."""
+    import datetime
+
+    rows = [
+        ("about.input", stamp.path),
+        (f"about.{stamp.identity}", stamp.sha256),
+        ("about.software", f"landkit {stamp.version}"),
+        ("about.area_method", columns.method_label(stamp.area_method, lang)),
+        ("about.made", datetime.date.today().isoformat()),
+        *(
+            (f"about.{k}", say(f"about.{k}_rule", lang))
+            for k in ("money", "areas", "dates", "flags", "totals", "print")
+        ),
+    ]
+    return pd.DataFrame(
+        [(say(k, lang), v) for k, v in rows], columns=[say("about.item", lang), say("about.value", lang)]
+    )
 
 
 def finding_shapes(layers: dict, findings: pd.DataFrame):
@@ -168,10 +188,10 @@ def finding_shapes(layers: dict, findings: pd.DataFrame):
     return gpd.GeoDataFrame(rows[named], geometry=shapes, crs=parcels.crs)
 
 
-def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
+def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp, lang: str = "zh") -> bytes:
     """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\)."""
     sheets: dict[str, pd.DataFrame] = {}
-    about = say("sheet.about", "zh")
+    about = say("sheet.about", lang)
     used: set[str] = {about, "history"}  # the stamp's sheet, and a name Excel keeps for itself
     for name, df in lists.items():
         base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "_"
@@ -181,8 +201,8 @@ def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp) -> bytes:
             title = f"{base[: 31 - len(str(n)) - 1]}_{n}"
         used.add(title.lower())
         sheets[title] = df
-    sheets[about] = pd.DataFrame({about: stamp.text().split(" · ")})
-    return workbook(sheets)
+    sheets[about] = about_sheet(stamp, lang)
+    return workbook(sheets, lang)
 
 
 #: what moved out of this module, by the module it lives in now: ``report.meeting_pack`` and the

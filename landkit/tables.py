@@ -349,6 +349,9 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
             table[column] = parcels[column].to_numpy()
     if "compensation" in parcels:
         table["compensation_zh"] = parcels["compensation"].map(lambda m: COMPENSATION_MODES.get(m, "未定")).to_numpy()
+    extras = _extra_columns(parcels)
+    for column, header in extras.items():
+        table[header] = parcels[column].to_numpy()
     if by == "target":
         groups = {}
         for t in reserve.targets(layers):  # a handful of targets
@@ -369,5 +372,28 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
         total_row = {"parcel_id": f"合计 {len(part)} 块", "stated_area_mu": sum_shown(part["stated_area_mu"])}
         total_row |= {"area_mu": sum_shown(part["area_mu"]), "area_m2": sum_shown(part["area_m2"])}
         part = pd.concat([part, pd.DataFrame([total_row])], ignore_index=True)
-        lists[str(group)] = part[[c for c in _LIST_COLUMNS if c in part]].rename(columns=_LIST_COLUMNS)
+        shown = part[[c for c in _LIST_COLUMNS if c in part]].rename(columns=_LIST_COLUMNS)
+        lists[str(group)] = pd.concat([shown, part[list(extras.values())]], axis=1)
     return lists
+
+
+def _extra_columns(parcels: pd.DataFrame) -> dict[str, str]:
+    """The parcels' own columns that the contract does not name (a 备注 the office added, ``备 注``
+    with its stray space included), by the header they are listed under: their own name, marked
+    （原属性） where it is already a list's header. Kept, never dropped silently."""
+    from .schema import LAYERS
+
+    known = {c.name for c in LAYERS["parcels"].columns} | {
+        parcels.geometry.name if hasattr(parcels, "geometry") else ""
+    }
+    taken = set(_LIST_COLUMNS) | set(_LIST_COLUMNS.values())
+    extras = {}
+    for column in parcels.columns:
+        if column in known or str(column).startswith("_"):
+            continue
+        header = str(column)
+        while header in taken:
+            header += "（原属性）"
+        taken.add(header)
+        extras[column] = header
+    return extras

@@ -1,15 +1,19 @@
-"""Excel workbooks a planner keeps: one sheet per table, Chinese headers, bold frozen header rows
-with filters, columns as wide as their content, number formats by column; no formula anywhere."""
+"""Excel workbooks a planner and a finance office keep: one sheet per table, Chinese headers, bold
+frozen header rows with filters, columns as wide as their content, number formats by column (money
+with thousands separators, 元 to 2 decimals, 万元 to 4), 是/否, dates without a time, every sheet set
+up to print (landscape, fit to width, header row repeated); no formula anywhere."""
 
 from __future__ import annotations
 
 import io as _io
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .i18n import columns
+from .i18n import t as say
 
 #: Excel number formats by column: areas to 2 decimals, shares as percentages, counts whole.
 NUMBER_FORMATS = {
@@ -30,13 +34,50 @@ NUMBER_FORMATS = {
 }
 
 
+#: the unit a header names (its last bracket: "投资强度(万元/亩)", or the header itself: "元/户") and the
+#: number format it gets: money in 元 with thousands separators and 2 decimals, in 万元 with 4, areas
+#: to 2 decimals (km² and 公顷 to 4); the first word found wins (万元 before 元, km² before m²)
+UNIT_FORMATS = (
+    ("万元", "#,##0.0000"),
+    ("元", "#,##0.00"),
+    ("km²", "#,##0.0000"),
+    ("公顷", "#,##0.0000"),
+    ("m²", "#,##0.00"),
+    ("亩", "#,##0.00"),
+)
+#: the same for a column's code (the English workbook's headers): total_yuan, due_wan_yuan, area_km2 …
+CODE_FORMATS = (("_wan_yuan", "#,##0.0000"), ("_yuan", "#,##0.00"), ("_km2", "#,##0.0000"), ("_m2", "#,##0.00"),
+                ("_mu", "#,##0.00"))  # fmt: skip
+#: counted things: whole numbers with thousands separators (a header ending in 数, or a unit of these)
+COUNT_UNITS = ("块", "户", "人", "条", "个", "处", "宗", "parcels", "households", "people", "items")
+DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
+_UNIT = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
+_ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?")
+
+
+def header_format(header: str) -> str | None:
+    """The number format a column's header asks for by the unit it names (see ``UNIT_FORMATS``)."""
+    if found := next((fmt for end, fmt in CODE_FORMATS if header.endswith(end)), None):
+        return found
+    bracket = _UNIT.search(header)
+    unit = bracket.group(1) if bracket else header
+    if found := next((fmt for word, fmt in UNIT_FORMATS if word in unit), None):
+        return found
+    if unit.strip().lower() in ("yuan", "mu"):  # an English unit only as the whole bracket: "paid (yuan)"
+        return "#,##0.00"
+    return "#,##0" if header.endswith("数") or unit in COUNT_UNITS else None
+
+
 def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
-    """An XLSX workbook a planner keeps: one sheet per table, Chinese headers, bold frozen header
-    with filters, columns as wide as their content, areas to 2 decimals, shares as %, dates as
-    dates, a bold 合计 row where the table has one; no formula anywhere (text that starts with =
-    is text, never a formula). Headers in Chinese, or as their English codes
-    with ``lang="en"``. Values are written as pandas writes them (missing ones as empty text),
-    streamed row by row (openpyxl's write-only mode)."""
+    """An XLSX workbook a finance office keeps: one sheet per table, Chinese headers, bold frozen header
+    with filters, columns as wide as their content; money with thousands separators and 2 decimals
+    (元) or 4 (万元), areas to 2 decimals, shares as %, counts whole (by column, see
+    ``NUMBER_FORMATS`` and :func:`header_format`; a sheet with a 单位 column formats its 数值 row by
+    row); 是/否 for yes/no; dates as dates without a time (a datetime at midnight, or its text, is a
+    day); a bold 合计 row where the table has one; every sheet set up to print (landscape A4, fit to
+    the page's width, the header row repeated on every page); no formula anywhere (text that starts
+    with = is text, never a formula). Headers in Chinese, or as their English codes with
+    ``lang="en"``. Missing values are empty text; streamed row by row (openpyxl's write-only mode)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -46,34 +87,54 @@ def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
     headers: dict[Any, str] = columns.headers(lang)
     number_formats: dict[Any, str] = NUMBER_FORMATS
+    words = {True: say("cli.yes", lang), False: say("xlsx.no", lang)}
+    value_head, unit_head = say("figure.head.value", lang), say("figure.head.unit", lang)
     for name, df in sheets.items():
         sheet = book.create_sheet(name)
+        _print_setup(sheet)
         sheet.freeze_panes = "A2"
         series = [df.iloc[:, k] for k in range(len(df.columns))]
         letters = [get_column_letter(k) for k in range(1, len(series) + 1)]
-        for letter, column in zip(letters, series, strict=True):
-            texts = [str(headers.get(column.name, column.name)), *(_cell_text(v) for v in column.head(2000))]
+        shown = [str(headers.get(c.name, c.name)) for c in series]
+        for letter, column, head in zip(letters, series, shown, strict=True):
+            texts = [head, *(_cell_text(v, words) for v in column.head(2000))]
             sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
         if len(df) and series:
             sheet.auto_filter.ref = f"A1:{letters[-1]}{len(df) + 1}"
-        names = [_excel_value(headers.get(c.name, c.name))[0] for c in series] or [None]
+        names = [_excel_value(h, words)[0] for h in shown] or [None]
         sheet.append([_cell(sheet, v, font=bold, fill=fill) for v in names])
         totals = [isinstance(v, str) and v.startswith(("合计", "total")) for v in series[0]] if series else []
-        formats = [number_formats.get(c.name) for c in series]
-        values = [[_excel_value(v) for v in c.tolist()] for c in series]  # every cell: a file's worth
-        for total, row in zip(totals, zip(*values, strict=True), strict=True):
+        formats: list[Any] = [
+            number_formats.get(c.name) or header_format(h) for c, h in zip(series, shown, strict=True)
+        ]
+        if value_head in shown and unit_head in shown:  # the figures' sheet: each row's value in its own unit
+            units = series[shown.index(unit_head)].astype(str)
+            formats[shown.index(value_head)] = [header_format(f"({u})") for u in units]
+        values = [[_excel_value(v, words) for v in c.tolist()] for c in series]  # every cell: a file's worth
+        for i, (total, row) in enumerate(zip(totals, zip(*values, strict=True), strict=True)):
             font = bold if total else None
             sheet.append(
                 [
-                    _cell(sheet, v, fmt=formats[k] or fmt, font=font)
-                    if font or fmt or formats[k] or (isinstance(v, str) and v.startswith("="))
+                    _cell(sheet, v, fmt=fmt or (f[i] if isinstance(f, list) else f), font=font)
+                    if font or fmt or f or (isinstance(v, str) and v.startswith("="))
                     else v
-                    for k, (v, fmt) in enumerate(row)
+                    for f, (v, fmt) in zip(formats, row, strict=True)
                 ]
             )
     buffer = _io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _print_setup(sheet) -> None:
+    """Landscape A4, scaled to the page's width (as many pages down as it takes), the header row on every page."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _cell(sheet, value, *, fmt=None, font=None, fill=None):
@@ -92,35 +153,45 @@ def _cell(sheet, value, *, fmt=None, font=None, fill=None):
     return cell
 
 
-def _excel_value(value) -> tuple[Any, str | None]:
-    """A value as pandas writes it to Excel, with the number format it gives it: Python numbers,
-    datetimes and dates, "" where missing, "inf" for infinity, text for anything else."""
+def _excel_value(value, words: dict[bool, str]) -> tuple[Any, str | None]:
+    """A value as a finance office reads it in Excel, with its number format: Python numbers, yes/no
+    in ``words`` (是/否), dates as days (a datetime at midnight, or the text of one, is a day), other
+    datetimes, "" where missing, "inf" for infinity, text for anything else."""
     import datetime
     import math
     from decimal import Decimal
 
     if isinstance(value, str):
+        if (day := _ISO_DAY.fullmatch(value)) is not None:
+            try:
+                return datetime.date.fromisoformat(day.group(1)), DATE_FORMAT
+            except ValueError:  # 2026-02-30: text as it is
+                pass
         return value, None
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return "", None
     if isinstance(value, Decimal):
         return value, None
     if isinstance(value, bool | np.bool_):
-        return bool(value), None
+        return words[bool(value)], None
     if isinstance(value, int | np.integer):
         return int(value), None
     if isinstance(value, float | np.floating):
         return (float(value) if math.isfinite(value) else "inf" if value > 0 else "-inf"), None
     if isinstance(value, datetime.datetime):
-        return value, "YYYY-MM-DD HH:MM:SS"
+        if value.time() == datetime.time(0) and value.tzinfo is None:
+            return value.date(), DATE_FORMAT
+        return value, DATETIME_FORMAT
     if isinstance(value, datetime.date):
-        return value, "YYYY-MM-DD"
+        return value, DATE_FORMAT
     if isinstance(value, datetime.timedelta):
         return value.total_seconds() / 86400, "0"
     return str(value), None
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, words: dict[bool, str]) -> str:
+    if isinstance(value, bool | np.bool_):
+        return words[bool(value)]
     if isinstance(value, float):
         return f"{value:,.2f}"
     return "" if value is None or value is pd.NaT else str(value)

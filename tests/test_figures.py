@@ -5,6 +5,7 @@ as a planner's tool would (HTML parsing, openpyxl, pdfium's text), not from land
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -133,12 +134,17 @@ def _sheet(book, name):
     return rows[0], rows[1:]
 
 
+def _iso_day(value):
+    return value.date().isoformat() if isinstance(value, datetime.datetime) else value
+
+
 def test_the_workbook_shows_the_same_figures(pack):
     values = pack["values"]
     book = openpyxl.load_workbook(pack["dir"] / "audit.xlsx")
     assert book.sheetnames[0] == "会议数字"
     head, body = _sheet(book, "会议数字")
-    listed = {row[head.index("指标代码")]: row[head.index("数值")] for row in body}
+    # a date is shown as a date (a day, without a time): read back as its ISO text
+    listed = {row[head.index("指标代码")]: _iso_day(row[head.index("数值")]) for row in body}
     assert len(listed) == len(values)
     for (figure, key), value in values.items():
         assert listed[figure + (f"[{key}]" if key else "")] == value

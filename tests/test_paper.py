@@ -20,14 +20,12 @@ A3, A4 = (420 * PT_PER_MM, 297 * PT_PER_MM), (297 * PT_PER_MM, 210 * PT_PER_MM)
 
 
 def _has_cjk_font() -> bool:
-    from matplotlib import font_manager
+    from landkit.fonts import chinese_fonts
 
-    from landkit.report import _cjk_fonts
-
-    return bool(_cjk_fonts(font_manager))
+    return bool(chinese_fonts())
 
 
-needs_cjk = pytest.mark.skipif(not _has_cjk_font(), reason="Chinese labels need a CJK font (fonts-wqy-microhei)")
+needs_cjk = pytest.mark.skipif(not _has_cjk_font(), reason="Chinese labels need a CJK font (pip install mplfonts)")
 
 
 class Page:
@@ -262,11 +260,19 @@ def test_lonlat_project_is_drawn_in_its_gauss_kruger_zone(layers):
     assert ground_m * 1000 / drawn_mm == pytest.approx(page.stated_scale(), rel=0.01)
 
 
-def test_without_a_cjk_font_labels_are_english(layers, monkeypatch):
-    monkeypatch.setattr("landkit.charts._cjk_fonts", lambda font_manager: [])
-    page = Page(print_map(layers, village="沈庄村", size="A4"))
-    assert "Legend" in page.text and "图例" not in page.text
-    assert re.search(r"Scale 1:\d", page.text)
+def test_without_a_chinese_font_chinese_is_refused_and_latin_still_prints(layers, monkeypatch):
+    """No Chinese font at all (not even the one from PyPI): a Chinese map is refused in a line that
+    names the character, never printed in boxes; an English map of Latin names still prints."""
+    monkeypatch.setattr("landkit.fonts.chinese_fonts", lambda: ())
+    with pytest.raises(DataError) as caught:
+        print_map(layers, village="沈庄村", size="A4")
+    assert caught.value.code == "fonts.missing_glyph" and "pip install mplfonts" in caught.value.text("zh")
+    import shapely
+
+    parcels = gpd.GeoDataFrame({"status": ["planned"]}, geometry=[shapely.box(500000, 3700000, 500400, 3700400)],
+                               index=["A"], crs=4547)  # fmt: skip
+    page = Page(print_map({"parcels": parcels}, size="A4", lang="en"))
+    assert "Legend" in page.text and re.search(r"Scale 1:\d", page.text)
 
 
 def test_parcels_are_filled_by_status_with_their_holes_open():

@@ -37,7 +37,7 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
         text = (tmp_path / "pack" / name).read_text(encoding="utf-8")
         assert sha in text and f"landkit {landkit.__version__}" in text and "ellipsoidal" in text
     book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
-    assert any(sha in str(c.value) for row in book["数据来源"].iter_rows() for c in row)
+    assert any(sha in str(c.value) for row in book["说明"].iter_rows() for c in row)
     assert (tmp_path / "pack" / "progress.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -97,8 +97,9 @@ def test_xlsx_totals_equal_the_json_totals(tmp_path, sample_copy):
 
 
 def test_the_workbook_holds_what_pandas_would_write(tmp_path):
-    """Streamed row by row, the cells are those pandas writes: numbers, dates, missing values as
-    empty, infinity as text, lists as their text; text that starts with = stays text."""
+    """Streamed row by row, the cells are those pandas writes (numbers, missing values as empty,
+    infinity as text, lists as their text), except what a finance office reads otherwise: yes/no
+    for True/False, a day for a datetime at midnight; text that starts with = stays text."""
     import datetime
 
     import numpy as np
@@ -117,7 +118,11 @@ def test_the_workbook_holds_what_pandas_would_write(tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(report.workbook({"t": table}, lang="en")))["t"]
     table.to_excel(tmp_path / "pandas.xlsx", sheet_name="t", index=False)
     plain = openpyxl.load_workbook(tmp_path / "pandas.xlsx")["t"]
-    assert list(book.iter_rows(values_only=True)) == list(plain.iter_rows(values_only=True))
+    ours, theirs = list(book.iter_rows(values_only=True)), list(plain.iter_rows(values_only=True))
+    assert [r[:2] + r[3:4] + r[5:] for r in ours] == [r[:2] + r[3:4] + r[5:] for r in theirs]
+    assert [r[4] for r in ours] == ["done", "yes", "no", None] and [r[4] for r in theirs][1:3] == [True, False]
+    assert [r[2] for r in ours] == [r[2] for r in theirs]  # the same instants …
+    assert book["C2"].number_format == "yyyy-mm-dd" and book["C4"].number_format == "yyyy-mm-dd hh:mm:ss"  # … shown so
     assert book["A2"].data_type == "s" and plain["A2"].data_type == "f"  # pandas would write a formula
     assert [c.font.bold for c in book[4]] == [True] * 7 and not any(c.font.bold for c in book[2])
     assert book["B2"].number_format == "#,##0.00" and book["D2"].is_date and book["C2"].is_date
@@ -194,7 +199,7 @@ def test_export_writes_parcel_lists_by_village_and_status(tmp_path, sample_copy,
     assert run("export", sample_copy, "-o", tmp_path / "v.xlsx").exit_code == 0
     book = openpyxl.load_workbook(tmp_path / "v.xlsx")
     villages = sample_layers["villages"]["name"]
-    assert {n.split(" ")[0] for n in book.sheetnames if n != "数据来源"} >= set(
+    assert {n.split(" ")[0] for n in book.sheetnames if n != "说明"} >= set(
         villages[villages.index.isin(sample_layers["parcels"]["village_code"])]
     )
     totals, ids = 0.0, []
@@ -261,13 +266,13 @@ def test_report_as_of_rebuilds_last_months_figures(tmp_path, sample_copy, sample
 def test_export_sheet_names_always_end_unique_and_never_take_the_stamps_sheet(tmp_path, sample_layers):
     from landkit import report
 
-    names = ["A" * 31, "A" * 28 + "_2", "a" * 31, "数据来源", "'q'", "History"]
+    names = ["A" * 31, "A" * 28 + "_2", "a" * 31, "说明", "'q'", "History"]
     lists = {name: pd.DataFrame({"a": [1]}) for name in names}
     stamp = report.Stamp("p", "x", "0", "m")
     book = openpyxl.load_workbook(io.BytesIO(report.parcel_lists_xlsx(lists, stamp)))
     names = book.sheetnames
-    assert len(names) == 7 and len({n.lower() for n in names}) == 7 and names[-1] == "数据来源"
-    assert list(book["数据来源"].iter_rows(values_only=True))[1][0] == "input p"
+    assert len(names) == 7 and len({n.lower() for n in names}) == 7 and names[-1] == "说明"
+    assert list(book["说明"].iter_rows(values_only=True))[1] == ("数据来源（工程）", "p")
     assert not any(n.startswith("'") or n.lower() == "history" for n in names)
 
 
@@ -323,7 +328,7 @@ def test_findings_new_in_a_period_are_those_the_project_did_not_have_at_its_star
 def test_an_english_workbook_has_english_sheets_and_headers(tmp_path, sample_copy):
     assert run("audit", sample_copy, "--format", "xlsx", "--lang", "en", "-o", tmp_path / "a.xlsx").exit_code == 1
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert book.sheetnames == ["findings", "by status", "layers", "source"]
+    assert book.sheetnames == ["findings", "by status", "layers", "about"]
     for sheet in book.worksheets:
         header = [c.value for c in sheet[1]]
         assert not any(any(ord(ch) > 0x2E80 for ch in str(h)) for h in header), (sheet.title, header)

@@ -332,4 +332,10 @@ MESSAGES: dict[str, str] = {
     "measure.no_geometry": (
         "the layer holds no geometry: areas are measured on polygon layers; choose one (e.g. parcels)"
     ),
+    # fonts.py: a character no Chinese font found has (never drawn as a box)
+    "fonts.missing_glyph": (
+        'cannot draw "{text}": the character "{char}" ({codepoint}) has no glyph in any font found ({fonts}) and '
+        "would print as a box, so no file was written; install a Chinese font that has it (e.g. Noto Sans CJK SC: "
+        "pip install mplfonts), or change the name"
+    ),
 }

@@ -267,4 +267,9 @@ MESSAGES: dict[str, str] = {
     "checks.invalid": "{source}：有 {count} 个问题\n{lines}",
     # measure.py: a layer without polygons
     "measure.no_geometry": "该图层没有图形：面积只在面图层上量算；请选择一个面图层（例如 parcels）",
+    # fonts.py: a character no Chinese font found has (never drawn as a box)
+    "fonts.missing_glyph": (
+        "无法绘制“{text}”：字符“{char}”（{codepoint}）在已找到的字体（{fonts}）中都没有字形，图面会显示为方框，"
+        "因此未写出文件；请安装含此字的中文字体（如 Noto Sans CJK SC：pip install mplfonts），或修改该名称"
+    ),
 }
