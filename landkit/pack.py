@@ -55,9 +55,10 @@ def meeting_pack(
     With ``date``, the pack as the ledgers stood on that date (:func:`as_of`); a task's target is
     still all its parcels, only what is done follows the date. Community maps are named from a
     safe form of the community id (never a path). With ``out_dir`` (where the pack goes) and no
-    ``date``, the pack has a QGIS project, ``project.qgz``, opening ``path`` relative to that
-    folder, with the audit's findings and 三区三线 conflicts in ``project-findings.gpkg``
-    (:mod:`landkit.qgis`); an as-of pack has none, as QGIS would show the project as it is today.
+    ``date``, the pack has a QGIS project, ``project.qgz``, opening a snapshot of the project,
+    ``project.gpkg`` beside it (the folder travels to another PC), with the audit's findings and
+    三区三线 conflicts in ``project-findings.gpkg`` (:mod:`landkit.qgis`); an as-of pack has none,
+    as QGIS would show the project as it is today.
     """
     from .analysis import analyse
     from .schema import require_layers
@@ -92,8 +93,9 @@ def pack_files(a, *, out_dir=None) -> dict[str, Any]:
 
         drawn = a.shapes if a.shapes is not None else findings
         outputs = qgis.audit_layers(layers, rules=a.rules, findings=drawn, conflicts=a.conflicts)
-        files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs)
+        files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs, snapshot=a.today)
         labels["project.qgz"] = say("pack.file.qgis")
+        labels["project.gpkg"] = say("pack.file.snapshot")  # what project.qgz opens: the folder travels
     lists = {"目标地块": target_lists(a.today, a.goals, a.progress)} if a.goals else {}
     lists |= land_tables(layers, rules=a.rules, as_of=a.day, today=a.today, kept=_kept(a))
     first = {say("figure.sheet"): figures.sheet(a.figures)}

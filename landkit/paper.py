@@ -80,15 +80,16 @@ def _pick_village(villages, key) -> tuple[str, str]:
 
 
 def _subject(layers, g: dict[str, Any], *, village, zone_version, title, lang) -> tuple[str, str, pd.Series, list]:
-    """The title and subtitle, which parcels are the map's subject, and the ground boxes it must show."""
+    """The title and subtitle, which parcels are the map's subject, and the shapes it must show
+    whole (:func:`_framing`)."""
     t, w = section("map", lang), section("paper", lang)
     parcels, zones = g["parcels"], g.get("planning_zones", gpd.GeoDataFrame({"version": []}, geometry=[]))
     project = _title(layers, title if village is None and zone_version is None else None, lang)
     if village is not None:
         code, name = _pick_village(g.get("villages"), village)
         focus = parcels["village_code"] == code if "village_code" in parcels else pd.Series(False, index=parcels.index)
-        boxes = [g["villages"].loc[[code]].total_bounds, parcels[focus].total_bounds]
-        return title or w["village_map"].format(name=name, code=code), project, focus, boxes
+        shapes = [g["villages"].geometry.loc[[code]], parcels.geometry[focus]]
+        return title or w["village_map"].format(name=name, code=code), project, focus, shapes
     if zone_version is not None:
         known = sorted(int(v) for v in zones["version"])
         if zone_version not in known:
@@ -97,13 +98,48 @@ def _subject(layers, g: dict[str, Any], *, village, zone_version, title, lang) -
         row = zones.iloc[0]
         heading = f"{t['zone']} {t['version'].format(n=zone_version)} · {row['stated_area_km2']:g} km²"
         subtitle = f"{project} · {_clip(row['name'])}"
-        return title or heading, subtitle, parcels.representative_point().within(row.geometry), [zones.total_bounds]
-    boxes = [parcels.total_bounds]
-    if len(zones):
-        boxes.append(zones.sort_values("version").iloc[[-1]].total_bounds)
-    elif not len(parcels):
-        boxes += [v.total_bounds for k, v in g.items() if k != "county"]
-    return project, "", pd.Series(True, index=parcels.index), boxes
+        return title or heading, subtitle, parcels.representative_point().within(row.geometry), [zones.boundary]
+    # the zone map: the whole zone (every version, drawn as outlines), every village, community,
+    # road and facility, as the QGIS layout frames them; not only the parcels (汇源 lies south of them)
+    shapes = [g[k].boundary if k == "planning_zones" else g[k].geometry for k in _ZONE_LAYERS if k in g and len(g[k])]
+    shapes = shapes or [v.geometry for k, v in g.items() if k != "county"]
+    return project, "", pd.Series(True, index=parcels.index), shapes
+
+
+#: What the zone map frames: the zone's own layers, never the context (county, 三区三线).
+_ZONE_LAYERS = ("parcels", "planning_zones", "villages", "communities", "roads", "facilities")
+
+
+def _framing(shapes: list, frame: tuple[float, float, float, float]) -> tuple[int, tuple, tuple]:
+    """The round scale and the ground limits (x, y) of a map ``frame`` (mm on paper) that shows
+    ``shapes`` whole: a margin of 4 % (at least 50 m) around them, and none under the scale bar or
+    the north arrow (else the next round scale, a few at most)."""
+    geoms = np.concatenate([np.asarray(s, dtype=object) for s in shapes]) if shapes else np.array([], dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if not len(geoms):
+        raise DataError("there is nothing to draw: every spatial layer of the project is empty or missing")
+    x0, y0, x1, y1 = shapely.total_bounds(geoms).tolist()
+    pad = max(0.04 * max(x1 - x0, y1 - y0), 50.0)
+    scale = _nice_scale(max((x1 - x0 + 2 * pad) / frame[2], (y1 - y0 + 2 * pad) / frame[3]) * 1000)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    for _ in range(6):
+        f = scale / 1000.0  # ground metres per mm of paper
+        xlim, ylim = (cx - frame[2] * f / 2, cx + frame[2] * f / 2), (cy - frame[3] * f / 2, cy + frame[3] * f / 2)
+        covered = _furniture_boxes(xlim, ylim, f)
+        shapely.prepare(covered)
+        if not shapely.intersects(covered, geoms).any():
+            break
+        scale = _nice_scale(scale + 1)
+    return scale, xlim, ylim
+
+
+def _furniture_boxes(xlim, ylim, f: float):
+    """Where :func:`_furniture` draws the scale bar's box and the north arrow's, in ground units."""
+    bar = _bar_length((xlim[1] - xlim[0]) / 5)
+    left, bottom = xlim[0] + 3 * f, ylim[0] + 3 * f
+    scale_box = shapely.box(left, bottom, left + max(bar + 16 * f, 48 * f), bottom + 17 * f)
+    north = shapely.box(xlim[1] - 18 * f, ylim[1] - 24 * f, xlim[1] - 6 * f, ylim[1] - 4 * f)
+    return shapely.union(scale_box, north)
 
 
 def print_map(
@@ -159,21 +195,15 @@ def print_map(
     if findings is not None and len(findings):
         source = shown["parcels"].crs if "parcels" in shown else plot_crs  # shapes without a CRS are the parcels'
         g["findings"] = (findings if findings.crs is not None else findings.set_crs(source)).to_crs(plot_crs)
-    heading, subtitle, focus, boxes = _subject(
+    heading, subtitle, focus, shapes = _subject(
         layers, g, village=village, zone_version=zone_version, title=title, lang=lang
     )
-    b = np.array([box for box in boxes if np.isfinite(box).all()])
-    (x0, y0), (x1, y1) = b[:, :2].min(axis=0).tolist(), b[:, 2:].max(axis=0).tolist()
-    pad = max(0.04 * max(x1 - x0, y1 - y0), 50.0)
-
     page_w, page_h = SIZES[size]
     k = 1.0 if size == "A3" else 0.8  # font sizes
     margin, band, panel = 10.0, 22.0 * k, 100.0 * k
     frame = (margin, margin, page_w - 2 * margin - panel - 5.0, page_h - 2 * margin - band)  # mm
-    scale = _nice_scale(max((x1 - x0 + 2 * pad) / frame[2], (y1 - y0 + 2 * pad) / frame[3]) * 1000)
+    scale, xlim, ylim = _framing(shapes, frame)
     f = scale / 1000.0  # ground metres per mm of paper
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    xlim, ylim = (cx - frame[2] * f / 2, cx + frame[2] * f / 2), (cy - frame[3] * f / 2, cy + frame[3] * f / 2)
     view = shapely.box(xlim[0], ylim[0], xlim[1], ylim[1])
     g["parcels"] = g["parcels"].assign(_focus=focus)
     g = {n: v[(v.boundary if n in ("county", "planning_zones") else v.geometry).intersects(view)] for n, v in g.items()}

@@ -9,7 +9,10 @@ the user saved is never touched and stays the default when it is one.
 
 :func:`write_project` writes a QGIS project (``.qgz``) that opens the GeoPackage by a relative
 path, its layers grouped (底图, 规划, 储备, 搬迁), in the layers' CRS, with areas and lengths
-measured on the CGCS2000 ellipsoid (QGIS's ``EPSG:1024``), like landkit's own.
+measured on the CGCS2000 ellipsoid (QGIS's ``EPSG:1024``), like landkit's own. The meeting
+pack's opens a snapshot of the project beside it instead (:func:`project_files` with
+``snapshot``), so that its folder opens in QGIS on another PC. Coded columns (statuses) are
+value maps: QGIS's attribute tables and forms show their Chinese names.
 
 Both build the XML in Python: neither needs QGIS or its Python (the tests check the result in
 a real QGIS).
@@ -234,12 +237,34 @@ def _aliases(layer: str) -> ET.Element:
     return aliases
 
 
+def _value_maps(layer: str) -> ET.Element | None:
+    """Each coded column's editor widget as a QGIS value map (规划储备 → planned …): the attribute
+    table and the form show and offer the Chinese names, and store the codes; None without one."""
+    from .schema import LAYERS
+
+    coded = [c for c in LAYERS[layer].columns if c.allowed] if layer in LAYERS else []
+    if not coded:
+        return None
+    fields = ET.Element("fieldConfiguration")
+    for column in coded:
+        field = ET.SubElement(fields, "field", name=column.name, configurationFlags="None")
+        widget = ET.SubElement(field, "editWidget", type="ValueMap")
+        config = ET.SubElement(ET.SubElement(widget, "config"), "Option", type="Map")
+        entries = ET.SubElement(config, "Option", type="List", name="map")
+        for code, name in (column.allowed or {}).items():  # one map per entry: QGIS keeps their order
+            ET.SubElement(ET.SubElement(entries, "Option", type="Map"), "Option", type="QString", name=name, value=code)
+    return fields
+
+
 def _style_elements(layer: str) -> list[ET.Element]:
-    """The elements a layer's style is made of (renderer, labels, field aliases): the QML's and the project's."""
+    """The elements a layer's style is made of (renderer, labels, value maps, field aliases): the
+    QML's and the project's."""
     style = _styles()[layer]
     parts = [_renderer(style)]
     if style.label_field:
         parts.append(_labeling(style))
+    widgets = _value_maps(layer)
+    parts += [widgets] if widgets is not None else []
     parts.append(_aliases(layer))
     return parts
 
@@ -482,6 +507,11 @@ def _layout(
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     half_w = max(xmax - xmin, (ymax - ymin) * w / h) * 1.05 / 2  # the frame's aspect, 5 % margin
     half_h = half_w * h / w
+    for _ in range(20):  # the north arrow (16 × 20 mm, 6 mm in from the top right) covers nothing framed
+        f = 2 * half_w / w  # ground units per mm
+        if cx - half_w + (w - 22) * f >= xmax or cy + half_h - 24 * f >= ymax:
+            break
+        half_w, half_h = half_w * 1.05, half_h * 1.05
     map_uuid = f"{{landkit-{key}-map}}"
     item = _item(layout, 65639, map_uuid, _MAP, id="地图", frame="true", background="true")
     ET.SubElement(item, "Extent", xmin=f"{cx - half_w:.3f}", ymin=f"{cy - half_h:.3f}",
@@ -665,26 +695,57 @@ def _outputs_gpkg(audit: dict) -> bytes:
         return path.read_bytes()
 
 
+def _snapshot_gpkg(layers: dict, path: Path) -> None:
+    """Write the project's layers (``layers``, as read) into the new GeoPackage ``path``: the
+    store's own writer, one transaction; each layer's description marks the file as landkit's
+    output (:func:`landkit.io.is_landkit_output`: the next pack replaces it), and landkit's styles
+    are its defaults (a layer added to QGIS by hand is drawn as in the project)."""
+    from .schema import LAYERS, layer_label
+    from .store import write_project, writing
+
+    write_project({name: frame for name, frame in layers.items() if name.lower() in LAYERS}, path)
+    with writing(path) as w:
+        rows = w.rows("gpkg_contents", ["rowid", "table_name"])
+        w.update("gpkg_contents", "description", {i: f"{GENERATOR}: {layer_label(n)}" for i, n in rows})
+    write_styles(path)
+
+
 def project_files(
-    path: str | os.PathLike, out_qgz: str | os.PathLike, *, audit: dict | None = None
+    path: str | os.PathLike, out_qgz: str | os.PathLike, *, audit: dict | None = None, snapshot: dict | None = None
 ) -> dict[str, bytes]:
     """The QGIS project ``out_qgz`` and, with ``audit`` (:func:`audit_layers`), the audit's
     layers in ``NAME-findings.gpkg`` beside it: each file's bytes by name, for
     :func:`write_project` and the meeting pack. ``path`` is a GeoPackage (opened by a path
-    relative to the project) or a PostGIS project URL (opened without its password)."""
+    relative to the project) or a PostGIS project URL (opened without its password).
+
+    With ``snapshot`` (the project's layers, as read from ``path``) the project opens a copy of
+    them instead, ``NAME.gpkg`` beside it (``./NAME.gpkg``): a folder that travels, as the
+    meeting pack's does; the copy is the project as of then, not the project."""
     import io
+    import tempfile
 
     from .store import open_project
 
     out = Path(out_qgz)
     if out.suffix.lower() != ".qgz":
         raise DataError(code="qgis.not_qgz", path=str(out))
-    project = open_project(path)
-    src = project.map_sources([n for n in _styles() if n not in _OUTPUTS], Path(os.path.abspath(out)).parent)
+    wanted = [n for n in _styles() if n not in _OUTPUTS]
     files: dict[str, bytes] = {}
+    project = open_project(path)
+    if snapshot is None:
+        src = project.map_sources(wanted, Path(os.path.abspath(out)).parent)
+        local = project.local_file
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / f"{out.stem}.gpkg"
+            _snapshot_gpkg(snapshot, copy)
+            src = open_project(copy).map_sources(wanted, Path(scratch))  # ./NAME.gpkg
+            src.name = project.map_sources([], Path(scratch)).name  # the title's fallback: the project's name
+            files[copy.name] = copy.read_bytes()
+        local = Path(os.path.abspath(out.with_name(copy.name)))
     audit = {k: v for k, v in (audit or {}).items() if k in _OUTPUTS and len(v)}
     name = f"{out.stem}-findings.gpkg" if audit else None
-    opened = [p for p in [project.local_file] if p] + ([Path(os.path.abspath(out.with_name(name)))] if name else [])
+    opened = [p for p in [local] if p] + ([Path(os.path.abspath(out.with_name(name)))] if name else [])
     for where in [p for p in opened if _URI_ESCAPE.search(str(p))]:
         import warnings
 

@@ -349,3 +349,102 @@ def test_the_constraint_layers_are_in_the_legend(zone, layers):
         assert label in legend, label
     bare = {k: v for k, v in layers.items() if k not in ("basic_farmland", "eco_redline", "urban_boundary")}
     assert "永久基本农田" not in Page(print_map(bare, size="A4")).text  # only the layers the project has
+
+
+@pytest.mark.parametrize("size", ["A3", "A4"])
+def test_the_zone_map_frames_every_community_village_and_zone_version_clear_of_its_furniture(layers, size, tmp_path):
+    """The zone map frames the whole zone (every version) and every village and community (汇源社区
+    lies south of the parcels and was cut off), none of them under the scale bar's box (bottom left)
+    or the north arrow (top right); so does the QGIS project's layout map."""
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import shapely
+
+    from landkit import qgis
+
+    page = Page(print_map(layers, size=size))
+    x0, y0, x1, y1 = map(float, page.keywords["extent"].split(","))
+    _, _, width, height = map(float, page.keywords["frame_mm"].split(","))
+    f = int(page.keywords["scale"].split(":")[1]) / 1000  # ground metres per mm
+    framed = {
+        "communities": layers["communities"].geometry,
+        "villages": layers["villages"].geometry,
+        "planning_zones": layers["planning_zones"].boundary,
+    }
+    for name, shapes in framed.items():
+        for key, (west, south, east, north) in zip(shapes.index, shapes.bounds.to_numpy(), strict=True):
+            assert x0 < west and east < x1 and y0 < south and north < y1, (size, name, key)
+    assert (y0 < layers["communities"].bounds["miny"]).all()  # 汇源社区's foot is on the page
+    # the furniture's room on paper, mm from the frame's corners: the scale bar's box (3 mm in,
+    # 17 mm high, at most a fifth of the frame plus 16 mm of margin wide), the north arrow's (12 × 20 mm)
+    bar_box = shapely.box(x0 + 3 * f, y0 + 3 * f, x0 + (3 + 16 + width / 5) * f, y0 + 20 * f)
+    arrow = shapely.box(x1 - 18 * f, y1 - 24 * f, x1 - 6 * f, y1 - 4 * f)
+    for name, shapes in framed.items():
+        hidden = shapes.intersects(bar_box) | shapes.intersects(arrow)
+        assert not hidden.any(), (size, name, list(shapes.index[hidden]))
+    assert (y1 - y0) / f == pytest.approx(height, rel=1e-6)  # the extent is the frame at the stated scale
+    # the QGIS layout's map: its extent holds the same
+    with zipfile.ZipFile(io.BytesIO(qgis.project_files(landkit.SAMPLE_PATH, tmp_path / "p.qgz")["p.qgz"])) as z:
+        root = ET.fromstring(z.read("p.qgs"))
+    (layout,) = [e for e in root.iter("Layout") if e.get("name", "").endswith(" A3")]
+    items = {item.get("id"): item for item in layout.iter("LayoutItem")}
+    extent = items["地图"].find("Extent")
+    qx0, qy0, qx1, qy1 = (float(extent.get(k)) for k in ("xmin", "ymin", "xmax", "ymax"))
+    for name, shapes in framed.items():
+        west, south, east, north = shapes.total_bounds
+        assert qx0 < west and east < qx1 and qy0 < south and north < qy1, name
+
+    def mm(item, key):  # "x,y,mm" → (x, y)
+        return tuple(float(v) for v in item.get(key).split(",")[:2])
+
+    (mx, my), (mw, mh) = mm(items["地图"], "position"), mm(items["地图"], "size")
+    (ax, ay), (aw, ah) = mm(items["指北针"], "position"), mm(items["指北针"], "size")
+    q = (qx1 - qx0) / mw  # ground units per mm of the layout's map
+    assert (qy1 - qy0) / mh == pytest.approx(q, rel=1e-4)  # the extent has the frame's shape
+    arrow = shapely.box(qx0 + (ax - mx) * q, qy1 - (ay - my + ah) * q, qx0 + (ax - mx + aw) * q, qy1 - (ay - my) * q)
+    for name, shapes in framed.items():
+        assert not shapes.intersects(arrow).any(), name
+
+
+def test_a_community_in_the_top_right_corner_is_not_under_the_qgis_layouts_north_arrow(layers, tmp_path):
+    """汇源社区 moved to the north-east corner of everything framed: the layout's map grows until the
+    north arrow (an item over the map's top right) covers none of it."""
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import shapely
+
+    from landkit import qgis
+
+    framed = ("parcels", "planning_zones", "villages", "communities", "roads", "facilities")
+    east, north = np.max([layers[n].total_bounds[2:] for n in framed], axis=0)
+    communities = layers["communities"].copy()
+    hy = communities.loc["HY", "geometry"]
+    communities.loc["HY", "geometry"] = shapely.affinity.translate(hy, east - hy.bounds[2], north - hy.bounds[3])
+    path = tmp_path / "corner.gpkg"
+    landkit.write_project({**layers, "communities": communities}, path)
+    with zipfile.ZipFile(io.BytesIO(qgis.project_files(path, tmp_path / "p.qgz")["p.qgz"])) as z:
+        root = ET.fromstring(z.read("p.qgs"))
+    (layout,) = [e for e in root.iter("Layout") if e.get("name", "").endswith(" A3")]
+    items = {item.get("id"): item for item in layout.iter("LayoutItem")}
+    e = items["地图"].find("Extent")
+    x0, y0, x1, y1 = (float(e.get(k)) for k in ("xmin", "ymin", "xmax", "ymax"))
+    mx, my, mw = (
+        float(v) for v in items["地图"].get("position").split(",")[:2] + items["地图"].get("size").split(",")[:1]
+    )
+    ax, ay = (float(v) for v in items["指北针"].get("position").split(",")[:2])
+    aw, ah = (float(v) for v in items["指北针"].get("size").split(",")[:2])
+    q = (x1 - x0) / mw
+    arrow = shapely.box(x0 + (ax - mx) * q, y1 - (ay - my + ah) * q, x0 + (ax - mx + aw) * q, y1 - (ay - my) * q)
+    moved = communities.geometry.loc["HY"]
+    assert x0 < moved.bounds[0] and moved.bounds[2] < x1 and y0 < moved.bounds[1] and moved.bounds[3] < y1
+    assert not moved.intersects(arrow)
+    # the paper map keeps it clear of its own north arrow too
+    page = Page(print_map({**layers, "communities": communities}, size="A4"))
+    px0, py0, px1, py1 = map(float, page.keywords["extent"].split(","))
+    f = int(page.keywords["scale"].split(":")[1]) / 1000
+    assert not moved.intersects(shapely.box(px1 - 18 * f, py1 - 24 * f, px1 - 6 * f, py1 - 4 * f))
+    assert px0 < moved.bounds[0] and moved.bounds[2] < px1 and py0 < moved.bounds[1] and moved.bounds[3] < py1

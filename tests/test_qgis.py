@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import textwrap
+import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
@@ -612,7 +613,8 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
     )
     sources = {lid: (valid, source) for lid, valid, source in got["layers"]}
     assert all(valid for valid, _ in sources.values())
-    assert sources["parcels_landkit"][1] == str(project) and sources["findings_landkit"][1] == str(
+    # the pack's own snapshot of the project, not the project: the folder travels (`landkit qgis` opens the project)
+    assert sources["parcels_landkit"][1] == str(pack / "project.gpkg") and sources["findings_landkit"][1] == str(
         pack / "project-findings.gpkg"
     )
     assert got["layouts"] == ["鲁山县产业集聚区 A3", "鲁山县产业集聚区 搬迁村庄图集"]
@@ -719,3 +721,119 @@ def test_postgis_connection_values_are_quoted_as_qgis_reads_them(run_qgis):
         """
     )
     assert got["parsed"] == [params["dbname"], params["user"], params["host"], 'a"b', "parcels", "4547"]
+
+
+#: every coded column of the layers in the QGIS project, and its vocabulary (the Chinese the table shows)
+CODED = {
+    ("parcels", "status"): PARCEL_STATUSES,
+    ("parcels", "compensation"): landkit.schema.COMPENSATION_MODES,
+    ("villages", "relocation_status"): RELOCATION_STATUSES,
+    ("roads", "status"): ROAD_STATUSES,
+}
+_VALUE_MAPS = f"""
+def value_maps(p, suffix):
+    got = {{}}
+    for layer, field in {list(CODED)!r}:
+        l = p.mapLayer(layer + suffix) if suffix is not None else p[layer]
+        i = l.fields().indexOf(field)
+        setup = l.editorWidgetSetup(i)
+        formatter = QgsApplication.fieldFormatterRegistry().fieldFormatter(setup.type())
+        # what the attribute table and the form show for each value of the column in the data
+        shown = {{str(v): formatter.representValue(l, i, setup.config(), None, v) for v in l.uniqueValues(i) if v}}
+        got[layer + "." + field] = [setup.type(), setup.config().get("map"), shown]
+    return got
+"""
+
+
+def _check_value_maps(got: dict, layers: dict) -> None:
+    for (layer, field), vocabulary in CODED.items():
+        kind, entries, shown = got[f"{layer}.{field}"]
+        assert kind == "ValueMap", (layer, field)
+        assert [next(iter(e.items())) for e in entries] == [(name, code) for code, name in vocabulary.items()]
+        values = set(layers[layer][field].dropna().astype(str))
+        assert values and set(shown) == values, (layer, field)  # every value of the data, in Chinese
+        assert all(shown[v] == vocabulary[v] for v in values), (layer, field, shown)
+    assert got["parcels.status"][2]["acquiring"] == "征收中"
+
+
+@pytest.mark.parametrize("project_url_or_path", ["gpkg", "postgis"], indirect=True)
+def test_the_pack_folder_travels_copied_elsewhere_every_layer_of_its_project_opens(
+    project_url_or_path, tmp_path, run_qgis
+):
+    """The meeting pack copied to another PC (another folder, the project out of reach): its QGIS
+    project opens the snapshot beside it, every layer valid with every feature, in Chinese."""
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+    from landkit.schema import LAYERS
+    from landkit.store import content_hash
+
+    source = project_url_or_path
+    layers = landkit.read_project(source)
+    pack = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["report", str(source), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(pack / "project.qgz") as z:
+        qgs = z.read("project.qgs").decode("utf-8")
+    root = ET.fromstring(qgs)
+    assert root.findtext("properties/Paths/Absolute") == "false"  # QGIS's relative paths
+    sources = [e.text or "" for e in root.iter("datasource")]
+    sources += [e.get("source", "") for e in root.iter("layer-tree-layer")]
+    sources += [e.get("coverageLayerSource", "") for e in root.iter("Atlas")]
+    assert len(sources) == 2 * 12 + 1
+    assert all(s.startswith(("./project.gpkg|layername=", "./project-findings.gpkg|layername=")) for s in sources)
+    # the snapshot is the project as of the pack: the same features, layer for layer
+    snapshot = landkit.read_project(pack / "project.gpkg")
+    for name in LAYERS.keys() & layers.keys():
+        assert content_hash({name: snapshot[name]}) == content_hash({name: layers[name]}), name
+    # another PC: the folder copied under a Chinese name with a space; the project no longer there
+    elsewhere = tmp_path / "另一台电脑" / "会议 材料"
+    shutil.copytree(pack, elsewhere)
+    shutil.rmtree(pack)
+    if not str(source).startswith("postgresql"):
+        source.rename(source.with_suffix(".moved"))
+    got = run_qgis(
+        _VALUE_MAPS
+        + textwrap.dedent(f"""
+        p = QgsProject.instance()
+        assert p.read({str(elsewhere / "project.qgz")!r})
+        out["layers"] = {{l.id(): [l.isValid(), l.providerType(), l.featureCount(), l.source().split("|")[0]]
+                         for l in p.mapLayers().values()}}
+        out["maps"] = value_maps(p, "_landkit")
+        m = [l for l in p.layoutManager().layouts() if l.name().endswith(" A3")][0].itemById("地图")
+        e = m.extent()
+        out["extent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
+        """)
+    )
+    x0, y0, x1, y1 = got["extent"]  # the A3 layout frames every community and the whole zone, as QGIS reads it
+    for name in ("communities", "planning_zones", "villages"):
+        west, south, east, north = layers[name].total_bounds
+        assert x0 < west and east < x1 and y0 < south and north < y1, name
+    assert len(got["layers"]) == 12  # the issue's 10 of 12 "unavailable", all here
+    for lid, (valid, provider, count, path) in got["layers"].items():
+        name = lid.removesuffix("_landkit")
+        assert valid and provider == "ogr" and os.path.dirname(path) == str(elsewhere), (lid, path)
+        if name in layers:
+            assert count == len(layers[name]) > 0, (lid, count)
+            assert os.path.basename(path) == "project.gpkg", lid
+    _check_value_maps(got["maps"], layers)
+
+
+def test_value_maps_show_the_chinese_names_in_the_attribute_table_from_the_files_own_style(project, run_qgis):
+    """A layer added to QGIS by hand from the project (its default style, landkit's): the attribute
+    table and the form show 征收中, not ``acquiring``; they store the code."""
+    qgis.write_styles(project)
+    got = run_qgis(
+        _VALUE_MAPS
+        + textwrap.dedent(f"""
+        path = {str(project)!r}
+        layers = {{n: QgsVectorLayer(path + "|layername=" + n, n, "ogr") for n in ("parcels", "villages", "roads")}}
+        assert all(l.isValid() for l in layers.values())
+        out["maps"] = value_maps(layers, None)
+        parcels = layers["parcels"]
+        f = next(parcels.getFeatures(QgsFeatureRequest(QgsExpression("status = 'acquiring'"))))
+        out["stored"] = f["status"]  # the form writes the code, the table shows the name
+        """)
+    )
+    _check_value_maps(got["maps"], landkit.read_project(project))
+    assert got["stored"] == "acquiring"

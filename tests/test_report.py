@@ -29,7 +29,8 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     names = sorted(p.name for p in (tmp_path / "pack").iterdir())
     assert names == [
         "audit.html", "audit.xlsx", "changes.html", "community-HY.html", "community-LF.html", "figures.json",
-        "index.html", "progress.png", "project-findings.gpkg", "project.qgz", "relocation.png", "zone-A3.pdf",
+        "index.html", "progress.png", "project-findings.gpkg", "project.gpkg", "project.qgz", "relocation.png",
+        "zone-A3.pdf",
         "zone.html",
     ]  # fmt: skip
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
@@ -233,6 +234,7 @@ def test_a_pack_without_villages_leaves_out_what_needs_them(tmp_path, sample_lay
         "index.html",
         "progress.png",
         "project-findings.gpkg",
+        "project.gpkg",
         "project.qgz",
         "zone-A3.pdf",
         "zone.html",

@@ -153,6 +153,7 @@ MESSAGES: dict[str, str] = {
     "pack.file.print": "Paper map (A3, PDF)",
     "pack.file.changes": "What changed this month",
     "pack.file.qgis": "QGIS project (the same map, with the A3 layout and the village atlas)",
+    "pack.file.snapshot": "Snapshot of the project (GeoPackage, what the QGIS project opens; the data as of the pack)",
     "pack.file.audit_html": "Area audit",
     "pack.file.audit_xlsx": "Audit and progress tables (Excel)",
     "pack.file.progress": "Progress against the targets (chart)",

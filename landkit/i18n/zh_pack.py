@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "pack.file.print": "打印图（A3，PDF）",
     "pack.file.changes": "本月变化",
     "pack.file.qgis": "QGIS 项目（同一张图，含 A3 出图和村庄图集）",
+    "pack.file.snapshot": "项目数据快照（GeoPackage，QGIS 项目打开的就是它；会议材料生成时的数据）",
     "pack.file.audit_html": "面积审核",
     "pack.file.audit_xlsx": "审核与进度表格（Excel）",
     "pack.file.progress": "目标进度图",
