@@ -21,7 +21,7 @@ from typing import Any
 from . import store
 from .errors import LedgerError, _Said
 from .i18n import language, named, t
-from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger, as_code  # noqa: F401  (RESERVE re-exported)
+from .schema import LAYERS, LEDGERS, RELOCATION, RESERVE, Ledger, as_code
 
 #: The allowed transitions of a reserve parcel (储备地块状态机). A parcel's first event is a
 #: transition to one of TRANSITIONS[None], or an opening balance at any status. Revocations step
@@ -327,7 +327,82 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
             writer.add_column(ledger.table, "event_type")
         writer.insert(ledger.table, out)
         store.follow_ledger(writer, ledger, features, history)
+        dated = {e[ledger.key]: e for e in out if e.get("event_type", "transition") in ("transition", "revocation")}
+        if ledger is RESERVE and dated:  # an opening or a correction does not know the day: no date follows
+            _follow_dates(writer, ledger, dated, history, path)
     return [e["event_id"] for e in out]
+
+
+#: The parcel's date column each transition sets, with the event's date, in the event's transaction
+#: (started_on, the buyer's start of works, is no ledger status: it stays the layer's own).
+DATE_COLUMNS: dict[str, str] = {
+    "acquired": "acquired_on",
+    "approved": "approved_on",
+    "transferred": "supplied_on",
+    "allocated": "supplied_on",
+}
+
+
+def standing_dates(history: Iterable[tuple[str, str, str]]) -> dict[str, str | None]:
+    """Status -> the day the lifecycle reached it, for the steps that still stand after ``history``
+    [(date, event_type, status) …]: a revoked step is gone, a step reached by an opening balance or
+    a correction has no known day (None), a status past the one the parcel is at is not reached.
+
+    Examples
+    --------
+    >>> standing_dates([("2026-01-05", "transition", "acquiring"), ("2026-03-26", "transition", "acquired")])
+    {'acquiring': '2026-01-05', 'acquired': '2026-03-26'}
+    >>> standing_dates([("2026-01-05", "opening", "acquired"), ("2026-02-01", "transition", "submitted"),
+    ...                 ("2026-02-03", "revocation", "acquired")])
+    {'acquired': None}
+    """
+    stack: list[tuple[str, str | None]] = []
+    for date, kind, status in history:
+        if kind == "revocation" and stack:
+            stack.pop()
+        if kind != "revocation" or not stack or stack[-1][0] != status:
+            stack.append((status, date if kind == "transition" else None))
+    order = list(RESERVE.statuses)
+
+    def rank(status: str) -> int:
+        return order.index(status) if status in order else -1
+
+    final = stack[-1][0] if stack else None
+    return {s: d for s, d in stack if s == final or rank(s) < rank(str(final))}
+
+
+def _follow_dates(writer: Any, ledger: Ledger, recorded: Mapping[str, Any], history: Mapping, path: Any) -> None:
+    """Set the parcels' date columns (acquired_on …) of the keys just recorded to the days their
+    standing transitions give (:func:`standing_dates`); a column a revoked step had set is cleared.
+    A column the layer lacks is added (a GeoPackage DATE, a PostgreSQL date) when a day is to go in it."""
+    import datetime as _dt
+
+    keys = sorted({str(k) for k in recorded})
+    revoked = {str(k) for k, e in recorded.items() if e.get("event_type") == "revocation"}
+    wanted: dict[str, dict[str, str | None]] = {}
+    for key in keys:
+        days = standing_dates(history.get(key, []))
+        for column in dict.fromkeys(DATE_COLUMNS.values()):
+            reached = [days[s] for s, c in DATE_COLUMNS.items() if c == column and s in days]
+            if reached and reached[-1] is not None:
+                wanted.setdefault(column, {})[key] = reached[-1]
+            elif not reached and key in revoked:
+                wanted.setdefault(column, {})[key] = None
+    if not wanted:
+        return
+    have = writer.columns(ledger.layer)
+    for column, values in wanted.items():
+        if column not in have:
+            if all(v is None for v in values.values()):
+                continue
+            writer.add_column(ledger.layer, column, "DATE")
+        rows = writer.rows(ledger.layer, ["rowid", ledger.key, column], ledger.key, list(values))
+        changes = {
+            rowid: None if (day := values[str(key)]) is None else _dt.date.fromisoformat(day)
+            for rowid, key, now in rows
+            if (None if now is None else str(now)[:10]) != values[str(key)]
+        }
+        writer.update(ledger.layer, column, changes)
 
 
 def record_event(

@@ -42,6 +42,64 @@ def as_of(layers: dict, date) -> dict:
     return out
 
 
+def _latest(layers: dict, since) -> pd.Timestamp | None:
+    """The latest date of the three ledgers (events, relocation steps, payments) not after today."""
+    from .reserve import data_date
+
+    days = [data_date(layers[n]) for n in ("events", "relocation_events", "payments") if layers.get(n) is not None]
+    days = [pd.Timestamp(d) for d in days if d is not None]
+    return max([*days, pd.Timestamp(since)]) if days else None
+
+
+def relocation_steps(layers: dict, since, until) -> pd.DataFrame:
+    """The villages' relocation steps recorded after ``since`` up to ``until``: ``village_code``,
+    ``date``, ``before`` → ``after`` (the village's status before the step and after it), its
+    ``households`` and ``document_ref``, in date order."""
+    from .schema import RELOCATION
+
+    columns = ["village_code", "date", "before", "after", "households", "document_ref"]
+    moves = layers.get("relocation_events")
+    if moves is None or not len(moves) or "village_code" not in moves:
+        return pd.DataFrame(columns=columns)
+    moves = moves.sort_values("date", kind="stable")  # recording order within a day
+    before = moves.groupby("village_code")["status"].shift(1).fillna(RELOCATION.start)
+    period = (moves["date"] > pd.Timestamp(since)) & (moves["date"] <= pd.Timestamp(until))
+    villages = layers.get("villages")
+    households = villages["households"] if villages is not None and "households" in villages else pd.Series(dtype=float)
+    out = pd.DataFrame(
+        {
+            "village_code": moves["village_code"].astype(str),
+            "date": moves["date"],
+            "before": before,
+            "after": moves["status"],
+            "households": moves["village_code"].astype(str).map(households.set_axis(households.index.astype(str))),
+            "document_ref": moves.get("document_ref"),
+        }
+    )[period]
+    return out  # indexed by the step's event_id
+
+
+def payments_of(layers: dict, since, until) -> pd.DataFrame:
+    """The payments recorded after ``since`` up to ``until``, each with what its village had been paid
+    before it and after it (``paid_before_yuan`` → ``paid_after_yuan``, all its payments and
+    corrections up to it, summed in fen): ``payment_id``, ``village_code``, ``parcel_id``, ``date``,
+    ``kind``, ``amount_yuan``, ``document_ref``, ``corrects``."""
+    columns = ["payment_id", "village_code", "parcel_id", "date", "kind", "amount_yuan",
+               "paid_before_yuan", "paid_after_yuan", "document_ref", "corrects"]  # fmt: skip
+    paid = layers.get("payments")
+    if paid is None or not len(paid):
+        return pd.DataFrame(columns=columns).set_index("payment_id")
+    paid = paid.reset_index().sort_values(["date", "payment_id"], kind="stable")
+    fen = pd.to_numeric(paid["amount_fen"], errors="coerce").fillna(0).astype("int64")
+    village = paid["village_code"].astype(object).where(paid["village_code"].notna(), "")
+    after = fen.groupby(village.to_numpy()).cumsum()
+    period = (paid["date"] > pd.Timestamp(since)) & (paid["date"] <= pd.Timestamp(until))
+    out = paid.assign(amount_yuan=fen / 100, paid_before_yuan=(after - fen) / 100, paid_after_yuan=after / 100).reindex(
+        columns=columns
+    )
+    return out[period].set_index("payment_id")
+
+
 def _finding_keys(findings: pd.DataFrame) -> pd.Series:
     return findings["rule"] + "|" + findings["layer"] + "|" + findings["ids"].map(lambda i: ";".join(map(str, i)))
 
@@ -59,8 +117,12 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
     start is not audited again."""
     from . import audit, reserve
 
+    if until is None:  # up to the latest day any ledger has reached (not after today)
+        until = _latest(layers, since)
     found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
     until = found["events"].attrs["until"]
+    found["relocation"] = relocation_steps(layers, since, until)
+    found["payments"] = payments_of(layers, since, until)
     end = as_of(layers, until)
     if now is None or not _same_state(layers, end):
         now = audit.audit(end, rules=rules)
@@ -117,12 +179,15 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
         status=found["events"]["status"].map(lambda s: label(s, lang)),
     )
     headers = columns.headers(lang, "all", "changes")
+    steps, paid = _steps_and_payments_shown(found, layers, lang)
     new, resolved = (findings_table(found[k], lang) for k in ("new_findings", "resolved_findings"))
     keep = ["severity", "rule", "layer", "ids", "area_mu", "message"]
     tables = {
         "changes.by_status": by_status,
         "changes.moved": moved,
         "changes.events": events.reset_index()[["parcel_id", "date", "event_type", "status", "document_ref"]],
+        "changes.relocation": steps,
+        "changes.payments": paid,
         "changes.new": new[keep],
         "changes.resolved": resolved[keep],
     }
@@ -141,3 +206,36 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
         shown_df = df.rename(columns=headers)
         body += f"<h2>{html.escape(say(title, lang))}</h2>" + (_table(shown_df) if len(df) else f"<p>{none}</p>")
     return _page(say("changes.title", lang, since=since, until=until), body, stamp)
+
+
+def _steps_and_payments_shown(found: dict, layers: dict, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The period's relocation steps and payments as planners read them: villages by name,
+    statuses and kinds in the language, amounts in yuan to the fen with separators."""
+    from .i18n import named
+    from .payments import PAYMENT_KINDS
+    from .schema import RELOCATION_STATUSES
+
+    def status(code) -> str:
+        return named(str(code), RELOCATION_STATUSES, lang) if code is not None and code == code else ""
+
+    def yuan(value) -> str:
+        return "" if value is None or value != value else f"{value:,.2f}"
+
+    steps = found.get("relocation", pd.DataFrame(columns=["village_code", "date", "before", "after"]))
+    steps = steps.assign(
+        village=village_names(layers, steps["village_code"]).to_numpy(),
+        date=pd.to_datetime(steps["date"]).dt.date,
+        before=steps["before"].map(status),
+        after=steps["after"].map(status),
+    )[["village", "date", "before", "after", "households", "document_ref"]]
+    paid = found.get("payments", pd.DataFrame(columns=["payment_id", "village_code", "date", "kind"]))
+    paid = paid.reset_index() if paid.index.name == "payment_id" else paid
+    paid = paid.assign(
+        village=village_names(layers, paid["village_code"].where(paid["village_code"].notna(), None)).to_numpy(),
+        date=pd.to_datetime(paid["date"]).dt.date,
+        kind=paid["kind"].map(lambda k: named(str(k), PAYMENT_KINDS, lang) if k is not None and k == k else ""),
+        **{c: paid[c].map(yuan) for c in ("amount_yuan", "paid_before_yuan", "paid_after_yuan") if c in paid},
+    )
+    keep = ["payment_id", "village", "parcel_id", "date", "kind", "amount_yuan", "paid_before_yuan",
+            "paid_after_yuan", "document_ref"]  # fmt: skip
+    return steps, paid.reindex(columns=keep)

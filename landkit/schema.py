@@ -96,7 +96,7 @@ CONSTRAINT_LAYERS: dict[str, tuple[str, str, str]] = {
 TARGET_KINDS: dict[str, str] = {"task": "任务", "stock": "存量"}
 
 #: Tables that are history: rows are appended, never changed or removed.
-APPEND_ONLY = ("events", "relocation_events")
+APPEND_ONLY = ("events", "relocation_events", "payments")
 
 #: Audit rules and severities, by code; planners read them in the catalogue's words
 #: (``rule.<code>``, ``severity.<code>`` in landkit/i18n/zh_words.py and en_words.py).
@@ -456,6 +456,26 @@ LAYERS: dict[str, Layer] = {
         ),
     )
 }
+#: the payments ledger (补偿款支付台账): money paid to a village (or for one of its parcels), in fen,
+#: appended by ``landkit pay``; a negative amount only as the correction of a payment it names
+LAYERS["payments"] = Layer(
+    "payments",
+    "补偿支付台账",
+    "payment_id",
+    None,
+    (
+        _text("village_code", "村代码", required=False),
+        _text("parcel_id", "地块编号", required=False),
+        Column("date", "date", "支付日期"),
+        Column("amount_fen", "int", "金额(分)"),
+        _text("kind", "款项", required=False),
+        _text("document_ref", "凭证号", required=False),
+        Column("corrects", "int", "更正的支付编号", required=False),
+        _text("note", "备注", required=False),
+    ),
+    id_kind="int",
+    optional=True,
+)
 #: each layer's Chinese name (储备地块), by layer name
 LAYER_NAMES: dict[str, str] = {name: layer.label_zh for name, layer in LAYERS.items()}
 

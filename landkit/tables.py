@@ -156,8 +156,9 @@ def land_tables(
     """The planner's other questions as workbook sheets, for the layers the project has:
     三区三线冲突 (each parcel's conflict with permanent basic farmland, the ecological red line or
     the urban development boundary, m² and mu), 耕地占用 (the current land use each village's and
-    target's parcels take, 耕地 for 占补平衡), 补偿费用 (paid and due by month), 闲置土地 and
-    违法占地疑点 (buildings on land not yet approved or supplied, or on open land of the zone).
+    target's parcels take, 耕地 for 占补平衡), 补偿费用 (due by the schedule, paid by the payments
+    ledger, owed and overdue, by month: :func:`landkit.money.money_owed`), 闲置土地 and 违法占地疑点
+    (buildings on land not yet approved or supplied, or on open land of the zone).
     Land is idle after the rules' ``[idle_land] days``, as the audit says. ``today`` is the project
     as it is now when ``layers`` is it as of a past date (:func:`as_of`): a target's parcels are
     all of them whatever the date. ``kept``: what the audit computed (its ``keep``), used as it is."""
@@ -235,12 +236,10 @@ def land_tables(
             tables["目标耕地占用"] = pd.DataFrame(per_target)
     rates = layers.get("compensation_rates")
     if rates is not None and len(rates) and "compensation" in parcels:
-        amounts = money.compensation(parcels, rates, layers.get("price_zones"))
         date = as_of or reserve.data_date(layers["events"])
-        months = money.by_month(money.payments(parcels, amounts, as_of=date))
-        tables["补偿费用"] = (
-            months.rename(columns={"paid_yuan": "已付(元)", "due_yuan": "待付(元)"}).rename_axis("月份").reset_index()
-        )
+        months = money.money_owed(layers, as_of=date, by="month") / 100  # fen to yuan: exact to the fen
+        said = {"due_fen": "应付(元)", "paid_fen": "已付(元)", "owed_fen": "欠付(元)", "overdue_fen": "逾期(元)"}
+        tables["补偿费用"] = months.rename(columns=said).rename_axis("月份").reset_index()
         if "villages" in layers and (rates["kind"] == "relocation").any():
             cost = money.relocation_cost(layers["villages"], rates)
             cost.index = village_names(layers, pd.Series(cost.index, index=cost.index)).to_numpy()

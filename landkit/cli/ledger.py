@@ -237,6 +237,9 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
     for pid, row in parcels.iterrows():
         was, now = label(row["before"], lang) or none, label(row["after"], lang) or none
         click.echo(t("cli.changes.parcel", lang, id=pid, was=was, now=now, mu=row["area_mu"]))
+    from .money import steps_and_payments
+
+    steps_and_payments(found, layers, lang)
     click.echo(t("cli.changes.findings", lang, new=len(new), resolved=len(resolved)))
     for tag, df in (("new", new), ("resolved", resolved)):
         for f in report.findings_table(df, lang).itertuples():

@@ -15,12 +15,14 @@ from . import (
     en,
     en_errors,
     en_exchange,
+    en_money,
     en_pack,
     en_records,
     en_words,
     zh,
     zh_errors,
     zh_exchange,
+    zh_money,
     zh_pack,
     zh_records,
     zh_words,
@@ -38,6 +40,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         zh_records.MESSAGES,
         zh_pack.MESSAGES,
         zh_exchange.MESSAGES,
+        zh_money.MESSAGES,
     ),
     "en": (
         en.MESSAGES,
@@ -46,6 +49,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         en_records.MESSAGES,
         en_pack.MESSAGES,
         en_exchange.MESSAGES,
+        en_money.MESSAGES,
     ),
 }
 CATALOGUES: dict[str, dict[str, str]] = {

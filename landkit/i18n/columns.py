@@ -103,3 +103,10 @@ def yes(flags, lang: str | None = None):
     from . import t
 
     return flags.map({True: t("cli.yes", lang), False: ""})
+
+
+#: the 本月变化 page's relocation steps and payments (landkit.period)
+CHANGES_HEADERS |= {
+    "village_code": "村代码", "households": "户数", "payment_id": "支付编号", "kind": "款项",
+    "amount_yuan": "金额(元)", "paid_before_yuan": "此前累计已付(元)", "paid_after_yuan": "累计已付(元)",
+}  # fmt: skip

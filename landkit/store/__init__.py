@@ -200,6 +200,24 @@ def _to_disk_shape(df: Any, layer: str) -> Any:
     return df
 
 
+def _as_days(df: Any, spec: Any) -> Any:
+    """The contract's date columns as days (``datetime.date``), so that a GeoPackage declares them
+    DATE and holds ``YYYY-MM-DD`` (a datetime text in a DATE column is what GDAL calls
+    non-conformant) and PostgreSQL types them ``date``; other columns as they are."""
+    import pandas as pd
+
+    if spec is None:
+        return df
+    days = [c.name for c in spec.columns if c.kind == "date" and c.name in df.columns]
+    days = [c for c in days if getattr(df[c].dtype, "kind", "") == "M"]  # naive datetime64 only
+    if not days:
+        return df
+    df = df.copy()
+    for c in days:  # a midnight timestamp is a day; NaT is nothing
+        df[c] = pd.Series([None if v is pd.NaT else v for v in df[c].dt.date], index=df.index, dtype=object)
+    return df
+
+
 def _norm(value: Any) -> tuple:
     """A cell as a comparable value: numbers as numbers, dates as their day, text as text, nothing as None."""
     import numbers
@@ -340,6 +358,8 @@ def _write(
 ) -> None:
     project = open_project(path)
     shaped = {name: _to_disk_shape(df, name) for name, df in layers.items()}
+    if project.local_file is None or _engine(engine) == "pyogrio":  # fiona writes days as text: its DATETIME stays
+        shaped = {name: _as_days(df, LAYERS.get(name.lower())) for name, df in shaped.items()}
     notes: list[dict] = []
     notes += project.write_layers(
         shaped,

@@ -319,12 +319,26 @@ class Writer:
         self.db.executemany(sql, ([_cell(r[n], declared[n]) for n in names] for r in rows))
         touched(self.db, table)
 
+    def create_table(self, table: str, kinds: Mapping[str, str]) -> None:
+        """Create an attribute table (no geometry) with these columns ({name: text|int|float|date}),
+        registered in ``gpkg_contents`` as GDAL and QGIS read it; dates are DATE."""
+        self._writable()
+        types = {"text": "TEXT", "int": "INTEGER", "float": "REAL", "date": "DATE"}
+        cols = ", ".join(f"{_q(name)} {types[kind]}" for name, kind in kinds.items())
+        self.db.execute(f'CREATE TABLE {_q(table)} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {cols})')
+        self.db.execute(
+            f"INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change) "
+            f"VALUES (?, 'attributes', ?, {_NOW})",
+            (table, table),
+        )
+
     def update(self, table: str, column: str, values: Mapping[int, Any]) -> None:
         """Set ``column`` of the rows with these rowids to the given values."""
         self._writable()
         self.require(table, [column])
+        declared = columns(self.db, table)[column]
         sql = f"UPDATE {_q(table)} SET {_q(column)} = ? WHERE rowid = ?"
-        self.db.executemany(sql, ((v, k) for k, v in values.items()))
+        self.db.executemany(sql, ((_cell(v, declared), k) for k, v in values.items()))
         if values:
             touched(self.db, table)
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import DataError, LayerExistsError, ProjectLockedError
 from ..schema import APPEND_ONLY, LAYERS
 from .pg_url import FID, GEOM, parse
-from .postgis import _CHUNK, RECORDED_STATUS, RELATIONS, STAMPS, Session, Writer, transaction
+from .postgis import _CHUNK, RECORDED_DATES, RECORDED_STATUS, RELATIONS, STAMPS, Session, Writer, transaction
 
 # -- writing: whole layers ----------------------------------------------------------------------------------
 
@@ -458,9 +458,10 @@ def write_layers(
 def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -> None:
     """Set up a read-only role and a recording role on the project (created as NOLOGIN group roles if new).
 
-    ``reader`` may read every table. ``recorder`` may read, append to the ledgers, and change the
-    status columns the ledgers decide (``parcels.status``, ``villages.relocation_status``) and
-    nothing else. Give people a role with ``GRANT role TO person``.
+    ``reader`` may read every table. ``recorder`` may read, append to the ledgers (events,
+    relocation steps, payments), and change the status columns the ledgers decide
+    (``parcels.status``, ``villages.relocation_status``) and the dates the transitions set
+    (``acquired_on``, ``approved_on``, ``supplied_on``), nothing else. Give people a role with ``GRANT role TO person``.
     """
     from psycopg import sql
 
@@ -482,3 +483,6 @@ def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -
                 column = RECORDED_STATUS.get(table.lower())
                 if column and column in s.columns(table):
                     s.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(s.q(column), s.t(table), s.q(recorder)))
+                for day in RECORDED_DATES.get(table.lower(), ()):  # the dates the transitions set
+                    if day in s.columns(table):
+                        s.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(s.q(day), s.t(table), s.q(recorder)))

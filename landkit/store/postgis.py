@@ -48,6 +48,8 @@ RELATIONS = (
 )
 #: What the recording role may change besides appending to the ledgers.
 RECORDED_STATUS = {"parcels": "status", "villages": "relocation_status"}
+#: the date columns recording a transition sets (landkit.ledger.DATE_COLUMNS)
+RECORDED_DATES = {"parcels": ("acquired_on", "approved_on", "supplied_on")}
 _CHUNK = 8 << 20
 
 
@@ -497,6 +499,15 @@ class Writer:
             sql.SQL(", ").join(sql.Placeholder() * len(names)),
         )
         self.s.cur.executemany(query, [[r[n] for n in names] for r in rows])
+
+    def create_table(self, table: str, kinds: Mapping[str, str]) -> None:
+        """Create a table with these columns ({name: text|int|float|date}); a ledger gets its
+        append-only triggers and recording stamps, as :func:`landkit.store.pg_write` creates them."""
+        from .pg_write import _create
+
+        self._writable()
+        types = {"text": "text", "int": "bigint", "float": "double precision", "date": "date"}
+        _create(self.s, table, {name: types[kind] for name, kind in kinds.items()})
 
     def update(self, table: str, column: str, values: Mapping[int, Any]) -> None:
         from psycopg import sql
