@@ -76,7 +76,16 @@ REGISTRY: dict[str, Figure] = {
     "changes.events": Figure("items", "count"),
     "changes.new_findings": _FINDINGS,
     "changes.resolved_findings": _FINDINGS,
+    # pace: what each deadline needs per month against the ledger's last three full months (reserve.pace)
+    "target.months_left": Figure("months", "pace"),
+    "target.needed_per_month_mu": Figure("mu", "pace"),
+    "target.achieved_per_month_mu": Figure("mu", "ledger"),
+    "targets.behind": Figure("targets", "pace"),
+    "relocation.late_villages": Figure("villages", "ledger"),
+    "relocation.late_households": Figure("households", "ledger"),
 }
+#: the target figures of the pace, given for each target with a deadline
+PACE = ("months_left", "needed_per_month_mu", "achieved_per_month_mu")
 
 COLUMNS = [
     "figure", "key", "name", "name_en", "value", "unit", "basis", "label", "label_en", "means", "means_en", "as_of",
@@ -96,7 +105,7 @@ def number(value: object, unit: str) -> str:
     if unit == "date":
         return str(value)
     figure = float(value)  # type: ignore[arg-type]
-    return f"{figure:,.2f}" if unit == "mu" else f"{int(figure):,}"
+    return f"{figure:,.2f}" if unit in ("mu", "months") else f"{int(figure):,}"
 
 
 def text(value: object, unit: str, lang: str | None = None) -> str:
@@ -181,6 +190,7 @@ def table(a: Analysis) -> pd.DataFrame:
             ("capacity_households", "容纳户数"),
         ):
             rows += _rows(f"community.{figure}", capacity[column].astype(int), names, names)
+    rows += _pace_rows(a)
     found = a.changes
     for figure, part in (
         ("parcels", "parcels"),
@@ -225,3 +235,31 @@ def sheet(figures: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
 def records(figures: pd.DataFrame) -> list[dict]:
     """The figures as JSON records (``figures.json`` of the pack)."""
     return [{k: _value(v) for k, v in row.items()} for row in figures.to_dict("records")]
+
+
+def late_villages(a: Analysis) -> pd.DataFrame:
+    """The villages behind their batch's deadline on the analysis's date (:func:`landkit.relocation.late_villages`)."""
+    from .relocation import late_villages as late
+
+    villages = a.layers.get("villages")
+    if villages is None or not a.relocation:
+        return pd.DataFrame(columns=["name", "batch", "due_on", "relocation_status", "households", "days_late"])
+    return late(villages, a.layers.get("relocation_events"), as_of=a.day)
+
+
+def _pace_rows(a: Analysis) -> list[dict]:
+    """The pace's figures: each target with a deadline (months left, needed and achieved per month),
+    how many targets are behind, and the villages behind their batch's deadline."""
+    rows: list[dict] = []
+    goals = a.progress
+    if goals is not None and len(goals) and "behind" in goals:
+        due = goals[goals["due"].notna()]
+        names, names_en = due["name"].astype(str), due["name_en"].astype(str)
+        for column in PACE:
+            rows += _rows(f"target.{column}", due[column], names, names_en)
+        rows.append({"figure": "targets.behind", "key": "", "value": int((due["behind"] == True).sum())})  # noqa: E712
+    if a.relocation:
+        late = late_villages(a)
+        rows.append({"figure": "relocation.late_villages", "key": "", "value": len(late)})
+        rows.append({"figure": "relocation.late_households", "key": "", "value": int(late["households"].sum())})
+    return rows

@@ -142,16 +142,84 @@ def _code(value: Any, vocabulary: Mapping[str, str], unknown: str) -> str:
     raise LedgerError(code=unknown, value=str(value).strip(), choices=_choices(vocabulary))
 
 
+#: a batch's column naming a village by its name (沈庄, 沈庄村, Shenzhuang), resolved to its code
+VILLAGE_NAME = "village_name"
+#: headers a batch may carry that say nothing to the ledger: a row's serial number
+IGNORED_HEADERS = ("序号",)
+
+
 def _headers(ledger: Ledger) -> dict[str, str]:
-    """Column name or Chinese label -> column name, for rows from a spreadsheet."""
+    """Column name or Chinese label -> column name, for rows from a spreadsheet (the README's
+    documented headers: 地块编号/parcel_id or 村代码/village_code or 村名, 日期/date, 新状态/status,
+    事件类型/event_type, 文号/document_ref, 备注/note, for both ledgers)."""
     spec = LAYERS[ledger.table]
     out = {c.label_zh: c.name for c in spec.columns} | {c.name: c.name for c in spec.columns}
-    return out | {"状态": "status", "编号": ledger.key, "地块编号": "parcel_id", "村代码": "village_code"}
+    out |= {"状态": "status", "新状态": "status", "编号": ledger.key, "地块编号": "parcel_id", "村代码": "village_code"}
+    if ledger is RELOCATION:
+        out |= {"村名": VILLAGE_NAME, "村庄": VILLAGE_NAME, "村庄名称": VILLAGE_NAME, "村": VILLAGE_NAME}
+        out |= {"village": VILLAGE_NAME, VILLAGE_NAME: VILLAGE_NAME}
+    return out
+
+
+def _keys(ledger: Ledger, field: str | None = None) -> set[str]:
+    """The headers of a ledger's ``field`` (default: its key), which name a batch's ledger."""
+    return {k for k, v in _headers(ledger).items() if v == (field or ledger.key)}
+
+
+def _column_letter(position: int) -> str:
+    """A column's letters as a spreadsheet shows them: 0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_headers(ledger: Ledger, columns: list[Any], rows: list[Mapping[str, Any]]) -> None:
+    """Refuse a batch with a header the ledger does not know, naming it as typed (a stray space shown)
+    and its column's letter, with the headers it takes; an empty header over an empty column is ignored."""
+    known = _headers(ledger)
+    squeezed = {re.sub(r"\s+", "", name).casefold(): name for name in known}
+    bad: list[tuple[str, Any, str | None]] = []
+    for position, column in enumerate(columns):
+        name = "" if column is None else str(column)
+        if name in known or name in IGNORED_HEADERS:
+            continue
+        if (not name.strip() or name.startswith("Unnamed: ")) and all(_blank(r.get(column)) for r in rows):
+            continue  # a column nobody wrote in: formatting, not data
+        bad.append((_column_letter(position), name, squeezed.get(re.sub(r"\s+", "", name).casefold())))
+    if bad:
+        raise LedgerError(
+            code="ledger.unknown_headers", count=len(bad), headers=Phrase(partial(_bad_headers, bad)),
+            expected=Phrase(partial(_expected_headers, ledger)),
+        )  # fmt: skip
+
+
+def _bad_headers(bad: list[tuple[str, Any, str | None]], lang: str) -> str:
+    said = []
+    for letter, name, meant in bad:
+        shown = t("ledger.header_blank", lang) if not name.strip() or name.startswith("Unnamed: ") else repr(name)
+        said.append(t("ledger.header_meant" if meant else "ledger.header_at", lang, column=letter, header=shown,
+                      meant=meant))  # fmt: skip
+    return t("ledger.list_sep", lang).join(said)
+
+
+def _expected_headers(ledger: Ledger, lang: str) -> str:
+    fields = [ledger.key] + ([VILLAGE_NAME] if ledger is RELOCATION else []) + [
+        "date", "status", "event_type", "document_ref", "note"]  # fmt: skip
+    by_field: dict[str, list[str]] = {}
+    for name, field in _headers(ledger).items():
+        by_field.setdefault(field, []).append(name)
+    return t("ledger.list_sep", lang).join("/".join(by_field[f]) for f in fields if f in by_field)
 
 
 def _normalise(ledger: Ledger, row: Mapping[str, Any], *, future: bool) -> dict[str, Any]:
     names = _headers(ledger)
     row = {names.get(str(k).strip(), str(k).strip()): v for k, v in row.items()}
+    by_name = _blank(row.get(ledger.key)) and not _blank(row.get(VILLAGE_NAME))
+    if by_name:
+        row[ledger.key] = row[VILLAGE_NAME]  # the village by its name: resolved to its code when recorded
     if _blank(row.get(ledger.key)):
         raise LedgerError(code="ledger.no_key", column=ledger.key)
     if _blank(row.get("status")):
@@ -164,7 +232,7 @@ def _normalise(ledger: Ledger, row: Mapping[str, Any], *, future: bool) -> dict[
         "status": _code(row["status"], ledger.statuses, "ledger.unknown_status"),
         "document_ref": None if _blank(row.get("document_ref")) else str(row["document_ref"]).strip(),
         "note": None if _blank(row.get("note")) else str(row["note"]).strip(),
-    }
+    } | ({} if by_name or _blank(row.get(VILLAGE_NAME)) else {VILLAGE_NAME: str(row[VILLAGE_NAME]).strip()})
 
 
 def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping[str, Any]) -> LedgerError | None:
@@ -241,8 +309,11 @@ def _as_rows(events: Any) -> list[Mapping[str, Any]]:
 
 
 def _ledger_of(rows: list[Mapping[str, Any]]) -> Ledger:
-    names = {str(k).strip() for row in rows[:1] for k in row}
-    keys = [ledger for ledger in LEDGERS if {k for k, v in _headers(ledger).items() if v == ledger.key} & names]
+    columns = list(dict.fromkeys(k for row in rows for k in row))  # as typed, in order
+    names = {str(k).strip() for k in columns}
+    keys = [ledger for ledger in LEDGERS if _keys(ledger) & names]
+    if not keys and _keys(RELOCATION, VILLAGE_NAME) & names:
+        keys = [RELOCATION]  # villages by name only (村名)
     if len(keys) > 1:
         raise LedgerError(code="ledger.both_keys")
     for ledger in keys:
@@ -254,10 +325,47 @@ def _ledger_of(rows: list[Mapping[str, Any]]) -> Ledger:
         if twice:
             field, cols = next((f, sorted(c)) for f, c in twice.items())
             raise LedgerError(code="ledger.same_column_twice", columns=Phrase(partial(_columns, cols)), column=field)
-    for ledger in LEDGERS:
-        if {k for k, v in _headers(ledger).items() if v == ledger.key} & names:
-            return ledger
+        _check_headers(ledger, columns, rows)
+        return ledger
     raise LedgerError(code="ledger.no_key_column")
+
+
+#: the row number of a batch's first event: the spreadsheet's, whose header is row 1
+FIRST_ROW = 2
+
+
+def _by_name(
+    writer: Any, ledger: Ledger, clean: list[tuple[int, dict[str, Any]]], errors: list[LedgerError]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The events with each village given by its name (沈庄, 沈庄村, Shenzhuang) given by its code
+    (:func:`landkit.names.resolve`); a key that is a code stays, one that names several villages
+    is its row's error, as is a name beside a code that names another village (both columns
+    given). Read only when some key is not a code or a name is given beside one."""
+    keys = sorted({e[ledger.key] for _, e in clean})
+    unknown = set(keys) - set(store.layer_features(writer, ledger, keys))
+    beside = any(VILLAGE_NAME in e for _, e in clean)
+    if not (unknown or beside) or "name" not in writer.columns(ledger.layer):
+        return [(n, {k: v for k, v in e.items() if k != VILLAGE_NAME}) for n, e in clean]
+    from .errors import DataError
+    from .names import resolve
+
+    places = [(str(k), n) for k, n in writer.rows(ledger.layer, [ledger.key, "name"]) if k is not None]
+    codes, names = [k for k, _ in places], [n for _, n in places]
+    out = []
+    for n, event in clean:
+        named = event.pop(VILLAGE_NAME, None)
+        try:
+            if event[ledger.key] in unknown:  # a name where the code goes
+                event[ledger.key] = codes[resolve(event[ledger.key], codes, names, what="village")]
+            elif named is not None and codes[resolve(named, codes, names, what="village")] != event[ledger.key]:
+                raise LedgerError(code="ledger.name_not_code", name=named, key=event[ledger.key])
+        except DataError as exc:
+            if exc.code == "names.no_village" and named is None:  # neither a code nor a name: say which there are
+                exc = LedgerError(code="ledger.no_such_village", **exc.fields)
+            errors.append(LedgerError(code="ledger.row", n=n, reason=exc))
+            continue
+        out.append((n, event))
+    return out
 
 
 def record_events(path: str | os.PathLike, events: Any, *, future: bool = False) -> list[int]:
@@ -267,16 +375,24 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
     relocation ledger), ``date``, ``status`` and optionally ``event_type``, ``document_ref`` and
     ``note``; Chinese column names and status labels (已批复 …) are accepted. Each event is
     checked against the lifecycle and against the events before it, in the file and in the
-    batch (taken in date order). One bad row refuses the whole batch, with every bad row listed.
+    batch (taken in date order). One bad row refuses the whole batch, with every bad row listed,
+    numbered as a spreadsheet numbers it (the header is row 1, the first event row 2; a row with
+    every cell blank is skipped, and counted). A header the ledger does not know (``备 注``, a
+    stray space included) refuses the batch, naming it and the headers there are; ``序号`` is
+    ignored. A village may be given by its code or its name (沈庄, 沈庄村, Shenzhuang: in the
+    ``村代码`` column or a ``村名`` one; both given, they must name the same village).
     The layer's status column follows the ledger in the same transaction.
     """
     rows = _as_rows(events)
     if not rows:
         return []
     ledger = _ledger_of(rows)
+    rows_n = [(n, row) for n, row in enumerate(rows, start=FIRST_ROW) if not all(_blank(v) for v in row.values())]
+    if not rows_n:
+        return []
     errors: list[LedgerError] = []
     clean: list[tuple[int, dict[str, Any]]] = []
-    for n, row in enumerate(rows, start=1):
+    for n, row in rows_n:  # numbered as the spreadsheet numbers its rows; a row nobody wrote in is none
         try:
             clean.append((n, _normalise(ledger, row, future=future)))
         except LedgerError as exc:
@@ -284,6 +400,8 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
     clean.sort(key=lambda item: item[1]["date"])
     with store.writing(path) as writer:
         _require(writer, ledger, path)
+        if ledger is RELOCATION:
+            clean = _by_name(writer, ledger, clean, errors)
         keys = sorted({e[ledger.key] for _, e in clean})
         features: dict[str, list[tuple[int, Any]]] = {}
         features.update(store.layer_features(writer, ledger, keys))
@@ -307,7 +425,7 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
                 )
             else:
                 mine.append((event["date"], event["event_type"], event["status"]))
-        if errors and len(rows) == 1:
+        if errors and len(rows_n) == 1:
             raise LedgerError(code="ledger.nothing_recorded", path=str(path), reason=errors[0].fields["reason"])
         if errors:
             listed = Phrase(
@@ -317,7 +435,7 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
                 )
             )
             raise LedgerError(
-                code="ledger.refused_rows", path=str(path), refused=len(errors), total=len(rows), rows=listed
+                code="ledger.refused_rows", path=str(path), refused=len(errors), total=len(rows_n), rows=listed
             )
         first = _next_id(writer, ledger, path)
         out = [{"event_id": first + i, **event} for i, (_, event) in enumerate(clean)]

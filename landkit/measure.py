@@ -272,6 +272,16 @@ def planar_crs(zone) -> CRS:
     return plane
 
 
+#: why a feature is left out of an area report, by code: the reason in English (scripts, the JSON),
+#: said in the command line's language by its code (measure.excluded.<code>)
+EXCLUDED = {
+    "no_geometry": "no geometry: not in the total",
+    "not_polygon": "not a polygon: not in the total",
+    "misplaced": "coordinates its CRS cannot hold (outside the county or the CRS's area of use): not in the total",
+    "invalid": "invalid geometry: not in the total",
+}
+
+
 def area_report(
     gdf: gpd.GeoDataFrame, *, unit: str = "mu", method: str = "ellipsoidal", zone=None, densify_m=None, reference=None
 ):
@@ -291,22 +301,17 @@ def area_report(
     if not polygonal.any():
         kinds = ", ".join(sorted(set(gdf.geometry.geom_type.dropna())))
         raise CRSError(code="measure.not_polygons" if kinds else "measure.no_geometry", kinds=kinds)
-    reasons = np.select(
+    codes = np.select(
         [
             shapely.is_missing(g) | shapely.is_empty(g),
             ~polygonal,
             misplaced(gdf, reference=reference),
             ~shapely.is_valid(g),
         ],
-        [
-            "no geometry: not in the total",
-            "not a polygon: not in the total",
-            "coordinates its CRS cannot hold (outside the county or the CRS's area of use): not in the total",
-            "invalid geometry: not in the total",
-        ],
+        list(EXCLUDED),
         default="",
     )
-    ok = reasons == ""
+    ok = codes == ""
     m2 = area(gdf[ok], method=method, zone=zone, densify_m=densify_m)
     decimals = {"m2": 2, "mu": 2, "ha": 4, "km2": 6}[unit]
     shown = pd.DataFrame(
@@ -316,7 +321,7 @@ def area_report(
         },
         index=gdf.index[ok],
     )
-    excluded = pd.DataFrame({"reason": reasons[~ok]}, index=gdf.index[~ok])
+    excluded = pd.DataFrame({"reason": [EXCLUDED[c] for c in codes[~ok]]}, index=gdf.index[~ok])
     return shown, excluded, m2.attrs["area_method"]
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable
-from typing import Literal
-
-import pandas as pd
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Suffixes a name may be given with or without: 露峰 is 露峰社区, 沈庄 is 沈庄村.
 NAME_SUFFIXES = ("社区", "村委会", "居委会", "村", "小区", "安置区")
@@ -47,18 +48,26 @@ def match_name(table: pd.DataFrame, key, *, what: Literal["village", "community"
     names two rows is refused with both; one that names none with the first rows there are
     (:data:`SHOWN`) and their number.
     """
-    text = str(key).strip()
-    ids = pd.Series(table.index, index=table.index).astype(str)
-    names = table["name"].astype(str).str.strip() if "name" in table else pd.Series("", index=table.index)
+    names = table["name"].tolist() if "name" in table else [""] * len(table)
+    return table.index[resolve(key, list(table.index), names, what=what)]
 
-    def listed(hits) -> str:
-        shown = [f"{i} ({names[i]})" for i in hits[:SHOWN]]
+
+def resolve(key, ids: Sequence, names: Sequence, *, what: Literal["village", "community"]) -> int:
+    """The position in ``ids`` of the one place ``key`` names, as :func:`match_name` finds it, on plain
+    lists (no pandas: ``landkit record`` resolves a village's name without loading it)."""
+    text = str(key).strip()
+    codes = [str(i) for i in ids]
+    said = ["" if n is None or n != n else str(n).strip() for n in names]
+
+    def listed(hits: list[int]) -> str:
+        shown = [f"{codes[i]} ({said[i]})" for i in hits[:SHOWN]]
         return ", ".join(shown + (["…"] if len(hits) > SHOWN else []))
 
     def tests():
-        yield ids.str.casefold() == text.casefold()
-        yield names == text
-        yield names.map(_bare) == _bare(text)
+        yield [c.casefold() == text.casefold() for c in codes]
+        yield [n == text for n in said]
+        bare = _bare(text)
+        yield [_bare(n) == bare for n in said]
         wanted = _letters(text)
         if wanted and not re.search(r"[\u3400-\u9fff]", text):
             try:
@@ -66,15 +75,15 @@ def match_name(table: pd.DataFrame, key, *, what: Literal["village", "community"
             except ImportError:
                 raise DataError(code="names.needs_pypinyin", key=text) from None
             spelt = lambda n: _letters("".join(lazy_pinyin(n)))  # noqa: E731
-            yield names.map(lambda n: wanted in (spelt(n), spelt(_bare(n))))
+            yield [wanted in (spelt(n), spelt(_bare(n))) for n in said]
 
     for hit in tests():
-        found = table.index[hit.to_numpy()]
+        found = [i for i, h in enumerate(hit) if h]
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             raise DataError(code=f"names.ambiguous_{what}", key=text, names=listed(found))
-    raise DataError(code=f"names.no_{what}", key=text, count=len(table), names=listed(table.index))
+    raise DataError(code=f"names.no_{what}", key=text, count=len(codes), names=listed(list(range(len(codes)))))
 
 
 def find_community(communities: pd.DataFrame | None, key: str):

@@ -156,6 +156,7 @@ def pack_cards(a) -> list[dict]:
 
     f = a.figure
     cards = [target_card(row) for row in a.progress.itertuples()] if a.progress is not None else []
+    cards[:0] = pace_cards(a)  # first: which targets are behind
     if a.relocation:
         moved, everyone = f("relocation.moved_households"), f("relocation.households")
         cards.append(
@@ -245,3 +246,39 @@ def target_card(row) -> dict:
 
 def _stamped(page: str, stamp: Stamp) -> str:
     return page.replace("</body>", f"<!-- {html.escape(stamp.text())} --></body>", 1)
+
+
+def pace_cards(a) -> list[dict]:
+    """The first card of index.html: how many targets with a deadline are behind and which (what each
+    needs per month against what the last three full months achieved), and the villages behind
+    their batch's deadline; none when the project has neither a deadline nor villages."""
+    from .figures import late_villages, tag, tagged
+
+    f = a.figure
+    shown = set(a.figures["figure"])
+    if "targets.behind" not in shown and "relocation.late_villages" not in shown:
+        return []
+    notes = []
+    goals = a.progress if a.progress is not None and "behind" in a.progress else None
+    for key, row in goals[goals["behind"] == True].iterrows() if goals is not None else ():  # noqa: E712
+        name = html.escape(str(row["name"]))
+        if row["needed_per_month_mu"] == row["needed_per_month_mu"]:
+            needed = tag("target.needed_per_month_mu", key, row["needed_per_month_mu"])
+            achieved = tag("target.achieved_per_month_mu", key, row["achieved_per_month_mu"])
+            notes.append(say("card.pace_target", name=name, needed=needed, achieved=achieved))
+        else:
+            remaining = tag("target.remaining_mu", key, row["remaining_mu"])
+            notes.append(say("card.pace_target_due", name=name, remaining=remaining))
+    if "relocation.late_villages" in shown:
+        villages, households = f("relocation.late_villages"), f("relocation.late_households")
+        said = say("card.pace_villages", villages=tagged(villages), households=tagged(households))
+        names = [html.escape(str(n)) for n in late_villages(a)["name"]]
+        if names:  # which, by name (the first ten)
+            said += say(
+                "card.pace_named", names=say("ledger.list_sep").join(names[:10]) + ("…" if len(names) > 10 else "")
+            )
+        notes.append(said)
+    behind = tagged(f("targets.behind")) if "targets.behind" in shown else "—"
+    if "targets.behind" in shown and not f("targets.behind").value:
+        notes.insert(0, say("card.pace_none"))
+    return [{"label": say("card.pace"), "value": behind, "note": say("card.pace_sep").join(notes)}]

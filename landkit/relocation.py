@@ -245,3 +245,26 @@ def relocation_progress(villages: pd.DataFrame, events: pd.DataFrame | None = No
     )
     table.columns = [f"{'villages' if col[0] == 'count' else 'households'}_{col[1]}" for col in table.columns]
     return table
+
+
+#: the relocation steps by which a village has moved (moved, then demolished)
+MOVED = ("moved", "demolished")
+
+
+def late_villages(villages: pd.DataFrame, events: pd.DataFrame | None = None, *, as_of) -> pd.DataFrame:
+    """The villages behind (滞后) on ``as_of``: their batch's deadline (the villages layer's optional
+    ``due_on``, 搬迁期限) is before ``as_of`` and, by the relocation ledger then (the layer's
+    status without one), they have not moved (planned or agreement signed). Columns ``name``,
+    ``batch``, ``due_on``, ``relocation_status``, ``households``, ``days_late``; none without ``due_on``."""
+    as_of = pd.Timestamp(as_of).normalize()
+    columns = ["name", "batch", "due_on", "relocation_status", "households", "days_late"]
+    if "due_on" not in villages or not len(villages):
+        return pd.DataFrame(columns=columns, index=pd.Index([], name=villages.index.name))
+    due = pd.to_datetime(villages["due_on"], errors="coerce")
+    status = village_status(villages, events, as_of=as_of)
+    late = due.notna() & (due < as_of) & ~status.isin(MOVED)
+    out = villages.loc[late, ["name", "batch"]].assign(
+        due_on=due[late], relocation_status=status[late], households=villages.loc[late, "households"],
+        days_late=(as_of - due[late]).dt.days,
+    )  # fmt: skip
+    return out.sort_values(["due_on", "batch"], kind="stable")[columns]

@@ -153,10 +153,13 @@ def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None
     return totals
 
 
-def _members(target: Target, parcels: pd.DataFrame, state: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The parcels a target is about and those of them that count as done, as boolean masks."""
+def _members(
+    target: Target, parcels: pd.DataFrame, state: pd.Series, listed: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """The parcels a target is about and those of them that count as done, as boolean masks
+    (``listed``: a task's parcels, when already found)."""
     if target.kind == "task":
-        members = pd.Series(parcels.index.isin(target.parcels), index=parcels.index)
+        members = listed if listed is not None else pd.Series(parcels.index.isin(target.parcels), index=parcels.index)
         done = members & (state.map(_ORDER).fillna(-1) >= _ORDER[target.status])
     else:
         members = state == target.status
@@ -167,7 +170,7 @@ def _members(target: Target, parcels: pd.DataFrame, state: pd.Series) -> tuple[p
 
 
 def progress(
-    parcels: gpd.GeoDataFrame, events: pd.DataFrame, targets: tuple[Target, ...], *, as_of=None
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, targets: tuple[Target, ...], *, as_of=None, pace: bool = True
 ) -> pd.DataFrame:
     """Done / target for each target on ``as_of`` (default: the data's date), stated mu and measured.
 
@@ -177,6 +180,8 @@ def progress(
     mu of the parcels that count (a task's parcels now in its status or later; a stock's parcels
     in its status); ``done_measured_mu`` the same parcels measured on the ellipsoid. Every sum
     is of figures as shown (0.01 mu). :func:`target_parcels` lists the parcels behind a row.
+    With ``pace`` (the default), each target with a deadline also gets its pace (:func:`pace`):
+    ``months_left``, ``needed_per_month_mu``, ``achieved_per_month_mu`` and ``behind``.
     """
     as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
     parcels = trusted_stated(parcels)
@@ -211,6 +216,88 @@ def progress(
                "share", "remaining_mu", "parcels", "parcels_done", "overdue"]  # fmt: skip
     out = pd.DataFrame(rows, columns=columns).set_index("target")
     out.attrs.update(as_of=str(as_of.date()), area_method=measured.attrs["area_method"])
+    if pace:
+        out = _with_pace(out, parcels, events, targets, as_of)
+    return out
+
+
+# -- pace: what a deadline needs per month, against what the ledger shows was done -------------
+
+#: the achieved pace is the average of this many full calendar months before the date
+PACE_MONTHS = 3
+#: a month of the months left: the mean calendar month, in days (365.25 / 12)
+DAYS_PER_MONTH = 30.4375
+PACE_COLUMNS = ["months_left", "needed_per_month_mu", "achieved_per_month_mu", "behind"]
+
+
+def pace_window(as_of) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The last :data:`PACE_MONTHS` full calendar months on ``as_of``: (their first day, their last day).
+
+    A month is full when it has ended on ``as_of`` (on 2026-11-20: 2026-08-01 to 2026-10-31; on
+    2026-11-30: 2026-09-01 to 2026-11-30). Events dated on either day or between fall in the window."""
+    day = pd.Timestamp(as_of).normalize()
+    end = day if day + pd.offsets.MonthEnd(0) == day else day - pd.offsets.MonthEnd(1)
+    return end - pd.offsets.MonthEnd(PACE_MONTHS) + pd.Timedelta(days=1), end
+
+
+def pace(table: pd.DataFrame, *, as_of, done_before: pd.Series, done_after: pd.Series) -> pd.DataFrame:
+    """The pace of each target with a deadline (``due``) on ``as_of``; NaN / None for the others.
+
+    - ``months_left``: days from ``as_of`` to the deadline over :data:`DAYS_PER_MONTH`, 0 once
+      it is reached (0.01 month);
+    - ``needed_per_month_mu``: ``remaining_mu`` over the months left; 0 with nothing remaining,
+      NaN (no month to spread it over) on or after the deadline with mu remaining;
+    - ``achieved_per_month_mu``: the done mu at the end of the :func:`pace_window` minus the done
+      mu the day before it begins (``done_after`` − ``done_before``, stated mu, by the ledger's dated events),
+      over :data:`PACE_MONTHS`; for a stock the net change of the stock, which may be negative;
+    - ``behind``: True when mu remains and either the deadline is reached or the achieved pace is
+      below the needed pace, as both are shown (0.01 mu); False when nothing remains or the pace
+      suffices; None when the remainder is unknown (a stock without a figure) or there is no deadline.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    due = pd.to_datetime(table["due"])
+    days = (due - as_of).dt.days
+    has = due.notna()
+    remaining = table["remaining_mu"].astype(float)
+    months = (days.clip(lower=0) / DAYS_PER_MONTH).where(has)
+    needed = (remaining / (days / DAYS_PER_MONTH)).where(days > 0).round(2)
+    needed = needed.mask(has & (remaining == 0), 0.0)
+    achieved = ((done_after - done_before) / PACE_MONTHS).round(2).where(has)
+    late = (remaining > 0) & ((days <= 0) | (achieved < needed))
+    known = has & remaining.notna()
+    behind = pd.Series([bool(b) if k else None for b, k in zip(late, known, strict=True)], index=table.index)
+    return pd.DataFrame(
+        {"months_left": months.round(2), "needed_per_month_mu": needed.where(has), "achieved_per_month_mu": achieved,
+         "behind": behind.astype(object)},
+        index=table.index,
+    )  # fmt: skip
+
+
+def _with_pace(table: pd.DataFrame, parcels, events: pd.DataFrame, targets: tuple[Target, ...], as_of) -> pd.DataFrame:
+    """``table`` (of :func:`progress`) with the pace columns (:func:`pace`)."""
+    start, end = pace_window(as_of)
+    stated = parcels["stated_area_mu"]
+    dated = [t.due is not None for t in targets]
+    listed = {  # each dated task's parcels, found once for both days
+        t.id: pd.Series(parcels.index.isin(t.parcels), index=parcels.index)
+        for t, d in zip(targets, dated, strict=True)
+        if d and t.kind == "task"
+    }
+
+    def done_on(day: pd.Timestamp) -> pd.Series:  # each dated target's done mu on the day, by the ledger
+        state = state_as_of(events, day).reindex(parcels.index)
+        mu = [
+            total(stated[_members(t, parcels, state, listed.get(t.id))[1]]) if d else np.nan
+            for t, d in zip(targets, dated, strict=True)
+        ]
+        return pd.Series(mu, index=table.index, dtype=float)
+
+    if any(dated):  # what was done before the window, and at its end
+        before, after = done_on(start - pd.Timedelta(days=1)), done_on(end)
+    else:
+        before = after = pd.Series(np.nan, index=table.index, dtype=float)
+    out = table.join(pace(table, as_of=as_of, done_before=before, done_after=after))
+    out.attrs = {**table.attrs, "pace_since": str(start.date()), "pace_until": str(end.date())}
     return out
 
 
@@ -244,7 +331,10 @@ def burndown(
     ends = pd.date_range(f"{year}-01-31", f"{year}-12-31", freq="ME")
     ends = ends[ends <= events["date"].max() + pd.offsets.MonthEnd(0)]
     return pd.DataFrame(
-        {end.strftime("%Y-%m"): progress(parcels, events, targets, as_of=end)["remaining_mu"] for end in ends}
+        {
+            end.strftime("%Y-%m"): progress(parcels, events, targets, as_of=end, pace=False)["remaining_mu"]
+            for end in ends
+        }
     ).T
 
 

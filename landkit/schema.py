@@ -310,6 +310,7 @@ LAYERS: dict[str, Layer] = {
                 Column("population", "int", "人口", positive=True),
                 _text("target_community", "安置社区", required=False),
                 _text("relocation_status", "搬迁状态", allowed=RELOCATION_STATUSES),
+                Column("due_on", "date", "搬迁期限", required=False),  # the village's batch must have moved by then
             ),
         ),
         Layer(

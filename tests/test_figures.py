@@ -80,7 +80,7 @@ def shown(value, unit: str) -> str:
         return "—"
     if unit == "date":
         return value
-    return f"{value:,.2f}" if unit == "mu" else f"{int(value):,}"
+    return f"{value:,.2f}" if unit in ("mu", "months") else f"{int(value):,}"
 
 
 def test_every_registered_figure_has_words_in_both_languages_and_a_unit():
@@ -202,6 +202,9 @@ def test_the_pdf_and_the_json_outputs_say_the_same(pack):
     for target in progress["targets"]:
         for figure in ("target_mu", "done_mu", "done_measured_mu", "remaining_mu", "parcels", "parcels_done"):
             assert target[figure] == values[(f"target.{figure}", target["target"])], (target["target"], figure)
+        for figure in figures.PACE:  # the pace: given for each target with a deadline, the same in both
+            assert target[figure] == values.get((f"target.{figure}", target["target"])), (target["target"], figure)
+    assert values[("targets.behind", "")] == sum(t["behind"] is True for t in progress["targets"])
 
 
 def test_figures_agree_with_the_file_read_apart(pack):

@@ -255,3 +255,76 @@ def test_a_coded_error_says_itself_in_english_to_scripts_and_in_the_language_ask
     assert plain.text("zh") == "said in English only" and plain.code is None
     schema = SchemaError(code="test.bad_file", path="b.gpkg", problems=["p"])
     assert schema.problems == ["p"] and schema.text("zh") == "b.gpkg：文件已损坏"
+
+
+# -- the normal output of relocate, info, areas, sync (and progress), on the sample -----------------
+#: what a line of a command's output may hold that is not words: what a planner types (`landkit
+#: audit`, --apply), codes (parcel_id, CB00001, 410423101001, LF), numbers, units (m², km), EPSG
+#: codes and sha256, and (taken out before) the
+#: file's name, the project's layer names and its CRS names
+CODES = re.compile(
+    r"\blandkit\b|`[^`]*`|(?<![\w-])--?[a-z][\w-]*|[A-Za-z0-9]*[_\d][A-Za-z0-9_]*|\b[A-Z]{1,4}\b|\b(?:m²|km²|km|m)\b|sha256|EPSG"
+)
+
+
+@pytest.fixture(scope="module")
+def disagreeing(tmp_path_factory):
+    """A copy of the sample where two features' statuses disagree with their ledgers (as after an edit
+    in QGIS), so that sync has lines to say, with a village left without geometry for areas."""
+    import shutil
+
+    import landkit
+
+    path = tmp_path_factory.mktemp("said") / "lushan.gpkg"
+    shutil.copyfile(landkit.SAMPLE_PATH, path)
+    from landkit.store.gpkg import transaction
+
+    with transaction(path) as db:  # the GeoPackage's triggers need its ST_ functions
+        db.execute("UPDATE parcels SET status = 'approved' WHERE parcel_id = 'CB00001'")
+        db.execute("UPDATE villages SET relocation_status = 'moved' WHERE village_code = '410423101025'")
+        db.execute("UPDATE parcels SET geom = NULL WHERE parcel_id = 'CB00002'")  # left out of areas, with why
+    layers = landkit.read_project(path)
+    crs_names = {df.crs.name for df in layers.values() if getattr(df, "crs", None) is not None}
+    data = set(layers["villages"]["name"]) | set(layers["communities"]["name"])
+    return path, set(layers), crs_names, data
+
+
+SAID = {
+    "relocate": ["relocate", "{path}"],
+    "info": ["info", "{path}"],
+    "areas": ["areas", "{path}"],
+    "areas of villages": ["areas", "{path}", "--layer", "villages", "--unit", "ha"],
+    "sync": ["sync", "{path}"],
+    "progress": ["progress", "{path}"],
+}
+
+
+def _english_left(line: str, path, layers: set, crs_names: set) -> str:
+    for name in sorted(crs_names, key=len, reverse=True):
+        line = line.replace(name, " ")
+    line = line.replace(str(path), " ").replace(path.name, " ")
+    names = "|".join(sorted(layers, key=len, reverse=True))
+    line = re.sub(rf"\b(?:{names})\b", " ", line)
+    return CODES.sub(" ", line)
+
+
+@pytest.mark.parametrize("name", sorted(SAID))
+def test_normal_output_is_chinese_by_default_and_english_on_request(say, disagreeing, name):
+    """Every line of the output on the sample: no English word in the Chinese default (codes, numbers,
+    file names and CRS names aside); no Chinese in English, but for the data's own names."""
+    path, layers, crs_names, data = disagreeing
+    args = [a.format(path=path) for a in SAID[name]]
+    zh = say(args)
+    assert zh.exit_code in (0, 1), zh.output
+    assert CJK.search(zh.output), zh.output
+    if name == "areas":
+        assert "CB00002" in zh.output and "没有几何图形：不计入合计" in zh.output
+    for line in zh.output.splitlines():
+        left = _english_left(line, path, layers, crs_names)
+        assert not re.search(r"[A-Za-z]{2,}", left), f"landkit {name}: English in the Chinese default: {line!r}"
+    for en in (say(args, lang="en"), say([*args, "--lang", "en"])):
+        assert en.exit_code == zh.exit_code, en.output
+        for line in en.output.splitlines():
+            for value in sorted(data, key=len, reverse=True):
+                line = line.replace(value, " ")
+            check_english(line, f"landkit {name} in English")

@@ -324,15 +324,15 @@ def test_one_bad_row_refuses_the_batch_and_every_bad_row_is_listed(sample_copy):
         ledger.record_events(sample_copy, rows)
     assert str(refused.value) == (
         f"{sample_copy}: 6 of 7 event(s) refused; nothing was recorded:\n"
-        "  - row 2: no parcel_id\n"
-        "  - row 3: no status\n"
-        "  - row 6: unknown status 'sold'; use one of planned (`规划储备`), acquiring (`征收中`), acquired (`已征收`), "
+        "  - row 3: no parcel_id\n"  # numbered as a spreadsheet: the header is row 1
+        "  - row 4: no status\n"
+        "  - row 7: unknown status 'sold'; use one of planned (`规划储备`), acquiring (`征收中`), acquired (`已征收`), "
         "submitted (`已报批`), approved (`已批复`), reserved (`已入库`), developing (`前期开发`), "
         "transferred (`已出让`), allocated (`已划拨`)\n"
-        "  - row 7: unknown event type 'edit'; use one of transition (`状态变更`), revocation (`撤销`), "
+        "  - row 8: unknown event type 'edit'; use one of transition (`状态变更`), revocation (`撤销`), "
         "correction (`更正`), opening (`期初`)\n"
-        "  - row 4: parcel 'NOPE' is not in the project's parcels; check the id\n"
-        "  - row 5: CB00711: reserved -> planned is not allowed; next can be: developing, transferred, allocated"
+        "  - row 5: parcel 'NOPE' is not in the project's parcels; check the id\n"
+        "  - row 6: CB00711: reserved -> planned is not allowed; next can be: developing, transferred, allocated"
     )
     assert sample_copy.read_bytes() == before
 
@@ -343,7 +343,7 @@ def test_more_than_fifty_bad_rows_are_counted_not_listed(sample_copy):
         ledger.record_events(sample_copy, rows)
     lines = str(refused.value).split("\n")
     assert lines[0] == f"{sample_copy}: 53 of 53 event(s) refused; nothing was recorded:"
-    assert len(lines) == 52 and lines[50] == "  - row 50: parcel 'NOPE49' is not in the project's parcels; check the id"
+    assert len(lines) == 52 and lines[50] == "  - row 51: parcel 'NOPE49' is not in the project's parcels; check the id"
     assert lines[51] == "  … and 3 more"
 
 

@@ -128,7 +128,7 @@ def test_many_refused_rows_are_listed_in_the_language_asked(project):
         ledger.record_events(project, rows)
     zh = refused.value.text("zh").splitlines()
     assert zh[0].endswith("3 条事件中有 3 条被拒绝；没有录入任何事件：") and len(zh) == 4
-    assert zh[1].startswith("  - 第 3 行：'2026-13-01' 不是日历上有的日期") and all(CJK.search(line) for line in zh)
+    assert zh[1].startswith("  - 第 4 行：'2026-13-01' 不是日历上有的日期") and all(CJK.search(line) for line in zh)
     check_english(str(refused.value), "the refusal in English")
 
 

@@ -252,8 +252,8 @@ def test_a_batch_is_checked_row_by_row_and_refused_whole(project_url_or_path, sa
         landkit.record_events(project, batch)
     message = str(refused.value)
     assert "3 of 5 event(s) refused; nothing was recorded" in message
-    assert "row 3" in message and "row 4" in message and "row 5" in message
-    assert "row 1" not in message and "row 2" not in message
+    assert "row 4" in message and "row 5" in message and "row 6" in message  # as a spreadsheet: header row 1
+    assert "row 2" not in message and "row 3" not in message
     assert state(project) == before
     ids = landkit.record_events(project, batch[:2])
     assert ids == [len(sample_layers["events"]) + 1, len(sample_layers["events"]) + 2]

@@ -61,6 +61,7 @@ def progress(
         return
     idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules))
     comp = reserve.by_compensation(parcels, events, as_of=date)
+    late = _late_villages(layers, date)
     if fmt == "json":
         out = {
             "landkit_version": __version__,
@@ -72,6 +73,8 @@ def progress(
             "idle_land": _records(idle),
             "compensation": _records(comp),
         }
+        out |= {"pace_window": {"since": targets.attrs.get("pace_since"), "until": targets.attrs.get("pace_until")},
+                "late_villages": _records(late)}  # fmt: skip
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     from ..i18n.columns import method_label
@@ -91,6 +94,51 @@ def progress(
     click.echo("\n" + say("cli.progress.idle", count=len(idle), mu=f"{idle['stated_area_mu'].sum():,.2f}"))
     modes = dict(zip(comp.index, comp.pop("label_zh"), strict=True))  # 未定 for none
     click.echo(renamed(comp.rename(index=lambda m: named(m, modes, lang)), lang).to_string())
+    _print_pace(targets, late, lang)
+
+
+# -- pace: what each deadline needs per month against what was done; villages behind their batch ---
+
+
+def _late_villages(layers: dict, date):
+    """The villages behind their batch's deadline on ``date`` (none without villages)."""
+    import pandas as pd
+
+    from ..relocation import late_villages
+
+    villages = layers.get("villages")
+    if villages is None:
+        return pd.DataFrame(columns=["name", "batch", "due_on", "relocation_status", "households", "days_late"])
+    return late_villages(villages, layers.get("relocation_events"), as_of=date)
+
+
+def _print_pace(targets, late, lang: str) -> None:
+    """The pace of each target with a deadline, then the villages behind (滞后), as planners read them."""
+    from ..schema import RELOCATION_STATUSES
+
+    due = targets[targets["due"].notna()] if "months_left" in targets else targets.iloc[:0]
+    window = {"since": targets.attrs.get("pace_since"), "until": targets.attrs.get("pace_until")}
+    click.echo("\n" + t("pace.heading", lang, **window))
+    if not len(due):
+        click.echo(t("pace.no_deadlines", lang))
+    from ..i18n.columns import localised
+
+    for name, row in zip(localised(due, "name", lang), due.itertuples(), strict=True):
+        needed = "—" if row.needed_per_month_mu != row.needed_per_month_mu else f"{row.needed_per_month_mu:,.2f}"
+        verdict = {True: "pace.behind", False: "pace.on_pace", None: "pace.unknown"}[row.behind]
+        code = "pace.row" if row.months_left else "pace.row_due"  # no month left: nothing to spread over
+        click.echo(
+            t(code, lang, name=name, due=row.due.date(), remaining=f"{row.remaining_mu:,.2f}",
+              months=f"{row.months_left:,.2f}", needed=needed, achieved=f"{row.achieved_per_month_mu:,.2f}",
+              verdict=t(verdict, lang))
+        )  # fmt: skip
+    click.echo(t("pace.late_villages", lang, count=len(late), households=f"{int(late['households'].sum()):,}"))
+    for code, v in late.iterrows():
+        status = named(v["relocation_status"], RELOCATION_STATUSES, lang)
+        click.echo(
+            t("pace.late_village", lang, village=code, name=v["name"], batch=v["batch"], due=v["due_on"].date(),
+              status=status, households=v["households"], days=v["days_late"])
+        )  # fmt: skip
 
 
 def _target_list(layers, goals, key: str, date, fmt: str, lang: str) -> None:
@@ -157,7 +205,7 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
            "document_ref": document_ref, "note": note}  # fmt: skip
     (event_id,) = record_events(path, [row], future=future)
     code = as_code(status, which.statuses) or status
-    shown = which.statuses.get(code, code) if lang_now() == "zh" else code
+    shown = named(code, which.statuses, lang_now())
     click.echo(
         say("cli.record.done", event_id=event_id, id=feature_id, status=shown, date=parse_date(date, future=future))
     )
@@ -168,7 +216,8 @@ def record(path: Path, feature_id, status, date, event_type, document_ref, note,
 @option("--apply", is_flag=True, help="opt.sync.apply")
 @option("--as-of", default=None, help="opt.sync.as_of")
 @format_option("text", "json")
-def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
+@lang_option
+def sync(path: Path, apply: bool, as_of: str | None, fmt: str, lang: str) -> None:
     from .. import ledger
 
     changes = ledger.sync(path, apply=apply, as_of=as_of)
@@ -178,7 +227,6 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str) -> None:
         return
     from ..schema import LEDGERS
 
-    lang = lang_now()
     ledgers = {name: which for which in LEDGERS for name in (which.layer, which.table)}
 
     def status(layer: str, code: str | None) -> str:  # a status as its Chinese name in Chinese
@@ -249,7 +297,7 @@ def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> 
 def _yes(table):
     """Yes/no columns as a planner reads them: 是 (yes) or blank, not True/False."""
     flags = [c for c in table.columns if table[c].dtype == bool]
-    return table.assign(**{c: yes(table[c]) for c in flags})
+    return table.assign(**{c: yes(table[c], lang_now()) for c in flags})
 
 
 @main.command(help="cmd.relocate")
@@ -258,7 +306,8 @@ def _yes(table):
 @option("--min-part", default=10, show_default=True, type=click.IntRange(min=1),
               help="opt.relocate.min_part")  # fmt: skip
 @format_option("text", "json")
-def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
+@lang_option
+def relocate(path: Path, split: bool, min_part: int, fmt: str, lang: str) -> None:
     from .. import relocation
     from ..schema import require_layers
 
@@ -294,7 +343,6 @@ def relocate(path: Path, split: bool, min_part: int, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    lang = lang_now()
     click.echo(say("cli.relocate.header", path=display(path)))
     click.echo(_yes(plan).rename(columns=_headers(plan, lang)).to_string(index=False))
     for message in plan.attrs["over_capacity"]:

@@ -61,9 +61,10 @@ def _reference(path: Path, layer: str):
               help="opt.areas.densify")  # fmt: skip
 @option("--id", "id_column", default=None, help="opt.areas.id")
 @format_option("csv", "json")
+@lang_option
 def areas(
     path: Path, layer: str, unit: str, method: str, zone: str | None, densify_m: float | None, id_column: str | None,
-    fmt: str,
+    fmt: str, lang: str,
 ) -> None:  # fmt: skip
     import pandas as pd
 
@@ -75,7 +76,11 @@ def areas(
     shown, excluded, label = area_report(
         df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=_reference(path, layer)
     )
-    for fid, reason in excluded["reason"].items():
+    from ..measure import EXCLUDED
+
+    codes = {reason: code for code, reason in EXCLUDED.items()}
+    excluded["reason_said"] = [say(f"measure.excluded.{codes[reason]}") for reason in excluded["reason"]]
+    for fid, reason in excluded["reason_said"].items():
         _warn(f"{fid}: {reason}")
     total = {"count": len(shown), "area_m2": round(float(shown["area_m2"].sum()), 2),
              f"area_{unit}": round(float(shown[f"area_{unit}"].sum()), 6)}  # fmt: skip
@@ -97,7 +102,7 @@ def areas(
         return
     from ..report import method_label
 
-    rows = pd.concat([shown.assign(note=""), excluded.rename(columns={"reason": "note"})])
+    rows = pd.concat([shown.assign(note=""), excluded[["reason_said"]].rename(columns={"reason_said": "note"})])
     table = pd.DataFrame(
         {
             df.index.name or "id": [*rows.index.astype(str), say("cli.areas.total")],

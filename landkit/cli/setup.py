@@ -17,6 +17,7 @@ from .options import (
     format_option,
     identity,
     lang_now,
+    lang_option,
     layer_name,
     overwrite_option,
     project_argument,
@@ -47,10 +48,20 @@ def sample(output: Path | str, overwrite: bool) -> None:
     )
 
 
+def geometry_word(kind: str, lang: str) -> str:
+    """A geometry type as planners read it: 面, 多面, 线 … in Chinese (the OGC name in English); a type the
+    catalogue does not name (``3D Polygon``) as it is."""
+    from ..i18n import CATALOGUES, language, t
+
+    code = f"geometry.{kind}"
+    return t(code, lang) if code in CATALOGUES[language(lang)] else kind
+
+
 @main.command(help="cmd.info")
 @project_argument
 @format_option("text", "json")
-def info(path: Path, fmt: str) -> None:
+@lang_option
+def info(path: Path, fmt: str, lang: str) -> None:
     from ..i18n import gloss
     from ..schema import LAYER_NAMES, LAYERS, check_project
 
@@ -79,7 +90,6 @@ def info(path: Path, fmt: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        lang = lang_now()
         click.echo(say("cli.info.project", project=project, identity=identity(project), sha=project.sha256()))
         head = (say("cli.info.layer"), say("cli.info.features"), say("cli.info.geometry"), say("cli.info.crs"))
         click.echo(f"{_pad(head[0], 16)}{head[1]:>9}  {_pad(head[2], 16)}{head[3]}")
@@ -89,7 +99,7 @@ def info(path: Path, fmt: str) -> None:
             else:
                 name = gloss(r["name"], LAYER_NAMES, lang)  # nothing in English: the layer's name says it
                 note = f"  {name}" if name else ""
-            kind = r["geometry_type"] or say("cli.info.table")
+            kind = geometry_word(str(r["geometry_type"]), lang) if r["geometry_type"] else say("cli.info.table")
             click.echo(f"{_pad(str(r['name']), 16)}{r['features']:>9}  {_pad(str(kind), 16)}{r['crs'] or ''}{note}")
         if problems:
             click.echo(say("cli.info.problems", count=len(problems)))

@@ -65,7 +65,9 @@ MESSAGES: dict[str, str] = {
     "arg.push.url": "The database to copy it into: postgresql://user@host/db?schema=name",
     "arg.database": "The project in a database: postgresql://user@host/db?schema=name",
     "arg.pull.output": "The GeoPackage to write, or another postgresql:// URL.",
-    "arg.record.feature_id": "The parcel's id (with --village, the village code).",
+    "arg.record.feature_id": (
+        "The parcel's id (with --village, the village: its code, its name with or without `村`, or pinyin)."
+    ),
     "arg.record.status": "The new status, in English or Chinese, e.g. approved or `已批复`.",
     # options several commands share
     "opt.debug": "Show the full traceback of an internal error instead of a crash file.",
@@ -107,8 +109,11 @@ MESSAGES: dict[str, str] = {
     "opt.record.type": "transition, revocation, correction or opening (or `状态变更`, `撤销`, `更正`, `期初`).",
     "opt.record.doc": "Document reference (the number of the approval or notice).",
     "opt.record.note": "A note kept with the event.",
-    "opt.record.village": "FEATURE_ID is a village code: record a relocation step.",
-    "opt.record.from": "Record every row of a CSV or XLSX file in one transaction (Chinese headers accepted).",
+    "opt.record.village": "FEATURE_ID is a village (code, name or pinyin): record a relocation step.",
+    "opt.record.from": (
+        "Record every row of a CSV or XLSX file in one transaction (Chinese headers accepted; bad rows cited by "
+        "their Excel row number)."
+    ),
     "opt.record.future": "Allow a date more than a year ahead.",
     "opt.sync.apply": "Write the changes (default: only list them).",
     "opt.sync.as_of": "Date of the opening-balance events for features without history.",
@@ -202,7 +207,9 @@ MESSAGES: dict[str, str] = {
     ),
     "cmd.progress.short": "Reserve ledger: totals, targets, idle land, compensation",
     "cmd.progress.help": (
-        "Reserve status totals, done / target for each of the project's targets, idle land, compensation.\n"
+        "Reserve status totals, done / target for each of the project's targets, idle land, compensation; "
+        "the pace of each target with a deadline (months left, needed and achieved mu a month, behind) "
+        "and the villages behind their batch's deadline.\n"
         "Example: landkit progress lushan.gpkg --as-of 2026-10-31"
     ),
     "cmd.record.short": "Append events to a ledger (checked against the lifecycle)",
@@ -210,8 +217,11 @@ MESSAGES: dict[str, str] = {
         "Append events to a ledger, checked against the lifecycle; the layer's status follows.\n"
         "One event: PATH PARCEL_ID STATUS --date D (statuses in English or Chinese, e.g. `已批复`).\n"
         "Many: PATH --from events.xlsx, with columns parcel_id (or village_code), date, status and optionally "
-        "event_type, document_ref, note (Chinese headers accepted).\n"
+        "event_type, document_ref, note (Chinese headers accepted; villages also by a `村名` column). "
+        "A header landkit does not know (a stray space, as in `备 注`) refuses the batch, "
+        "naming the headers there are.\n"
         "Example: landkit record lushan.gpkg CB00944 approved --date 2026-11-27\n"
+        "Example: landkit record lushan.gpkg Shenzhuang agreement_signed --village --date 2026-11-27\n"
         "Example: landkit record lushan.gpkg --from events.xlsx"
     ),
     "cmd.sync.short": "Make statuses follow the ledgers (a dry run unless --apply)",

@@ -181,4 +181,42 @@ MESSAGES: dict[str, str] = {
     "about.totals_rule": "a bold total row is the sum of the rows above it",
     "about.print": "printing",
     "about.print_rule": "each sheet landscape A4, fit to the page's width, the header row on every page",
+    # pace (reserve.pace): what each deadline needs per month, against the last three full months
+    "unit.months": "months",
+    "unit.targets": "targets",
+    "unit.villages": "villages",
+    "basis.pace": "from the deadline and the ledger",
+    "figure.target.months_left": "{name}: months to the deadline",
+    "figure.target.months_left.means": (
+        "days from the data's date to the deadline over 30.4375 (the mean month); 0 once it is reached"
+    ),
+    "figure.target.needed_per_month_mu": "{name}: needed per month (stated area)",
+    "figure.target.needed_per_month_mu.means": (
+        "the stated mu remaining over the months left; not applicable (—) when the deadline is reached with mu "
+        "remaining"
+    ),
+    "figure.target.achieved_per_month_mu": "{name}: achieved per month, last three months (stated area)",
+    "figure.target.achieved_per_month_mu.means": (
+        "the net stated mu done in the last three full months (by the ledger's event dates) over 3; for a stock, the "
+        "stock's net change, which may be negative"
+    ),
+    "figure.targets.behind": "Targets behind",
+    "figure.targets.behind.means": (
+        "targets with a deadline and mu remaining whose deadline is reached or whose achieved pace is below the "
+        "needed pace (both to 0.01 mu)"
+    ),
+    "figure.relocation.late_villages": "Villages behind",
+    "figure.relocation.late_villages.means": (
+        "villages whose batch's deadline (the villages layer's due_on) has passed and which, by the relocation "
+        "ledger, have not moved (planned or agreement signed)"
+    ),
+    "figure.relocation.late_households": "Households of the villages behind",
+    "figure.relocation.late_households.means": "the households of the villages behind",
+    "card.pace": "Pace: targets behind",
+    "card.pace_none": "every target with a deadline is on pace",
+    "card.pace_target": "{name}: needs {needed} a month, achieved {achieved} a month",
+    "card.pace_target_due": "{name}: deadline reached, {remaining} remaining",
+    "card.pace_villages": "villages behind {villages} ({households})",
+    "card.pace_named": ": {names}",
+    "card.pace_sep": "; ",
 }

@@ -182,4 +182,53 @@ MESSAGES: dict[str, str] = {
     "cli.changes.findings": "new findings: {new}, resolved: {resolved}",
     "cli.changes.new": "new",
     "cli.changes.resolved": "resolved",
+    # batch headers and names (issue 28: names everywhere)
+    "ledger.unknown_headers": (
+        "the events have {count} header(s) landkit does not know: {headers}; use these headers (one of each group): "
+        "{expected}"
+    ),
+    "ledger.header_at": "column {column} {header}",
+    "ledger.header_meant": "column {column} {header} (a stray space: write {meant})",
+    "ledger.header_blank": "(no header, yet values below it)",
+    "ledger.no_such_village": (
+        "village {key!r} is not in the project's villages (neither a village code nor a name); the project has "
+        "{count}: {names}"
+    ),
+    "ledger.name_not_code": (
+        "the village name {name!r} and the village code {key} are not the same village; check both columns"
+    ),
+    # pace: what each deadline needs per month, against the ledger's last three full months
+    "pace.heading": "Pace (the last three full months: {since} to {until}, by the ledger's event dates)",
+    "pace.no_deadlines": "  no target has a deadline",
+    "pace.row": (
+        "  {name}: due {due}, {remaining} mu remaining, {months} months left, needs {needed} mu a month, achieved "
+        "{achieved} mu a month over the last three months: {verdict}"
+    ),
+    "pace.row_due": (
+        "  {name}: due {due}, reached, {remaining} mu remaining, achieved {achieved} mu a month over the last three "
+        "months: {verdict}"
+    ),
+    "pace.behind": "behind",
+    "pace.on_pace": "on pace",
+    "pace.unknown": "cannot tell (no target figure)",
+    "pace.late_villages": (
+        "Villages behind (their batch's deadline passed, not moved): {count}, {households} households"
+    ),
+    "pace.late_village": (
+        "  {village} {name}: batch {batch}, due {due}, {status}, {households} households, {days} days late"
+    ),
+    # Chinese by default in info and areas: geometry types, the features an area report leaves out
+    "geometry.Point": "Point",
+    "geometry.MultiPoint": "MultiPoint",
+    "geometry.LineString": "LineString",
+    "geometry.MultiLineString": "MultiLineString",
+    "geometry.Polygon": "Polygon",
+    "geometry.MultiPolygon": "MultiPolygon",
+    "geometry.GeometryCollection": "GeometryCollection",
+    "measure.excluded.no_geometry": "no geometry: not in the total",
+    "measure.excluded.not_polygon": "not a polygon: not in the total",
+    "measure.excluded.misplaced": (
+        "coordinates its CRS cannot hold (outside the county or the CRS's area of use): not in the total"
+    ),
+    "measure.excluded.invalid": "invalid geometry: not in the total",
 }

@@ -63,7 +63,7 @@ MESSAGES: dict[str, str] = {
     "arg.push.url": "复制到的数据库：postgresql://用户@主机/库名?schema=模式名",
     "arg.database": "数据库中的工程：postgresql://用户@主机/库名?schema=模式名",
     "arg.pull.output": "要写的工程文件（GeoPackage），或另一个 postgresql:// 地址。",
-    "arg.record.feature_id": "地块编号（加 --village 时为村代码）。",
+    "arg.record.feature_id": "地块编号（加 --village 时为村：村代码、村名，带不带“村”字均可，或拼音）。",
     "arg.record.status": "新状态，中文或英文均可，如 已批复 或 approved。",
     # options several commands share
     "opt.debug": "内部错误时显示完整的回溯信息，而不是写入崩溃报告文件。",
@@ -109,8 +109,8 @@ MESSAGES: dict[str, str] = {
     "opt.record.type": "事件类型：状态变更、撤销、更正或期初（也可写 transition、revocation、correction、opening）。",
     "opt.record.doc": "文号。",
     "opt.record.note": "备注。",
-    "opt.record.village": "FEATURE_ID 是村代码：记录一步搬迁进度。",
-    "opt.record.from": "把 CSV 或 XLSX 文件的每一行在一个事务中录入（可用中文表头）。",
+    "opt.record.village": "FEATURE_ID 是村（村代码、村名或拼音）：记录一步搬迁进度。",
+    "opt.record.from": "把 CSV 或 XLSX 文件的每一行在一个事务中录入（可用中文表头；出错的行按 Excel 行号指出）。",
     "opt.record.future": "允许一年以后的日期。",
     "opt.sync.apply": "写入这些更改（默认只列出）。",
     "opt.sync.as_of": "为没有历史的要素补记期初事件所用的日期。",
@@ -198,7 +198,8 @@ MESSAGES: dict[str, str] = {
     ),
     "cmd.progress.short": "储备台账：各状态合计、目标进度、闲置土地、补偿",
     "cmd.progress.help": (
-        "储备台账：各状态地块合计，每个储备目标的完成 / 目标，闲置土地，补偿方式。\n"
+        "储备台账：各状态地块合计，每个储备目标的完成 / 目标，闲置土地，补偿方式；"
+        "有期限的目标给出进度预警（剩余月数、需每月完成、近三月月均完成、是否滞后）和滞后村庄。\n"
         "示例：landkit progress lushan.gpkg --as-of 2026-10-31"
     ),
     "cmd.record.short": "向台账追加事件（按生命周期检查）",
@@ -206,8 +207,10 @@ MESSAGES: dict[str, str] = {
         "向台账追加事件，按生命周期检查；图层中的状态随之更新。\n"
         "一条：PATH 地块编号 状态 --date 日期（状态中英文均可，如 已批复）。\n"
         "多条：PATH --from 事件.xlsx，列为 地块编号/parcel_id（或 村代码/village_code）、日期/date、"
-        "新状态/status，可选 事件类型/event_type、文号/document_ref、备注/note。\n"
+        "新状态/status，可选 事件类型/event_type、文号/document_ref、备注/note；村也可用 村名 一列。"
+        "无法识别的表头（如多了空格的“备 注”）整批拒收，并指出正确表头。\n"
         "示例：landkit record lushan.gpkg CB00944 已批复 --date 2026-11-27\n"
+        "示例：landkit record lushan.gpkg 沈庄 已签协议 --village --date 2026-11-27\n"
         "示例：landkit record lushan.gpkg --from 本月事件.xlsx"
     ),
     "cmd.sync.short": "让地块和村的状态与台账一致（默认只列出）",

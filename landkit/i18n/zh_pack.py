@@ -185,4 +185,34 @@ MESSAGES: dict[str, str] = {
     "about.totals_rule": "加粗的“合计”行为表中各行之和",
     "about.print": "打印",
     "about.print_rule": "每张表横向 A4，按页宽缩放，每页重复表头",
+    # pace (reserve.pace): what each deadline needs per month, against the last three full months
+    "unit.months": "个月",
+    "unit.targets": "项",
+    "unit.villages": "个村",
+    "basis.pace": "按期限与台账测算",
+    "figure.target.months_left": "{name}距期限月数",
+    "figure.target.months_left.means": "数据日期到期限的天数除以 30.4375（平均每月天数），期限已到为 0",
+    "figure.target.needed_per_month_mu": "{name}需每月完成（登记面积）",
+    "figure.target.needed_per_month_mu.means": "剩余登记面积除以距期限月数；期限已到而仍有剩余时不适用（—）",
+    "figure.target.achieved_per_month_mu": "{name}近三月月均完成（登记面积）",
+    "figure.target.achieved_per_month_mu.means": (
+        "近三个完整月（按台账事件日期）完成的登记面积净增加除以 3；存量目标为库存净变化，可为负"
+    ),
+    "figure.targets.behind": "滞后目标数",
+    "figure.targets.behind.means": (
+        "有期限的目标中仍有剩余、且期限已到或近三月月均完成低于需每月完成（均按两位小数）的目标数"
+    ),
+    "figure.relocation.late_villages": "滞后村庄数",
+    "figure.relocation.late_villages.means": (
+        "所在批次搬迁期限（村庄图层 due_on）已过、按搬迁台账尚未搬迁（待搬迁或已签协议）的村庄数"
+    ),
+    "figure.relocation.late_households": "滞后村庄户数",
+    "figure.relocation.late_households.means": "滞后村庄的户数之和",
+    "card.pace": "进度预警：滞后目标",
+    "card.pace_none": "有期限的目标均按期推进",
+    "card.pace_target": "{name}：需每月 {needed}，近三月月均 {achieved}",
+    "card.pace_target_due": "{name}：期限已到，剩余 {remaining}",
+    "card.pace_villages": "滞后村庄 {villages}（{households}）",
+    "card.pace_named": "：{names}",
+    "card.pace_sep": "；",
 }

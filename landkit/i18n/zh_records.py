@@ -168,4 +168,40 @@ MESSAGES: dict[str, str] = {
     "cli.changes.findings": "新出现的审核问题 {new} 条，已解决 {resolved} 条",
     "cli.changes.new": "新",
     "cli.changes.resolved": "已解决",
+    # batch headers and names (issue 28: names everywhere)
+    "ledger.unknown_headers": (
+        "这批事件有 {count} 个表头无法识别：{headers}；请改为以下表头之一（每组任选其一）：{expected}"
+    ),
+    "ledger.header_at": "{column} 列 {header}",
+    "ledger.header_meant": "{column} 列 {header}（多了空格，应为 {meant}）",
+    "ledger.header_blank": "（空表头，下面却有内容）",
+    "ledger.no_such_village": (
+        "村 {key!r} 不在本工程文件的村庄图层中（既不是村代码，也不是村名）；项目中共有 {count} 个村庄：{names}"
+    ),
+    "ledger.name_not_code": "村名 {name!r} 与村代码 {key} 不是同一个村；请核对两列",
+    # pace: what each deadline needs per month, against the ledger's last three full months
+    "pace.heading": "进度预警（近三个完整月：{since} 至 {until}，按台账事件日期）",
+    "pace.no_deadlines": "  没有设定期限的目标",
+    "pace.row": (
+        "  {name}：期限 {due}，剩余 {remaining} 亩，剩余 {months} 个月，需每月完成 {needed} 亩，"
+        "近三月月均完成 {achieved} 亩 —— {verdict}"
+    ),
+    "pace.row_due": "  {name}：期限 {due} 已到，剩余 {remaining} 亩，近三月月均完成 {achieved} 亩 —— {verdict}",
+    "pace.behind": "滞后",
+    "pace.on_pace": "进度正常",
+    "pace.unknown": "无法判断（目标面积未定）",
+    "pace.late_villages": "滞后村庄（所在批次搬迁期限已过、尚未搬迁）：{count} 个，{households} 户",
+    "pace.late_village": "  {village} {name}：第{batch}批，期限 {due}，{status}，{households} 户，已过期 {days} 天",
+    # Chinese by default in info and areas: geometry types, the features an area report leaves out
+    "geometry.Point": "点",
+    "geometry.MultiPoint": "多点",
+    "geometry.LineString": "线",
+    "geometry.MultiLineString": "多线",
+    "geometry.Polygon": "面",
+    "geometry.MultiPolygon": "多面",
+    "geometry.GeometryCollection": "几何集合",
+    "measure.excluded.no_geometry": "没有几何图形：不计入合计",
+    "measure.excluded.not_polygon": "不是面：不计入合计",
+    "measure.excluded.misplaced": "坐标超出其坐标系所能容纳的范围（在县域或坐标系适用范围之外）：不计入合计",
+    "measure.excluded.invalid": "几何图形无效：不计入合计",
 }
