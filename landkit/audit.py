@@ -26,6 +26,7 @@ import pandas as pd
 from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
+from .lineage import HISTORY, lineage_findings, retired_ids
 from .measure import figures
 from .schema import check_project, layer_label, trusted_stated
 from .units import M2_PER_MU, total
@@ -43,6 +44,7 @@ DEFAULT_RULES: dict[str, dict] = {
     "outside_county": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "area_mismatch": {"severity": "warning", "map_scale": 2000},
     "ledger": {"severity": "error"},
+    "lineage": {"severity": "error"},  # parcels_history: successors, no cycle, children cover parents (landkit.lineage)
     "capacity": {"severity": "error"},
     # 三区三线 and the other questions (layers the project may have), per parcel and per zone
     # version. The thresholds of investment (投资强度, 万元/亩; 工业项目建设用地控制指标,
@@ -182,12 +184,13 @@ def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
     return _rows(found["rule"].to_numpy(), layer, found["ids"], found["area_m2"], found["message"], zh)
 
 
-def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger) -> pd.DataFrame:
-    """Events the lifecycle refuses, and features whose status is not the ledger's (one truth)."""
+def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger, retired=()) -> pd.DataFrame:
+    """Events the lifecycle refuses, and features whose status is not the ledger's (one truth).
+    ``retired``: ids in the parcels' history (a survey retired them), known though not in the layer."""
     key, noun = which.key, which.noun
     noun_zh, table_zh, names = _NOUNS_ZH.get(noun, noun), layer_label(which.table), which.statuses
     messages, messages_zh, ids = [], [], []
-    unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)))
+    unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)) - set(retired))
     if unknown:
         ids.append(unknown)
         messages.append(
@@ -359,7 +362,11 @@ def audit(
             and isinstance(layer, pd.DataFrame)
             and not {which.table, which.layer} & columns_bad
         ):
-            found.append(_ledger(layer, table, which))
+            retired = retired_ids(layers.get(HISTORY)) if which.layer == "parcels" else ()
+            found.append(_ledger(layer, table, which, retired))
+    if isinstance(layers.get("parcels"), gpd.GeoDataFrame) and "parcels_history" in layers:
+        step("lineage")
+        found.append(lineage_findings(layers, rules))
     if (
         {"villages", "communities"} <= set(layers)
         and len(layers["villages"])

@@ -370,13 +370,15 @@ def _target_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     listed: set[str] = set()
     if members is not None and {"target_id", "parcel_id"} <= set(members.columns):
         parcels = layers.get("parcels")
+        old = layers.get("parcels_history")  # a retired parcel stays listed: targets as of past dates
+        retired = _id_set(old, "parcel_id") if old is not None else set()
         refs = [  # (column, the ids it may name, problem and fix in English, in Chinese)
             ("target_id", _id_set(targets, "target_id"),
              lambda ids: f"rows name target(s) {', '.join(ids[:5])} that targets does not have",
              "add the target to the targets table, or delete those rows",
              lambda ids: f"有行引用了 targets 表中没有的目标 {'、'.join(ids[:5])}",
              "在 targets 表中补上该目标，或删除这些行"),
-            ("parcel_id", _id_set(parcels, "parcel_id") if parcels is not None else None,
+            ("parcel_id", _id_set(parcels, "parcel_id") | retired if parcels is not None else None,
              lambda ids: f"{len(ids)} parcel id(s) that the parcels layer does not have",
              "correct the parcel ids, or delete those rows",
              lambda ids: f"{len(ids)} 个地块编号在储备地块图层中没有", "更正这些地块编号，或删除这些行"),

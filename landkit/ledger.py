@@ -225,6 +225,8 @@ def _normalise(ledger: Ledger, row: Mapping[str, Any], *, future: bool) -> dict[
     if _blank(row.get("status")):
         raise LedgerError(code="ledger.no_status")
     kind = "transition" if _blank(row.get("event_type")) else row["event_type"]
+    if as_code(kind, ledger.event_types) in ("retired", "created"):  # lineage: landkit resurvey writes them
+        raise LedgerError(code="lineage.recorded_by_resurvey")
     return {
         ledger.key: str(row[ledger.key]).strip(),
         "date": parse_date(row.get("date"), future=future),
@@ -244,6 +246,10 @@ def _refusal(ledger: Ledger, history: list[tuple[str, str, str]], event: Mapping
         return LedgerError(code="ledger.refusal.unknown_current", noun=noun, current=current)
     if history and date < history[-1][0]:
         return LedgerError(code="ledger.refusal.before_last", date=date, noun=noun, last=history[-1][0])
+    if kind in ("retired", "created"):  # lineage (landkit.lineage): a survey retires and creates parcels
+        from .lineage import lineage_refusal
+
+        return lineage_refusal(history, event, current)
     if kind == "opening":
         return None if not history else LedgerError(code="ledger.refusal.opening_not_first", noun=noun)
     if kind == "correction":
@@ -410,7 +416,9 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
             key = event[ledger.key]
             mine = history.setdefault(key, [])
             if key not in features:
-                found = LedgerError(code=f"ledger.unknown_{ledger.noun}", key=key)
+                from .lineage import unknown_or_retired
+
+                found = unknown_or_retired(writer, ledger, key)
                 errors.append(LedgerError(code="ledger.row", n=n, reason=found))
             elif reason := _refusal(ledger, mine, event):
                 said = features[key][0][1]

@@ -29,6 +29,11 @@ def as_of(layers: dict, date) -> dict:
     out["events"] = events[events["date"] <= date]
     state = state_as_of(events, date)
     parcels = layers["parcels"]
+    if layers.get("parcels_history") is not None:  # the parcels valid then, retired ones back (landkit.lineage)
+        from .lineage import history_as_of, parcels_as_of
+
+        parcels = parcels_as_of(parcels, layers["parcels_history"], date)
+        out["parcels_history"] = history_as_of(layers["parcels_history"], date)
     out["parcels"] = parcels[parcels.index.isin(state.index)].assign(status=state)
     members = layers.get("target_parcels")
     if members is not None and "parcel_id" in members:  # a task's parcels that were not yet on the ledger

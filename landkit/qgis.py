@@ -55,7 +55,7 @@ GROUPS: list[tuple[str, list[str]]] = [
     ("审核", ["findings", "conflicts"]),
     ("三区三线", ["eco_redline", "basic_farmland", "urban_boundary"]),
     ("搬迁", ["communities", "villages"]),
-    ("储备", ["parcels"]),
+    ("储备", ["parcels", "parcels_history"]),  # the retired parcels under today's, with a time filter
     ("规划", ["facilities", "roads", "planning_zones"]),
     ("底图", ["county"]),
 ]
@@ -127,6 +127,8 @@ def _styles() -> dict[str, _Style]:
         "basic_farmland": _Style(_W("basic_farmland"), "fill", LAYER_COLOURS["basic_farmland"], opacity=0.5),
         "eco_redline": _Style(_W("eco_redline"), "fill", LAYER_COLOURS["eco_redline"], opacity=0.5),
         "urban_boundary": _Style(_W("urban_boundary"), "outline", LAYER_COLOURS["urban_boundary"], width_mm=0.8),
+        # the parcels a survey retired (landkit.lineage): outlines, shown by QGIS's time filter
+        "parcels_history": _Style(_W("parcels_history"), "outline", EDGE, width_mm=0.3, dashed=True),
         # the part of each parcel in conflict with 三区三线, as on zone.html
         "conflicts": _Style(_W("conflicts"), "fill", LAYER_COLOURS["conflicts"], opacity=0.8),
         # as on the HTML maps: a thick dashed outline over the parcels a finding names
@@ -266,7 +268,24 @@ def _style_elements(layer: str) -> list[ET.Element]:
     widgets = _value_maps(layer)
     parts += [widgets] if widgets is not None else []
     parts.append(_aliases(layer))
+    if layer == "parcels_history":
+        parts.append(_temporal())
     return parts
+
+
+def _temporal() -> ET.Element:
+    """QGIS's temporal properties of the parcels' history: each feature lives from ``valid_from`` (blank:
+    from before any survey recorded) to ``valid_to`` (excluded), as :func:`landkit.lineage.parcels_as_of`."""
+    # mode 2: start and end from fields; limitMode 0: the start included, the end excluded
+    temporal = ET.Element(
+        "temporal", enabled="1", mode="2", startField="valid_from", endField="valid_to", limitMode="0",
+        accumulate="0", durationUnit="min", durationField="", startExpression="", endExpression="",
+        fixedDuration="0",
+    )  # fmt: skip
+    fixed = ET.SubElement(temporal, "fixedRange")
+    ET.SubElement(fixed, "start")
+    ET.SubElement(fixed, "end")
+    return temporal
 
 
 def layer_qml(layer: str) -> str:

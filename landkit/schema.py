@@ -8,7 +8,7 @@ this module defines them once, and the README's table is generated from it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .i18n import named, t
@@ -44,6 +44,8 @@ EVENT_TYPES: dict[str, str] = {
     "revocation": "撤销",
     "correction": "更正",
     "opening": "期初",  # the opening balance of a project whose history starts from its layer
+    "retired": "注销",  # a parcel retired by a survey (split, merged, re-surveyed): see landkit.lineage
+    "created": "新设",  # a parcel created by a survey, in place of the ones it replaces
 }
 RELOCATION_EVENT_TYPES: dict[str, str] = {"transition": "状态变更", "opening": "期初"}
 #: 《国土空间调查、规划、用途管制用地用海分类指南》(自然资发〔2023〕234号): the first-level
@@ -96,14 +98,16 @@ CONSTRAINT_LAYERS: dict[str, tuple[str, str, str]] = {
 TARGET_KINDS: dict[str, str] = {"task": "任务", "stock": "存量"}
 
 #: Tables that are history: rows are appended, never changed or removed.
-APPEND_ONLY = ("events", "relocation_events", "payments")
+APPEND_ONLY = ("events", "relocation_events", "payments", "parcels_history")
+#: What a survey delivery did to the parcels it replaced (``parcels_history.change``).
+LINEAGE_CHANGES: dict[str, str] = {"resurvey": "重新测量", "split": "分割", "merge": "合并", "reparcel": "重新划分"}
 
 #: Audit rules and severities, by code; planners read them in the catalogue's words
 #: (``rule.<code>``, ``severity.<code>`` in landkit/i18n/zh_words.py and en_words.py).
 RULES: tuple[str, ...] = (
     "schema", "empty_geometry", "duplicate_id", "crs_zone", "invalid_geometry", "overlap", "gap", "outside_zone",
-    "outside_county", "area_mismatch", "ledger", "capacity", "basic_farmland", "eco_redline", "urban_boundary",
-    "illegal_building", "idle_land", "investment_intensity",
+    "outside_county", "area_mismatch", "ledger", "lineage", "capacity", "basic_farmland", "eco_redline",
+    "urban_boundary", "illegal_building", "idle_land", "investment_intensity",
 )  # fmt: skip
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -473,6 +477,25 @@ LAYERS["payments"] = Layer(
         _text("document_ref", "凭证号", required=False),
         Column("corrects", "int", "更正的支付编号", required=False),
         _text("note", "备注", required=False),
+    ),
+    id_kind="int",
+    optional=True,
+)
+# the parcels a survey retired (landkit.lineage): each as it was on its last day, with its lifespan
+# [valid_from, valid_to) and what retired it; ``parcels`` stays today's parcels
+LAYERS["parcels_history"] = Layer(
+    "parcels_history",
+    "历史地块",
+    "history_id",
+    "Polygon",
+    (
+        _text("parcel_id", "地块编号"),
+        Column("valid_from", "date", "生效日期", required=False),  # blank: from before any survey recorded
+        Column("valid_to", "date", "注销日期"),
+        _text("retired_by", "注销文号", required=False),
+        _text("replaced_by", "后继地块"),
+        _text("change", "变更类型", allowed=LINEAGE_CHANGES),
+        *(replace(c, required=False) for c in LAYERS["parcels"].columns),
     ),
     id_kind="int",
     optional=True,

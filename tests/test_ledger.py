@@ -330,7 +330,7 @@ def test_one_bad_row_refuses_the_batch_and_every_bad_row_is_listed(sample_copy):
         "submitted (`已报批`), approved (`已批复`), reserved (`已入库`), developing (`前期开发`), "
         "transferred (`已出让`), allocated (`已划拨`)\n"
         "  - row 8: unknown event type 'edit'; use one of transition (`状态变更`), revocation (`撤销`), "
-        "correction (`更正`), opening (`期初`)\n"
+        "correction (`更正`), opening (`期初`), retired (`注销`), created (`新设`)\n"
         "  - row 5: parcel 'NOPE' is not in the project's parcels; check the id\n"
         "  - row 6: CB00711: reserved -> planned is not allowed; next can be: developing, transferred, allocated"
     )

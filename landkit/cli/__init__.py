@@ -248,5 +248,5 @@ def _warn(message: str) -> None:
 
 
 # the commands, by what they do (each module adds its own to `main`)
-from . import audit, database, ledger, measure, money, outputs, setup  # noqa: E402, F401
+from . import audit, database, ledger, lineage, measure, money, outputs, setup  # noqa: E402, F401
 from .options import PROJECT  # noqa: E402, F401

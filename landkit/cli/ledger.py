@@ -52,6 +52,11 @@ def progress(
         if problem.severity == "error":  # say what the totals below leave out or cannot vouch for
             warnings.warn(problem.text(lang) + say("cli.progress.see_audit"), stacklevel=1)
     date = pd.Timestamp(parse_date(as_of) if as_of else reserve.data_date(events))
+    if as_of and layers.get("parcels_history") is not None:  # the parcels valid on the date (landkit.lineage)
+        from ..lineage import parcels_as_of
+
+        parcels = parcels_as_of(parcels, layers["parcels_history"], date)
+        layers = {**layers, "parcels": parcels}
     totals = reserve.status_totals(parcels, events, as_of=date)
     measured = totals.attrs
     goals = reserve.targets(layers)

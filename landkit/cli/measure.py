@@ -60,11 +60,12 @@ def _reference(path: Path, layer: str):
 @option("--densify", "densify_m", type=click.FloatRange(min=0, min_open=True), default=None,
               help="opt.areas.densify")  # fmt: skip
 @option("--id", "id_column", default=None, help="opt.areas.id")
+@option("--as-of", "as_of", default=None, help="opt.areas.as_of")
 @format_option("csv", "json")
 @lang_option
 def areas(
     path: Path, layer: str, unit: str, method: str, zone: str | None, densify_m: float | None, id_column: str | None,
-    fmt: str, lang: str,
+    as_of: str | None, fmt: str, lang: str,
 ) -> None:  # fmt: skip
     import pandas as pd
 
@@ -73,6 +74,14 @@ def areas(
     if method == "planar":
         planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
     df = _layer_for_measuring(path, layer, id_column)
+    if as_of is not None:  # the parcels valid on that date (lineage)
+        from ..ledger import parse_date
+        from ..lineage import HISTORY, parcels_as_of
+
+        if layer != "parcels":
+            raise DataError(code="lineage.as_of_layer", layer=layer)
+        history = read_layer(path, HISTORY) if HISTORY in list_layers(path) else None
+        df = parcels_as_of(df, history, parse_date(as_of))
     shown, excluded, label = area_report(
         df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=_reference(path, layer)
     )

@@ -11,6 +11,7 @@ from ..i18n import t
 from ..store import display, open_project, read_project
 from . import main
 from .lang import option
+from .lineage import as_of_layers
 from .options import _project, _rules, lang_option, overwrite_option, project_argument, rules_option, say
 
 
@@ -26,9 +27,10 @@ from .options import _project, _rules, lang_option, overwrite_option, project_ar
 @option("--tianditu-key", default=None, envvar="TIANDITU_KEY", help="opt.map.tianditu_key")
 @lang_option
 @overwrite_option()
+@option("--as-of", "as_of", default=None, help="opt.map.as_of")
 def map_(
     path: Path, output: Path | None, community: str | None, village: str | None, zone_version: int | None,
-    tiles: str, tianditu_key: str | None, lang: str, overwrite: bool,
+    tiles: str, tianditu_key: str | None, lang: str, overwrite: bool, as_of: str | None,
 ) -> None:  # fmt: skip
     from .. import maps
     from ..io import check_output, output_folder, safe_name, write_text
@@ -37,7 +39,7 @@ def map_(
         raise DataError("draw one thing at a time: give --community, --village or --zone-version, not several")
     if output is not None:
         check_output(output, inputs=(path,), overwrite=overwrite)
-    layers = read_project(path)
+    layers = as_of_layers(read_project(path), as_of, path)  # the parcels valid then (landkit.lineage)
     options: dict = {"tiles": tiles, "lang": lang, "tianditu_key": tianditu_key}
     pages: dict[str, str] = {}
     taken: set[str] = set()
@@ -107,16 +109,18 @@ def qgis_(path, output: Path, rules_file: Path | None, no_findings: bool, overwr
 @option("--zone-version", type=int, default=None, help="opt.print.zone_version")
 @lang_option
 @overwrite_option()
+@option("--as-of", "as_of", default=None, help="opt.print.as_of")
 def print_(
-    path: Path, output: Path, size: str, village: str | None, zone_version: int | None, lang: str, overwrite: bool
-) -> None:
+    path: Path, output: Path, size: str, village: str | None, zone_version: int | None, lang: str, overwrite: bool,
+    as_of: str | None,
+) -> None:  # fmt: skip
     from ..io import check_output, write_bytes
     from ..paper import print_map
 
     if output.suffix.lower() != ".pdf":
         raise DataError(f"{output}: give a .pdf file")
     check_output(output, inputs=(path,), overwrite=overwrite)
-    layers = _project(path)
+    layers = as_of_layers(_project(path), as_of, path)  # the parcels valid then (landkit.lineage)
     pdf = print_map(layers, size=size.upper(), village=village, zone_version=zone_version, lang=lang)
     click.echo(say("cli.wrote", path=write_bytes(pdf, output)))
 
@@ -139,9 +143,10 @@ def print_(
 @option("--encoding", type=click.Choice(["gbk", "gb18030", "utf-8"], case_sensitive=False), default="gbk",
               show_default=True, help="opt.export.encoding")  # fmt: skip
 @overwrite_option()
+@option("--as-of", "as_of", default=None, help="opt.export.as_of")
 def export(
     path: Path, output: Path, by: str, target: str | None, status: str | None, village: str | None,
-    parcel_ids: str | None, encoding: str, overwrite: bool,
+    parcel_ids: str | None, encoding: str, overwrite: bool, as_of: str | None,
 ) -> None:  # fmt: skip
     import pandas as pd
 
@@ -152,7 +157,7 @@ def export(
     if output.suffix.lower() not in (".xlsx", ".csv", ".txt"):
         raise DataError(code="cli.export.not_a_table_file", path=str(output))
     check_output(output, inputs=(path,), overwrite=overwrite)
-    layers = _project(path)
+    layers = as_of_layers(_project(path), as_of, path)  # the parcels valid then (landkit.lineage)
     require_layers(layers, ("parcels",), where=display(path), needed_by="landkit export")
     if (target, status, village, parcel_ids) != (None,) * 4:
         chosen = exchange.select(layers, target=target, status=status, village=village, parcels=parcel_ids)

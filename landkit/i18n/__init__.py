@@ -15,6 +15,7 @@ from . import (
     en,
     en_errors,
     en_exchange,
+    en_lineage,
     en_money,
     en_pack,
     en_records,
@@ -22,6 +23,7 @@ from . import (
     zh,
     zh_errors,
     zh_exchange,
+    zh_lineage,
     zh_money,
     zh_pack,
     zh_records,
@@ -41,6 +43,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         zh_pack.MESSAGES,
         zh_exchange.MESSAGES,
         zh_money.MESSAGES,
+        zh_lineage.MESSAGES,
     ),
     "en": (
         en.MESSAGES,
@@ -50,6 +53,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         en_pack.MESSAGES,
         en_exchange.MESSAGES,
         en_money.MESSAGES,
+        en_lineage.MESSAGES,
     ),
 }
 CATALOGUES: dict[str, dict[str, str]] = {

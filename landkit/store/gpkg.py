@@ -724,3 +724,80 @@ def write_styles(path: Path, styles: Mapping[str, tuple[str, str, str]], style_n
             done[layer] = "default" if default else f"kept {theirs[0]}"
         db.execute(f"UPDATE gpkg_contents SET last_change = {_STYLE_NOW} WHERE table_name = 'layer_styles'")
     return done
+
+
+# -- lineage: retiring parcels into their history and inserting their successors, row by row ------
+
+
+def geometry_blobs(geoms: Any, srs_id: int) -> list[bytes | None]:
+    """Shapely geometries as GeoPackage geometry blobs (little-endian, XY envelope) of ``srs_id``."""
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(geoms, dtype=object)
+    wkb = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+    bounds = shapely.bounds(geoms)
+    out: list[bytes | None] = []
+    for geom, blob, (xmin, ymin, xmax, ymax) in zip(geoms, wkb, bounds, strict=True):
+        if geom is None:
+            out.append(None)
+        elif shapely.is_empty(geom):
+            out.append(b"GP\x00\x11" + struct.pack("<i", srs_id) + blob)
+        else:
+            out.append(b"GP\x00\x03" + struct.pack("<i", srs_id) + struct.pack("<4d", xmin, xmax, ymin, ymax) + blob)
+    return out
+
+
+class LineageWriter(Writer):
+    """A Writer that also deletes rows and inserts features with their geometry (lineage writes)."""
+
+    def geometry_column(self, table: str) -> tuple[str, int]:
+        row = self.db.execute(
+            "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table,)
+        ).fetchone()
+        if row is None:
+            raise DataError(code="store.no_geometry_column", layer=table)
+        return str(row[0]), int(row[1])
+
+    def insert_features(self, table: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any]) -> None:
+        """Append features: ``rows`` (the same keys each) and their shapely geometries, in the table's CRS."""
+        column, srs_id = self.geometry_column(table)
+        blobs = geometry_blobs(geoms, srs_id)
+        self.insert(table, [{**row, column: blob} for row, blob in zip(rows, blobs, strict=True)])
+
+    def delete(self, table: str, key: str, values: Iterable[Any]) -> int:
+        """Delete the rows whose ``key`` is one of ``values``; return how many went."""
+        import json
+
+        self._writable()
+        self.require(table, [key])
+        sql = f"DELETE FROM {_q(table)} WHERE {_q(key)} IN (SELECT value FROM json_each(?))"
+        gone = self.db.execute(sql, (json.dumps([str(v) for v in values], ensure_ascii=False),)).rowcount
+        if gone:
+            touched(self.db, table)
+        return int(gone)
+
+
+def write_lineage(path: Path, new_layers: Mapping[str, Any], apply: Any, *, engine: str) -> None:
+    """One transaction: create the layers of ``new_layers`` the file lacks (GDAL writes them into a
+    scratch file first, empty, then their table, R-tree and metadata are copied in), then
+    ``apply(writer)`` (a :class:`LineageWriter`) does the row work; all commits together or not at all."""
+    names = existing_names(_check_header(path))
+    missing = {name: df for name, df in new_layers.items() if name.lower() not in names}
+    scratch_dir = Path(tempfile.mkdtemp(prefix="landkit-"))
+    try:
+        attach = {}
+        if missing:
+            scratch = scratch_dir / "layers.gpkg"
+            _write_scratch(missing, scratch, engine)
+            attach = {"src": scratch}
+        with transaction(path, attach=attach) as db:
+            for name in missing:
+                if has_table(db, name):  # made meanwhile by another writer: use it
+                    continue
+                _copy_layer(db, name, [])
+                db.execute(f"DELETE FROM main.{_q(name)}")  # the scratch rows only gave GDAL the types
+                touched(db, name)
+            apply(LineageWriter(db))
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)

@@ -338,6 +338,8 @@ def _ensure_relations(s: Session) -> None:
         child, parent = s.resolve(table), s.resolve(ref)
         if child is None or parent is None or col not in s.columns(child) or ref_col not in s.columns(parent):
             continue
+        if ref == "parcels" and s.resolve("parcels_history") is not None:
+            continue  # retired parcels (landkit.lineage) stay in the ledger and the targets: no key to parcels
         if s.columns(child)[col] != s.columns(parent)[ref_col] or not _unique_on(s, parent, ref_col):
             continue
         con = f"{child}_{col}_fkey"[:63]

@@ -566,3 +566,54 @@ def map_layers(url: str, wanted: Iterable[str]) -> tuple[str, dict, dict, dict, 
             s.execute(sql.SQL('SELECT "key", "value" FROM {}').format(s.t(s.tables()["project_info"])))
             info = {str(k): str(v).strip() for k, v in s.cur.fetchall() if v is not None and str(v).strip()}
         return s.project.schema, crs, sources, boxes, info
+
+
+# -- lineage: retiring parcels into their history and inserting their successors, row by row ------
+
+
+class LineageWriter(Writer):
+    """A Writer that also deletes rows and inserts features with their geometry (lineage writes)."""
+
+    def geometry_column(self, table: str) -> tuple[str, int]:
+        found = _geometry_srids(self.s, self._name(table))
+        if not found:
+            raise DataError(code="store.no_geometry_column", layer=table)
+        return next(iter(found.items()))
+
+    def insert_features(self, table: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any]) -> None:
+        """Append features: ``rows`` (the same keys each) and their shapely geometries, in the table's CRS."""
+        import numpy as np
+        import shapely
+
+        column, srid = self.geometry_column(table)
+        values = shapely.set_srid(np.asarray(list(geoms), dtype=object), srid)
+        ewkb = shapely.to_wkb(values, hex=True, include_srid=True, output_dimension=2)
+        self.insert(table, [{**row, column: blob} for row, blob in zip(rows, ewkb, strict=True)])
+
+    def delete(self, table: str, key: str, values: Iterable[Any]) -> int:
+        """Delete the rows whose ``key`` is one of ``values``; return how many went."""
+        from psycopg import sql
+
+        self._writable()
+        self.require(table, [key])
+        query = sql.SQL("DELETE FROM {} WHERE {}::text = ANY(%s::text[])").format(
+            self.s.t(self._name(table)), self.s.q(key)
+        )
+        self.s.execute(query, ([str(v) for v in values],))
+        return int(self.s.cur.rowcount)
+
+
+def write_lineage(url: str, new_layers: Mapping[str, Any], apply: Any) -> None:
+    """One transaction: create the tables of ``new_layers`` the schema lacks (types from the frames,
+    append-only like the ledgers where the contract says so), then ``apply(writer)`` does the rows."""
+    from . import pg_write
+
+    with transaction(url) as s:
+        for name, df in new_layers.items():
+            if s.resolve(name) is None:
+                types, _ = pg_write._plan(s, df, name)
+                pg_write._create(s, name, types)
+                pg_write._ensure_checks(s, name)
+        pg_write._drop_relations(s, ["parcels"])  # retired ids stay in the ledger and the targets
+        s.forget()
+        apply(LineageWriter(s))

@@ -137,6 +137,12 @@ class Project:
         """Store QGIS styles (layer -> (QML, SLD, description)) in the project; see :attr:`holds_styles`."""
         raise DataError(code="store.styles_in_files", where=self.display())
 
+    def write_lineage(self, new_layers: Mapping[str, Any], apply: Any, *, engine: str | None = None) -> None:
+        """One transaction: create the layers of ``new_layers`` (frames in the disk shape, giving the
+        columns and CRS) that the project lacks, then ``apply(writer)``: a Writer that also has
+        ``geometry_column``, ``insert_features`` and ``delete`` (the lineage of parcels)."""
+        raise DataError(code="store.lineage_backend", where=self.display())
+
 
 class GeoPackage(Project):
     """A project in a GeoPackage file (SQLite): the embedded default, open in QGIS beside landkit."""
@@ -230,6 +236,11 @@ class GeoPackage(Project):
     def write_styles(self, styles: Mapping[str, tuple[str, str, str]], style_name: str) -> dict[str, str]:
         return gpkg.write_styles(gpkg.check_geopackage(self.path), styles, style_name)
 
+    def write_lineage(self, new_layers: Mapping[str, Any], apply: Any, *, engine: str | None = None) -> None:
+        from . import _engine
+
+        gpkg.write_lineage(self.path, new_layers, apply, engine=_engine(engine))
+
 
 class Database(Project):
     """A project in a schema of a PostgreSQL/PostGIS database, named by its URL (several teams at once)."""
@@ -278,6 +289,9 @@ class Database(Project):
         check, after = options["check"], options["after"]
         pg_write.write_layers(self.url, frames, overwrite=overwrite, new_project=new_project, check=check, after=after)
         return []
+
+    def write_lineage(self, new_layers: Mapping[str, Any], apply: Any, *, engine: str | None = None) -> None:
+        postgis.write_lineage(self.url, new_layers, apply)
 
     def map_sources(self, wanted: Iterable[str], out_dir: Path) -> MapSources:
         schema, crs, sources, boxes, info = postgis.map_layers(self.url, wanted)
