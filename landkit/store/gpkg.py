@@ -351,6 +351,25 @@ _GDALS_OWN = ("rtree_", "trigger_insert_feature_count_", "trigger_delete_feature
 
 def _write_scratch(frames: Mapping[str, Any], path: Path, engine: str) -> None:
     """Let GDAL write the layers into a new GeoPackage (the scratch file, or a new project)."""
+    with _unsynced():
+        _write_layers(frames, path, engine)
+
+
+@contextlib.contextmanager
+def _unsynced() -> Iterator[None]:
+    """GDAL's SQLite without a sync per layer: the scratch file is private and synced once, whole,
+    before it is moved into place (a crash meanwhile leaves no file at all); restored after."""
+    import pyogrio
+
+    before = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": before})
+
+
+def _write_layers(frames: Mapping[str, Any], path: Path, engine: str) -> None:
     import geopandas as gpd
     import pandas as pd
     import pyogrio
