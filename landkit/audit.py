@@ -311,7 +311,11 @@ def audit(
     }
     # layers in different CRSs are a finding of their own (the file should hold one); each layer
     # is reprojected where it meets another, so every other check still runs
-    columns_bad = broken | {p.layer for p in problems if "missing column" in p.problem or "should hold" in p.problem}
+    columns_bad = broken | {
+        p.layer
+        for p in problems
+        if p.severity == "error" and ("missing column" in p.problem or "should hold" in p.problem)
+    }
     county = layers.get("county")
     step("crs_zone")
     for name, df in layers.items():

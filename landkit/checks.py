@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import DataError, Phrase, SchemaError
 from .i18n import t
-from .schema import LAYERS, TARGET_KINDS, Column, Layer, as_code, layer_label
+from .schema import GEOMETRY_ONLY, LAYERS, TARGET_KINDS, Column, Layer, as_code, layer_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,7 +113,10 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
         )
     missing = [c for c in layer.column_names if c not in present]
     required_missing = [c for c in missing if c == layer.id or _column(layer, c).required]
-    if required_missing:
+    if required_missing and name in GEOMETRY_ONLY:
+        # a real layer as it comes (永久基本农田 with its own columns): checked on its geometry all the same
+        problems.append(_own_columns(df, name, required_missing))
+    elif required_missing:
         add(
             f"missing column(s) {', '.join(required_missing)}",
             f"add them; the layer's columns are {', '.join(layer.column_names)}",
@@ -205,6 +208,24 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     if layer.geometry is not None:
         problems += _check_geometry(df, layer, ids)
     return problems
+
+
+def _own_columns(df: pd.DataFrame, name: str, missing: list[str]) -> Problem:
+    """A warning for a :data:`~landkit.schema.GEOMETRY_ONLY` layer without some of landkit's columns:
+    what is missing, what its features are named by (its own id column, else the feature number)."""
+    layer = LAYERS[name]
+    code = "schema.own_columns_code" if name == "land_use" and "code" in missing else "schema.own_columns"
+
+    def said(lang: str) -> tuple[str, str]:
+        sep = t("ledger.list_sep", lang)
+        named = (
+            t("schema.own_id", lang, column=df.index.name) if df.index.name else t("schema.fid_id", lang, id=layer.id)
+        )
+        fix = t("schema.own_columns_fix", lang, columns=sep.join(layer.column_names))
+        return t(code, lang, columns=sep.join(missing), named=named), fix
+
+    (problem, fix), (problem_zh, fix_zh) = said("en"), said("zh")
+    return Problem(name, problem, fix, severity="warning", problem_zh=problem_zh, fix_zh=fix_zh)
 
 
 def _column(layer: Layer, name: str) -> Column:

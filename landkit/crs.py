@@ -104,6 +104,21 @@ def require_crs(crs, *, where: object = None, layer: str | None = None) -> CRS:
 
 #: Where Chinese data can be at all (longitude and latitude bounds): for a CRS without an area of use.
 CHINA_BOUNDS = (73.0, 18.0, 135.5, 54.0)
+#: China's whole territory, land and sea, in longitude and latitude: from the Pamirs (73.5°E) to the
+#: Wusuli river (135.1°E), from 曾母暗沙 James Shoal (3.9°N) to 漠河 Mohe (53.6°N), with the Paracel
+#: (西沙, 15.7–17.1°N) and Spratly (南沙) islands; with half a degree of margin. EPSG:4490's own area
+#: of use ("China - onshore and offshore", from 16.7°N) leaves out the Paracels' south and the Spratlys:
+#: its south is moved to this box's (its other edges, with their margin, already hold the rest).
+CHINA_TERRITORY = (73.0, 3.4, 135.6, 54.0)
+#: How far past ±180 (and ±90) a coordinate may lie and still be on the edge: floating-point noise
+#: such as x = 180.00000000000006 (Natural Earth's Russia), not a different place (1e-9° is 0.1 mm).
+EDGE_DEG = 1e-9
+
+
+def _is_cgcs2000(crs: CRS) -> bool:
+    datum = crs.datum
+    name = datum.name.lower() if datum is not None else ""
+    return "china" in name and "2000" in name  # "China 2000" (EPSG:1043), "China Geodetic Coordinate System 2000"
 
 
 def _lonlat_box(bounds, crs) -> tuple[float, float, float, float] | None:
@@ -135,9 +150,17 @@ def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float,
     if aou is None:
         return CHINA_BOUNDS, Phrase("crs.outside_china")
     m = 1.5 if crs.is_projected else 0.5
-    box = (max(aou.west - m, -180.0), max(aou.south - m, -90.0), min(aou.east + m, 180.0), min(aou.north + m, 90.0))
+    w, e = -180.0 - EDGE_DEG, 180.0 + EDGE_DEG  # x = 180.00000000000006 is on the antimeridian, not past it
+    box = (
+        max(aou.west - m, w),
+        max(aou.south - m, -90.0 - EDGE_DEG),
+        min(aou.east + m, e),
+        min(aou.north + m, 90.0 + EDGE_DEG),
+    )
     if aou.west > aou.east:  # an area of use across the antimeridian: only latitude can be checked
-        box = (-180.0, box[1], 180.0, box[3])
+        box = (w, box[1], e, box[3])
+    if crs.is_geographic and _is_cgcs2000(crs):  # China's whole territory: the South China Sea islands too
+        box = (box[0], min(box[1], CHINA_TERRITORY[1]), box[2], box[3])
     return box, Phrase("crs.outside_use", name=crs.name, area=aou.name)
 
 
@@ -311,10 +334,80 @@ def scale_is_exact(crs) -> bool:
     return op is not None and any(op.method_name.startswith(name) for name in _EXACT_SCALE)
 
 
+#: The widest extent (degrees of longitude, of latitude) checked in one UTM zone: a county, a
+#: province. Beyond it (a country, a continent, the world) a transverse Mercator is far from true
+#: and bends long edges: valid polygons become invalid, shared borders open into gaps and overlaps.
+ONE_ZONE_DEG = (12.0, 20.0)
+
+
+def lonlat_extent(gdf) -> tuple[float, float, float, float] | None:
+    """The layer's extent in longitude and latitude (its finite features only; None without one)."""
+    crs = CRS.from_user_input(gdf.crs)
+    b = shapely.bounds(gdf.geometry.to_numpy())
+    b = b[np.isfinite(b).all(axis=1)]
+    if not len(b):
+        return None
+    box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+    if crs.is_geographic:
+        return box
+    found = _lonlat_box(box, crs)
+    return None if found is None else tuple(float(v) for v in found)  # type: ignore[return-value]
+
+
+def world_frame(extent) -> CRS:
+    """A frame for a layer wider than one zone: the equidistant cylindrical projection on the GRS80
+    ellipsoid, true to scale along the extent's middle latitude, without wrapping longitudes (+over).
+
+    Taken from longitude and latitude it is an affine map (x = k·lon, y = k'·lat): the topology of
+    the data as given is kept exactly (a valid polygon stays valid, a shared border stays shared,
+    x = 180.00000000000006 stays beside 180), and across the antimeridian nothing is cut. Distances
+    are true along meridians and along the middle latitude; tolerances in metres hold within the
+    factor cos(lat)/cos(middle); areas are measured on the ellipsoid, feature by feature, in any case.
+    """
+    mid = float(np.clip((extent[1] + extent[3]) / 2, -60.0, 60.0))
+    return CRS.from_proj4(f"+proj=eqc +lat_ts={mid:.6f} +lon_0=0 +ellps=GRS80 +units=m +over +no_defs")
+
+
 def metric_crs(gdf):
     """The CRS to apply thresholds in metres in: the layer's own when it is a projection in metres
-    that keeps distances true to a few 1e-4, else the UTM zone of the data."""
+    that keeps distances true to a few 1e-4, else the UTM zone of the data when it fits one
+    (:data:`ONE_ZONE_DEG`). A wider layer in longitude and latitude is checked in
+    :func:`world_frame` (its topology as given), a wider projected layer in its own frame."""
     crs = CRS.from_user_input(gdf.crs)
     if crs.is_projected and crs.axis_info[0].unit_conversion_factor == 1.0 and scale_is_exact(crs):
         return None
-    return gdf.estimate_utm_crs()
+    extent = lonlat_extent(gdf)
+    wide = extent is None or (extent[2] - extent[0] > ONE_ZONE_DEG[0] or extent[3] - extent[1] > ONE_ZONE_DEG[1])
+    near_pole = extent is not None and max(abs(extent[1]), abs(extent[3])) > 84.0  # beyond UTM's latitudes
+    if not (wide or near_pole):
+        return gdf.estimate_utm_crs()
+    if extent is None or not crs.is_geographic:
+        return (
+            None
+            if crs.is_projected and crs.axis_info[0].unit_conversion_factor == 1.0
+            else world_frame(extent or (0, 0, 0, 0))
+        )
+    return world_frame(extent)
+
+
+def map_crs(extent, lon: float | None = None) -> CRS:
+    """The projection to draw (or frame) data with this longitude/latitude ``extent`` in: when it
+    fits one zone (:data:`ONE_ZONE_DEG`, away from the poles), the CGCS2000 3-degree Gauss-Krüger
+    zone of ``lon`` (default: the extent's middle) in China's zones 25-45, else its UTM zone; a
+    wider extent, anywhere on Earth, in :func:`world_frame`.
+
+    Examples
+    --------
+    >>> map_crs((112.5, 33.5, 113.2, 34.0)).to_epsg(), map_crs((2.2, 48.8, 2.5, 48.9)).to_epsg()
+    (4547, 32631)
+    >>> map_crs((-180.0, -90.0, 180.0, 83.6)).coordinate_operation.method_name
+    'Equidistant Cylindrical'
+    """
+    w, s, e, n = (float(v) for v in extent)
+    lon = (w + e) / 2 if lon is None else float(lon)
+    if e - w > ONE_ZONE_DEG[0] or n - s > ONE_ZONE_DEG[1] or max(abs(s), abs(n)) > 84.0:
+        return world_frame(extent)
+    if 25 <= int(np.floor(lon / 3.0 + 0.5)) <= 45 and _inside((w, s, e, n), CHINA_TERRITORY):
+        return CRS.from_epsg(gk_zone_epsg(lon))
+    zone = int(np.floor((((lon + 180.0) % 360.0) - 180.0 + 180.0) / 6.0)) % 60 + 1
+    return CRS.from_epsg((32600 if (s + n) / 2 >= 0 else 32700) + zone)

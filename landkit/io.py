@@ -56,13 +56,16 @@ def _shapefile_encoding(path: Path, declared: str | None = None) -> str | None:
     cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
     if declared is None and cpg is not None:
         named = cpg.read_text(encoding="ascii", errors="replace").strip()
-        code = {"ANSI 936": "GB18030", "936": "GB18030", "GBK": "GB18030", "GB2312": "GB18030"}.get(
-            named.upper(), named
-        )
-        code = f"cp{code}" if code.isdigit() else code
-        if not _is_chinese(text, code) and not _ascii(text) and _is_chinese(text, settings.legacy_encoding):
+        code = cpg_codec(named)
+        if code is None or _ascii(text):
+            return None  # a name Python does not know (GDAL may), or nothing to decode: GDAL reads it
+        if not _is_chinese(text, code) and _is_chinese(text, settings.legacy_encoding):
             raise DataError(code="io.cpg_wrong", path=path, named=named)
-        return None  # GDAL reads the declared code page
+        try:
+            text.decode(code)
+        except UnicodeDecodeError:
+            raise DataError(code="io.cpg_undecodable", path=path, named=named) from None
+        return code  # read in Python's codec: every name GDAL or Python knows reads the same
     if declared is not None or _ascii(text):
         return declared
     try:
@@ -70,6 +73,36 @@ def _shapefile_encoding(path: Path, declared: str | None = None) -> str | None:
     except UnicodeDecodeError:
         return settings.legacy_encoding
     return "UTF-8"
+
+
+def cpg_codec(named: str) -> str | None:
+    """The Python codec a Shapefile's ``.cpg`` names, or None when it names none Python knows.
+
+    A .cpg holds what its writer chose: a Windows code page number (``1252``, ``936``, ``65001``),
+    ESRI's spellings of the ISO 8859 parts (``88591``, ``8859_1``, ``ISO 88591``), ``ANSI 1252``,
+    or an IANA name (``ISO-8859-1``, ``UTF-8``, ``GBK``, ``Big5``). Chinese code pages read as
+    GB18030, their superset.
+
+    Examples
+    --------
+    >>> [cpg_codec(n) for n in ("88591", "8859_15", "ISO 88591", "ANSI 1252", "65001", "936", "latin1", "nope")]
+    ['iso8859-1', 'iso8859-15', 'iso8859-1', 'cp1252', 'utf-8', 'gb18030', 'iso8859-1', None]
+    """
+    import codecs
+    import re
+
+    text = named.strip().upper()
+    text = re.sub(r"^ANSI\s*", "", text) or "1252"  # ANSI alone: the Western Windows page, as GDAL reads it
+    if text in ("936", "CP936", "GBK", "GB2312", "GB18030", "EUC-CN"):
+        return "gb18030"
+    if (part := re.fullmatch(r"(?:ISO[\s_-]*)?8859[\s_-]*(\d{1,2})", text)) is not None:
+        text = f"ISO-8859-{part.group(1)}"
+    elif text.isdigit():
+        text = {"65001": "UTF-8", "20127": "ASCII", "28591": "ISO-8859-1"}.get(text, f"CP{text}")
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        return None
 
 
 def _ascii(text: bytes) -> bool:

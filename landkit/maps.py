@@ -370,6 +370,8 @@ def _draw(
         _constraint(m, layers, "urban_boundary", w, gcj)
     if "parcels" in layers:
         p = _measured(layers["parcels"])
+        if "status" not in p:  # a plain polygon layer (any real layer): drawn, without a status
+            p["status"] = None
         p["_id"] = p.index
         p["_status"] = p["status"].map(lambda s: statuses["parcels"].get(s, s))
         p["_village"] = _named(p.get("village_code"), layers.get("villages"))

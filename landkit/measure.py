@@ -106,6 +106,9 @@ def _ellipsoidal_m2(geoms: gpd.GeoSeries) -> np.ndarray:
     mid_lat = np.radians((b[:, 1] + b[:, 3]) / 2)
     # the bounding box's diagonal in metres, near enough to tell a parcel from a zone
     diag = np.hypot((b[:, 2] - b[:, 0]) * np.cos(mid_lat), b[:, 3] - b[:, 1]) * 111_320.0
+    # a NaN vertex is skipped by the bounds but not by the area: a feature with one has no area
+    coords, owner = shapely.get_coordinates(lonlat, return_index=True)
+    diag[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = np.nan
     small = np.isfinite(diag) & (diag <= _SMALL_M)
     if small.any():
         band = np.floor(((b[small, 0] + b[small, 2]) / 2 + 1.5) / 3.0) * 3.0  # central meridian, 3-degree bands
@@ -229,9 +232,18 @@ def area(
     # valid polygon (a bow-tie's lobes cancel)
     g = geoms.to_numpy()
     polygonal = _polygonal(g)
-    m2 = np.where(shapely.is_missing(g) | shapely.is_empty(g) | ~polygonal | _ambiguous(g), np.nan, m2)
+    unusable = shapely.is_missing(g) | shapely.is_empty(g) | ~polygonal | _non_finite(g)
+    m2 = np.where(unusable | _ambiguous(g), np.nan, m2)
     out = pd.Series(convert_area(m2, "m2", unit), index=gdf.index, name=f"area_{unit}")
     out.attrs["area_method"] = label
+    return out
+
+
+def _non_finite(g: np.ndarray) -> np.ndarray:
+    """Geometries with a NaN or infinite coordinate (a broken export): no area, no repair."""
+    coords, owner = shapely.get_coordinates(g, return_index=True)
+    out = np.zeros(len(g), dtype=bool)
+    out[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = True
     return out
 
 
@@ -253,6 +265,7 @@ def _ambiguous(g: np.ndarray) -> np.ndarray:
     would repair it, it is the same to 1e-6.
     """
     bad = _polygonal(g) & ~shapely.is_valid(g)
+    bad &= ~_non_finite(g)  # NaN or infinite vertices: GEOS cannot repair them (they have no area anyway)
     if bad.any():
         raw, fixed = shapely.area(g[bad]), shapely.area(shapely.make_valid(g[bad]))
         bad[bad] = ~(np.abs(raw - fixed) <= 1e-6 * np.maximum(np.abs(fixed), 1e-12))

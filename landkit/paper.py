@@ -22,8 +22,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from .crs import gk_zone_epsg, metric_crs
-from .errors import CRSError, DataError
+from .crs import lonlat_extent, map_crs, metric_crs
+from .errors import DataError
 from .i18n import LANGUAGES, section
 from .maps import BATCH_COLOURS, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, _data_date, _title, find_village
 from .schema import is_illustrative, project_info
@@ -65,12 +65,8 @@ def _plot_crs(frame: gpd.GeoDataFrame) -> CRS:
     """The layers' CRS if it is a projection in metres, else their CGCS2000 Gauss-Krüger zone (UTM abroad)."""
     if metric_crs(frame) is None:
         return CRS.from_user_input(frame.crs)
-    west, _, east, _ = frame.to_crs(4490).total_bounds
-    lon = (west + east) / 2
-    try:
-        return CRS.from_epsg(gk_zone_epsg(lon))
-    except CRSError:
-        return frame.estimate_utm_crs()
+    extent = lonlat_extent(frame)
+    return CRS.from_user_input(frame.crs) if extent is None else map_crs(extent)  # anywhere on Earth
 
 
 def _pick_village(villages, key) -> tuple[str, str]:
@@ -206,6 +202,8 @@ def print_map(
     f = scale / 1000.0  # ground metres per mm of paper
     view = shapely.box(xlim[0], ylim[0], xlim[1], ylim[1])
     g["parcels"] = g["parcels"].assign(_focus=focus)
+    if "status" not in g["parcels"]:  # a plain polygon layer (any real layer): drawn, without a status
+        g["parcels"] = g["parcels"].assign(status=None)
     g = {n: v[(v.boundary if n in ("county", "planning_zones") else v.geometry).intersects(view)] for n, v in g.items()}
     g = {n: v for n, v in g.items() if len(v)}  # the legend names what the page shows
 

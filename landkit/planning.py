@@ -84,7 +84,7 @@ def zone_versions(
         table["reserve_km2"] = area(cover, unit="km2").to_numpy()
         table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU
         table["reserve_share"] = table["reserve_km2"] / table["area_km2"]
-    if land_use is not None and len(land_use):
+    if land_use is not None and len(land_use) and "code" in land_use:
         from .constraints import land_codes
 
         layer = land_use.to_crs(zones.crs)

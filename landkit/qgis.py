@@ -462,13 +462,17 @@ def _project_crs(crs: dict, boxes: dict):
     its centre, so that the paper map is not stretched east-west."""
     import pyproj
 
-    from .crs import gk_zone_epsg
+    from .crs import map_crs
 
     main = crs[next((n for n in _ANCHORS if n in crs), next(iter(crs)))]
     if not main.is_geographic:
         return main
-    lon = [(b[0] + b[2]) / 2 for n, b in boxes.items() if b[0] is not None and crs[n].is_geographic]
-    return pyproj.CRS.from_epsg(gk_zone_epsg(sorted(lon)[len(lon) // 2])) if lon else main
+    shown = [b for n, b in boxes.items() if b[0] is not None and crs[n].is_geographic]
+    if not shown:
+        return main
+    lon = sorted((b[0] + b[2]) / 2 for b in shown)[len(shown) // 2]
+    extent = (min(b[0] for b in shown), min(b[1] for b in shown), max(b[2] for b in shown), max(b[3] for b in shown))
+    return pyproj.CRS(map_crs(extent, lon))  # any lon/lat extent: its zone, else a world frame
 
 
 def _shown_first(crs: dict, boxes: dict, target) -> tuple[float, float, float, float]:
@@ -668,7 +672,9 @@ def audit_layers(layers: dict, *, rules: dict | None = None, findings=None, conf
     ``findings`` (the table, or its shapes: :func:`landkit.report.finding_shapes`) and ``conflicts``:
     the audit's, when already made (its ``keep``; else computed)."""
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
+    import shapely
 
     from . import constraints
     from .audit import audit
@@ -685,7 +691,11 @@ def audit_layers(layers: dict, *, rules: dict | None = None, findings=None, conf
     if shapes is not None and len(shapes):
         table = findings_table(shapes, "zh")
         keep = [c for c in _OUTPUTS["findings"] if c in table]
-        out["findings"] = gpd.GeoDataFrame(table[keep], geometry=shapes.geometry, crs=parcels.crs)
+        # a finding about a parcel without geometry has no shape: null, so the layer stays polygons
+        g = shapes.geometry.to_numpy()
+        g = np.where(np.isin(shapely.get_type_id(g), (3, 6)) & ~shapely.is_empty(g), g, np.array(None))
+        out["findings"] = gpd.GeoDataFrame(table[keep], geometry=gpd.GeoSeries(g, crs=parcels.crs).to_numpy(),
+                                           crs=parcels.crs)  # fmt: skip
     parts = [
         gpd.GeoDataFrame(
             {"parcel_id": hit.index.astype(str), "constraint": _W(name), "area_m2": hit["area_m2"].to_numpy(),
@@ -709,7 +719,9 @@ def _outputs_gpkg(audit: dict) -> bytes:
         path = Path(scratch) / "findings.gpkg"
         for name, frame in audit.items():
             # the description marks the file as landkit's output (landkit.io.is_landkit_output)
-            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio",
+            # one geometry type (MultiPolygon), whatever the rows: a layer of type Unknown shows nothing in QGIS
+            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio", promote_to_multi=True,
+                          geometry_type="MultiPolygon",
                           layer_options={"DESCRIPTION": f"{GENERATOR}: {_styles()[name].title}"})  # fmt: skip
         return path.read_bytes()
 

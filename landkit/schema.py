@@ -503,6 +503,27 @@ LAYERS["parcels_history"] = Layer(
 #: each layer's Chinese name (储备地块), by layer name
 LAYER_NAMES: dict[str, str] = {name: layer.label_zh for name, layer in LAYERS.items()}
 
+#: Layers landkit reads only for their geometry (三区三线, the current land use, the county outline):
+#: one brought as it comes keeps its own columns. A landkit column it lacks is a warning, never a
+#: disabled check, and its features are named by its own id column (the first of
+#: :data:`OWN_ID_COLUMNS` whose values are all given and distinct) or else by their number (fid).
+GEOMETRY_ONLY: tuple[str, ...] = (*CONSTRAINT_LAYERS, "land_use", "county")
+#: The id columns real survey layers carry (标识码 BSM, 图斑编号 TBBH, 图斑预编号 TBYBH …), in order.
+OWN_ID_COLUMNS: tuple[str, ...] = ("BSM", "标识码", "TBBH", "图斑编号", "TBYBH", "OBJECTID", "ID", "编号")
+
+
+def own_id_column(df: Any, layer: str) -> str | None:
+    """The column that names the features of a :data:`GEOMETRY_ONLY` layer without its landkit id:
+    the first of :data:`OWN_ID_COLUMNS` (any case) whose values are all given and distinct."""
+    if layer not in GEOMETRY_ONLY or LAYERS[layer].id in df.columns:
+        return None
+    by_upper = {str(c).upper(): c for c in df.columns}
+    for name in OWN_ID_COLUMNS:
+        col = by_upper.get(name.upper())
+        if col is not None and df[col].notna().all() and df[col].is_unique:
+            return str(col)
+    return None
+
 
 #: the checks, now in :mod:`landkit.checks`, still importable from here
 _CHECKS = ("Problem", "check_layer", "check_project", "require_layers", "validate", "_crs_problems")

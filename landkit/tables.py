@@ -215,7 +215,7 @@ def land_tables(
                          "output_wan_per_mu": "亩均年产值(万元/亩)", "output_below": "低于亩均产值标准"}
             )  # fmt: skip
     today = today if today is not None else layers
-    if "land_use" in layers and len(layers["land_use"]):
+    if "land_use" in layers and len(layers["land_use"]) and "code" in layers["land_use"]:
         everyone = constraints.land_take(today["parcels"], layers["land_use"])  # a target's parcels: all of them
         take = everyone[everyone.index.isin(parcels.index)]
         by_village = constraints.take_by(take, village_names(layers, parcels.get("village_code")))
@@ -315,16 +315,18 @@ def _status_now(layers: dict, parcels: pd.DataFrame) -> pd.Series:
     from . import reserve
 
     events = layers.get("events")
-    if events is None or not len(events):
-        return parcels["status"]
-    return reserve.state_as_of(events).reindex(parcels.index).fillna(parcels["status"])
+    given = parcels["status"] if "status" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    if events is None or not len(events) or not {"parcel_id", "date", "status"} <= set(events.columns):
+        return given
+    return reserve.state_as_of(events).reindex(parcels.index).fillna(given)
 
 
 def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
     """Parcel lists for field work, one table per village, status or target: id, village, status,
     stated and measured area (the same figures as every other output), land use, compensation,
     project and dates, with a 合计 row. ``by`` is "village", "status" or "target" (a target's
-    list says which of its parcels are done)."""
+    list says which of its parcels are done). Any polygon layer will do: without ``village_code``
+    (or ``status``) the parcels make one list, and a column the layer lacks is left out."""
     from . import reserve
     from .measure import figures
     from .schema import COMPENSATION_MODES, PARCEL_STATUSES, trusted_stated
@@ -333,12 +335,13 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
         raise ValueError("by must be 'village', 'status' or 'target'")
     parcels = trusted_stated(layers["parcels"])
     shown = figures(parcels)
+    status = _status_now(layers, parcels)
     table = pd.DataFrame(
         {
             "parcel_id": parcels.index.astype(str),
-            "village": village_names(layers, parcels.get("village_code")).to_numpy(),
-            "status_zh": _status_now(layers, parcels).map(lambda s: PARCEL_STATUSES.get(s, s)).to_numpy(),
-            "stated_area_mu": parcels["stated_area_mu"].to_numpy(),
+            "village": village_names(layers, parcels["village_code"]).to_numpy() if "village_code" in parcels else None,
+            "status_zh": status.map(lambda s: PARCEL_STATUSES.get(s, s)).to_numpy(),
+            "stated_area_mu": parcels["stated_area_mu"].to_numpy() if "stated_area_mu" in parcels else None,
             "area_mu": shown["area_mu"].to_numpy(),
             "area_m2": shown["area_m2"].to_numpy(),
         }
@@ -348,17 +351,29 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
             table[column] = parcels[column].to_numpy()
     if "compensation" in parcels:
         table["compensation_zh"] = parcels["compensation"].map(lambda m: COMPENSATION_MODES.get(m, "未定")).to_numpy()
+    if "stated_area_mu" not in parcels:
+        table = table.drop(columns="stated_area_mu")
+    if "village_code" not in parcels:
+        table = table.drop(columns="village")
+    if "status" not in parcels and status.isna().all():
+        table = table.drop(columns="status_zh")
+    if by in ("village", "status") and {"village": "village", "status": "status_zh"}[by] not in table:
+        by = "plain"  # a plain layer (no village or status to group by): one list of every feature
     extras = _extra_columns(parcels)
     for column, header in extras.items():
         table[header] = parcels[column].to_numpy()
     if by == "target":
         groups = {}
+        plain = layers["parcels"]  # a layer without stated areas: its targets still list their parcels
+        plain = plain if "stated_area_mu" in plain else plain.assign(stated_area_mu=float("nan"))
         for t in reserve.targets(layers):  # a handful of targets
-            members = reserve.target_parcels(layers["parcels"], layers["events"], t)
+            members = reserve.target_parcels(plain, layers["events"], t)
             done = table["parcel_id"].map(members["done"].map({True: "是", False: ""}))
             groups[t.name] = table[table["parcel_id"].isin(members.index)].assign(done=done)
         if not groups:
             raise DataError("the project has no targets (储备目标); add the targets and target_parcels tables")
+    elif by == "plain":
+        groups = {say("table.all_features", "zh"): table}
     else:
         key = "village" if by == "village" else "status_zh"
         order = list(PARCEL_STATUSES.values()) if by == "status" else sorted(table[key].unique())
@@ -368,7 +383,9 @@ def parcel_lists(layers: dict, by: str = "village") -> dict[str, pd.DataFrame]:
         part = part.sort_values("parcel_id")
         if not len(part):
             continue
-        total_row = {"parcel_id": f"合计 {len(part)} 块", "stated_area_mu": sum_shown(part["stated_area_mu"])}
+        total_row: dict[str, object] = {"parcel_id": f"合计 {len(part)} 块"}
+        if "stated_area_mu" in part:
+            total_row["stated_area_mu"] = sum_shown(part["stated_area_mu"])
         total_row |= {"area_mu": sum_shown(part["area_mu"]), "area_m2": sum_shown(part["area_m2"])}
         part = pd.concat([part, pd.DataFrame([total_row])], ignore_index=True)
         shown = part[[c for c in _LIST_COLUMNS if c in part]].rename(columns=_LIST_COLUMNS)

@@ -213,22 +213,27 @@ def test_a_layer_without_a_crs_is_asked_to_declare_one_by_the_crs_check(check):
     assert str(refused.value).startswith("the layer has no coordinate reference system. Declare")
 
 
+E = 1e-9  # landkit.crs.EDGE_DEG: floating-point noise past 180 degrees (0.1 mm)
+
+
 @pytest.mark.parametrize(
     ("epsg", "box"),
     [
         (4547, (112.5 - 1.5, 21.52 - 1.5, 115.5 + 1.5, 45.45 + 1.5)),  # projected: 1.5 degrees beyond its area of use
-        (4490, (73.62 - 0.5, 16.7 - 0.5, 134.77 + 0.5, 53.56 + 0.5)),  # geographic: 0.5 degree
-        (4326, (-180.0, -90.0, 180.0, 90.0)),  # the world: the margin stops at the poles and at 180 degrees
-        (32601, (-180.0, -1.5, -174.0 + 1.5, 84.0 + 1.5)),  # UTM zone 1N begins at 180W
-        (32660, (174.0 - 1.5, -1.5, 180.0, 84.0 + 1.5)),  # UTM zone 60N ends at 180E
-        (3994, (-180.0, -60.0 - 1.5, 180.0, -25.0 + 1.5)),  # Mercator 41, 155E to 170W: any longitude
-        (4764, (-180.0, -90.0, 180.0, -59.99 + 0.5)),  # RSRGD2000, across 180 degrees and down to the pole
+        # geographic: 0.5 degree; CGCS2000 lon/lat: China's whole territory, the Paracels and Spratlys too
+        (4490, (73.62 - 0.5, 3.4, 134.77 + 0.5, 53.56 + 0.5)),
+        # the world: the margin stops at the poles and at 180 degrees, plus a hair (x = 180.00000000000006)
+        (4326, (-180.0 - E, -90.0 - E, 180.0 + E, 90.0 + E)),
+        (32601, (-180.0 - E, -1.5, -174.0 + 1.5, 84.0 + 1.5)),  # UTM zone 1N begins at 180W
+        (32660, (174.0 - 1.5, -1.5, 180.0 + E, 84.0 + 1.5)),  # UTM zone 60N ends at 180E
+        (3994, (-180.0 - E, -60.0 - 1.5, 180.0 + E, -25.0 + 1.5)),  # Mercator 41, 155E to 170W: any longitude
+        (4764, (-180.0 - E, -90.0 - E, 180.0 + E, -59.99 + 0.5)),  # RSRGD2000, across 180 degrees and down to the pole
     ],
 )
 def test_coordinates_are_expected_in_the_crs_area_of_use_and_a_margin(epsg, box):
     # the areas of use are those of the EPSG registry
     area, where = _expected_area(CRS.from_epsg(epsg))
-    assert area == pytest.approx(box, abs=1e-9)
+    assert area == pytest.approx(box, abs=1e-12)
     assert str(where).startswith(f"outside the area where {CRS.from_epsg(epsg).name} is used (")
     assert where.text("zh").startswith(f"{CRS.from_epsg(epsg).name} 的使用范围（")
 

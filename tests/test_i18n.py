@@ -144,6 +144,7 @@ def test_the_guard_speaks_both_languages(say, monkeypatch, tmp_path):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(setup, "read_project", interrupted)
+    monkeypatch.setattr(setup, "describe_project", interrupted)  # what `info` reads the file with
     zh = say(["info", missing])
     assert zh.exit_code == 130 and zh.output.strip() == t("guard.interrupted", "zh") and "已中断" in zh.output
     assert "interrupted" in say(["info", missing], lang="en").output
@@ -152,6 +153,7 @@ def test_the_guard_speaks_both_languages(say, monkeypatch, tmp_path):
         raise ZeroDivisionError("a landkit bug")
 
     monkeypatch.setattr(setup, "read_project", broken)
+    monkeypatch.setattr(setup, "describe_project", broken)
     monkeypatch.setattr(cli, "_crash_file", lambda exc, words: None)  # no crash file from this test
     zh = say(["info", missing])
     assert zh.exit_code == 3 and "运行 `landkit info" in zh.output and "内部错误" in zh.output, zh.output

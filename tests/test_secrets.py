@@ -52,10 +52,16 @@ def broken_read():
     return read_project
 
 
+def break_info(monkeypatch):
+    """`landkit info` fails inside landkit, whichever way it reads the project (described or read whole)."""
+    monkeypatch.setattr(cli.setup, "read_project", broken_read())
+    monkeypatch.setattr(cli.setup, "describe_project", broken_read())
+
+
 @pytest.mark.parametrize("password", ["S3cret-Pw", "Admin@123"])
 def test_a_crash_file_is_private_and_holds_no_password(cache, tmp_path, monkeypatch, password):
     url = f"postgresql://planner:{password}@127.0.0.1:1/lk?schema=x"
-    monkeypatch.setattr(cli.setup, "read_project", broken_read())  # `landkit info` reads the project first
+    break_info(monkeypatch)  # `landkit info` reads the project first
     result = run("info", url)
     assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output and password not in result.output
@@ -76,7 +82,7 @@ def test_a_crash_file_is_private_and_holds_no_password(cache, tmp_path, monkeypa
 
 
 def test_two_crashes_in_one_second_are_two_files(cache, monkeypatch):
-    monkeypatch.setattr(cli.setup, "read_project", broken_read())
+    break_info(monkeypatch)
     first, second = (crash_path(run("info", "postgresql://u:pw-x1@h/db").output) for _ in range(2))
     assert first != second and first.is_file() and second.is_file()
     assert re.fullmatch(r"landkit-crash-\d{8}-\d{6}-[0-9a-f]{8}\.txt", first.name)  # a random part, not the PID
@@ -86,7 +92,7 @@ def test_two_crashes_in_one_second_are_two_files(cache, monkeypatch):
 def test_a_crash_folder_left_open_is_made_private(cache, monkeypatch):
     cache.mkdir(parents=True)
     os.chmod(cache, 0o777)
-    monkeypatch.setattr(cli.setup, "read_project", broken_read())
+    break_info(monkeypatch)
     crash = crash_path(run("info", "postgresql://u:pw-x2@h/db").output)
     assert crash.parent == cache and stat.S_IMODE(cache.stat().st_mode) == 0o700
 
@@ -97,7 +103,7 @@ def test_an_unwritable_cache_folder_falls_back_to_a_private_temporary_file(tmp_p
     monkeypatch.setattr(platformdirs, "user_cache_dir", lambda *a, **kw: str(blocked / "landkit"))
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    monkeypatch.setattr(cli.setup, "read_project", broken_read())
+    break_info(monkeypatch)
     result = run("info", "postgresql://planner:Admin@123@127.0.0.1:1/lk")
     assert result.exit_code == 3 and "Traceback" not in result.output
     crash = crash_path(result.output)
@@ -110,7 +116,7 @@ def test_an_unwritable_cache_folder_falls_back_to_a_private_temporary_file(tmp_p
 def test_no_crash_file_at_all_is_said_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_private_folder", lambda: (_ for _ in ()).throw(PermissionError("no")))
     monkeypatch.setattr("tempfile.mkstemp", lambda **kw: (_ for _ in ()).throw(PermissionError("no")))
-    monkeypatch.setattr(cli.setup, "read_project", broken_read())
+    break_info(monkeypatch)
     result = run("info", "postgresql://u:pw-x3@h/db")
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert "崩溃报告文件无法写入" in result.output and "--debug" in result.output

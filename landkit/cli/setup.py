@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..store import content_hash, display, open_project, read_project
+from ..store import content_hash, describe_project, display, open_project, read_project
 from . import main
 from .lang import argument, columns, option
 from .options import (
@@ -65,17 +65,25 @@ def info(path: Path, fmt: str, lang: str) -> None:
     from ..i18n import gloss
     from ..schema import LAYER_NAMES, LAYERS, check_project
 
-    layers = read_project(path)
+    # one pass over the file (linear in its layers); JSON's content hash reads every layer in full
+    layers, about = describe_project(path) if fmt != "json" else (read_project(path), None)
     project = open_project(path)
     problems = check_project(layers)
+    if about is None:  # JSON: every layer read once; the types from the same one pass when the file can
+        described = project.describe() or {}
+        about = {
+            n: described[n] if n in described
+            else {"features": len(df), "geometry_type": project.geometry_type(n, df), "crs": getattr(df, "crs", None)}
+            for n, df in layers.items()
+        }  # fmt: skip
     rows = [
         {
             "name": name,
-            "features": len(df),
-            "geometry_type": project.geometry_type(name, df),
-            "crs": _crs_name(getattr(df, "crs", None)) if hasattr(df, "crs") else None,
+            "features": a["features"],
+            "geometry_type": a["geometry_type"],
+            "crs": _crs_name(a["crs"]) if a["geometry_type"] is not None else None,
         }
-        for name, df in layers.items()
+        for name, a in about.items()
     ]
     if fmt == "json":
         out = {

@@ -339,3 +339,11 @@ MESSAGES: dict[str, str] = {
         "pip install mplfonts), or change the name"
     ),
 }
+
+# A Shapefile's .cpg that names a code page its text is not in (issue 27)
+MESSAGES |= {
+    "io.cpg_undecodable": (
+        "{path}: its .cpg says the text is {named}, but the text is not in that encoding; import it with "
+        "--encoding and the real one (e.g. --encoding ISO-8859-1 or GB18030), or correct the .cpg"
+    ),
+}

@@ -118,3 +118,16 @@ MESSAGES: dict[str, str] = {
     "severity.warning": "warning",
     "severity.info": "info",
 }
+
+# Real layers as they come (issue 27): a layer without landkit's columns
+MESSAGES |= {
+    "table.all_features": "all parcels",
+}
+MESSAGES |= {
+    "schema.own_columns": "without landkit's column(s) {columns}; its geometry is checked all the same, {named}",
+    "schema.own_columns_code": "without landkit's column(s) {columns}; its geometry is checked all the same, {named}; "
+    "without the land-use code (code), the land taken is not counted by class",
+    "schema.own_id": "its features named by its own id column {column}",
+    "schema.fid_id": "with no {id}, its features named by their number (fid)",
+    "schema.own_columns_fix": "add {columns} for everything landkit does with it; it is not required",
+}

@@ -273,3 +273,11 @@ MESSAGES: dict[str, str] = {
         "因此未写出文件；请安装含此字的中文字体（如 Noto Sans CJK SC：pip install mplfonts），或修改该名称"
     ),
 }
+
+# A Shapefile's .cpg that names a code page its text is not in (issue 27)
+MESSAGES |= {
+    "io.cpg_undecodable": (
+        "{path}：其 .cpg 声明文字编码为 {named}，但文字不是这种编码；请用 --encoding 指定实际编码"
+        "（例如 --encoding ISO-8859-1 或 GB18030）导入，或更正 .cpg 文件"
+    ),
+}

@@ -115,3 +115,17 @@ MESSAGES: dict[str, str] = {
     "severity.warning": "警告",
     "severity.info": "提示",
 }
+
+# Real layers as they come (issue 27): a layer without landkit's columns
+MESSAGES |= {
+    "table.all_features": "全部地块",
+}
+MESSAGES |= {
+    "schema.own_columns": "缺少 landkit 字段 {columns}；各项检查照常按图形进行，{named}",
+    "schema.own_columns_code": (
+        "缺少 landkit 字段 {columns}；各项检查照常按图形进行，{named}；没有地类编码（code），不统计占用地类"
+    ),
+    "schema.own_id": "要素以该图层自己的编号字段 {column} 标识",
+    "schema.fid_id": "没有编号字段 {id}，要素以要素序号（fid）标识",
+    "schema.own_columns_fix": "如需 landkit 的全部功能，可补上字段 {columns}；不补也可以",
+}

@@ -213,8 +213,9 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     return [str(name) for name, _ in pyogrio.list_layers(path)]
 
 
-def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = None) -> Any:
-    """Read one layer with GDAL (pyogrio with Arrow, or fiona); the file is only read."""
+def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = None, fid: bool = False) -> Any:
+    """Read one layer with GDAL (pyogrio with Arrow, or fiona); the file is only read. With ``fid``,
+    pyogrio's rows are indexed by their feature id (unnamed), as QGIS numbers them."""
     import geopandas as gpd
     import pyogrio
 
@@ -222,7 +223,10 @@ def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = No
         with warnings.catch_warnings():  # NaN vertices: shapely warns; the schema check reports them
             warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
             if engine == "pyogrio":
-                return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding)
+                df = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding, fid_as_index=fid)
+                if fid:
+                    df.index.name = None
+                return df
             return gpd.read_file(path, layer=layer, engine="fiona", encoding=encoding)
     except Exception as exc:  # the engines raise many types; all mean the same to a planner
         raise DataError(code="gpkg.unreadable_layer", path=path, layer=layer, detail=exc) from exc
@@ -820,3 +824,79 @@ def write_lineage(path: Path, new_layers: Mapping[str, Any], apply: Any, *, engi
             apply(LineageWriter(db))
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
+
+
+# -- describing every layer in one pass (landkit info on a file of hundreds of layers) --------------
+
+#: GeoPackage geometry type names as GDAL (pyogrio.read_info) says them.
+_OGR_TYPES = {
+    "GEOMETRY": "Unknown", "POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
+    "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString", "MULTIPOLYGON": "MultiPolygon",
+    "GEOMETRYCOLLECTION": "GeometryCollection",
+}  # fmt: skip
+#: The WKB inside a GeoPackage geometry blob: past the 8-byte header and the envelope whose kind is
+#: bits 1-3 of the flags byte (0: none, 1: 32 bytes, 2 or 3: 48, 4: 64), computed by SQLite per row.
+_FLAGS = "(instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), 1, 1)) - 1) * 16 + " \
+    "(instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), 2, 1)) - 1)"  # fmt: skip
+_WKB = "substr({g}, 9 + CASE ((" + _FLAGS + ") >> 1) & 7 WHEN 0 THEN 0 WHEN 1 THEN 32 WHEN 4 THEN 64 ELSE 48 END)"
+
+
+def describe(path: Path) -> dict[str, dict[str, Any]]:
+    """Every layer of the file by name: ``features``, ``geometry_type`` (GDAL's words, None for a
+    table), ``crs`` (pyproj, None for a table) and ``geometry`` (the geometry column), read in one
+    SQLite connection: GDAL opens a GeoPackage in time proportional to its layers, so one open
+    per layer makes hundreds of layers quadratic."""
+    import pyproj
+
+    out: dict[str, dict[str, Any]] = {}
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        counted = has_table(db, "gpkg_ogr_contents")
+        rows = db.execute(
+            "SELECT c.table_name, g.column_name, g.geometry_type_name, g.z, g.m, s.organization, "
+            "s.organization_coordsys_id, s.definition, g.srs_id "
+            "FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name) "
+            "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id"
+        ).fetchall()
+        for table, column, kind, z, m, org, code, definition, srs_id in rows:
+            n = None
+            if counted:
+                got = db.execute(
+                    "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(?)", (table,)
+                ).fetchone()
+                n = got[0] if got else None
+            if n is None:
+                n = db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0]
+            crs = None
+            if column is not None and srs_id is not None and int(srs_id) > 0 and org is not None:
+                epsg = str(org).upper() == "EPSG"
+                crs = pyproj.CRS.from_user_input(f"EPSG:{code}") if epsg else pyproj.CRS(definition)
+            name = None
+            if column is not None:
+                name = _OGR_TYPES.get(str(kind).upper(), str(kind).title())
+                name += {(1, 1): " ZM", (1, 0): " Z", (0, 1): " M"}.get((int(z or 0) == 1, int(m or 0) == 1), "")
+            out[str(table)] = {"features": int(n), "geometry_type": name, "crs": crs, "geometry": column}
+    return out
+
+
+def read_geometries(path: Path, described: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The geometries (only) of the ``described`` geometry layers (:func:`describe`), indexed by
+    fid, in one SQLite connection: each blob's WKB cut out by SQLite, parsed by shapely at once."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    out = {}
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        for table, about in described.items():
+            column = about.get("geometry")
+            if column is None:
+                continue
+            g = _q(str(column))
+            rows = db.execute(f"SELECT rowid, {_WKB.format(g=g)} FROM {_q(table)}").fetchall()
+            fid = np.array([r[0] for r in rows], dtype=np.int64)
+            wkb = np.array([r[1] for r in rows], dtype=object)
+            with warnings.catch_warnings():  # NaN vertices: shapely warns; the schema check reports them
+                warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+                geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+            out[table] = gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, index=fid, crs=about["crs"]))
+    return out

@@ -104,6 +104,15 @@ class Project:
         """The project's identity (:attr:`identity`): the file's bytes, or a database's content."""
         raise NotImplementedError
 
+    def describe(self) -> dict[str, dict[str, Any]] | None:
+        """Every layer's ``features``, ``geometry_type`` and ``crs`` without reading its rows, when the
+        backend can say so in one pass (:func:`landkit.store.gpkg.describe`); else None."""
+        return None
+
+    def read_geometries(self, described: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        """The geometries (only) of the ``described`` layers, in one pass (:meth:`describe`)."""
+        raise NotImplementedError
+
     def crs(self, layer: str) -> Any:
         """The CRS of a layer, or None when the project (or the layer) does not exist yet."""
         raise NotImplementedError
@@ -176,6 +185,12 @@ class GeoPackage(Project):
 
         names = self.layers()
         return {name: _read(self.path, name, names, engine) for name in names}
+
+    def describe(self) -> dict[str, dict[str, Any]] | None:
+        return gpkg.describe(self.path)
+
+    def read_geometries(self, described: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        return gpkg.read_geometries(self.path, described)
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
