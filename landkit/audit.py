@@ -30,6 +30,7 @@ from .lineage import HISTORY, lineage_findings, retired_ids
 from .measure import figures
 from .schema import check_project, layer_label, trusted_stated
 from .units import M2_PER_MU, total
+from .units import shown as shown_figures
 
 SEVERITIES = ("info", "warning", "error")
 DEFAULT_RULES: dict[str, dict] = {
@@ -39,6 +40,8 @@ DEFAULT_RULES: dict[str, dict] = {
     "crs_zone": {"severity": "error"},
     "invalid_geometry": {"severity": "error"},
     "overlap": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
+    # overlaps thinner than the overlap rule's tolerance, listed by area (the land is in both parcels)
+    "digitising_overlap": {"severity": "warning", "min_area_m2": topology.DIGITISING_MIN_M2},
     "gap": {"severity": "warning", "max_width_m": 2.0, "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "outside_zone": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
     "outside_county": {"severity": "error", "min_area_m2": 1.0, "snap_m": topology.SNAP_M},
@@ -413,13 +416,19 @@ def _without(layers: Mapping[str, pd.DataFrame], problems) -> dict[str, pd.DataF
     return out
 
 
-def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
+def totals(layers: Mapping[str, pd.DataFrame], findings: pd.DataFrame | None = None) -> dict:
     """Per polygon layer and per parcel status: feature count, area in m² and mu (ellipsoidal).
 
     Each feature's figure is rounded once and every total is the sum of the figures under it,
     so parts add up exactly to the total shown; features without a
     usable geometry are counted apart and not summed, and layers whose coordinates cannot be
     where their CRS says (or that disagree on the CRS) are not measured at all.
+
+    Land two parcels overlap is in both parcels' figures, so a sum of parcels counts it twice.
+    With the audit's ``findings``, ``counted_twice`` says how much: per layer, the pairs and the
+    area of its ``overlap`` and ``digitising_overlap`` findings (every overlap larger than those
+    rules' least areas, however thin), and ``area_once_m2``/``area_once_mu``, the layer's total
+    with that area counted once (exact unless three parcels overlap at one place).
     """
     from .schema import _crs_problems
 
@@ -459,4 +468,20 @@ def totals(layers: Mapping[str, pd.DataFrame]) -> dict:
                     "area_m2": total(part["area_m2"]),
                     "area_mu": total(part["area_mu"]),
                 }
+    if findings is not None and len(findings):
+        twice = findings[findings["rule"].isin(["overlap", "digitising_overlap"]) & findings["area_m2"].notna()]
+        out["counted_twice"] = {}
+        for layer_name, part in twice.groupby("layer"):
+            name = str(layer_name)
+            if name not in out["layers"]:
+                continue
+            m2 = total(shown_figures(part["area_m2"].to_numpy(dtype=float)))
+            mu = total(shown_figures(part["area_m2"].to_numpy(dtype=float) / M2_PER_MU))
+            out["counted_twice"][name] = {
+                "pairs": len(part),
+                "area_m2": m2,
+                "area_mu": mu,
+                "area_once_m2": total([out["layers"][name]["area_m2"], -m2]),
+                "area_once_mu": total([out["layers"][name]["area_mu"], -mu]),
+            }
     return out

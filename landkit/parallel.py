@@ -69,9 +69,10 @@ def _check_partition(core: gpd.GeoDataFrame, *near: gpd.GeoDataFrame, rules, zon
     near = tuple(df for df in near if len(df))
     whole = pd.concat([core, *near]) if near else core
     o, g = rules["overlap"], rules["gap"]
-    fabric = {}
+    fabric, covs = {}, {}
     for snap_m in sorted({o["snap_m"], g["snap_m"]}):
         cov = topology.coverage(whole, snap_m=snap_m, max_width_m=g["max_width_m"])
+        covs[snap_m] = cov
         own = cov.valid < len(core)
         suspect = np.zeros(len(cov.valid), bool)
         suspect[cov.suspects] = True
@@ -86,7 +87,19 @@ def _check_partition(core: gpd.GeoDataFrame, *near: gpd.GeoDataFrame, rules, zon
             index=whole.index[cov.valid[keep]],
             crs=whole.crs,
         )
-    return {"fabric": fabric, "findings": topology.per_feature_checks(core, rules, zone=zone, county=county)}
+    thin = topology.digitising_overlaps(
+        whole,
+        min_area_m2=rules["digitising_overlap"]["min_area_m2"],
+        overlap_min_area_m2=o["min_area_m2"],
+        checked=covs[o["snap_m"]],
+    )
+    mine = set(core.index.astype(str))  # a pair is the partition's that holds the first of its ids
+    thin = thin[np.array([ids[0] in mine for ids in thin["ids"]], dtype=bool)]
+    return {
+        "fabric": fabric,
+        "findings": topology.per_feature_checks(core, rules, zone=zone, county=county),
+        "thin": thin,
+    }
 
 
 @contextlib.contextmanager
@@ -161,6 +174,7 @@ def parcel_checks(
     checked = {snap_m: _coverage([r["fabric"][snap_m] for r in results], snap_m) for snap_m in results[0]["fabric"]}
     sub, cov = checked[o["snap_m"]]
     found.append(topology.overlaps(sub, min_area_m2=o["min_area_m2"], checked=cov))
+    found.append(pd.concat([r["thin"] for r in results]))
     sub, cov = checked[g["snap_m"]]
     found.append(
         topology.gaps(sub, within=zone, max_width_m=g["max_width_m"], min_area_m2=g["min_area_m2"], checked=cov)

@@ -107,7 +107,7 @@ LINEAGE_CHANGES: dict[str, str] = {"resurvey": "重新测量", "split": "分割"
 RULES: tuple[str, ...] = (
     "schema", "empty_geometry", "duplicate_id", "crs_zone", "invalid_geometry", "overlap", "gap", "outside_zone",
     "outside_county", "area_mismatch", "ledger", "lineage", "capacity", "basic_farmland", "eco_redline",
-    "urban_boundary", "illegal_building", "idle_land", "investment_intensity",
+    "urban_boundary", "illegal_building", "idle_land", "investment_intensity", "digitising_overlap",
 )  # fmt: skip
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 

@@ -182,7 +182,7 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
         return geoms
     codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
     points = np.column_stack([uniques.real, uniques.imag])
-    pairs = cKDTree(points).query_pairs(tolerance_m, output_type="ndarray")
+    pairs = _close_pairs(points, codes, tolerance_m)
     vertex, xy = codes, coords
     if len(pairs):
         graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(points), len(points)))
@@ -249,6 +249,52 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     return out
 
 
+#: Pairs of points handled at once by the bounded-memory steps (about 50 MB of indices).
+CHUNK_PAIRS = 2_000_000
+
+
+def _close_pairs(points: np.ndarray, codes: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """Pairs of ``points`` no farther apart than ``tolerance_m``: enough of them to give every
+    cluster of close points that is no wider than the tolerance exactly, in memory linear in
+    the points.
+
+    A densely digitised curve (vertices a millimetre apart) has hundreds of points within the
+    tolerance of each: all its pairs would not fit in memory. Consecutive vertices (``codes``,
+    in drawing order) closer than the tolerance are pairs, and a chain of them wider than the
+    tolerance is a cluster that stays as drawn whatever else joins it; only the other points are
+    looked up in a k-d tree, a bounded number of pairs at a time. Every pair between two of
+    those is found, so a cluster no wider than the tolerance (it holds no point of a wide chain)
+    comes out whole, and any cluster touching a wide chain is joined to it: wide too.
+    """
+    n = len(points)
+    a, b = codes[:-1], codes[1:]
+    d = points[a] - points[b]
+    near = (d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] <= tolerance_m * tolerance_m) & (a != b)
+    chain = np.column_stack([a[near], b[near]])
+    wide = np.zeros(n, bool)
+    if len(chain):
+        graph = coo_matrix((np.ones(len(chain)), (chain[:, 0], chain[:, 1])), shape=(n, n))
+        k, label = connected_components(graph, directed=False)
+        low = np.full((k, 2), np.inf)
+        high = np.full((k, 2), -np.inf)
+        np.minimum.at(low, label, points)
+        np.maximum.at(high, label, points)
+        wide = np.any((high - low) > tolerance_m, axis=1)[label]
+    rest = np.flatnonzero(~wide)
+    tree = cKDTree(points)
+    found = [chain]
+    done = np.r_[0, np.cumsum(tree.query_ball_point(points[rest], tolerance_m, return_length=True))]
+    start = 0
+    while start < len(rest):  # a bounded number of pairs at a time
+        stop = max(start + 1, int(np.searchsorted(done, done[start] + CHUNK_PAIRS, side="right")) - 1)
+        chunk = rest[start:stop]
+        hits = cKDTree(points[chunk]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
+        i, j = chunk[hits["i"]], hits["j"]
+        found.append(np.column_stack([i, j])[i != j])
+        start = stop
+    return np.concatenate(found)
+
+
 @dataclass
 class Coverage:
     """A parcel fabric checked as a polygon coverage, in metres: what the pairwise checks need."""
@@ -284,28 +330,77 @@ def _facing_open_edges(geoms: np.ndarray, width: float) -> np.ndarray:
     GEOS's validator flags a narrow gap only where two edges run side by side for longer than
     the gap is wide, which a boundary digitised every metre or two (a curve) never does; this
     looks at every unshared edge. Its middle must lie within ``width`` of the other edge.
+
+    Memory is linear in the vertices: the unshared edges are found by sorting (each edge once,
+    whichever way it runs), joined into lines per polygon, and only polygons whose lines come
+    within ``width`` of each other are compared, middles against the other polygon's lines
+    (prepared: GEOS indexes their segments), :data:`CHUNK_PAIRS` middles at a time, until one
+    is close enough. An edge is never paired with the hundreds of edges of its own polygon
+    that lie within ``width`` on a densely digitised curve.
     """
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    none = np.array([], dtype=np.int64)
     if len(xy) < 2:
-        return np.array([], dtype=np.int64)
+        return none
     vertex, uniques = pd.factorize(np.ascontiguousarray(xy).view(np.complex128).ravel())
-    along = ring_of[:-1] == ring_of[1:]
-    a, b = vertex[:-1][along], vertex[1:][along]
-    key = np.minimum(a, b).astype(np.int64) * len(uniques) + np.maximum(a, b)
+    along = np.flatnonzero(ring_of[:-1] == ring_of[1:])  # edge k runs from vertex k to k + 1
+    a, b = vertex[along], vertex[along + 1]
+    del vertex, uniques
+    key = np.minimum(a, b).astype(np.int64) * (int(max(a.max(), b.max())) + 1) + np.maximum(a, b)
     codes, _ = pd.factorize(key)
-    open_ = np.bincount(codes)[codes] == 1  # an edge no other ring has
-    start, end = xy[:-1][along][open_], xy[1:][along][open_]
-    owner = part_owner[ring_part[ring_of[:-1][along][open_]]]
-    if not len(owner):
-        return np.array([], dtype=np.int64)
-    segments = shapely.linestrings(np.stack([start, end], axis=1))
-    middle, other = shapely.STRtree(segments).query(
-        shapely.points((start + end) / 2), predicate="dwithin", distance=width
-    )
-    facing = owner[middle] != owner[other]
-    return np.unique(np.concatenate([owner[middle[facing]], owner[other[facing]]]))
+    del key, a, b
+    is_open = np.zeros(len(xy), bool)
+    is_open[along[np.bincount(codes)[codes] == 1]] = True  # an edge no other ring has
+    del codes, along
+    if not is_open.any():
+        return none
+    owner_of = part_owner[ring_part[ring_of]]  # the polygon of each vertex
+    # the unshared edges as lines: runs of consecutive open edges, per polygon
+    used = is_open | np.r_[False, is_open[:-1]]
+    starts = used & ~np.r_[False, is_open[:-1]]
+    run = np.cumsum(starts)[used] - 1
+    lines = shapely.linestrings(xy[used], indices=run)
+    run_owner = owner_of[used][np.r_[True, run[1:] != run[:-1]]]
+    owners, run_rank = np.unique(run_owner, return_inverse=True)
+    per_owner = shapely.multilinestrings(lines, indices=run_rank)
+    del lines
+    near_a, near_b = shapely.STRtree(per_owner).query(per_owner, predicate="dwithin", distance=width)
+    keep = near_a < near_b
+    near_a, near_b = near_a[keep], near_b[keep]
+    if not len(near_a):
+        return none
+    # the middles of the open edges, by polygon
+    edge = np.flatnonzero(is_open)
+    middle = (xy[edge] + xy[edge + 1]) / 2
+    mid_rank = np.searchsorted(owners, owner_of[edge])
+    order = np.argsort(mid_rank, kind="stable")
+    middle, mid_rank = middle[order], mid_rank[order]
+    first = np.searchsorted(mid_rank, np.arange(len(owners) + 1))
+    del xy, ring_of, owner_of, edge, order
+    shapely.prepare(per_owner)
+    box = shapely.bounds(per_owner) + np.array([-width, -width, width, width])
+    # each pair both ways: the middles of one polygon's open edges against the other's lines
+    frm, to = np.r_[near_a, near_b], np.r_[near_b, near_a]
+    pair = np.r_[np.arange(len(near_a)), np.arange(len(near_a))]
+    facing = np.zeros(len(near_a), bool)
+    size = first[frm + 1] - first[frm]
+    done = np.r_[0, np.cumsum(size)]
+    start, step = 0, 4096
+    while start < done[-1]:  # a bounded number of middles at a time (more each time), until a pair is found
+        rows = np.arange(start, min(start + step, done[-1]))
+        k = np.searchsorted(done, rows, side="right") - 1
+        rows, k = rows[~facing[pair[k]]], k[~facing[pair[k]]]
+        m = middle[first[frm[k]] + rows - done[k]]
+        t = to[k]
+        inside = (m[:, 0] >= box[t, 0]) & (m[:, 0] <= box[t, 2]) & (m[:, 1] >= box[t, 1]) & (m[:, 1] <= box[t, 3])
+        m, t, k = m[inside], t[inside], k[inside]
+        if len(k):
+            hit = shapely.dwithin(per_owner[t], shapely.points(m), width)
+            facing[pair[k[hit]]] = True
+        start, step = start + step, min(2 * step, CHUNK_PAIRS)
+    return np.unique(owners[np.r_[near_a[facing], near_b[facing]]])
 
 
 def _invalid(geoms: np.ndarray, gap_width: float, parts: int | None = None) -> np.ndarray:
@@ -346,6 +441,58 @@ def _back(found: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
     return found.to_crs(crs) if crs is not None and found.crs is not None and found.crs != crs else found
 
 
+def _overlapping_pairs(cov: Coverage) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (positions into ``cov.geoms``, a suspect in each) whose interiors share some area,
+    and that shared area (polygons only): every pair whose shrunk shapes can share anything."""
+    sus, g = cov.suspects, cov.geoms
+    probe = g[sus].copy()  # each suspect shrunk (a large one as it is: shrinking it whole is slow)
+    small = shapely.get_num_coordinates(probe) <= _LARGE
+    probe[small] = shapely.buffer(probe[small], -cov.snap_m / 2, join_style="mitre")
+    left, right = cov.tree.query(probe, predicate="intersects")
+    a, b = sus[left], right
+    pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
+    inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
+    mixed = shapely.get_type_id(inter) == 7
+    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
+    some = shapely.area(inter) > 0
+    return pairs[some], inter[some]
+
+
+#: Polygons with more vertices than this are shrunk near each overlap rather than whole.
+_LARGE = 1000
+#: GEOS's mitre limit: a mitred corner reaches at most this many times the buffer distance.
+_MITRE_LIMIT = 5.0
+
+
+def _shrunk_overlap(g: np.ndarray, pairs: np.ndarray, inter: np.ndarray, half: float) -> np.ndarray:
+    """What the polygons of each pair (positions into ``g``), each shrunk by ``half`` (mitred), share:
+    computed near their overlap ``inter`` only.
+
+    The shrunk shapes' common part lies inside the overlap, and shrinking a polygon near a point
+    depends only on its boundary within the mitre's reach of that point, so each polygon is cut
+    to a box around the overlap with that much to spare before it is shrunk. A parcel with a
+    hundred thousand holes is shrunk where it overlaps, not everywhere.
+    """
+    if not len(inter):
+        return inter
+    spare = 2 * (_MITRE_LIMIT + 1) * half + 1.0
+    around = shapely.box(*(shapely.bounds(inter) + np.array([-spare, -spare, spare, spare])).T)
+    shrunk = []
+    for side in (0, 1):
+        # small polygons are shrunk whole, each once; large ones (holes, dense outlines) near the overlap
+        involved, where = np.unique(pairs[:, side], return_inverse=True)
+        x = g[pairs[:, side]]
+        large = shapely.get_num_coordinates(x) > _LARGE
+        out = np.empty(len(x), dtype=object)
+        small = ~np.isin(involved, pairs[large, side])
+        shrunk_small = np.full(len(involved), None, dtype=object)
+        shrunk_small[small] = shapely.buffer(g[involved[small]], -half, join_style="mitre")
+        out[:] = shrunk_small[where]
+        out[large] = _buffer(shapely.intersection(x[large], around[large]), -half)
+        shrunk.append(out)
+    return shapely.intersection(*shrunk)
+
+
 def overlaps(
     gdf: gpd.GeoDataFrame, *, min_area_m2: float = 1.0, snap_m: float = SNAP_M, checked: Coverage | None = None
 ) -> gpd.GeoDataFrame:
@@ -363,20 +510,13 @@ def overlaps(
     if not len(sus):
         return empty_findings(gdf.crs)
     half = cov.snap_m / 2
-    left, right = cov.tree.query(shapely.buffer(g[sus], -half, join_style="mitre"), predicate="intersects")
-    a, b = sus[left], right
-    pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0)
-    if len(pairs):
-        involved, where = np.unique(pairs, return_inverse=True)
-        shrunk = shapely.buffer(g[involved], -half, join_style="mitre")[where.reshape(pairs.shape)]
-        core = shapely.intersection(shrunk[:, 0], shrunk[:, 1])
-        pairs = pairs[area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() > min_area_m2]
+    pairs, inter = _overlapping_pairs(cov)
+    core = _shrunk_overlap(g, pairs, inter, half)
+    keep = area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() > min_area_m2
+    pairs, inter = pairs[keep], inter[keep]
     if not len(pairs):
         return empty_findings(gdf.crs)
-    inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
     inter_m2 = area(gpd.GeoSeries(inter, crs=work.crs)).fillna(0).to_numpy()
-    mixed = shapely.get_type_id(inter) == 7
-    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
     # what of each parcel lies outside the other, beyond the tolerance: nothing on either side is a
     # duplicate, nothing on one side a parcel inside the other
     beyond = [shapely.buffer(shapely.difference(g[pairs[:, a]], g[pairs[:, 1 - a]]), -half) for a in (0, 1)]
@@ -403,6 +543,156 @@ def overlaps(
         messages_zh=messages_zh,
     )
     return _back(found, gdf.crs)
+
+
+#: A digitising overlap smaller than this (m²) is not listed: 5 cm along 100 m. Parcels digitised
+#: one by one cross their neighbours by 1-5 cm along every edge; along a 60 m edge that is at
+#: most 3 m², noise in both directions (as much gap as overlap), not land counted twice.
+DIGITISING_MIN_M2 = 5.0
+
+
+def digitising_overlaps(
+    gdf: gpd.GeoDataFrame,
+    *,
+    min_area_m2: float = DIGITISING_MIN_M2,
+    overlap_min_area_m2: float = 1.0,
+    snap_m: float = SNAP_M,
+    checked: Coverage | None = None,
+) -> gpd.GeoDataFrame:
+    """Find overlaps too thin to be :func:`overlaps` (within the snapping tolerance) but larger than
+    ``min_area_m2``: land the drawing counts in two parcels, whatever its width.
+
+    :func:`overlaps` reports a pair when the parcels, each shrunk by half the tolerance, still
+    share more than ``overlap_min_area_m2``; an overlap 5 cm wide and 200 m long shares nothing
+    once shrunk, yet 10 m² are in both parcels' areas (and in every total that sums them). Each
+    such pair is listed with the area the drawn parcels share (ellipsoidal), rule
+    ``digitising_overlap``, severity ``warning``.
+
+    Only pairs that can share that much are measured: a pair with a suspect of the coverage
+    check, or two parcels whose drawn shapes reach beyond their snapped ones by more than
+    ``min_area_m2`` together (two parcels whose snapped shapes meet without overlapping can share,
+    as drawn, only what lies beyond their snapped shapes).
+    """
+    work = _in_metres(gdf)
+    cov = checked or coverage(work, snap_m=snap_m)
+    g, snapped = cov.geoms, cov.snapped
+    if not len(g):
+        return empty_findings(gdf.crs)
+    large = shapely.get_num_coordinates(g) > _LARGE  # measured with each neighbour directly, not whole
+    changed = np.flatnonzero(~shapely.equals_exact(g, snapped, 0) & ~large)
+    beyond = np.zeros(len(g))
+    beyond[changed] = shapely.area(shapely.difference(g[changed], snapped[changed]))
+    beyond[cov.suspects] = np.inf  # a suspect's snapped shape may overlap: measure its pairs
+    beyond[large] = np.inf
+    probe = np.flatnonzero(beyond > min_area_m2 / 2 * (1 - 1e-9))  # one of a pair holds at least half
+    left, right = cov.tree.query(g[probe], predicate="intersects")
+    a, b = probe[left], right
+    pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
+    pairs = pairs[beyond[pairs[:, 0]] + beyond[pairs[:, 1]] > min_area_m2 * (1 - 1e-9)]
+    inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
+    mixed = shapely.get_type_id(inter) == 7
+    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]
+    some = shapely.area(inter) > 0
+    pairs, inter = pairs[some], inter[some]
+    inter_m2 = area(gpd.GeoSeries(inter, crs=work.crs)).fillna(0).to_numpy()
+    big = inter_m2 > min_area_m2
+    pairs, inter, inter_m2 = pairs[big], inter[big], inter_m2[big]
+    core = _shrunk_overlap(g, pairs, inter, cov.snap_m / 2)
+    thin = area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() <= overlap_min_area_m2  # else an overlap
+    pairs, inter, inter_m2 = pairs[thin], inter[thin], inter_m2[thin]
+    ids = _ids(gdf)[cov.valid]
+    pairs = pairs.reshape(-1, 2)
+    swap = ids[pairs[:, 0]] > ids[pairs[:, 1]]  # each pair named in id order, however the layer is ordered
+    pairs[swap] = pairs[swap][:, ::-1]
+    messages = [
+        f"{ids[i]} and {ids[j]}: their drawn edges overlap by less than the {cov.snap_m:g} m tolerance, "
+        f"yet {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu) is in both; redraw the shared edge once"
+        for (i, j), m2 in zip(pairs, inter_m2, strict=True)
+    ]
+    messages_zh = [
+        f"{ids[i]} 与 {ids[j]}：数字化重叠，宽度小于 {cov.snap_m:g} m 的容差，但有 {m2:,.1f} m²"
+        f"（{m2 / M2_PER_MU:,.2f} 亩）被两块地重复计算；请将公共边只绘制一次"
+        for (i, j), m2 in zip(pairs, inter_m2, strict=True)
+    ]
+    found = _findings(
+        "digitising_overlap",
+        "warning",
+        [[ids[i], ids[j]] for i, j in pairs],
+        inter,
+        messages,
+        work.crs,
+        area_m2=inter_m2,
+        messages_zh=messages_zh,
+    )
+    return _back(found, gdf.crs)
+
+
+#: Vertices per tile when a polygon is buffered in tiles (:func:`_buffer`).
+_TILE_VERTICES = 20_000
+
+
+def _buffer(geoms: np.ndarray, distance: float) -> np.ndarray:
+    """``shapely.buffer(geoms, distance, join_style="mitre")``, each large polygon in tiles.
+
+    GEOS's buffer of a densely digitised, jagged outline (vertices under a millimetre apart, the
+    distance many times that) nodes every mitred corner against its neighbours' and needs memory
+    far beyond linear (8 GB for a 2 M-vertex parcel). A buffer is local: a polygon of more than
+    :data:`_TILE_VERTICES` vertices is cut in quarters (with the mitre's reach to spare), again
+    and again until each piece is small, each piece is buffered and cut back to its tile, and the
+    tiles are joined.
+    """
+    out = np.empty(len(geoms), dtype=object)
+    large = shapely.get_num_coordinates(geoms) > _TILE_VERTICES
+    out[~large] = shapely.buffer(geoms[~large], distance, join_style="mitre")
+    spare = (_MITRE_LIMIT + 1) * abs(distance) + 0.01
+    for k in np.flatnonzero(large):
+        x0, y0, x1, y1 = shapely.bounds(geoms[k])  # the tiles cover the polygon and what it may grow into
+        pieces: list = []
+        todo = [(geoms[k], (x0 - spare, y0 - spare, x1 + spare, y1 + spare))]
+        while todo:
+            part, (a, b, c, d) = todo.pop()
+            if shapely.get_num_coordinates(part) <= _TILE_VERTICES or max(c - a, d - b) < 8 * spare:
+                tile = shapely.box(a, b, c, d)
+                pieces.append(shapely.intersection(shapely.buffer(part, distance, join_style="mitre"), tile))
+                continue
+            mx, my = (a + c) / 2, (b + d) / 2
+            for box in ((a, b, mx, my), (mx, b, c, my), (a, my, mx, d), (mx, my, c, d)):
+                near = shapely.box(box[0] - spare, box[1] - spare, box[2] + spare, box[3] + spare)
+                todo.append((shapely.intersection(part, near), box))
+        grown = shapely.union_all(pieces)
+        out[k] = grown
+    return out
+
+
+#: Polygons with more holes than this are grown ring by ring (GEOS's buffer slows down as the
+#: square of the rings of one polygon).
+_MANY_HOLES = 64
+
+
+def _grow(geoms: np.ndarray, distance: float) -> np.ndarray:
+    """``shapely.buffer(geoms, distance, join_style="mitre")`` for ``distance`` > 0, in time linear in the holes.
+
+    Growing a polygon shrinks its holes, each on its own: the outline is grown, each hole shrunk
+    as a polygon of its own (what is left of it stays a hole), and the pieces are put together
+    without an overlay. Polygons with few holes are buffered by GEOS directly.
+    """
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    holes_of = np.zeros(len(geoms), np.int64)
+    np.maximum.at(holes_of, part_of, shapely.get_num_interior_rings(parts))
+    many = holes_of > _MANY_HOLES
+    out = np.empty(len(geoms), dtype=object)
+    out[~many] = _buffer(geoms[~many], distance)
+    for k in np.flatnonzero(many):
+        built = []
+        for part in shapely.get_parts(geoms[k]):
+            shell = shapely.buffer(shapely.Polygon(part.exterior), distance, join_style="mitre")
+            holes = shapely.polygons(shapely.get_interior_ring(part, np.arange(shapely.get_num_interior_rings(part))))
+            left = shapely.get_parts(shapely.buffer(holes, -distance, join_style="mitre"))
+            left = left[~shapely.is_empty(left)]
+            rings = [*shapely.get_interior_ring(shell, np.arange(shapely.get_num_interior_rings(shell)))]
+            built.append(shapely.Polygon(shell.exterior, [*rings, *shapely.get_exterior_ring(left)]))
+        out[k] = shapely.union_all(built) if len(built) > 1 else built[0]
+    return out
 
 
 def gaps(
@@ -433,8 +723,8 @@ def gaps(
     half, radius = cov.snap_m / 2, max_width_m / 2
     # the suspects, each grown by half the tolerance so that noise closes; what a closing
     # by half the width fills is a narrow space between them
-    grown = shapely.union_all(shapely.buffer(cov.snapped[cov.suspects], half, join_style="mitre"))
-    closed = shapely.buffer(shapely.buffer(grown, radius, join_style="mitre"), -radius, join_style="mitre")
+    grown = shapely.union_all(_grow(cov.snapped[cov.suspects], half))
+    closed = _buffer(_grow(np.array([grown]), radius), -radius)[0]
     spaces = shapely.get_parts(shapely.difference(closed, grown))
     if within is not None:
         spaces = shapely.get_parts(shapely.intersection(spaces, within))
@@ -443,7 +733,7 @@ def gaps(
     spaces = spaces[beyond > min_area_m2]
     # the whole gap, as drawn (snapped): the narrow uncovered piece each significant space lies in
     plain = shapely.union_all(cov.snapped[cov.suspects])
-    closed = shapely.buffer(shapely.buffer(plain, radius, join_style="mitre"), -radius, join_style="mitre")
+    closed = _buffer(_grow(np.array([plain]), radius), -radius)[0]
     pieces = shapely.get_parts(shapely.difference(closed, plain))
     hit_space, hit_piece = shapely.STRtree(pieces).query(spaces, predicate="intersects")
     # each space is measured where it lies in the piece: grown, the parcels close spaces up to a
@@ -464,6 +754,11 @@ def gaps(
     core = shapely.buffer(thick.loc[width_by_piece.index].to_numpy(), half * 1.5 + 1e-3, join_style="mitre")
     pieces, width = pieces[width_by_piece.index.to_numpy()], width_by_piece.to_numpy()
     near_piece, near_parcel = cov.tree.query(pieces, predicate="intersects")
+    # the pieces lie outside every suspect already (they are what the suspects leave uncovered):
+    # only the other parcels can take something from them (a parcel with 100,000 holes is not
+    # subtracted from each of the pieces in its holes)
+    other = ~np.isin(near_parcel, cov.suspects)
+    near_piece, near_parcel = near_piece[other], near_parcel[other]
     cover = pd.Series(near_parcel).groupby(near_piece).agg(list)
     gap = np.array(
         [shapely.difference(pieces[k], shapely.union_all(cov.snapped[cover.get(k, [])])) for k in range(len(pieces))],
@@ -634,6 +929,14 @@ def parcel_checks(
     if checked is None:
         checked = coverage(parcels, snap_m=o["snap_m"], max_width_m=g["max_width_m"])
     found.append(overlaps(parcels, min_area_m2=o["min_area_m2"], checked=checked))
+    found.append(  # part of the overlap step: the pairs too thin to be overlaps
+        digitising_overlaps(
+            parcels,
+            min_area_m2=rules["digitising_overlap"]["min_area_m2"],
+            overlap_min_area_m2=o["min_area_m2"],
+            checked=checked,
+        )
+    )
     step("gap")
     found.append(
         gaps(

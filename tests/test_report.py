@@ -487,3 +487,16 @@ def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit
     counted = {t(f"map.{k}", "zh"): v["area_m2"].sum() for k, v in expected.items() if len(v)}
     assert drawn.to_dict() == pytest.approx(counted)
     assert "三区三线冲突" in openpyxl.load_workbook(io.BytesIO(files["audit.xlsx"])).sheetnames
+
+
+def test_the_audit_json_contract_names_every_rule_the_audit_has():
+    """A rule added to the audit (lineage, digitising_overlap …) is in the published JSON contract,
+    else a finding of it fails validation in a script that checks the contract."""
+    import importlib.resources
+    import json
+
+    from landkit.schema import RULES
+
+    contract = json.loads(importlib.resources.files("landkit").joinpath("schemas/audit.schema.json").read_text("utf-8"))
+    enum = contract["properties"]["findings"]["items"]["properties"]["rule"]["enum"]
+    assert sorted(enum) == sorted(RULES)

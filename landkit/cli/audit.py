@@ -60,7 +60,7 @@ def audit_(
         raise DataError("--scheduler runs partitions: give --partitions N as well")
     findings = audit.audit(layers, rules=rules, step=step, partitions=partitions, scheduler=scheduler)
     bar.close()
-    sums = audit.totals(layers)
+    sums = audit.totals(layers, findings)  # with the area overlaps count twice
     stamp = report.stamp_for(path, layers)
     if fmt == "xlsx" and output is not None:
         click.echo(t("cli.wrote", lang, path=write_bytes(report.audit_xlsx(findings, sums, stamp, lang=lang), output)))

@@ -114,6 +114,7 @@ MESSAGES: dict[str, str] = {
     "rule.illegal_building": "suspect building",
     "rule.idle_land": "idle land",
     "rule.investment_intensity": "low investment intensity",
+    "rule.digitising_overlap": "digitising overlap",
     "severity.error": "error",
     "severity.warning": "warning",
     "severity.info": "info",

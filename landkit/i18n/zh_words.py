@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "rule.illegal_building": "疑似违法占地",
     "rule.idle_land": "闲置土地",
     "rule.investment_intensity": "投资强度不足",
+    "rule.digitising_overlap": "数字化重叠",
     "severity.error": "错误",
     "severity.warning": "警告",
     "severity.info": "提示",
