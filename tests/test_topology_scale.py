@@ -29,7 +29,11 @@ SNAP = 0.1
 
 def clusters_all_pairs(points: np.ndarray, tol: float) -> np.ndarray:
     """Which points fall in a cluster no wider than ``tol`` (every pair within ``tol`` joined)."""
-    pairs = cKDTree(points).query_pairs(tol, output_type="ndarray")
+    return clusters_of(points, cKDTree(points).query_pairs(tol, output_type="ndarray"), tol)
+
+
+def clusters_of(points: np.ndarray, pairs: np.ndarray, tol: float) -> np.ndarray:
+    """The clusters that ``pairs`` join, each kept only if no wider than ``tol`` (else its points alone)."""
     n = len(points)
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     k, label = connected_components(graph, directed=False)
@@ -94,15 +98,7 @@ def test_snapping_in_bounded_memory_clusters_as_every_pair_does(monkeypatch):
     codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
     points = np.column_stack([uniques.real, uniques.imag])
     for tol in (SNAP, 0.5):
-        pairs = topology._close_pairs(points, codes, tol)
-        n = len(points)
-        graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-        k, label = connected_components(graph, directed=False)
-        low, high = np.full((k, 2), np.inf), np.full((k, 2), -np.inf)
-        np.minimum.at(low, label, points)
-        np.maximum.at(high, label, points)
-        narrow = np.all(high - low <= tol, axis=1)
-        mine = np.where(narrow[label], label, -1 - np.arange(n))
+        mine = clusters_of(points, topology._close_pairs(points, codes, tol), tol)
         reference = clusters_all_pairs(points, tol)
         assert same_partition(mine, reference)
         assert (reference >= 0).sum() > 2  # some corners do merge (the 2 cm corner, the wiggle's ends)
