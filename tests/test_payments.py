@@ -288,16 +288,16 @@ def test_a_project_landkit_writes_stores_its_dates_as_dates(tmp_path, sample_lay
     assert landkit.content_hash(landkit.read_project(path)) != ""  # it reads back
 
 
-def test_the_samples_datetime_columns_take_the_ledgers_dates_in_their_own_form(sample_copy):
-    """The bundled file declares DATETIME (written before dates were days): a recorded date goes in
-    as GDAL writes that type, and reads back as the same day."""
+def test_the_samples_date_columns_are_geopackage_dates_and_take_the_ledgers_dates_as_days(sample_copy):
+    """The bundled file declares its date columns DATE (GeoPackage's type for a day): a recorded
+    date goes in as the day's ISO text, no time, and reads back as the same day."""
     parcels = landkit.read_layer(sample_copy, "parcels")
     pid = parcels.index[parcels["status"] == "acquiring"][0]
     landkit.record_event(sample_copy, pid, "acquired", "2026-11-26")
     with sqlite3.connect(sample_copy) as db:
-        assert db.execute("SELECT acquired_on FROM parcels WHERE parcel_id = ?", (pid,)).fetchone() == (
-            "2026-11-26T00:00:00",
-        )
+        types = dict(db.execute("SELECT name, type FROM pragma_table_info('parcels')").fetchall())
+        assert {types[c] for c in ("acquired_on", "approved_on", "supplied_on")} == {"DATE"}
+        assert db.execute("SELECT acquired_on FROM parcels WHERE parcel_id = ?", (pid,)).fetchone() == ("2026-11-26",)
     assert landkit.read_layer(sample_copy, "parcels").at[pid, "acquired_on"] == pd.Timestamp("2026-11-26")
 
 
