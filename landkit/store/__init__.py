@@ -129,6 +129,8 @@ def _tidy(df: Any, layer: str) -> Any:
             converted = pd.to_datetime(df[col.name], errors="coerce", format="ISO8601")
             if (converted.notna() == df[col.name].notna()).all():
                 df[col.name] = converted
+        if col.kind == "date" and col.name in df and pd.api.types.is_datetime64_dtype(df[col.name]):
+            df[col.name] = df[col.name].astype("datetime64[ms]")  # one unit, whichever backend read it
     if spec.id in df.columns:
         df = df.set_index(spec.id)
     elif (own := own_id_column(df, spec.name)) is not None:
