@@ -36,6 +36,7 @@ class Analysis:
     relocation: dict[str, pd.DataFrame]  # 搬迁进度, 按批次, 安置容量 ({} without villages)
     changes: dict  # what changed since the month began (period.period_changes)
     figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    suspects: Any = None  # the suspect buildings the audit found (None when it had no buildings to check)
 
     def figure(self, figure: str, key: object = "") -> Any:
         """One figure's row (``value``, ``unit``, ``label``…) by id and key."""
@@ -52,13 +53,15 @@ def analyse(layers: dict, path: str | os.PathLike, *, rules: dict | None = None,
     target's goal is still all its parcels, only what is done follows the date.
     """
     from . import audit, figures, period, report, reserve, tables
+    from .reuse import Reuse
 
     today = layers
     if date is not None:
         layers = period.as_of(today, date)
     day = reserve.data_date(layers["events"]) or pd.Timestamp(date).date()
     kept: dict = {}
-    findings = audit.audit(layers, rules=rules, keep=kept)
+    reuse = Reuse()  # the start of the month's audit (本月变化) takes the geometry checks from this one where it can
+    findings = audit.audit(layers, rules=rules, keep=kept, reuse=reuse)
     goals = reserve.targets(today)
     progress = reserve.progress(today["parcels"], today["events"], goals, as_of=day) if goals else None
     a = Analysis(
@@ -76,7 +79,8 @@ def analyse(layers: dict, path: str | os.PathLike, *, rules: dict | None = None,
         goals=goals,
         progress=progress,
         relocation=tables.relocation_tables(layers) if "villages" in layers else {},
-        changes=period.period_changes(layers, period.month_start(day), day, rules=rules, now=findings),
+        changes=period.period_changes(layers, period.month_start(day), day, rules=rules, now=findings, reuse=reuse),
+        suspects=kept.get("suspects"),
     )
     a.figures = figures.table(a)
     return a

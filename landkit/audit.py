@@ -18,6 +18,7 @@ import copy
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +32,9 @@ from .measure import figures
 from .schema import check_project, layer_label, trusted_stated
 from .units import M2_PER_MU, total
 from .units import shown as shown_figures
+
+if TYPE_CHECKING:
+    from .reuse import Reuse
 
 SEVERITIES = ("info", "warning", "error")
 DEFAULT_RULES: dict[str, dict] = {
@@ -277,6 +281,7 @@ def audit(
     partitions: int | None = None,
     scheduler: str | None = None,
     keep: dict | None = None,
+    reuse: Reuse | None = None,
 ) -> pd.DataFrame:
     """Run every check on a project; return the findings, one row each, in rule order.
 
@@ -284,7 +289,9 @@ def audit(
     ``partitions``, the parcel checks run on dask in that many spatial partitions (on a local
     cluster, or the dask ``scheduler`` at that address) and give the same findings. With ``keep``
     (a dict), what the checks computed and the outputs draw goes into it: the 三区三线 conflicts'
-    geometries (:func:`landkit.constraints.findings`), so that a pack computes them once.
+    geometries (:func:`landkit.constraints.findings`), so that a pack computes them once. With
+    ``reuse`` (a :class:`landkit.reuse.Reuse` given to two audits of one project), the second takes
+    the geometry checks from the first where their input is the same (本月变化's start of month).
     """
     rules = rules or load_rules()
     step = step or (lambda name: None)
@@ -358,6 +365,9 @@ def audit(
             results = parallel.parcel_checks(
                 checks, rules, zone=latest, county=usable_county, partitions=partitions, scheduler=scheduler
             )
+        elif reuse is not None:
+            run = lambda: topology.parcel_checks(checks, rules, zone=latest, county=usable_county, step=step)  # noqa: E731
+            results = reuse.parcel_checks(checks, rules, latest, usable_county, run)
         else:
             results = topology.parcel_checks(checks, rules, zone=latest, county=usable_county, step=step)
         found += [_from_topology(r, "parcels") for r in results]
@@ -389,7 +399,7 @@ def audit(
         # a bad layer is a finding already; the zones need only their geometry and version
         skip = (columns_bad - {"planning_zones"}) | broken
         usable = {k: v for k, v in layers.items() if k not in skip}
-        found.append(constraints.findings(usable, rules, keep=keep))
+        found.append(constraints.findings(usable, rules, keep=keep, reuse=reuse))
     table = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
     if table is None:
         return pd.DataFrame(columns=COLUMNS)

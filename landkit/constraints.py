@@ -265,7 +265,7 @@ def suspect_buildings(
     return rows[rows["area_m2"] > min_area_m2].reset_index(drop=True)
 
 
-def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataFrame:
+def findings(layers: dict, rules: dict, *, keep: dict | None = None, reuse=None) -> pd.DataFrame:
     """The audit's findings for the planner's other questions, for the layers the project has:
     三区三线 conflicts (``basic_farmland``, ``eco_redline``, ``urban_boundary``) per parcel and per
     planning-zone version (in the land it adds), invalid polygons of the layers used repaired
@@ -273,7 +273,9 @@ def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataF
     investment or output per mu below the county's thresholds (``investment_intensity``). Columns
     as the audit's, with ``message_zh`` beside ``message``. With ``keep`` (a dict), the conflicts'
     geometries go into it too (``conflicts``: :func:`conflicts`; ``zone_conflicts``), for the
-    outputs that draw or list them: computed once, the same parts everywhere."""
+    outputs that draw or list them: computed once, the same parts everywhere; the suspect buildings
+    too (``suspects``: :func:`suspect_buildings`). With ``reuse`` (:class:`landkit.reuse.Reuse`), a
+    second audit of the project takes the conflicts from the first where their input is the same."""
     from . import money, reserve
     from .schema import PARCEL_STATUSES
 
@@ -283,7 +285,11 @@ def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataF
     def add(rule, layer, ids, m2, en, zh) -> None:
         rows.append({"rule": rule, "layer": layer, "ids": ids, "area_m2": m2, "message": en, "message_zh": zh})
 
-    hits = conflicts(parcels, layers, rules=rules)
+    hits = (
+        conflicts(parcels, layers, rules=rules)
+        if reuse is None
+        else reuse.conflicts(parcels, layers, rules, lambda: conflicts(parcels, layers, rules=rules))
+    )
     if keep is not None:
         keep["conflicts"] = hits
     for name, hit in hits.items():
@@ -298,7 +304,11 @@ def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataF
     if not isinstance(zones, gpd.GeoDataFrame) or "version" not in zones or not len(zones):
         zones = None
     if zones is not None:
-        per_zone = zone_conflicts(zones, layers, rules=rules)
+        per_zone = (
+            zone_conflicts(zones, layers, rules=rules)
+            if reuse is None
+            else reuse.zone_conflicts(layers, rules, lambda: zone_conflicts(zones, layers, rules=rules))
+        )
         if keep is not None:
             keep["zone_conflicts"] = per_zone
         for zid, r in per_zone.iterrows():  # a few versions × 3 layers
@@ -323,6 +333,8 @@ def findings(layers: dict, rules: dict, *, keep: dict | None = None) -> pd.DataF
         exempt = tuple(layers[n] for n in ("villages", "facilities", "communities") if n in layers)
         lawful = tuple(s for s in PARCEL_STATUSES if s in BUILDABLE)
         found = suspect_buildings(layers["buildings"], parcels, zone=zone, lawful=lawful, exempt=exempt)
+        if keep is not None:
+            keep["suspects"] = found
         for b in found.to_dict("records"):  # a few buildings
             building, parcel, m2 = str(b["building"]), b["parcel"], float(b["area_m2"])
             if not isinstance(parcel, str):

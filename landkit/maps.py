@@ -12,7 +12,6 @@ name with :mod:`landkit.names`. Their public names are importable from here too
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from typing import Any
@@ -36,6 +35,7 @@ from .webpage import (
     TITLE,
     describe,
     esc,
+    escape,
     finish,
     folium_module,
     legend,
@@ -126,8 +126,8 @@ def _layer(
     props["z"] = colours.map({c: i for i, c in enumerate(palette)}).to_numpy()
     data = gpd.GeoDataFrame(props.reset_index(drop=True), geometry=_display(gdf, gcj02=gcj02).to_numpy(), crs=4326)
     data = data[~data.geometry.isna() & ~data.geometry.is_empty]
-    group = folium.FeatureGroup(name=html.escape(name), show=show)
-    aliases = [html.escape(label) for label in fields.values()]
+    group = folium.FeatureGroup(name=escape(name), show=show)
+    aliases = [escape(label) for label in fields.values()]
     dashed = f", dashArray: {json.dumps(dash)}" if dash else ""
     # The style is a JS function of the colour index: folium's own style mapping writes a
     # switch over every feature id, which grows with the square of the features.
@@ -202,17 +202,17 @@ def _new_map(
     about = layers if about is None else about
     info = project_info(about)
     block = (
-        f'<div style="font-size:16px;font-weight:bold">{html.escape(title)}</div>'
-        f"<div>{w('data_date')}: {html.escape(data_date)} · {w('measured_note')}</div>"
-        f"<div>{w('basemap')}: {html.escape(w(f'tiles.{tiles}'))} · "
-        f"{w('datum')}: {html.escape(TILES[tiles] or w(f'datum.{tiles}'))}</div>"
-        + (f"<div>{html.escape(info['organisation'])}</div>" if info.get("organisation") else "")
+        f'<div style="font-size:16px;font-weight:bold">{escape(title)}</div>'
+        f"<div>{w('data_date')}: {escape(data_date)} · {w('measured_note')}</div>"
+        f"<div>{w('basemap')}: {escape(w(f'tiles.{tiles}'))} · "
+        f"{w('datum')}: {escape(TILES[tiles] or w(f'datum.{tiles}'))}</div>"
+        + (f"<div>{escape(info['organisation'])}</div>" if info.get("organisation") else "")
         + (f'<div style="color:#a00">{w("illustrative")}</div>' if is_illustrative(about) else "")
     )
     m.add_child(macro("LandkitTitle", TITLE, block=block))  # block: escaped HTML
     said = [w("illustrative")] if is_illustrative(about) else []
     said += [info["source"]] if info.get("source") else []
-    m.add_child(macro("LandkitCredit", CREDIT_SCRIPT, text=html.escape(" · ".join([*said, CREDIT]))))
+    m.add_child(macro("LandkitCredit", CREDIT_SCRIPT, text=escape(" · ".join([*said, CREDIT]))))
     return m
 
 
@@ -221,7 +221,10 @@ def _named(codes: pd.Series | None, table: pd.DataFrame | None) -> pd.Series | N
     if codes is None:
         return None
     names = table["name"] if table is not None and "name" in table else pd.Series(dtype=object)
-    return codes.map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
+    names = names[~names.index.duplicated()]  # one name per code (a code listed twice: its first name)
+    known = codes.isin(names.index)
+    said = codes.map(names).astype(str) + " (" + codes.astype(str) + ")"  # vectorised: no lambda per parcel
+    return said.where(known, codes)
 
 
 def _measured(gdf) -> gpd.GeoDataFrame:

@@ -118,7 +118,8 @@ def pack_files(a, *, out_dir=None) -> dict[str, Any]:
 
 def _kept(a) -> dict:
     """What the audit computed and kept, as :func:`land_tables` takes it."""
-    return {k: v for k, v in (("conflicts", a.conflicts), ("zone_conflicts", a.zone_conflicts)) if v is not None}
+    kept = (("conflicts", a.conflicts), ("zone_conflicts", a.zone_conflicts), ("suspects", a.suspects))
+    return {k: v for k, v in kept if v is not None}
 
 
 def _summary(a) -> dict[str, str]:

@@ -109,7 +109,7 @@ def _finding_keys(findings: pd.DataFrame) -> pd.Series:
     return findings["rule"] + "|" + findings["layer"] + "|" + findings["ids"].map(lambda i: ";".join(map(str, i)))
 
 
-def period_changes(layers: dict, since, until=None, *, rules: dict | None = None, now=None) -> dict:
+def period_changes(layers: dict, since, until=None, *, rules: dict | None = None, now=None, reuse=None) -> dict:
     """What changed between two dates (本月变化): the ledger's events, the parcels whose status
     changed, parcels and mu per status at both ends (:func:`landkit.reserve.changes`), and the
     audit findings that are new at the end or resolved since the start (an audit of the project
@@ -119,8 +119,11 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
     for the end of the period when the project on ``until`` is the project as it stands (no later
     or future-dated event, every parcel on the ledger, every status the ledger's), else the end is
     audited as it stood. A period in which the ledgers recorded nothing starts as it ends: its
-    start is not audited again."""
+    start is not audited again. The audit of the start takes the geometry checks whose input is
+    the same from the audit of the end (:class:`landkit.reuse.Reuse`; ``reuse``: one the audit of
+    ``now`` was given too)."""
     from . import audit, reserve
+    from .reuse import Reuse
 
     if until is None:  # up to the latest day any ledger has reached (not after today)
         until = _latest(layers, since)
@@ -129,10 +132,11 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
     found["relocation"] = relocation_steps(layers, since, until)
     found["payments"] = payments_of(layers, since, until)
     end = as_of(layers, until)
+    reuse = reuse if reuse is not None else Reuse()
     if now is None or not _same_state(layers, end):
-        now = audit.audit(end, rules=rules)
+        now = audit.audit(end, rules=rules, reuse=reuse)
     start = as_of(layers, since)
-    then = now if _same_state(end, start) else audit.audit(start, rules=rules)
+    then = now if _same_state(end, start) else audit.audit(start, rules=rules, reuse=reuse)
     now_keys, then_keys = _finding_keys(now), _finding_keys(then)
     found["new_findings"] = now[~now_keys.isin(set(then_keys))]
     found["resolved_findings"] = then[~then_keys.isin(set(now_keys))]

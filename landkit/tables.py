@@ -261,7 +261,11 @@ def land_tables(
         zones = layers.get("planning_zones")
         zone = zones.sort_values("version").geometry.iloc[-1] if zones is not None and len(zones) else None
         exempt = tuple(layers[n] for n in ("villages", "facilities", "communities") if n in layers)
-        suspects = constraints.suspect_buildings(layers["buildings"], parcels, zone=zone, exempt=exempt)
+        suspects = (
+            kept["suspects"]
+            if "suspects" in kept
+            else constraints.suspect_buildings(layers["buildings"], parcels, zone=zone, exempt=exempt)
+        )
         tables["违法占地疑点"] = pd.DataFrame(
             {
                 "建筑物": suspects["building"],

@@ -10,6 +10,7 @@ images as data URIs) and says what it holds (:func:`describe`, :func:`legend_ent
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import math
@@ -32,12 +33,20 @@ def folium_module():
     return folium
 
 
+def escape(text: object) -> str:
+    """Text as HTML that shows it as it is, and that no template reads as code: branca renders
+    each part of a map, then compiles what it rendered as a Jinja template once more, so a value
+    such as ``{{ … }}`` would be run (as Python, on the planner's PC); its braces go in as
+    character references, which a page shows as braces."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def esc(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, float | np.floating):
         return f"{value:,.2f}"  # every number shown is rounded: no 45.865365000000004
-    return html.escape(str(value))
+    return escape(value)
 
 
 def _swatch(colour: str, kind: str) -> str:
@@ -161,16 +170,17 @@ def _furniture(sections, lang: str):
         '<svg width="16" height="20" viewBox="0 0 16 20" aria-hidden="true">'
         '<path d="M8 0 L16 20 L8 15 L0 20 Z" fill="#222"/></svg>'
     )
-    north = f"{arrow}<div>{html.escape(w('north'))}</div>"
+    north = f"{arrow}<div>{escape(w('north'))}</div>"
     shown = []
     for group, title, rows in sections:
         body = "".join(
-            f'<div class="landkit-legend-row">{_swatch(colour, kind)}<span>{html.escape(str(label))}</span></div>'
+            f'<div class="landkit-legend-row">{_swatch(colour, kind)}<span>{escape(label)}</span></div>'
             for label, colour, kind in rows
         )
         if title is not None:
-            body = f'<div class="landkit-legend-heading">{html.escape(title)}</div>{body}'
-        shown.append((group.get_name(), html.unescape(group.layer_name), body))
+            body = f'<div class="landkit-legend-heading">{escape(title)}</div>{body}'
+        name = html.unescape(group.layer_name.replace("&#123;", "&amp;#123;").replace("&#125;", "&amp;#125;"))
+        shown.append((group.get_name(), name, body))  # the layer's name as text, its braces kept as references
     return macro("LandkitFurniture", _FURNITURE, heading=heading, north=north, sections=shown)
 
 
@@ -204,8 +214,10 @@ def finish(m, lang: str):
     return m
 
 
+@functools.cache
 def _leaflet_assets() -> tuple[str, str]:
-    """Leaflet's JS and CSS from the installed package, with its images inlined as data URIs."""
+    """Leaflet's JS and CSS from the installed package, with its images inlined as data URIs (read
+    once per process: every map of a pack inlines the same files)."""
     root = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
     js = (root / "leaflet.js").read_text(encoding="utf-8")
     js = re.sub(r"//# sourceMappingURL=\S+", "", js)
@@ -242,19 +254,29 @@ LICENCES = (
 )
 
 
-def to_html(m) -> str:
-    """Render a map as one self-contained HTML page: Leaflet inlined, no CDN, no request."""
+def _text(text: str) -> Any:
+    """A branca element that renders as ``text``, as it is: branca's own ``Element(text)`` compiles
+    its text as a Jinja template first (150 KB of Leaflet, for nothing)."""
     from branca.element import Element
 
+    class Text(Element):
+        def render(self, **kwargs) -> str:
+            return text
+
+    return Text()
+
+
+def to_html(m) -> str:
+    """Render a map as one self-contained HTML page: Leaflet inlined, no CDN, no request."""
     m.default_js, m.default_css = [], []
     js, css = _leaflet_assets()
     root = m.get_root()
     root.header.add_child(
-        Element(f"<style>{css}</style>\n<script>{js}</script>\n<script>{_CHUNKED_ADD}</script>"),
+        _text(f"<style>{css}</style>\n<script>{js}</script>\n<script>{_CHUNKED_ADD}</script>"),
         name="leaflet_inline",
         index=0,
     )
-    root.html.add_child(Element(f"<!-- {html.escape(LICENCES)} -->"), name="licences")
+    root.html.add_child(_text(f"<!-- {html.escape(LICENCES)} -->"), name="licences")
     # GeoJSON goes in as JSON.parse of a string (faster to parse than a JS object literal) and
     # is added in chunks between frames, so a big map can be panned while its parcels appear.
     page = re.sub(

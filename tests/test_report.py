@@ -466,8 +466,10 @@ def test_a_period_in_which_nothing_was_recorded_is_not_audited_again(sample_laye
 
 
 def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit_found(sample_layers, monkeypatch):
-    """One computation of 三区三线 conflicts for the project as it stands (the audit's, kept), one
-    for the start of 本月变化; the map, the QGIS layers and the workbook show those same parts."""
+    """One computation of 三区三线 conflicts for the project as it stands (the audit's, kept); the
+    start of 本月变化 takes each of its parcels' conflicts from it, as their geometry is the same
+    (landkit.reuse; tests/test_reuse.py checks them against a fresh audit); the map, the QGIS
+    layers and the workbook show those same parts."""
     from landkit import audit, constraints, qgis
     from landkit.i18n import t
 
@@ -476,7 +478,7 @@ def test_the_pack_computes_the_conflicts_once_per_state_and_draws_what_the_audit
     real_zones, zone_calls = constraints.zone_conflicts, []
     monkeypatch.setattr(constraints, "zone_conflicts", lambda *a, **kw: zone_calls.append(1) or real_zones(*a, **kw))
     files = report.meeting_pack(sample_layers, landkit.SAMPLE_PATH)
-    assert len(calls) == 2 and len(zone_calls) == 2  # now (kept) and the period's start
+    assert len(calls) == 1 and len(zone_calls) == 1  # now (kept); the period's start reuses them
     kept: dict = {}
     audit.audit(sample_layers, keep=kept)
     expected = real(constraints._usable(sample_layers["parcels"]), sample_layers)  # the same parts, computed apart
