@@ -32,7 +32,7 @@ def _chart(draw, stamp: Stamp, lang: str = "zh") -> bytes:
         ax = fig.subplots()
         draw(ax, lang)
         ax.legend(loc="lower right", fontsize=8)
-        fig.text(0.01, 0.01, stamp.text()[:150], fontsize=5, color="#666")
+        fig.text(0.01, 0.01, stamp.text(lang)[:150], fontsize=5, color="#666")
         with warnings.catch_warnings():  # laying out draws the tick labels (the names) once: a glyph missing
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # there is refused just below
             fig.tight_layout(rect=(0, 0.03, 0.95, 1))

@@ -442,11 +442,12 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     import numpy as np
     import shapely
 
-    from .crs import _expected_area, diagnose_crs, fitting_crs, misplaced, old_datum
+    from .crs import _expected_area, county_box, diagnose_crs, fitting_crs, misplaced, old_datum
 
     county = layers.get("county")
     usable = isinstance(county, gpd.GeoDataFrame) and county.crs is not None and len(county)
-    reference = county if usable and diagnose_crs(county) is None else None
+    # the county reprojected once, however many layers are checked against it
+    reference = county_box(county) if usable and diagnose_crs(county) is None else None
     problems = []
     for name, df in layers.items():
         if (
@@ -455,7 +456,8 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
             and not shapely.is_missing(df.geometry.to_numpy()).all()
         ):
             ref = reference if name != "county" else None
-            reason = diagnose_crs(df, reference=ref)
+            wrong = misplaced(df, reference=ref)
+            reason = diagnose_crs(df, reference=ref) if wrong.any() else None  # None when every feature fits
             if reason:
                 problems.append(
                     Problem(
@@ -483,7 +485,6 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
                         fix_zh="用测绘部门提供的 7 参数重新投影（landkit import --datum-transform）",
                     )
                 )
-            wrong = misplaced(df, reference=ref)
             if wrong.any():
                 area, where = _expected_area(_crs_of(df), ref)
                 bounds = np.asarray(shapely.total_bounds(df.geometry.to_numpy()[wrong]), dtype=float)

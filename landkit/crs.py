@@ -136,6 +136,16 @@ def _inside(box, area) -> bool:
     return box is not None and box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
 
 
+def county_box(reference) -> tuple[float, float, float, float]:
+    """The lon/lat box a ``reference`` layer (the county outline) allows, with 0.05° of margin; a box
+    already computed is returned as it is, so that many layers are checked against one
+    reprojection of the county (``reference=county_box(county)``)."""
+    if isinstance(reference, tuple):
+        return reference
+    w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
+    return (w - 0.05, s - 0.05, e + 0.05, n + 0.05)
+
+
 def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float, float], Phrase]:
     """Where the coordinates may lie (lon/lat box) and how to say it (``outside …``, in either language):
     the county, else the CRS's area of use.
@@ -144,8 +154,7 @@ def _expected_area(crs: CRS, reference=None) -> tuple[tuple[float, float, float,
     reaches past its 3-degree band, as the county does past 112.5E), a geographic one 0.5.
     """
     if reference is not None:
-        w, s, e, n = reference.to_crs("EPSG:4490").total_bounds
-        return (w - 0.05, s - 0.05, e + 0.05, n + 0.05), Phrase("crs.outside_county")
+        return county_box(reference), Phrase("crs.outside_county")
     aou = crs.area_of_use
     if aou is None:
         return CHINA_BOUNDS, Phrase("crs.outside_china")

@@ -214,7 +214,7 @@ def changes_html(found: dict, layers: dict, stamp: Stamp, lang: str = "zh") -> s
     for title, df in tables.items():
         shown_df = df.rename(columns=headers)
         body += f"<h2>{html.escape(say(title, lang))}</h2>" + (_table(shown_df) if len(df) else f"<p>{none}</p>")
-    return _page(say("changes.title", lang, since=since, until=until), body, stamp)
+    return _page(say("changes.title", lang, since=since, until=until), body, stamp, lang)
 
 
 def _steps_and_payments_shown(found: dict, layers: dict, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -32,8 +32,14 @@ class Stamp:
     area_method: str
     identity: str = "file sha256"  # a database has no file bytes: "content sha256"
 
-    def text(self) -> str:
-        return f"input {self.path} · {self.identity} {self.sha256} · landkit {self.version} · {self.area_method}"
+    def text(self, lang: str | None = None) -> str:
+        """The stamp line, in ``lang`` (else the run's language: ``LANDKIT_LANG``, else Chinese):
+        ``数据来源 PATH · 文件 sha256 … · landkit 0.1.0 · 椭球面积（…）``."""
+        kind = self.identity.split()[0]  # "file" or "content"
+        return say(
+            "stamp.line", lang, path=self.path, identity=say(f"stamp.identity.{kind}", lang), sha=self.sha256,
+            version=self.version, method=columns.method_label(self.area_method, lang),
+        )  # fmt: skip
 
 
 def stamp_for(path: str | os.PathLike, layers: dict) -> Stamp:
@@ -82,7 +88,7 @@ def _table(df: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _page(title: str, body: str, stamp: Stamp) -> str:
+def _page(title: str, body: str, stamp: Stamp, lang: str | None = None) -> str:
     style = (
         "body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}th{background:#eee}"
@@ -92,7 +98,7 @@ def _page(title: str, body: str, stamp: Stamp) -> str:
         f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="generator" content="landkit">'
         f"<title>{html.escape(title)}</title>"
         f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>{body}"
-        f'<p class="stamp">{html.escape(stamp.text())}</p></body></html>'
+        f'<p class="stamp">{html.escape(stamp.text(lang))}</p></body></html>'
     )
 
 
@@ -118,7 +124,7 @@ def audit_html(findings: pd.DataFrame, totals: dict, stamp: Stamp, lang: str = "
         f"<h2>{say('sheet.by_status', lang)}</h2>{_table(status)}"
         f"<h2>{say('sheet.layers', lang)}</h2>{_table(layers)}"
     )
-    return _page(say("pack.audit_title", lang), body, stamp)
+    return _page(say("pack.audit_title", lang), body, stamp, lang)
 
 
 def audit_xlsx(

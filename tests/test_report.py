@@ -36,7 +36,8 @@ def test_report_writes_the_pack_stamped(tmp_path, sample_copy):
     sha = json.loads(run("audit", sample_copy, "--format", "json").stdout)["input"]["sha256"]
     for name in ("audit.html", "index.html", "zone.html", "community-LF.html"):
         text = (tmp_path / "pack" / name).read_text(encoding="utf-8")
-        assert sha in text and f"landkit {landkit.__version__}" in text and "ellipsoidal" in text
+        # the stamp in the run's language, Chinese (tests/test_stamp_lang.py has both languages)
+        assert f"文件 sha256 {sha}" in text and f"landkit {landkit.__version__}" in text and "椭球面积" in text
     book = openpyxl.load_workbook(tmp_path / "pack" / "audit.xlsx")
     assert any(sha in str(c.value) for row in book["说明"].iter_rows() for c in row)
     assert (tmp_path / "pack" / "progress.png").read_bytes()[:4] == b"\x89PNG"

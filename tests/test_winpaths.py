@@ -131,10 +131,13 @@ def test_the_stamp_names_the_input_as_typed(path, expected):
     assert display(path) == expected
 
 
-def test_the_stamp_of_a_file_in_odd_folders_shows_its_path(tmp_path):
+def test_the_stamp_of_a_file_in_odd_folders_shows_its_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("LANDKIT_LANG", raising=False)  # the stamp in the default language, Chinese
     gpkg = _copy(tmp_path / "下载%20文件" / "a#b" / "with space")
-    text = stamp_for(str(gpkg), {}).text()
-    assert text.startswith(f"input {gpkg} · file sha256 ") and "file:" not in text and "%25" not in text
+    stamp = stamp_for(str(gpkg), {})
+    said = {"zh": f"数据来源 {gpkg} · 文件 sha256 ", "en": f"input {gpkg} · file sha256 "}
+    for text, head in ((stamp.text(), said["zh"]), (stamp.text("en"), said["en"])):
+        assert text.startswith(head) and "file:" not in text and "%25" not in text
 
 
 def _sources(qgz: Path) -> set[str]:

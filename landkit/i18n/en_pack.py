@@ -166,6 +166,10 @@ MESSAGES: dict[str, str] = {
     "about.input": "input (project)",
     "about.file sha256": "file sha256",
     "about.content sha256": "content sha256",
+    # the stamp line of every file (landkit.report.Stamp.text); its JSON keys stay as they are
+    "stamp.line": "input {path} · {identity} {sha} · landkit {version} · {method}",
+    "stamp.identity.file": "file sha256",
+    "stamp.identity.content": "content sha256",
     "about.software": "software",
     "about.area_method": "area method",
     "about.made": "made on",

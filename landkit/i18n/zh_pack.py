@@ -170,6 +170,10 @@ MESSAGES: dict[str, str] = {
     "about.input": "数据来源（工程）",
     "about.file sha256": "文件校验码（SHA-256）",
     "about.content sha256": "内容校验码（SHA-256）",
+    # the stamp line of every file (landkit.report.Stamp.text); its JSON keys stay as they are
+    "stamp.line": "数据来源 {path} · {identity} {sha} · landkit {version} · {method}",
+    "stamp.identity.file": "文件 sha256",
+    "stamp.identity.content": "内容 sha256",
     "about.software": "软件版本",
     "about.area_method": "面积口径",
     "about.made": "生成日期",

@@ -140,10 +140,10 @@ def _tidy(df: Any, layer: str) -> Any:
     return df
 
 
-def _read(path: Path, layer: str, names: list[str], engine: str | None) -> Any:
+def _read(path: Path, layer: str, names: list[str], engine: str | None, *, only: bool = False) -> Any:
     if layer not in names:
         raise DataError(code="store.no_layer", where=path, layer=layer, names=", ".join(names) or "-")
-    return _checked(gpkg.read_table(path, layer, engine=_engine(engine), fid=True), layer, path)
+    return _checked(gpkg.read_table(path, layer, engine=_engine(engine), fid=True, only=only), layer, path)
 
 
 def _checked(df: Any, layer: str, where: Any) -> Any:
@@ -196,12 +196,13 @@ def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[
 def describe_project(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """What ``landkit info`` shows, in time linear in the layers: (the layers to check, every layer's
     ``features``, ``geometry_type`` and ``crs``). landkit's layers are read in full; a GeoPackage's
-    other layers only their geometries (for the CRS checks), all in one SQLite pass, because GDAL
-    opens a GeoPackage in time proportional to its layers (400 extra layers: 50 s read one by one).
-    A database's layers are all read (one snapshot)."""
+    other layers only their geometries (for the CRS checks). A GeoPackage's layers are listed, counted
+    and typed in one SQLite pass, in GDAL's order, and GDAL, which opens a GeoPackage in time
+    proportional to all its tables (400 extra layers: 50 s read one by one), is shown only the layer
+    it reads (:func:`landkit.store.gpkg.alone`). A database's layers are all read (one snapshot)."""
     project = open_project(path)
-    names = project.layers()  # the file checked first (exists, is a GeoPackage, not damaged)
-    described = project.describe()
+    project.check()  # the file checked first (exists, is a GeoPackage, not damaged)
+    described = project.describe() if isinstance(project, GeoPackage) else None
     if described is None or not isinstance(project, GeoPackage):
         layers = project.read_all()
         about = {
@@ -213,16 +214,14 @@ def describe_project(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str,
             for name, df in layers.items()
         }
         return layers, about
-    ours = {n: _read(project.path, n, names, None) for n in names if n.lower() in LAYERS}
-    others = {n: described[n] for n in names if n not in ours and n in described}
+    names = list(described)
+    ours = {
+        n: _read(project.path, n, names, None, only=described[n]["registered"]) for n in names if n.lower() in LAYERS
+    }
+    others = {n: described[n] for n in names if n not in ours}
     layers = {n: ours.get(n) for n in names}
     layers.update(project.read_geometries(others))
-    for n in names:
-        if n not in described:  # a table GDAL lists that gpkg_contents does not (rare): read it
-            ours[n] = layers[n] = _read(project.path, n, names, None)
-            described[n] = {"features": len(ours[n]), "geometry_type": project.geometry_type(n, ours[n]),
-                            "crs": getattr(ours[n], "crs", None)}  # fmt: skip
-    return {n: df for n, df in layers.items() if df is not None}, {n: described[n] for n in names}
+    return {n: df for n, df in layers.items() if df is not None}, described
 
 
 def _to_disk_shape(df: Any, layer: str) -> Any:

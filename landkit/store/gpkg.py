@@ -213,9 +213,31 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     return [str(name) for name, _ in pyogrio.list_layers(path)]
 
 
-def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = None, fid: bool = False) -> Any:
+def alone(layer: str) -> dict[str, str]:
+    """GDAL open options under which a GeoPackage shows GDAL only ``layer`` (a table registered in
+    ``gpkg_contents``): GDAL opens a GeoPackage in time proportional to all its tables (its listing
+    query looks each one up in ``sqlite_master``: 1–2 s with 420 tables), so reading the layers of a
+    file of hundreds one by one is quadratic. Temporary views named ``gpkg_contents`` and
+    ``gpkg_geometry_columns`` that hold only this layer's rows hide the others: SQLite resolves an
+    unqualified name in ``temp`` before ``main``. Nothing is written to the file. Empty (GDAL sees
+    everything) when the name cannot be given safely in GDAL's list of statements."""
+    if ";" in layer or "\x00" in layer:
+        return {}
+    name = layer.replace("'", "''")
+    views = "; ".join(
+        f"CREATE TEMP VIEW {table} AS SELECT * FROM main.{table} WHERE lower(table_name) = lower('{name}')"
+        for table in ("gpkg_contents", "gpkg_geometry_columns")
+    )
+    return {"PRELUDE_STATEMENTS": views, "LIST_ALL_TABLES": "NO"}
+
+
+def read_table(
+    path: Path, layer: str, *, engine: str, encoding: str | None = None, fid: bool = False, only: bool = False
+) -> Any:
     """Read one layer with GDAL (pyogrio with Arrow, or fiona); the file is only read. With ``fid``,
-    pyogrio's rows are indexed by their feature id (unnamed), as QGIS numbers them."""
+    pyogrio's rows are indexed by their feature id (unnamed), as QGIS numbers them. With ``only``
+    (a layer registered in ``gpkg_contents``), GDAL is shown this layer alone (:func:`alone`): the
+    same rows, in time independent of the file's other tables."""
     import geopandas as gpd
     import pyogrio
 
@@ -223,7 +245,10 @@ def read_table(path: Path, layer: str, *, engine: str, encoding: str | None = No
         with warnings.catch_warnings():  # NaN vertices: shapely warns; the schema check reports them
             warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
             if engine == "pyogrio":
-                df = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, encoding=encoding, fid_as_index=fid)
+                options = alone(layer) if only else {}
+                df = pyogrio.read_dataframe(
+                    path, layer=layer, use_arrow=True, encoding=encoding, fid_as_index=fid, **options
+                )
                 if fid:
                     df.index.name = None
                 return df
@@ -841,40 +866,101 @@ _FLAGS = "(instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), 1, 1)) - 1) 
 _WKB = "substr({g}, 9 + CASE ((" + _FLAGS + ") >> 1) & 7 WHEN 0 THEN 0 WHEN 1 THEN 32 WHEN 4 THEN 64 ELSE 48 END)"
 
 
-def describe(path: Path) -> dict[str, dict[str, Any]]:
-    """Every layer of the file by name: ``features``, ``geometry_type`` (GDAL's words, None for a
-    table), ``crs`` (pyproj, None for a table) and ``geometry`` (the geometry column), read in one
-    SQLite connection: GDAL opens a GeoPackage in time proportional to its layers, so one open
-    per layer makes hundreds of layers quadratic."""
+#: GDAL's listing of a GeoPackage's vector layers, in its order (its driver's open, GDAL 3.x): feature
+#: tables, then attribute tables; GDAL also asks ``sqlite_master`` whether each exists (by a correlated
+#: subquery, quadratic in the tables: that is done here from one read of ``sqlite_master``).
+_GDAL_LAYERS = (
+    "SELECT c.table_name FROM gpkg_geometry_columns g JOIN gpkg_contents c ON (g.table_name = c.table_name) "
+    "WHERE c.table_name <> 'ogr_empty_table' AND c.data_type = 'features' "
+    "UNION ALL SELECT table_name FROM gpkg_contents WHERE data_type IN ('aspatial', 'attributes')"
+)
+#: ... then the tables not registered in ``gpkg_contents``, when it registers no attribute table.
+_UNREGISTERED = (
+    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+    "AND name NOT LIKE 'gpkg_%' AND name NOT LIKE 'vgpkg_%' AND name NOT LIKE 'rtree_%' AND name NOT LIKE 'sqlite_%' "
+    "AND name NOT IN ('st_spatial_ref_sys', 'spatial_ref_sys', 'st_geometry_columns', 'geometry_columns') "
+    "AND lower(name) NOT IN (SELECT lower(table_name) FROM gpkg_contents)"
+)
+
+
+def _gdal_names(db: sqlite3.Connection) -> list[tuple[str, bool]] | None:
+    """The layers GDAL lists, in its order, each with whether it is registered in ``gpkg_contents``;
+    None for what GDAL lists its own way (a table with several geometry columns, related tables, no
+    ``gpkg_geometry_columns``)."""
+    if has_table(db, "gpkgext_relations") or not has_table(db, "gpkg_geometry_columns"):
+        return None
+    # GDAL lists the tables gpkg_contents does not name only when it names no attribute table
+    aspatial = db.execute("SELECT 1 FROM gpkg_contents WHERE data_type = 'attributes' LIMIT 1").fetchone() or (
+        has_table(db, "gpkg_extensions")
+        and db.execute(
+            "SELECT 1 FROM gpkg_extensions WHERE table_name IS NULL AND extension_name = 'gdal_aspatial' "
+            "AND column_name IS NULL"
+        ).fetchone()
+    )
+    exists = {str(n).lower() for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    ours = [str(n) for (n,) in db.execute(_GDAL_LAYERS) if n is not None and str(n).lower() in exists]
+    rest = [] if aspatial else [str(n) for (n,) in db.execute(_UNREGISTERED)]
+    names = ours + rest
+    if len(set(names)) != len(names):
+        return None
+    registered = len(ours)
+    return [(name, i < registered) for i, name in enumerate(names)]
+
+
+def describe(path: Path) -> dict[str, dict[str, Any]] | None:
+    """Every layer GDAL lists, by name and in GDAL's order: ``features``, ``geometry_type`` (GDAL's
+    words, None for a table), ``crs`` (pyproj, None for a table), ``geometry`` (the geometry column)
+    and ``registered`` (in ``gpkg_contents``), read in one SQLite connection: GDAL opens a
+    GeoPackage in time proportional to its layers, so one open per layer makes hundreds of layers
+    quadratic. None for a file whose layers GDAL names its own way (:func:`_gdal_names`), or that
+    SQLite or PROJ refuse here (GDAL then lists it, or says what is wrong)."""
+    from pyproj.exceptions import CRSError
+
+    try:
+        return _describe(path)
+    except (sqlite3.DatabaseError, CRSError, ValueError):  # GDAL's own listing says what it makes of it
+        return None
+
+
+def _describe(path: Path) -> dict[str, dict[str, Any]] | None:
     import pyproj
 
     out: dict[str, dict[str, Any]] = {}
     with contextlib.closing(_connect(path, readonly=True)) as db:
-        counted = has_table(db, "gpkg_ogr_contents")
-        rows = db.execute(
-            "SELECT c.table_name, g.column_name, g.geometry_type_name, g.z, g.m, s.organization, "
+        listed = _gdal_names(db)
+        if listed is None:
+            return None
+        counts: dict[str, Any] = {}
+        if has_table(db, "gpkg_ogr_contents"):
+            for table, count in db.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents"):
+                counts.setdefault(str(table).lower(), count)
+        about: dict[str, tuple] = {}  # by lower-case name: a join on lower() would be quadratic in the tables
+        for row in db.execute(
+            "SELECT g.table_name, g.column_name, g.geometry_type_name, g.z, g.m, s.organization, "
             "s.organization_coordsys_id, s.definition, g.srs_id "
-            "FROM gpkg_contents c LEFT JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name) "
-            "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id"
-        ).fetchall()
-        for table, column, kind, z, m, org, code, definition, srs_id in rows:
-            n = None
-            if counted:
-                got = db.execute(
-                    "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(?)", (table,)
-                ).fetchone()
-                n = got[0] if got else None
+            "FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id"
+        ):
+            about.setdefault(str(row[0]).lower(), row[1:])
+        crss: dict[tuple, Any] = {}  # one pyproj CRS per spatial reference, however many layers share it
+        for table, registered in listed:
+            column, kind, z, m, org, code, definition, srs_id = about.get(table.lower(), (None,) * 8) if registered \
+                else (None,) * 8  # fmt: skip
+            n = counts.get(table.lower()) if registered else None
             if n is None:
                 n = db.execute(f"SELECT count(*) FROM {_q(table)}").fetchone()[0]
             crs = None
             if column is not None and srs_id is not None and int(srs_id) > 0 and org is not None:
-                epsg = str(org).upper() == "EPSG"
-                crs = pyproj.CRS.from_user_input(f"EPSG:{code}") if epsg else pyproj.CRS(definition)
+                key = (str(org).upper(), code, definition)
+                if key not in crss:
+                    epsg = key[0] == "EPSG"
+                    crss[key] = pyproj.CRS.from_user_input(f"EPSG:{code}") if epsg else pyproj.CRS(definition)
+                crs = crss[key]
             name = None
             if column is not None:
                 name = _OGR_TYPES.get(str(kind).upper(), str(kind).title())
                 name += {(1, 1): " ZM", (1, 0): " Z", (0, 1): " M"}.get((int(z or 0) == 1, int(m or 0) == 1), "")
-            out[str(table)] = {"features": int(n), "geometry_type": name, "crs": crs, "geometry": column}
+            out[table] = {"features": int(n), "geometry_type": name, "crs": crs, "geometry": column,
+                          "registered": registered}  # fmt: skip
     return out
 
 
@@ -898,5 +984,7 @@ def read_geometries(path: Path, described: Mapping[str, Mapping[str, Any]]) -> d
             with warnings.catch_warnings():  # NaN vertices: shapely warns; the schema check reports them
                 warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
                 geoms = shapely.from_wkb(wkb, on_invalid="ignore")
-            out[table] = gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, index=fid, crs=about["crs"]))
+            # built from a GeometryArray: a GeoSeries first costs three times as much, per layer
+            array = gpd.array.GeometryArray(geoms, crs=about["crs"])
+            out[table] = gpd.GeoDataFrame({"geometry": array}, index=fid, geometry="geometry", copy=False)
     return out

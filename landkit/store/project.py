@@ -183,8 +183,15 @@ class GeoPackage(Project):
     def read_all(self, *, engine: str | None = None) -> dict[str, Any]:
         from . import _read
 
-        names = self.layers()
-        return {name: _read(self.path, name, names, engine) for name in names}
+        # listed in one SQLite pass, and each layer read with GDAL shown that layer alone: GDAL's own
+        # open is proportional to all the file's tables (gpkg.describe, gpkg.alone)
+        self.check()
+        described = gpkg.describe(self.path)
+        if described is None:  # a file whose layers GDAL names its own way
+            names = self.layers()
+            return {name: _read(self.path, name, names, engine) for name in names}
+        names = list(described)
+        return {name: _read(self.path, name, names, engine, only=described[name]["registered"]) for name in names}
 
     def describe(self) -> dict[str, dict[str, Any]] | None:
         return gpkg.describe(self.path)
