@@ -5,6 +5,7 @@ values and geometry; across layers, ids, targets and coordinate systems. Each fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -164,6 +165,8 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
             continue
         values = df[col.name]
         what = f"{col.name}（{col.label_zh}）"
+        if col.kind in ("float", "int") and (texts := df.attrs.get(TEXT_IN_NUMBERS, {}).get(col.name)):
+            problems.append(_text_in_number(name, col, texts))
         if not _kind_ok(values, col.kind):
             add(
                 f"column {col.name} should hold {col.kind} values but is {values.dtype}",
@@ -208,6 +211,40 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
     if layer.geometry is not None:
         problems += _check_geometry(df, layer, ids)
     return problems
+
+
+#: ``df.attrs`` key the GeoPackage reader sets: a layer's number cells held as text, column -> id -> text.
+TEXT_IN_NUMBERS = "landkit.text_in_numbers"
+#: The number a text begins with: what SQLite, so GDAL and QGIS, read from it in a number column.
+_LEADING_NUMBER = re.compile(r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)")
+
+
+def _text_in_number(layer: str, col: Column, texts: Mapping) -> Problem:
+    """A number column's cells stored as text, said with what other programs read and what to write:
+    ``4.6万`` in a GeoPackage REAL column is 4.6 in QGIS and GDAL; written 46000 it is 46000 everywhere."""
+    from decimal import Decimal
+
+    from .errors import LedgerError
+    from .payments import read_yuan
+
+    shown, misread, fixed = [], [], []
+    for text in list(texts.values())[:5]:  # a line names five, as for features
+        lead = _LEADING_NUMBER.match(text)
+        shown.append(repr(text))
+        misread.append(f"{Decimal(lead[1]).normalize():f}" if lead else "0")
+        try:
+            fixed.append(f"{text} → {read_yuan(text).normalize():f}")
+        except LedgerError:
+            fixed.append(f"{text} → ?")
+    said = {"what": col.name, "label": col.label_zh}
+    return Problem(
+        layer,
+        t("check.text_in_number", "en", values=", ".join(shown), misread=", ".join(misread), **said),
+        t("check.text_in_number_fix", "en", fixed="; ".join(fixed)),
+        tuple(map(str, texts)),
+        problem_zh=t("check.text_in_number", "zh", values="、".join(shown), misread="、".join(misread), **said),
+        fix_zh=t("check.text_in_number_fix", "zh", fixed="；".join(fixed)),
+    )
 
 
 def _own_columns(df: pd.DataFrame, name: str, missing: list[str]) -> Problem:

@@ -654,4 +654,8 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
                 for key, code in openings.items():
                     history[key] = [(str(day), "opening", code)]
             store.follow_ledger(writer, ledger, features, history)
+            moved = {c["id"]: {"event_type": history[c["id"]][-1][1]} for c in changes
+                     if c["layer"] == ledger.layer and c["change"] == "status"}  # fmt: skip
+            if ledger is RESERVE and moved:  # the dates follow the ledger's transitions, as `record` sets them
+                _follow_dates(writer, ledger, moved, history, path)
     return changes

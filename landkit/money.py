@@ -155,17 +155,20 @@ def checked_rates(rates: pd.DataFrame) -> pd.DataFrame:
     """The compensation rates with their amounts as numbers: a rate written ``4.6万`` or ``52,000`` is
     read as 46,000 and 52,000 yuan; a rate that is negative, zero or no amount at all is refused
     with its row named (a :class:`~landkit.errors.DataError`)."""
+    from .checks import TEXT_IN_NUMBERS
     from .errors import DataError
     from .payments import read_yuan
     from .schema import LAYERS
 
     out = rates.copy()
     labels = {c.name: c.label_zh for c in LAYERS["compensation_rates"].columns}
+    stored = rates.attrs.get(TEXT_IN_NUMBERS, {})  # 4.6万 in a GeoPackage's REAL column: read as written
     for column in ("yuan_per_mu", "yuan_per_household"):
         if column not in out:
             continue
         values = []
         for rid, value in out[column].items():  # a handful of rates: one per kind and zone
+            value = stored.get(column, {}).get(rid, value)
             if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() in ("", "nan"):
                 values.append(np.nan)
                 continue

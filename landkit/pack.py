@@ -54,11 +54,11 @@ def meeting_pack(
 
     With ``date``, the pack as the ledgers stood on that date (:func:`as_of`); a task's target is
     still all its parcels, only what is done follows the date. Community maps are named from a
-    safe form of the community id (never a path). With ``out_dir`` (where the pack goes) and no
-    ``date``, the pack has a QGIS project, ``project.qgz``, opening a snapshot of the project,
-    ``project.gpkg`` beside it (the folder travels to another PC), with the audit's findings and
-    三区三线 conflicts in ``project-findings.gpkg`` (:mod:`landkit.qgis`); an as-of pack has none,
-    as QGIS would show the project as it is today.
+    safe form of the community id (never a path). With ``out_dir`` (where the pack goes), the pack
+    has a QGIS project, ``project.qgz``, opening a snapshot of the project, ``project.gpkg`` beside
+    it (the folder travels to another PC), with the audit's findings and 三区三线 conflicts in
+    ``project-findings.gpkg`` (:mod:`landkit.qgis`); an as-of pack's snapshot is the project as it
+    stood on ``date`` (the parcels valid then, their statuses then), as its other files are.
     """
     from .analysis import analyse
     from .schema import require_layers
@@ -88,12 +88,13 @@ def pack_files(a, *, out_dir=None) -> dict[str, Any]:
     labels["zone-A3.pdf"] = say("pack.file.print")
     files["changes.html"] = changes_html(a.changes, layers, stamp)
     labels["changes.html"] = say("pack.file.changes")
-    if out_dir is not None and a.date is None:
+    if out_dir is not None:
         from . import qgis
 
         drawn = a.shapes if a.shapes is not None else findings
         outputs = qgis.audit_layers(layers, rules=a.rules, findings=drawn, conflicts=a.conflicts)
-        files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs, snapshot=a.today)
+        then = a.today if a.date is None else layers  # an as-of pack: the parcels and statuses of that date
+        files |= qgis.project_files(a.path, os.path.join(out_dir, "project.qgz"), audit=outputs, snapshot=then)
         labels["project.qgz"] = say("pack.file.qgis")
         labels["project.gpkg"] = say("pack.file.snapshot")  # what project.qgz opens: the folder travels
     lists = {"目标地块": target_lists(a.today, a.goals, a.progress)} if a.goals else {}

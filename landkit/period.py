@@ -15,7 +15,8 @@ from .tables import findings_table, village_names
 
 def as_of(layers: dict, date) -> dict:
     """The project as its ledgers stood on ``date``: events after it left out, each parcel's and
-    village's status rebuilt from the events up to it, parcels with no event by then left out
+    village's status rebuilt from the events up to it, the dates of steps taken after it
+    (``acquired_on`` … ``started_on``) left empty, parcels with no event by then left out
     (and their ``target_parcels`` rows, so that the audit of it is of the ledger then). The
     geometry is today's: a parcel redrawn since shows its new shape. A target's figures come from
     the project as it is (``reserve.progress(..., as_of=date)``, :func:`meeting_pack` with
@@ -34,7 +35,7 @@ def as_of(layers: dict, date) -> dict:
 
         parcels = parcels_as_of(parcels, layers["parcels_history"], date)
         out["parcels_history"] = history_as_of(layers["parcels_history"], date)
-    out["parcels"] = parcels[parcels.index.isin(state.index)].assign(status=state)
+    out["parcels"] = _dates_by(parcels[parcels.index.isin(state.index)].assign(status=state), date)
     members = layers.get("target_parcels")
     if members is not None and "parcel_id" in members:  # a task's parcels that were not yet on the ledger
         out["target_parcels"] = members[members["parcel_id"].isin(state.index)]
@@ -45,6 +46,17 @@ def as_of(layers: dict, date) -> dict:
             relocation_status=village_status(layers["villages"], moves, as_of=date)
         )
     return out
+
+
+#: The parcels' dates of steps taken (the ledger's transitions and the start of works): a date after
+#: the as-of day had not happened then. ``start_due_on`` is an agreed deadline, kept.
+_DAYS_TAKEN = ("acquired_on", "approved_on", "supplied_on", "started_on")
+
+
+def _dates_by(parcels, date: pd.Timestamp):
+    """The parcels with each step's date left empty where it falls after ``date``."""
+    later = {c: pd.to_datetime(parcels[c], errors="coerce") > date for c in _DAYS_TAKEN if c in parcels}
+    return parcels.assign(**{c: parcels[c].mask(mask) for c, mask in later.items() if mask.any()})
 
 
 def _latest(layers: dict, since) -> pd.Timestamp | None:
@@ -127,7 +139,13 @@ def period_changes(layers: dict, since, until=None, *, rules: dict | None = None
 
     if until is None:  # up to the latest day any ledger has reached (not after today)
         until = _latest(layers, since)
-    found = reserve.changes(layers["parcels"], layers["events"], since=since, until=until)
+    parcels, then = layers["parcels"], None
+    if layers.get("parcels_history") is not None and until is not None:  # each end's own parcels (lineage)
+        from .lineage import parcels_as_of
+
+        parcels = parcels_as_of(parcels, layers["parcels_history"], pd.Timestamp(until))
+        then = parcels_as_of(layers["parcels"], layers["parcels_history"], pd.Timestamp(since))
+    found = reserve.changes(parcels, layers["events"], since=since, until=until, then=then)
     until = found["events"].attrs["until"]
     found["relocation"] = relocation_steps(layers, since, until)
     found["payments"] = payments_of(layers, since, until)

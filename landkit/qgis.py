@@ -496,6 +496,8 @@ def _shown_first(crs: dict, boxes: dict, target) -> tuple[float, float, float, f
 
 _PAGE_W, _PAGE_H = 420.0, 297.0  # A3 landscape, mm
 _MAP = (10.0, 24.0, 300.0, 263.0)  # x, y, width, height of the map frame on the page, mm
+#: Each paper size, landscape, mm: A4 is A3 scaled by 1/√2 (its items are A3's, scaled).
+_PAPER = {"A3": (420.0, 297.0), "A4": (297.0, 210.0)}
 
 
 def _item(parent: ET.Element, kind: int, uuid: str, box: tuple[float, float, float, float], **attrs: str) -> ET.Element:
@@ -515,56 +517,66 @@ def _layout(
     notes: list[str],
     extent: tuple[float, float, float, float],
     atlas: dict[str, str] | None = None,
+    paper: str = "A3",
 ) -> None:
-    """An A3 landscape print layout (出图): title, map, legend, scale bar, north arrow, notes.
+    """A landscape print layout (出图) on A3 or A4 paper (``paper``; A4 is A3 scaled by 1/√2, the
+    text a little less): title, map, legend, scale bar, north arrow, notes.
 
     With ``atlas`` (the attributes of QGIS's ``Atlas`` element) the map follows the atlas's
     feature, one page per feature, and ``title`` may hold QGIS expressions (``[% "name" %]``).
     """
+    page_w, page_h = _PAPER[paper]
+    k = page_w / _PAGE_W
+    pt = k**0.5  # text shrinks less than the page: 9 pt on A3 is 7.6 pt on A4
+
+    def mm(x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return round(x * k, 2), round(y * k, 2), round(w * k, 2), round(h * k, 2)
+
     layout = ET.SubElement(layouts, "Layout", name=name, units="mm", printResolution="300")
-    key = "atlas" if atlas else "map"  # item uuids unique across the project's layouts
+    key = ("atlas" if atlas else "map") + ("" if paper == "A3" else f"-{paper.lower()}")  # uuids unique in the project
     pages = ET.SubElement(layout, "PageCollection")
-    _item(pages, 65638, f"{{landkit-{key}-page}}", (0, 0, _PAGE_W, _PAGE_H), background="true", zValue="0")
-    x, y, w, h = _MAP
+    _item(pages, 65638, f"{{landkit-{key}-page}}", (0, 0, page_w, page_h), background="true", zValue="0")
+    x, y, w, h = mm(*_MAP)
     xmin, ymin, xmax, ymax = extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     half_w = max(xmax - xmin, (ymax - ymin) * w / h) * 1.05 / 2  # the frame's aspect, 5 % margin
     half_h = half_w * h / w
     for _ in range(20):  # the north arrow (16 × 20 mm, 6 mm in from the top right) covers nothing framed
         f = 2 * half_w / w  # ground units per mm
-        if cx - half_w + (w - 22) * f >= xmax or cy + half_h - 24 * f >= ymax:
+        if cx - half_w + (w - 22 * k) * f >= xmax or cy + half_h - 24 * k * f >= ymax:
             break
         half_w, half_h = half_w * 1.05, half_h * 1.05
     map_uuid = f"{{landkit-{key}-map}}"
-    item = _item(layout, 65639, map_uuid, _MAP, id="地图", frame="true", background="true")
+    item = _item(layout, 65639, map_uuid, (x, y, w, h), id="地图", frame="true", background="true")
     ET.SubElement(item, "Extent", xmin=f"{cx - half_w:.3f}", ymin=f"{cy - half_h:.3f}",
                   xmax=f"{cx + half_w:.3f}", ymax=f"{cy + half_h:.3f}")  # fmt: skip
     ET.SubElement(item, "LayerSet")  # empty: the project's visible layers
     if atlas:  # each page zooms to its feature, with a fifth of its size around it
         ET.SubElement(item, "AtlasMap", margin="0.2", atlasDriven="1", scalingMode="2")
     font = f"{_FONT},{{size}},-1,5,{{weight}},0,0,0,0,0"
-    label = _item(layout, 65641, f"{{landkit-{key}-title}}", (10, 6, 400, 14), id="图名", labelText=title,
+    label = _item(layout, 65641, f"{{landkit-{key}-title}}", mm(10, 6, 400, 14), id="图名", labelText=title,
                   halign="4", valign="128", htmlState="0", marginX="0", marginY="0")  # fmt: skip
-    ET.SubElement(label, "LabelFont", style="", description=font.format(size=24, weight=75))
-    legend = _item(layout, 65642, f"{{landkit-{key}-legend}}", (318, 24, 92, 200), id="图例", title=_W("legend"),
+    ET.SubElement(label, "LabelFont", style="", description=font.format(size=round(24 * pt), weight=75))
+    legend = _item(layout, 65642, f"{{landkit-{key}-legend}}", mm(318, 24, 92, 200), id="图例", title=_W("legend"),
                    map_uuid=map_uuid, resizeToContents="1", columnCount="2", splitLayer="1", titleAlignment="1",
-                   symbolWidth="6", symbolHeight="3.5", equalColumnWidth="0", columnSpace="3",
-                   legendFilterByMap="1")  # fmt: skip
+                   symbolWidth=f"{6 * k:.2f}", symbolHeight=f"{3.5 * k:.2f}", equalColumnWidth="0",
+                   columnSpace=f"{3 * k:.2f}", legendFilterByMap="1")  # fmt: skip
     styles = ET.SubElement(legend, "styles")
     for name, size, weight in (("title", 14, 75), ("group", 11, 75), ("subgroup", 10, 75), ("symbol", 9, 50),
                                ("symbolLabel", 9, 50)):  # fmt: skip
         style = ET.SubElement(styles, "style", name=name, alignment="1", marginTop="1.5" if size > 10 else "0.8")
-        ET.SubElement(style, "styleFont", style="", description=font.format(size=size, weight=weight))
-    _item(layout, 65646, f"{{landkit-{key}-scalebar}}", (318, 248, 80, 12), id="比例尺", mapUuid=map_uuid,
+        ET.SubElement(style, "styleFont", style="", description=font.format(size=round(size * pt, 1), weight=weight))
+    _item(layout, 65646, f"{{landkit-{key}-scalebar}}", mm(318, 248, 80, 12), id="比例尺", mapUuid=map_uuid,
           style="Single Box", unitType="meters", unitLabel="m", numSegments="2", numSegmentsLeft="0",
-          segmentSizeMode="1", minBarWidth="40", maxBarWidth="70", height="3", numUnitsPerSegment="1000",
-          numMapUnitsPerScaleBarUnit="1", alignment="0", labelBarSpace="3", zValue="2")  # fmt: skip
-    _item(layout, 65640, f"{{landkit-{key}-north}}", (x + w - 22, y + 4, 16, 20), id="指北针", mapUuid=map_uuid,
-          file=":/images/north_arrows/layout_default_north_arrow.svg", mode="2", resizeMode="0",
+          segmentSizeMode="1", minBarWidth=f"{40 * k:.0f}", maxBarWidth=f"{70 * k:.0f}", height=f"{3 * k:.1f}",
+          numUnitsPerSegment="1000", numMapUnitsPerScaleBarUnit="1", alignment="0", labelBarSpace="3",
+          zValue="2")  # fmt: skip
+    _item(layout, 65640, f"{{landkit-{key}-north}}", (x + w - 22 * k, y + 4 * k, 16 * k, 20 * k), id="指北针",
+          mapUuid=map_uuid, file=":/images/north_arrows/layout_default_north_arrow.svg", mode="2", resizeMode="0",
           northMode="0", northOffset="0", pictureRotation="0", zValue="2")  # fmt: skip
-    note = _item(layout, 65641, f"{{landkit-{key}-note}}", (318, 263, 92, 24), id="说明",
+    note = _item(layout, 65641, f"{{landkit-{key}-note}}", mm(318, 263, 92, 24), id="说明",
                  labelText="\n".join(notes), halign="1", valign="128", htmlState="0")  # fmt: skip
-    ET.SubElement(note, "LabelFont", style="", description=font.format(size=8, weight=50))
+    ET.SubElement(note, "LabelFont", style="", description=font.format(size=round(8 * pt, 1), weight=50))
     if atlas:
         ET.SubElement(layout, "Atlas", atlas)
 
@@ -644,6 +656,7 @@ def _project_xml(src: MapSources, findings: str | None = None, outputs: tuple[st
     layouts = ET.SubElement(root, "Layouts")
     extent = _shown_first(src.crs, src.boxes, project_crs)
     _layout(layouts, f"{title} A3", _literal(title), [_literal(n) for n in notes], extent)
+    _layout(layouts, f"{title} A4", _literal(title), [_literal(n) for n in notes], extent, paper="A4")
     if "villages" in crs:  # 图集: one page per village, by batch, then code
         atlas = {
             "enabled": "1",
@@ -800,8 +813,8 @@ def write_project(
     pgpass, or asks).
 
     Layers grouped 审核/搬迁/储备/规划/底图 and styled as :func:`write_styles` styles them;
-    project CRS the layers'; ellipsoid CGCS2000, so that QGIS measures areas as landkit does; an
-    A3 print layout and an atlas of the villages. With ``audit`` (:func:`audit_layers`) the
+    project CRS the layers'; ellipsoid CGCS2000, so that QGIS measures areas as landkit does; A3
+    and A4 print layouts and an atlas of the villages. With ``audit`` (:func:`audit_layers`) the
     audit's findings and 三区三线 conflicts go into ``NAME-findings.gpkg`` beside the project,
     as layers of their own. Existing files are
     replaced only with ``overwrite`` (never the project's GeoPackage); each is written aside and

@@ -395,14 +395,18 @@ def by_compensation(parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = Non
     return table
 
 
-def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=None) -> dict[str, pd.DataFrame]:
+def changes(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=None, then: gpd.GeoDataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """What changed in the reserve ledger after ``since`` up to ``until`` (default: the data's date).
 
     Returns ``events`` (recorded in the period, in order), ``parcels`` (each parcel whose status
     differs between the two dates: before, after, its measured mu) and ``by_status`` (parcels and
     measured mu per status before and after, and the change). Areas are each parcel's figure as
     every output shows it (:func:`landkit.measure.figures`); the geometry is today's, the
-    statuses are rebuilt from the ledger.
+    statuses are rebuilt from the ledger. ``then``: the parcels valid on ``since`` where lineage
+    changed them since (:func:`landkit.lineage.parcels_as_of`; ``parcels`` are those valid on
+    ``until``): each end is counted on its own parcels, a retired parent at the start only.
     """
     since = pd.Timestamp(since)
     if until is None:  # up to the data's date; a period that starts after it is empty, not an error
@@ -412,17 +416,22 @@ def changes(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, since, until=Non
     if until < since:
         raise DataError(code="reserve.until_before_since", until=until.date(), since=since.date())
     period = events[(events["date"] > since) & (events["date"] <= until)]
-    before = state_as_of(events, since).reindex(parcels.index)
+    first = parcels if then is None else then
+    ids = parcels.index if then is None else parcels.index.append(then.index.difference(parcels.index))
+    before = state_as_of(events, since).reindex(first.index)
     after = state_as_of(events, until).reindex(parcels.index)
     mu = figures(parcels)["area_mu"]
-    moved = before.fillna("") != after.fillna("")
-    changed = pd.DataFrame({"before": before[moved], "after": after[moved], "area_mu": mu[moved]})
+    mu_first = mu if then is None else figures(then)["area_mu"]
+    was, now = before.reindex(ids), after.reindex(ids)
+    moved = was.fillna("") != now.fillna("")
+    area = mu.reindex(ids).fillna(mu_first.reindex(ids))  # a parcel gone by the end: its area at the start
+    changed = pd.DataFrame({"before": was[moved], "after": now[moved], "area_mu": area[moved]})
     order = [s for s in PARCEL_STATUSES if s in set(before.dropna()) | set(after.dropna())]
     by_status = (
         pd.DataFrame(
             {
                 "parcels_before": before.value_counts(),
-                "mu_before": mu.groupby(before).sum().round(2),
+                "mu_before": mu_first.groupby(before).sum().round(2),
                 "parcels_after": after.value_counts(),
                 "mu_after": mu.groupby(after).sum().round(2),
             }

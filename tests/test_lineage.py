@@ -660,3 +660,30 @@ def test_each_child_keeps_its_own_outline_whatever_the_delivery_order(project, p
     for k in range(4):
         pid = delivery["parcel_id"][k]
         assert shapely.equals_exact(now.geometry[pid], delivery.geometry[k], tolerance=1e-6), pid
+
+
+def test_changes_as_of_is_the_project_as_it_stood_that_day(project, parcels, tmp_path):
+    """`changes --as-of D` (issue 29's list: areas, progress, changes, map, print, export, report): the
+    period ends on D, as `--until D`; the day before the survey it is what the untouched sample says."""
+    delivery, _merge, _split, _again = build(parcels)
+    delivery.to_file(tmp_path / "d.gpkg")
+    assert run("resurvey", project, "--from", tmp_path / "d.gpkg", "--date", DAY).exit_code == 0
+
+    def changes(path, *how):
+        result = run("changes", path, "--since", "2026-10-31", *how, "--format", "json")
+        assert result.exit_code == 0, result.output
+        said = {k: v for k, v in json.loads(result.output).items() if k != "path"}
+        return said | {"parcels": sorted(said["parcels"], key=lambda p: p["parcel_id"])}  # restored parents last
+
+    before = changes(project, "--as-of", BEFORE)
+    assert before["until"] == BEFORE and before == changes(project, "--until", BEFORE)
+    assert before == changes(landkit.SAMPLE_PATH, "--as-of", BEFORE)
+    on_the_day, sample = changes(project, "--as-of", DAY), changes(landkit.SAMPLE_PATH, "--as-of", DAY)
+    assert on_the_day["until"] == DAY and on_the_day["events"] != sample["events"]
+    start = [
+        {k: v for k, v in row.items() if k in ("status", "parcels_before", "mu_before")}
+        for row in on_the_day["by_status"]
+    ]
+    assert start == [
+        {k: v for k, v in row.items() if k in ("status", "parcels_before", "mu_before")} for row in sample["by_status"]
+    ]

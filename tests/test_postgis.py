@@ -160,6 +160,28 @@ def test_a_reader_role_and_a_recorder_role(pg_server, pg_project, sample_layers)
         pg_server.sql(f"DELETE FROM {schema}.events", user=f"{schema}_li")
 
 
+def test_one_grant_covers_the_payments_ledger_the_recorders_first_payment_starts(pg_server, pg_project, sample_layers):
+    """The sample has no payments table yet: `grant` creates it, so the recorder's first `pay` (who may
+    create no table) appends, the reader reads it, and nobody needs a second grant."""
+    from landkit.payments import record_payments
+
+    schema = store.postgis.parse(pg_project).schema
+    assert "payments" not in landkit.list_layers(pg_project)
+    reader, recorder = f"{schema}_reader", f"{schema}_recorder"
+    store.grant(pg_project, reader=reader, recorder=recorder)
+    for person, role in ((f"{schema}_li", recorder), (f"{schema}_wang", reader)):
+        pg_server.sql(f"CREATE ROLE {person} LOGIN PASSWORD '{pg.PASSWORD}' IN ROLE {role}")
+    li, wang = pg_server.url(schema, f"{schema}_li"), pg_server.url(schema, f"{schema}_wang")
+    code = sample_layers["villages"].index[0]
+    assert record_payments(li, [{"village": code, "amount": "4.6万", "date": "2026-11-20"}]) == [1]
+    paid = landkit.read_layer(wang, "payments")
+    assert paid["amount_fen"].tolist() == [4_600_000] and paid["village_code"].tolist() == [code]
+    with pytest.raises(landkit.DataError, match="permission denied"):
+        record_payments(wang, [{"village": code, "amount": "1000", "date": "2026-11-21"}])
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # appended only, even by the recorder
+        pg_server.sql(f"DELETE FROM {schema}.payments", user=f"{schema}_li")
+
+
 def test_eight_processes_recording_at_once_lose_nothing(pg_server, pg_project, sample_layers):
     """8 planners × 100 events on the same 4 parcels: 800 events, numbered 1…N, statuses follow."""
     shared = parcels_in(sample_layers, "submitted", 4)

@@ -276,14 +276,15 @@ def test_outputs_never_replace_inputs(project, tmp_path):
         qgis.write_project(project, tmp_path / "p.qgs")
 
 
-def test_the_project_has_an_a3_print_layout_that_exports(project, tmp_path, run_qgis):
+@pytest.mark.parametrize(("paper", "size"), [("A3", [420, 297]), ("A4", [297, 210])])
+def test_the_project_has_a3_and_a4_print_layouts_that_export(project, tmp_path, run_qgis, paper, size):
     out = qgis.write_project(project, tmp_path / "lushan.qgz")
-    pdf = tmp_path / "lushan-A3.pdf"
+    pdf = tmp_path / f"lushan-{paper}.pdf"
     got = run_qgis(
         f"""
         p = QgsProject.instance()
         assert p.read({str(out)!r})
-        layout = p.layoutManager().layoutByName("鲁山县产业集聚区 A3")
+        layout = p.layoutManager().layoutByName("鲁山县产业集聚区 {paper}")
         page = layout.pageCollection().page(0)
         out["name"] = layout.name()
         out["page"] = [page.pageSize().width(), page.pageSize().height()]
@@ -293,10 +294,13 @@ def test_the_project_has_an_a3_print_layout_that_exports(project, tmp_path, run_
         out["map"] = [m.crs().authid(), m.scale(), m.extent().contains(p.mapLayer("parcels_landkit").extent())]
         out["linked"] = [layout.itemById(n).linkedMap() is m for n in ("图例", "比例尺", "指北针")]
         out["title"] = layout.itemById("图名").text()
+        out["inside"] = all(  # every item on the page
+            layout.pageCollection().page(0).sceneBoundingRect().contains(i.sceneBoundingRect()) for i in items
+        )
         out["pdf"] = QgsLayoutExporter(layout).exportToPdf({str(pdf)!r}, QgsLayoutExporter.PdfExportSettings())
         """
     )
-    assert got["name"] == "鲁山县产业集聚区 A3" and got["page"] == [420, 297]
+    assert got["name"] == f"鲁山县产业集聚区 {paper}" and got["page"] == size and got["inside"]
     assert got["items"] == [
         ["QgsLayoutItemLabel", "图名"],
         ["QgsLayoutItemLabel", "说明"],
@@ -617,7 +621,7 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
     assert sources["parcels_landkit"][1] == str(pack / "project.gpkg") and sources["findings_landkit"][1] == str(
         pack / "project-findings.gpkg"
     )
-    assert got["layouts"] == ["鲁山县产业集聚区 A3", "鲁山县产业集聚区 搬迁村庄图集"]
+    assert got["layouts"] == ["鲁山县产业集聚区 A3", "鲁山县产业集聚区 A4", "鲁山县产业集聚区 搬迁村庄图集"]
     # a pack rebuilt over itself replaces its own project; a planner's own project file is never replaced
     again = CliRunner().invoke(main, ["report", str(project), "-o", str(pack)])
     assert again.exit_code == 0, again.output
@@ -648,9 +652,41 @@ def test_the_meeting_pack_has_a_qgis_project_that_opens_beside_the_data(project,
     (mine / "project.qgz").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: the planner's own
     refused = CliRunner().invoke(main, ["report", str(project), "-o", str(mine)], env=english)
     assert refused.exit_code == 2 and "not a file landkit wrote" in refused.output
-    # an as-of pack has no QGIS project: QGIS would show the project as it is today
-    past = CliRunner().invoke(main, ["report", str(project), "-o", str(tmp_path / "june"), "--as-of", "2026-06-30"])
-    assert past.exit_code == 0 and not (tmp_path / "june" / "project.qgz").exists()
+
+
+def test_an_as_of_pack_has_a_qgis_project_of_that_date(project, tmp_path, run_qgis):
+    """`report --as-of` also writes its QGIS project (issue 29): its snapshot holds the parcels on the
+    ledger by that date with the statuses their last event by then gave them (replayed here from the
+    events table), and every layer opens in QGIS."""
+    import sqlite3
+
+    import pyogrio
+    from click.testing import CliRunner
+
+    from landkit.cli import main
+
+    day, pack = "2026-06-30", tmp_path / "june"
+    with sqlite3.connect(project) as db:
+        rows = db.execute("SELECT parcel_id, substr(date, 1, 10), status FROM events ORDER BY date, event_id")
+        then: dict[str, str] = {}
+        for pid, when, status in rows:
+            if when <= day:
+                then[pid] = status
+        today = dict(db.execute("SELECT parcel_id, status FROM parcels"))
+    assert then and any(today[p] != s for p, s in then.items()) and len(then) < len(today)  # the past differs
+    past = CliRunner().invoke(main, ["report", str(project), "-o", str(pack), "--as-of", day])
+    assert past.exit_code == 0, past.output
+    snapshot = pyogrio.read_dataframe(pack / "project.gpkg", layer="parcels", read_geometry=False)
+    assert dict(zip(snapshot["parcel_id"], snapshot["status"], strict=True)) == then
+    got = run_qgis(
+        f"""
+        p = QgsProject.instance()
+        assert p.read({str(pack / "project.qgz")!r})
+        out["layers"] = sorted([l.id(), l.isValid()] for l in p.mapLayers().values())
+        out["parcels"] = p.mapLayer("parcels_landkit").featureCount()
+        """
+    )
+    assert got["layers"] and all(valid for _, valid in got["layers"]) and got["parcels"] == len(then)
 
 
 def test_a_project_in_several_crss_is_framed_in_its_own_zone_and_titles_stay_text(project, tmp_path, run_qgis):
@@ -800,15 +836,18 @@ def test_the_pack_folder_travels_copied_elsewhere_every_layer_of_its_project_ope
         out["layers"] = {{l.id(): [l.isValid(), l.providerType(), l.featureCount(), l.source().split("|")[0]]
                          for l in p.mapLayers().values()}}
         out["maps"] = value_maps(p, "_landkit")
-        m = [l for l in p.layoutManager().layouts() if l.name().endswith(" A3")][0].itemById("地图")
-        e = m.extent()
-        out["extent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
+        out["extents"] = {{}}
+        for paper in ("A3", "A4"):
+            m = [l for l in p.layoutManager().layouts() if l.name().endswith(" " + paper)][0].itemById("地图")
+            e = m.extent()
+            out["extents"][paper] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
         """)
     )
-    x0, y0, x1, y1 = got["extent"]  # the A3 layout frames every community and the whole zone, as QGIS reads it
-    for name in ("communities", "planning_zones", "villages"):
-        west, south, east, north = layers[name].total_bounds
-        assert x0 < west and east < x1 and y0 < south and north < y1, name
+    assert sorted(got["extents"]) == ["A3", "A4"]
+    for paper, (x0, y0, x1, y1) in got["extents"].items():  # each frames every community and the whole zone
+        for name in ("communities", "planning_zones", "villages"):
+            west, south, east, north = layers[name].total_bounds
+            assert x0 < west and east < x1 and y0 < south and north < y1, (paper, name)
     assert len(got["layers"]) == 12  # the issue's 10 of 12 "unavailable", all here
     for lid, (valid, provider, count, path) in got["layers"].items():
         name = lid.removesuffix("_landkit")

@@ -253,7 +253,7 @@ def sync(path: Path, apply: bool, as_of: str | None, fmt: str, lang: str) -> Non
 @main.command("changes", help="cmd.changes")
 @project_argument
 @option("--since", required=True, help="opt.changes.since")
-@option("--until", default=None, help="opt.changes.until")
+@option("--until", "--as-of", "until", default=None, help="opt.changes.until")  # --as-of: as areas, map …
 @format_option("text", "json")
 @lang_option
 def changes_(path: Path, since: str, until: str | None, fmt: str, lang: str) -> None:

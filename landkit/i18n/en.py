@@ -118,7 +118,10 @@ MESSAGES: dict[str, str] = {
     "opt.sync.apply": "Write the changes (default: only list them).",
     "opt.sync.as_of": "Date of the opening-balance events for features without history.",
     "opt.changes.since": "The start of the period (its events are not included), e.g. 2026-10-31.",
-    "opt.changes.until": "The end of the period (default: the data's date).",
+    "opt.changes.until": (
+        "The end of the period (default: the data's date); --as-of is the same: the project as of that day "
+        "(the parcels valid then)."
+    ),
     "opt.relocate.split": "May a village be split between communities?",
     "opt.relocate.min_part": "Smallest part of a split village, in households.",
     # maps, the paper map, QGIS, lists, the pack

@@ -92,4 +92,10 @@ MESSAGES: dict[str, str] = {
         "compensation rate {id}: {column} (`{label}`) is {value!r}, not a positive amount; "
         "correct it in the compensation_rates table"
     ),
+    # a number column holding text (4.6万 in a REAL column of a GeoPackage): the schema check
+    "check.text_in_number": (
+        "number column {what} ({label}) holds text {values}, which QGIS and other programs read as the numbers "
+        "{misread}"
+    ),
+    "check.text_in_number_fix": "write the number itself: {fixed}",
 }

@@ -115,7 +115,7 @@ MESSAGES: dict[str, str] = {
     "opt.sync.apply": "写入这些更改（默认只列出）。",
     "opt.sync.as_of": "为没有历史的要素补记期初事件所用的日期。",
     "opt.changes.since": "时期的起点（当天的事件不计入），如 2026-10-31。",
-    "opt.changes.until": "时期的终点（默认：数据日期）。",
+    "opt.changes.until": "时期的终点（默认：数据日期）；--as-of 与之相同：截至该日的项目（当日有效的地块）。",
     "opt.relocate.split": "一个村能否分到几个安置社区？",
     "opt.relocate.min_part": "拆分的村最小一部分的户数。",
     # maps, the paper map, QGIS, lists, the pack

@@ -72,4 +72,7 @@ MESSAGES: dict[str, str] = {
     # rates (money.py)
     "money.rate_unreadable": "补偿标准 {id} 的 {label}（{column}）为 {value!r}，不是金额；请写成 46000 或 4.6万",
     "money.rate_not_positive": "补偿标准 {id} 的 {label}（{column}）为 {value!r}，不是正数；请在补偿标准表中改正",
+    # a number column holding text (4.6万 in a REAL column of a GeoPackage): the schema check
+    "check.text_in_number": "数值字段 {what}（{label}）存的是文本 {values}，QGIS 与其他软件按数值读作 {misread}",
+    "check.text_in_number_fix": "改写为数字：{fixed}",
 }

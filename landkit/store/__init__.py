@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import settings
 from ..errors import DataError, LayerExistsError, LedgerError
-from ..schema import APPEND_ONLY, GEOMETRY_ONLY, LAYERS, LEDGERS, Ledger, own_id_column
+from ..schema import APPEND_ONLY, GEOMETRY_ONLY, LAYERS, LEDGERS, RESERVE, Ledger, own_id_column
 from . import gpkg, pg_write, postgis
 from .gpkg import check_geopackage
 from .gpkg import descriptions as gpkg_descriptions
@@ -143,7 +143,45 @@ def _tidy(df: Any, layer: str) -> Any:
 def _read(path: Path, layer: str, names: list[str], engine: str | None, *, only: bool = False) -> Any:
     if layer not in names:
         raise DataError(code="store.no_layer", where=path, layer=layer, names=", ".join(names) or "-")
-    return _checked(gpkg.read_table(path, layer, engine=_engine(engine), fid=True, only=only), layer, path)
+    df = gpkg.read_table(path, layer, engine=_engine(engine), fid=True, only=only)
+    spec = LAYERS.get(layer.lower())
+    wanted = [c.name for c in spec.columns if c.kind in ("float", "int") and c.name in df] if spec else []
+    found = gpkg.text_in_numbers(path, layer, wanted) if wanted and len(df) else {}
+    by_fid = df.index.name is None and _engine(engine) == "pyogrio"  # pyogrio's rows are indexed by fid
+    where = {
+        column: df.index.get_indexer(list(cells)) if by_fid else gpkg.row_positions(path, layer, cells)
+        for column, cells in found.items()
+    }
+    df = _checked(df, layer, path)
+    return _read_as_written(df, {c: dict(zip(where[c], cells.values(), strict=True)) for c, cells in found.items()})
+
+
+def _read_as_written(df: Any, found: Mapping[str, Mapping[int, str]]) -> Any:
+    """A GeoPackage keeps ``4.6万`` or ``1,200`` typed into a REAL column as text, which GDAL reads as
+    4.6 and 1 (the number it begins with). Such a cell is read as written (46000, 1200: the amounts
+    ``landkit pay`` reads), or as missing when it is no number; ``df.attrs[TEXT_IN_NUMBERS]`` keeps
+    the texts by id for the schema check (:func:`landkit.checks.check_layer`) and the rates."""
+    import numpy as np
+
+    from ..checks import TEXT_IN_NUMBERS
+    from ..errors import LedgerError
+    from ..payments import read_yuan
+
+    texts: dict[str, dict[Any, str]] = {}
+    for column, cells in found.items():
+        values = df[column].astype(float)
+        for position, text in cells.items():  # the few cells written wrong, not every feature
+            if position < 0:
+                continue
+            try:
+                values.iloc[position] = float(read_yuan(text))
+            except LedgerError:
+                values.iloc[position] = np.nan
+            texts.setdefault(column, {})[df.index[position]] = text
+        df[column] = values
+    if texts:
+        df.attrs[TEXT_IN_NUMBERS] = texts
+    return df
 
 
 def _checked(df: Any, layer: str, where: Any) -> Any:
@@ -353,7 +391,17 @@ def _follow_after_replace(notes: list[dict]):
                 continue
             if not {ledger.key, ledger.status_column} <= writer.columns(ledger.layer):
                 continue  # not a layer the ledger can decide; the audit says why
-            changed = follow_ledger(writer, ledger, layer_features(writer, ledger), ledger_history(writer, ledger))
+            features, history = layer_features(writer, ledger), ledger_history(writer, ledger)
+            changed = follow_ledger(writer, ledger, features, history)
+            if changed and ledger is RESERVE:  # the dates follow the transitions, as `record` sets them
+                from ..ledger import _follow_dates
+
+                moved = {
+                    k: {"event_type": history[k][-1][1]}
+                    for k, rows in features.items()
+                    if {r for r, _ in rows} & set(changed)
+                }
+                _follow_dates(writer, ledger, moved, history, "")
             if changed:
                 notes.append(
                     {"code": f"store.followed_ledger.{ledger.noun}", "count": len(changed), "layer": ledger.layer,

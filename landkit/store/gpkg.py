@@ -257,6 +257,39 @@ def read_table(
         raise DataError(code="gpkg.unreadable_layer", path=path, layer=layer, detail=exc) from exc
 
 
+#: Declared types SQLite gives a number affinity (GDAL writes INTEGER, REAL, FLOAT, DOUBLE …).
+_NUMBER_TYPES = ("INT", "REAL", "FLOA", "DOUB", "NUMERIC", "DECIMAL")
+
+
+def text_in_numbers(path: Path, table: str, wanted: Iterable[str]) -> dict[str, dict[int, str]]:
+    """The cells of a table's number columns that hold text, column -> fid -> the text as stored.
+
+    SQLite keeps what it cannot convert: ``4.6万`` or ``1,200`` typed into a REAL column stays text,
+    and GDAL (so QGIS and landkit's reader) reads the number the text begins with, 4.6 and 1, with
+    no warning. One pass over the table; none when the layer has no number columns."""
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        declared = columns(db, table)
+        numbers = [c for c in wanted if any(k in declared.get(c, "TEXT") for k in _NUMBER_TYPES)]
+        if not numbers:
+            return {}
+        where = " OR ".join(f"typeof({_q(c)}) = 'text'" for c in numbers)
+        rows = db.execute(f"SELECT rowid, {', '.join(map(_q, numbers))} FROM {_q(table)} WHERE {where}").fetchall()
+    found: dict[str, dict[int, str]] = {}
+    for fid, *cells in rows:
+        for column, cell in zip(numbers, cells, strict=True):
+            if isinstance(cell, str):
+                found.setdefault(column, {})[fid] = cell
+    return found
+
+
+def row_positions(path: Path, table: str, fids: Iterable[int]) -> list[int]:
+    """Where features are among a table's rows as GDAL reads them (by fid), for a reader that does
+    not index its rows by fid (fiona)."""
+    sql = f"SELECT count(*) FROM {_q(table)} WHERE rowid < ?"
+    with contextlib.closing(_connect(path, readonly=True)) as db:
+        return [db.execute(sql, (fid,)).fetchone()[0] for fid in fids]
+
+
 # -- writing: rows ------------------------------------------------------------------------------
 
 

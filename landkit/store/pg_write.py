@@ -457,18 +457,35 @@ def write_layers(
 # -- roles ------------------------------------------------------------------------------------------------
 
 
+def _recorded_exist(s: Session) -> None:
+    """Create what a recorder's commands write to and the project lacks: the ``payments`` ledger
+    (``landkit pay`` would create it on its first payment) and the parcels' transition dates. A
+    recorder may create nothing, and a table created after :func:`grant` would need a second one."""
+    writer = Writer(s)
+    if writer.has("parcels") and not writer.has("payments"):
+        spec = LAYERS["payments"]
+        writer.create_table("payments", {spec.id: "int"} | {c.name: c.kind for c in spec.columns})
+    for table, days in RECORDED_DATES.items():
+        for day in days if writer.has(table) else ():
+            writer.add_column(table, day, "DATE")
+
+
 def grant(url: str, *, reader: str | None = None, recorder: str | None = None) -> None:
     """Set up a read-only role and a recording role on the project (created as NOLOGIN group roles if new).
 
     ``reader`` may read every table. ``recorder`` may read, append to the ledgers (events,
     relocation steps, payments), and change the status columns the ledgers decide
     (``parcels.status``, ``villages.relocation_status``) and the dates the transitions set
-    (``acquired_on``, ``approved_on``, ``supplied_on``), nothing else. Give people a role with ``GRANT role TO person``.
+    (``acquired_on``, ``approved_on``, ``supplied_on``), nothing else; the payments ledger and those
+    dates are created first where missing, so that one grant covers them. Give people a role with
+    ``GRANT role TO person``.
     """
     from psycopg import sql
 
     with transaction(url) as s:
         schema = s.q(s.project.schema)
+        if recorder:
+            _recorded_exist(s)
         for role in (r for r in (reader, recorder) if r):
             s.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
             if s.cur.fetchone() is None:
