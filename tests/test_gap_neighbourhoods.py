@@ -1,0 +1,154 @@
+"""Issue 27 item 2: the gap check works neighbourhood by neighbourhood, with the answer of the whole.
+
+The narrow spaces the gap check starts from are what a closing by half the gap width fills
+around the union of the suspects. Here that closing is written out plainly, for the whole layer
+at once (one union, GEOS's own mitred buffers), and compared with the neighbourhood-by-neighbourhood
+work of ``topology._narrow_spaces``, with the neighbourhoods made tiny so that tiles, windows and
+the spaces that run out of their window are all exercised; on a zoning fabric digitised polygon by
+polygon, a jittered fabric with planted slivers (in metres and in lon/lat), and a parcel with
+hundreds of holes. The findings must be those of one neighbourhood (the check as it was).
+"""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from benchmarks.fabric import make_fabric
+from benchmarks.zoning import zoning
+from landkit import topology
+from tests.geodesy import geodesic_area_m2
+
+RADIUS, HALF = 1.0, topology.SNAP_M / 2  # the default gap width 2 m, the default snapping 10 cm
+
+
+def closing_of_the_whole(polys: np.ndarray, radius: float, grow: float) -> np.ndarray:
+    """What a closing by ``radius`` fills around the union of ``polys`` each grown by ``grow``: one union."""
+    grown = shapely.buffer(polys, grow, join_style="mitre") if grow else polys
+    union = shapely.union_all(grown)
+    closed = shapely.buffer(shapely.buffer(union, radius, join_style="mitre"), -radius, join_style="mitre")
+    parts = shapely.get_parts(shapely.difference(closed, union))
+    return parts[~shapely.is_empty(parts)]
+
+
+def assert_same_spaces(found: np.ndarray, expected: np.ndarray) -> None:
+    """The same land, each piece of it once, to a millionth of a square metre per space.
+
+    Spaces under 0.01 m² (a hundredth of the least gap: where a corner's noise leaves a crack of a
+    few square millimetres, GEOS's rounding decides whether it is there, or whether a crack of no
+    area joins two spaces into one) are not compared.
+    """
+    found = found[shapely.area(found) > 0.01]
+    expected = expected[shapely.area(expected) > 0.01]
+    assert len(expected) and abs(len(found) - len(expected)) <= max(2, len(expected) // 100)
+    one, other = shapely.union_all(found), shapely.union_all(expected)
+    assert shapely.area(shapely.symmetric_difference(one, other)) < 1e-6 * len(expected)
+    assert shapely.area(found).sum() == pytest.approx(shapely.area(one), abs=1e-6)  # none kept twice
+    assert np.allclose(shapely.area(shapely.intersection(expected, one)), shapely.area(expected), atol=1e-6)
+    assert np.allclose(shapely.area(shapely.intersection(found, other)), shapely.area(found), atol=1e-6)
+
+
+@pytest.fixture
+def tiny_neighbourhoods(monkeypatch):
+    """Neighbourhoods of a few suspects, and windows reaching 5 m beyond: long spaces run out of them."""
+    monkeypatch.setattr(topology, "_HOOD_SUSPECTS", 20)
+    monkeypatch.setattr(topology, "_HOOD_MARGIN", 5.0)
+    calls = []
+    closing = topology._closing_leftovers
+    monkeypatch.setattr(topology, "_closing_leftovers", lambda *a: calls.append(len(a[0])) or closing(*a))
+    return calls
+
+
+def suspects_of(layer: gpd.GeoDataFrame) -> np.ndarray:
+    cov = topology.coverage(layer)
+    return cov.snapped[cov.suspects]
+
+
+def test_the_spaces_of_a_zoning_fabric_by_neighbourhood_are_those_of_one_closing_of_the_whole(tiny_neighbourhoods):
+    polys = suspects_of(zoning(600, seed=5))
+    assert len(polys) > 400  # digitised polygon by polygon: almost every one is a suspect
+    spaces, pieces = topology._narrow_spaces(polys, RADIUS, HALF)
+    assert len(tiny_neighbourhoods) > 30  # many windows, the late ones included
+    assert_same_spaces(spaces, closing_of_the_whole(polys, RADIUS, HALF))
+    assert_same_spaces(pieces, closing_of_the_whole(polys, RADIUS, 0.0))
+    assert len(pieces) > 100
+
+
+def test_a_long_sliver_across_many_neighbourhoods_is_one_space_with_its_whole_area(tiny_neighbourhoods):
+    # two long parcels 0.5 m apart over 600 m, and a row of small parcels along each: the sliver
+    # runs through many tiles and out of every window (5 m beyond its tile)
+    x0, y0 = 400000.0, 3736000.0
+    south = [shapely.box(x0 + 10 * k, y0 - 30, x0 + 10 * (k + 1), y0 - 20) for k in range(60)]
+    north = [shapely.box(x0 + 10 * k, y0 + 20.5, x0 + 10 * (k + 1), y0 + 30.5) for k in range(60)]
+    long = [shapely.box(x0, y0 - 20, x0 + 600, y0), shapely.box(x0, y0 + 0.5, x0 + 600, y0 + 20.5)]
+    polys = np.array([*south, *north, *long], dtype=object)
+    spaces, pieces = topology._narrow_spaces(polys, RADIUS, HALF)
+    assert len(tiny_neighbourhoods) > 3
+    sliver = pieces[shapely.area(pieces) > 1]
+    assert len(sliver) == 1
+    assert shapely.area(sliver[0]) == pytest.approx(600 * 0.5, abs=1e-6)  # drawn: 0.5 m by 600 m
+    assert_same_spaces(spaces, closing_of_the_whole(polys, RADIUS, HALF))
+    # the same layer as parcels: one gap, its area Karney's area of the sliver as drawn
+    layer = gpd.GeoDataFrame(geometry=polys, index=[f"P{k:03d}" for k in range(len(polys))], crs="EPSG:4547")
+    found = topology.gaps(layer)
+    assert [sorted(i) for i in found["ids"]] == [["P120", "P121"]]
+    drawn = gpd.GeoSeries([shapely.box(x0, y0, x0 + 600, y0 + 0.5)], crs="EPSG:4547")
+    assert found["area_m2"].iloc[0] == pytest.approx(geodesic_area_m2(drawn)[0], abs=1e-3)
+
+
+def test_a_parcel_with_hundreds_of_holes_is_cut_into_neighbourhoods_with_the_same_spaces(monkeypatch):
+    # 625 holes of 1 m (more than topology._MANY_HOLES: grown ring by ring), neighbours a few cm
+    # off one side and 0.6 m off another; neighbourhoods of at most 300 vertices cut the parcel
+    monkeypatch.setattr(topology, "_HOOD_VERTICES", 300)
+    monkeypatch.setattr(topology, "_HOOD_MARGIN", 2.0)
+    x0, y0, side = 400000.0, 3736000.0, 104.0
+    holes = [
+        shapely.box(x0 + 2 + 4 * i, y0 + 2 + 4 * j, x0 + 3 + 4 * i, y0 + 3 + 4 * j).exterior
+        for i in range(25)
+        for j in range(25)
+    ]
+    parcel = shapely.Polygon(shapely.box(x0, y0, x0 + side, y0 + side).exterior, holes)
+    south = shapely.box(x0 - 5, y0 - 20, x0 + side + 5, y0 - 0.03)
+    east = shapely.box(x0 + side + 0.6, y0 - 0.03, x0 + side + 20, y0 + side)
+    polys = np.array([parcel, south, east], dtype=object)
+    calls = []
+    closing = topology._closing_leftovers
+    monkeypatch.setattr(topology, "_closing_leftovers", lambda *a: calls.append(len(a[0])) or closing(*a))
+    spaces, pieces = topology._narrow_spaces(polys, RADIUS, HALF)
+    assert len(calls) >= 4
+    assert_same_spaces(spaces, closing_of_the_whole(polys, RADIUS, HALF))
+    assert_same_spaces(pieces, closing_of_the_whole(polys, RADIUS, 0.0))
+    assert (np.isclose(shapely.area(pieces), 1.0)).sum() == 625  # every hole, once
+    # and as a layer: the 0.6 m sliver along the east side is the one gap; the holes are not gaps
+    layer = gpd.GeoDataFrame(geometry=polys, index=["HOLES", "S", "E"], crs="EPSG:4547")
+    found = topology.gaps(layer)
+    assert [sorted(i) for i in found["ids"]] == [["E", "HOLES"]]
+    # the gap as drawn: the 0.6 m sliver, and the 3 cm crack along the south side it opens into
+    sliver = shapely.box(x0 + side, y0 - 0.03, x0 + side + 0.6, y0 + side)
+    drawn = gpd.GeoSeries([shapely.union(sliver, shapely.box(x0, y0 - 0.03, x0 + side, y0))], crs="EPSG:4547")
+    assert found["area_m2"].iloc[0] == pytest.approx(geodesic_area_m2(drawn)[0], abs=1e-3)
+
+
+def findings(layer: gpd.GeoDataFrame, zone=None) -> list[tuple]:
+    found = topology.gaps(layer, within=zone)
+    return sorted(
+        (tuple(i), round(a, 6), m) for i, a, m in zip(found["ids"], found["area_m2"], found["message_zh"], strict=True)
+    )
+
+
+@pytest.mark.parametrize("lonlat", [False, True])
+def test_gap_findings_by_neighbourhood_are_those_of_one_neighbourhood(monkeypatch, lonlat):
+    fabric = make_fabric(900, kind="jittered")
+    layer, zone = fabric.parcels, fabric.zone
+    if lonlat:
+        layer = layer.to_crs("EPSG:4490")
+        zone = gpd.GeoSeries([zone], crs="EPSG:4547").to_crs("EPSG:4490").iloc[0]
+    monkeypatch.setattr(topology, "_HOOD_SUSPECTS", 10**9)  # one neighbourhood: the whole, as before
+    whole = findings(layer, zone)
+    monkeypatch.setattr(topology, "_HOOD_SUSPECTS", 8)
+    monkeypatch.setattr(topology, "_HOOD_MARGIN", 2.0)
+    local = findings(layer, zone)
+    assert [(i, m) for i, _, m in local] == [(i, m) for i, _, m in whole]
+    assert np.allclose([a for _, a, _ in local], [a for _, a, _ in whole], rtol=1e-9)
+    # and they are the planted slivers and wedges, each between its two parcels
+    assert {frozenset(i) for i, _, _ in local} == set(fabric.gaps)
