@@ -174,56 +174,45 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     other polygon has that lies closer than the tolerance to the line through its two neighbours
     (a bend the neighbour did not digitise) is dropped, never two in a row, and so long as three
     vertices are left.
-    Clusters are found with a k-d tree over the distinct vertices. A polygon that snapping
-    would make invalid is kept as drawn.
+    Clusters are found with a k-d tree over the distinct vertices (:func:`_snap_targets`). A polygon
+    that snapping would make invalid is kept as drawn. Memory: about 160 bytes a vertex at the
+    peak, the snapped polygons included (per-vertex steps run :data:`CHUNK_VERTICES` vertices at a time).
     """
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     if not len(coords) or tolerance_m <= 0:
         return geoms
-    codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
-    points = np.column_stack([uniques.real, uniques.imag])
-    pairs = _close_pairs(points, codes, tolerance_m)
-    vertex, xy = codes, coords
-    if len(pairs):
-        graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(points), len(points)))
-        k, label = connected_components(graph, directed=False)
-        # a cluster no wider than the tolerance is one corner digitised several times; a wider
-        # one is a chain of close vertices (a densely digitised curve) and stays as drawn, so
-        # that no vertex moves by more than the tolerance
-        low = np.full((k, 2), np.inf)
-        high = np.full((k, 2), -np.inf)
-        np.minimum.at(low, label, points)
-        np.maximum.at(high, label, points)
-        narrow: np.ndarray = np.all((high - low) <= tolerance_m, axis=1)
-        tight = narrow[label]
-        label = np.where(tight, label, k + np.arange(len(points)))
-        # each cluster moves onto its south-west-most vertex: the same whatever order the
-        # vertices come in, so that a layer checked in parts snaps exactly as it does whole
-        order = np.lexsort((points[:, 1], points[:, 0], label))
-        first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
-        anchor = np.empty((label.max() + 1, 2))
-        anchor[label[first]] = points[first]
-        vertex = label[codes]
-        xy = anchor[vertex]
+    codes, points = _vertex_codes(coords)
+    target = _snap_targets(points, coords, codes, tolerance_m)
+    vertex = target[codes]  # each vertex as the distinct vertex it moves onto (itself if it stays)
+    del codes, target
+    xy = points[vertex]
+    del points
     n = len(xy)
     first = np.r_[True, owner[1:] != owner[:-1]]
     closing = np.r_[first[1:], True]
     simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
     # consecutive vertices merged into one: keep one (the closing vertex always stays)
-    same_next = np.r_[(vertex[:-1] == vertex[1:]) & ~first[1:], False]
-    drop = same_next & simple[owner]
+    drop = np.r_[(vertex[:-1] == vertex[1:]) & ~first[1:], False]
+    drop &= simple[owner]
     # a lone bend: a vertex no other polygon shares, within the tolerance of its neighbours' chord
-    start = np.flatnonzero(first)
-    prev = np.arange(n) - 1
-    prev[start] = np.flatnonzero(closing) - 1
-    nxt = np.minimum(np.arange(n) + 1, n - 1)
-    chord, to_point = xy[nxt] - xy[prev], xy - xy[prev]
-    length = np.hypot(chord[:, 0], chord[:, 1])
-    off = np.abs(chord[:, 0] * to_point[:, 1] - chord[:, 1] * to_point[:, 0]) / np.where(length > 0, length, 1)
-    shared = np.bincount(vertex[~closing], minlength=vertex.max() + 1)[vertex] > 1
-    bend = simple[owner] & ~closing & ~first & ~shared & ~drop & (length > 0) & (off < tolerance_m)
-    bend &= ~bend[prev]
-    drop |= bend
+    counts = np.bincount(vertex[~closing], minlength=vertex.max() + 1)
+    bend = simple[owner] & ~closing & ~first & ~drop
+    for s in range(0, n, CHUNK_VERTICES):
+        e = min(s + CHUNK_VERTICES, n)
+        here = np.arange(s, e)
+        prev = _previous(here, first, closing)
+        nxt = np.minimum(here + 1, n - 1)
+        chord, to_point = xy[nxt] - xy[prev], xy[s:e] - xy[prev]
+        length = np.hypot(chord[:, 0], chord[:, 1])
+        off = np.abs(chord[:, 0] * to_point[:, 1] - chord[:, 1] * to_point[:, 0]) / np.where(length > 0, length, 1)
+        bend[s:e] &= (counts[vertex[s:e]] <= 1) & (length > 0) & (off < tolerance_m)
+    del counts, vertex
+    lone = bend.copy()  # never two in a row
+    for s in range(0, n, CHUNK_VERTICES):
+        e = min(s + CHUNK_VERTICES, n)
+        lone[s:e] &= ~bend[_previous(np.arange(s, e), first, closing)]
+    drop |= lone
+    del bend, lone
     left = np.bincount(owner[~drop & ~closing], minlength=len(geoms))
     drop &= left[owner] >= 3
     changed = np.zeros(len(geoms), bool)
@@ -232,9 +221,11 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     rebuild = changed & simple
     if rebuild.any():
         keep = rebuild[owner] & ~drop
-        out[rebuild] = shapely.polygons(
-            shapely.linearrings(xy[keep], indices=np.unique(owner[keep], return_inverse=True)[1])
-        )
+        kept = owner[keep]
+        ring = np.cumsum(np.r_[False, kept[1:] != kept[:-1]])  # the owners are in order
+        del kept
+        out[rebuild] = shapely.polygons(shapely.linearrings(xy[keep], indices=ring))
+        del keep, ring
     other = changed & ~simple
     if other.any():  # holes and multipolygons: merged vertices only
         moved = shapely.set_coordinates(geoms[other].copy(), xy[other[owner]])
@@ -251,48 +242,116 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
 
 #: Pairs of points handled at once by the bounded-memory steps (about 50 MB of indices).
 CHUNK_PAIRS = 2_000_000
+#: Vertices handled at once by the per-vertex steps of snapping (about 60 MB of temporaries).
+CHUNK_VERTICES = 1_000_000
 
 
-def _close_pairs(points: np.ndarray, codes: np.ndarray, tolerance_m: float) -> np.ndarray:
-    """Pairs of ``points`` no farther apart than ``tolerance_m``: enough of them to give every
-    cluster of close points that is no wider than the tolerance exactly, in memory linear in
-    the points.
+def _previous(here: np.ndarray, first: np.ndarray, closing: np.ndarray) -> np.ndarray:
+    """The vertex before each of ``here`` in its ring (a ring's first vertex: its last distinct one)."""
+    prev = here - 1
+    start = first[here]
+    if start.any():
+        # the closing vertex of the ring that starts at each such vertex: the next closing one
+        ends = np.flatnonzero(closing)
+        prev[start] = ends[np.searchsorted(ends, here[start])] - 1
+    return prev
 
-    A densely digitised curve (vertices a millimetre apart) has hundreds of points within the
-    tolerance of each: all its pairs would not fit in memory. Consecutive vertices (``codes``,
-    in drawing order) closer than the tolerance are pairs, and a chain of them wider than the
-    tolerance is a cluster that stays as drawn whatever else joins it; only the other points are
-    looked up in a k-d tree, a bounded number of pairs at a time. Every pair between two of
-    those is found, so a cluster no wider than the tolerance (it holds no point of a wide chain)
-    comes out whole, and any cluster touching a wide chain is joined to it: wide too.
+
+def _vertex_codes(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each coordinate's number among the distinct coordinates, and those (a view, no copy).
+
+    ``pandas.factorize`` of the coordinates as complex numbers: its hash table (about 90 bytes a
+    vertex while it runs) is three times faster than a sort, and no larger than the steps after it.
     """
-    n = len(points)
-    a, b = codes[:-1], codes[1:]
-    d = points[a] - points[b]
-    near = (d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] <= tolerance_m * tolerance_m) & (a != b)
-    chain = np.column_stack([a[near], b[near]])
+    codes, uniques = pd.factorize(np.ascontiguousarray(xy).view(np.complex128).ravel())
+    return codes, np.ascontiguousarray(uniques).view(np.float64).reshape(-1, 2)
+
+
+def _snap_targets(points: np.ndarray, coords: np.ndarray, codes: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """For each of the distinct ``points``, the point it moves onto: its cluster's south-west-most
+    point when the cluster (every pair within ``tolerance_m`` joined) is no wider than the tolerance,
+    else itself. ``coords`` are the vertices in drawing order, ``codes`` their points.
+
+    In memory linear in the points, whatever their density. A densely digitised curve (vertices a
+    millimetre apart) has hundreds of points within the tolerance of each: all its pairs would not
+    fit in memory. A run of consecutive vertices each within the tolerance of the next, wider than
+    the tolerance, lies in a wide cluster, so its points stay: they are found by one pass over the
+    vertices and never looked up. Every pair among the other points is found with a k-d tree, a
+    bounded number of pairs at a time, and the ones within the tolerance of a wide run's point are
+    marked: a cluster touching a wide run is wide too. A cluster no wider than the tolerance holds
+    no point of a wide run, so it comes out whole.
+    """
+    n, m = len(points), len(coords)
+    target = np.arange(n)
     wide = np.zeros(n, bool)
-    if len(chain):
-        graph = coo_matrix((np.ones(len(chain)), (chain[:, 0], chain[:, 1])), shape=(n, n))
-        k, label = connected_components(graph, directed=False)
-        low = np.full((k, 2), np.inf)
-        high = np.full((k, 2), -np.inf)
-        np.minimum.at(low, label, points)
-        np.maximum.at(high, label, points)
-        wide = np.any((high - low) > tolerance_m, axis=1)[label]
+    near = np.zeros(m, bool)  # near[i]: vertex i lies within the tolerance of vertex i + 1
+    for s in range(0, m - 1, CHUNK_VERTICES):
+        e = min(s + CHUNK_VERTICES, m - 1)
+        d = coords[s + 1 : e + 1] - coords[s:e]
+        near[s:e] = d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] <= tolerance_m * tolerance_m
+    starts = np.flatnonzero(near & ~np.r_[False, near[:-1]])  # runs of two vertices or more
+    if len(starts):
+        ends = np.flatnonzero(near & ~np.r_[near[1:], False]) + 1  # the run's last vertex
+        edges = np.column_stack([starts, ends + 1]).ravel()
+        edges = edges[edges < m]  # reduceat: a run ending at the last vertex runs to the end
+        x, y = coords[:, 0], coords[:, 1]
+        span_x = np.maximum.reduceat(x, edges)[::2] - np.minimum.reduceat(x, edges)[::2]
+        span_y = np.maximum.reduceat(y, edges)[::2] - np.minimum.reduceat(y, edges)[::2]
+        is_wide = (span_x > tolerance_m) | (span_y > tolerance_m)
+        mark = np.zeros(m + 1, np.int8)
+        mark[starts[is_wide]] = 1
+        mark[ends[is_wide] + 1] -= 1
+        in_wide = np.cumsum(mark[:m], dtype=np.int8).view(bool)
+        wide[codes[in_wide]] = True
+        del mark, in_wide, edges
+    del near
     rest = np.flatnonzero(~wide)
-    tree = cKDTree(points)
-    found = [chain]
-    done = np.r_[0, np.cumsum(tree.query_ball_point(points[rest], tolerance_m, return_length=True))]
+    if not len(rest):
+        return target
+    mine = points if len(rest) == n else points[rest]
+    tree = cKDTree(mine)
+    touches = np.zeros(len(rest), bool)  # within the tolerance of a wide run's point
+    others = np.flatnonzero(wide)
+    for s in range(0, len(others), CHUNK_VERTICES):
+        chunk = others[s : s + CHUNK_VERTICES]
+        close = chunk[tree.query_ball_point(points[chunk], tolerance_m, return_length=True) > 0]
+        step = max(1, CHUNK_PAIRS // 64)  # a point of a wide run has few rest points near it
+        for t in range(0, len(close), step):
+            part = close[t : t + step]
+            hits = cKDTree(points[part]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
+            touches[hits["j"]] = True
+    found = []
+    done = np.r_[0, np.cumsum(tree.query_ball_point(mine, tolerance_m, return_length=True))]
     start = 0
     while start < len(rest):  # a bounded number of pairs at a time
         stop = max(start + 1, int(np.searchsorted(done, done[start] + CHUNK_PAIRS, side="right")) - 1)
-        chunk = rest[start:stop]
-        hits = cKDTree(points[chunk]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
-        i, j = chunk[hits["i"]], hits["j"]
-        found.append(np.column_stack([i, j])[i != j])
+        hits = cKDTree(mine[start:stop]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
+        i, j = hits["i"] + start, hits["j"]
+        found.append(np.column_stack([i, j])[i < j])
         start = stop
-    return np.concatenate(found)
+    del tree
+    pairs = np.concatenate(found)
+    if not len(pairs):
+        return target
+    r = len(rest)
+    graph = coo_matrix((np.ones(len(pairs), np.int8), (pairs[:, 0], pairs[:, 1])), shape=(r, r))
+    k, label = connected_components(graph, directed=False)
+    del graph, pairs
+    low = np.full((k, 2), np.inf)
+    high = np.full((k, 2), -np.inf)
+    np.minimum.at(low, label, mine)
+    np.maximum.at(high, label, mine)
+    tight = np.all((high - low) <= tolerance_m, axis=1)
+    tight[label[touches]] = False
+    # each cluster moves onto its south-west-most point: the same whatever order the points come
+    # in, so that a layer checked in parts snaps exactly as it does whole
+    member = np.flatnonzero(tight[label])
+    order = member[np.lexsort((mine[member, 1], mine[member, 0], label[member]))]
+    lead = order[np.r_[True, label[order][1:] != label[order][:-1]]]
+    anchor = np.empty(k, np.int64)
+    anchor[label[lead]] = rest[lead]
+    target[rest[member]] = anchor[label[member]]
+    return target
 
 
 @dataclass
@@ -331,54 +390,61 @@ def _facing_open_edges(geoms: np.ndarray, width: float) -> np.ndarray:
     the gap is wide, which a boundary digitised every metre or two (a curve) never does; this
     looks at every unshared edge. Its middle must lie within ``width`` of the other edge.
 
-    Memory is linear in the vertices: the unshared edges are found by sorting (each edge once,
-    whichever way it runs), joined into lines per polygon, and only polygons whose lines come
-    within ``width`` of each other are compared, middles against the other polygon's lines
-    (prepared: GEOS indexes their segments), :data:`CHUNK_PAIRS` middles at a time, until one
-    is close enough. An edge is never paired with the hundreds of edges of its own polygon
-    that lie within ``width`` on a densely digitised curve.
+    Memory is linear in the vertices (about 150 bytes a vertex at the peak): the unshared edges
+    are found by sorting (each edge once, whichever way it runs), joined into lines per polygon,
+    and only polygons whose lines come within ``width`` of each other are compared, middles
+    against the other polygon's lines (prepared: GEOS indexes their segments), at most
+    :data:`_FACING_POINTS` middles at a time, until one is close enough. An edge is never paired
+    with the hundreds of edges of its own polygon that lie within ``width`` on a densely
+    digitised curve.
     """
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    del parts, rings  # copies of the polygons
     none = np.array([], dtype=np.int64)
     if len(xy) < 2:
         return none
-    vertex, uniques = pd.factorize(np.ascontiguousarray(xy).view(np.complex128).ravel())
+    vertex = _vertex_codes(xy)[0]
     along = np.flatnonzero(ring_of[:-1] == ring_of[1:])  # edge k runs from vertex k to k + 1
     a, b = vertex[along], vertex[along + 1]
-    del vertex, uniques
-    key = np.minimum(a, b).astype(np.int64) * (int(max(a.max(), b.max())) + 1) + np.maximum(a, b)
-    codes, _ = pd.factorize(key)
-    del key, a, b
+    del vertex
+    key = np.minimum(a, b)
+    key *= int(max(a.max(), b.max())) + 1
+    key += np.maximum(a, b)
+    del a, b
+    order = np.argsort(key)
+    key = key[order]
+    single = np.r_[True, key[1:] != key[:-1]] & np.r_[key[1:] != key[:-1], True]
+    del key
     is_open = np.zeros(len(xy), bool)
-    is_open[along[np.bincount(codes)[codes] == 1]] = True  # an edge no other ring has
-    del codes, along
+    is_open[along[order[single]]] = True  # an edge no other ring has
+    del order, single, along
     if not is_open.any():
         return none
-    owner_of = part_owner[ring_part[ring_of]]  # the polygon of each vertex
+    owner_of = part_owner[ring_part[ring_of]]  # the polygon of each vertex, in order
+    del ring_of
     # the unshared edges as lines: runs of consecutive open edges, per polygon
     used = is_open | np.r_[False, is_open[:-1]]
     starts = used & ~np.r_[False, is_open[:-1]]
     run = np.cumsum(starts)[used] - 1
     lines = shapely.linestrings(xy[used], indices=run)
     run_owner = owner_of[used][np.r_[True, run[1:] != run[:-1]]]
+    del used, starts
     owners, run_rank = np.unique(run_owner, return_inverse=True)
     per_owner = shapely.multilinestrings(lines, indices=run_rank)
-    del lines
+    del lines, run, run_owner, run_rank
     near_a, near_b = shapely.STRtree(per_owner).query(per_owner, predicate="dwithin", distance=width)
     keep = near_a < near_b
     near_a, near_b = near_a[keep], near_b[keep]
     if not len(near_a):
         return none
-    # the middles of the open edges, by polygon
+    # the open edges, by polygon (the vertices come polygon by polygon): their middles are made as needed
     edge = np.flatnonzero(is_open)
-    middle = (xy[edge] + xy[edge + 1]) / 2
-    mid_rank = np.searchsorted(owners, owner_of[edge])
-    order = np.argsort(mid_rank, kind="stable")
-    middle, mid_rank = middle[order], mid_rank[order]
-    first = np.searchsorted(mid_rank, np.arange(len(owners) + 1))
-    del xy, ring_of, owner_of, edge, order
+    del is_open
+    first = np.searchsorted(owner_of[edge], owners)
+    first = np.r_[first, len(edge)]
+    del owner_of
     shapely.prepare(per_owner)
     box = shapely.bounds(per_owner) + np.array([-width, -width, width, width])
     # each pair both ways: the middles of one polygon's open edges against the other's lines
@@ -388,19 +454,26 @@ def _facing_open_edges(geoms: np.ndarray, width: float) -> np.ndarray:
     size = first[frm + 1] - first[frm]
     done = np.r_[0, np.cumsum(size)]
     start, step = 0, 4096
+    most = max(1, min(CHUNK_PAIRS, _FACING_POINTS))
     while start < done[-1]:  # a bounded number of middles at a time (more each time), until a pair is found
         rows = np.arange(start, min(start + step, done[-1]))
         k = np.searchsorted(done, rows, side="right") - 1
         rows, k = rows[~facing[pair[k]]], k[~facing[pair[k]]]
-        m = middle[first[frm[k]] + rows - done[k]]
+        e = edge[first[frm[k]] + rows - done[k]]
+        m = (xy[e] + xy[e + 1]) / 2
         t = to[k]
         inside = (m[:, 0] >= box[t, 0]) & (m[:, 0] <= box[t, 2]) & (m[:, 1] >= box[t, 1]) & (m[:, 1] <= box[t, 3])
         m, t, k = m[inside], t[inside], k[inside]
         if len(k):
             hit = shapely.dwithin(per_owner[t], shapely.points(m), width)
             facing[pair[k[hit]]] = True
-        start, step = start + step, min(2 * step, CHUNK_PAIRS)
+        start, step = start + step, min(2 * step, most)
     return np.unique(owners[np.r_[near_a[facing], near_b[facing]]])
+
+
+#: Middles of open edges made into points at once by :func:`_facing_open_edges` (a GEOS point and its
+#: Python object take about 150 bytes).
+_FACING_POINTS = 65_536
 
 
 def _invalid(geoms: np.ndarray, gap_width: float, parts: int | None = None) -> np.ndarray:
@@ -472,9 +545,35 @@ def _shrunk_overlap(g: np.ndarray, pairs: np.ndarray, inter: np.ndarray, half: f
     depends only on its boundary within the mitre's reach of that point, so each polygon is cut
     to a box around the overlap with that much to spare before it is shrunk. A parcel with a
     hundred thousand holes is shrunk where it overlaps, not everywhere.
+
+    A point lies in both shapes shrunk by ``half`` (round) only when the disk of that radius around
+    it lies in both; a mitred shrink takes more. So where a large polygon (a dense outline, whose
+    buffer GEOS computes in time growing faster than the square of the vertices' density) overlaps
+    a neighbour by a sliver lying wholly within 0.9 ``half`` of the neighbour's boundary (a band
+    GEOS draws inside the true one; the margin covers its buffers' 1 % accuracy), no such disk fits
+    and the shrunk shapes share nothing: nothing is buffered. The band is drawn around the boundary
+    of the polygon of the pair with fewer vertices.
     """
     if not len(inter):
         return inter
+    count = shapely.get_num_coordinates(g[pairs])
+    heavy = np.flatnonzero(count.max(axis=1) > _LARGE)
+    empty = np.zeros(len(inter), bool)
+    if len(heavy):
+        spare = half + 1.0
+        box = shapely.bounds(inter[heavy]) + np.array([-spare, -spare, spare, spare])
+        lean = g[pairs[heavy, np.argmin(count[heavy], axis=1)]]
+        edge = shapely.intersection(shapely.boundary(lean), shapely.box(*box.T))
+        band = shapely.buffer(edge, 0.9 * half)
+        empty[heavy] = shapely.covers(band, inter[heavy])
+    core = np.full(len(inter), shapely.Polygon(), dtype=object)
+    if (~empty).any():
+        core[~empty] = _shrunk_near(g, pairs[~empty], inter[~empty], half)
+    return core
+
+
+def _shrunk_near(g: np.ndarray, pairs: np.ndarray, inter: np.ndarray, half: float) -> np.ndarray:
+    """:func:`_shrunk_overlap` by buffers: each polygon shrunk whole, or a large one near the overlap."""
     spare = 2 * (_MITRE_LIMIT + 1) * half + 1.0
     around = shapely.box(*(shapely.bounds(inter) + np.array([-spare, -spare, spare, spare])).T)
     shrunk = []

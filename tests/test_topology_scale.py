@@ -91,18 +91,64 @@ def dense_fabric():
     return np.array([inside, outside, island, east, corner], dtype=object)
 
 
-def test_snapping_in_bounded_memory_clusters_as_every_pair_does(monkeypatch):
+def snap_targets_as_every_pair_does(geoms, tol, monkeypatch, chunk_vertices=1000):
+    """Snapping's targets against the all-pairs clusters: the same partition, each cluster moved
+    onto its south-west-most point."""
     monkeypatch.setattr(topology, "CHUNK_PAIRS", 50)  # many chunks
-    geoms = dense_fabric()
+    monkeypatch.setattr(topology, "CHUNK_VERTICES", chunk_vertices)
     coords = shapely.get_coordinates(geoms)
     codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
     points = np.column_stack([uniques.real, uniques.imag])
+    target = topology._snap_targets(points, coords, codes, tol)
+    reference = clusters_all_pairs(points, tol)
+    assert same_partition(target, reference)
+    for label in np.unique(reference[reference >= 0]):
+        members = np.flatnonzero(reference == label)
+        south_west = members[np.lexsort((points[members, 1], points[members, 0]))[0]]
+        assert np.all(target[members] == south_west)
+    assert np.all(target[reference < 0] == np.flatnonzero(reference < 0))  # wide clusters stay
+    return reference
+
+
+def test_snapping_in_bounded_memory_clusters_as_every_pair_does(monkeypatch):
+    geoms = dense_fabric()
     for tol in (SNAP, 0.5):
-        mine = clusters_of(points, topology._close_pairs(points, codes, tol), tol)
-        reference = clusters_all_pairs(points, tol)
-        assert same_partition(mine, reference)
+        reference = snap_targets_as_every_pair_does(geoms, tol, monkeypatch)
         assert (reference >= 0).sum() > 2  # some corners do merge (the 2 cm corner, the wiggle's ends)
         assert (reference < 0).sum() > 80_000  # and the dense curve stays as drawn
+
+
+def test_a_wide_chain_joined_through_a_shared_vertex_stays(monkeypatch):
+    """Two short runs of close vertices, each narrower than the tolerance, drawn by two parcels that
+    share their middle vertex: together wider than the tolerance, so nothing moves; a corner digitised
+    twice 3 cm apart beside it merges; a vertex repeated inside a dense run does not break the run."""
+    x0, y0 = X0, Y0
+    a = shapely.Polygon([(x0, y0), (x0 + 0.06, y0), (x0 + 10, y0 + 10), (x0 - 10, y0 + 10)])  # a run 6 cm wide
+    b = shapely.Polygon([(x0 + 0.06, y0), (x0 + 0.12, y0), (x0 + 10, y0 - 10), (x0 - 10, y0 - 10)])  # and one more
+    c = shapely.box(x0 + 20, y0, x0 + 30, y0 + 10)
+    d = shapely.Polygon([(x0 + 30.03, y0), (x0 + 40, y0), (x0 + 40, y0 + 10), (x0 + 30, y0 + 10)])
+    t = np.linspace(0, np.pi, 400)
+    arc = np.column_stack([x0 + 60 + 5 * np.cos(t), y0 + 5 * np.sin(t)])  # 4 cm apart: one wide run
+    arc = np.insert(arc, 200, arc[199], axis=0)  # a vertex repeated
+    e = shapely.Polygon(arc)
+    f = shapely.Polygon([(x0 + 65.02, y0 + 0.01), (x0 + 70, y0), (x0 + 70, y0 + 5)])  # 2 cm off the arc's end
+    geoms = np.array([a, b, c, d, e, f])
+    reference = snap_targets_as_every_pair_does(geoms, SNAP, monkeypatch, chunk_vertices=7)
+    assert (reference >= 0).sum() > 0 and (reference < 0).sum() >= 400 + 3
+    snapped = topology.snap(geoms)
+    assert shapely.equals_exact(snapped[0], geoms[0], 0)  # the chain through the shared vertex stays
+    assert [x0 + 0.06, y0] in shapely.get_coordinates(snapped[1]).tolist()
+    assert shapely.get_coordinates(snapped[3])[0].tolist() == [x0 + 30, y0]  # the corner 3 cm off merged
+
+
+def test_vertex_codes_merge_equal_coordinates():
+    rng = np.random.default_rng(3)
+    xy = rng.integers(0, 5, (2000, 2)).astype(float)
+    xy[::7, 0] = -0.0 * xy[::7, 0]  # -0.0 and 0.0 are one coordinate
+    codes, points = topology._vertex_codes(xy)
+    reference, _ = pd.factorize(pd.Series(list(map(tuple, xy + 0.0))))
+    assert same_partition(codes, reference) and np.array_equal(points[codes], xy)
+    assert len(points) == len(np.unique(xy + 0.0, axis=0)) == 25
 
 
 def test_facing_open_edges_in_bounded_memory_are_the_quadratic_ones(monkeypatch):
@@ -231,3 +277,27 @@ def test_buffers_in_tiles_and_ring_by_ring_are_geos_buffers(monkeypatch, distanc
     got = topology._grow(geoms, distance) if distance > 0 else topology._buffer(geoms, distance)
     assert np.all(shapely.is_valid(got))
     assert np.all(shapely.area(shapely.symmetric_difference(got, expected)) < 1e-6)
+
+
+@pytest.mark.parametrize("width", [0.03, 0.044, 0.046, 0.099, 0.101, 0.3])
+def test_the_shrunk_overlap_of_a_dense_outline_is_geos_s(monkeypatch, width):
+    """A parcel whose east side is digitised every 10 mm, each vertex up to 0.2 mm off the line, and a
+    neighbour drawn ``width`` into it: the shrunk shapes' common part is GEOS's, buffered whole. A sliver
+    within 0.9 of half the tolerance of the neighbour's edge (0.045 m) is known empty without buffers."""
+    rng = np.random.default_rng(8)
+    y = np.linspace(Y0, Y0 + 200, 20_001)
+    east = np.column_stack([X0 + 50 + rng.uniform(-2e-4, 2e-4, len(y)), y])
+    a = shapely.Polygon(np.vstack([[[X0, Y0]], east, [[X0, Y0 + 200]]]))
+    b = shapely.box(X0 + 50 - width, Y0 + 10, X0 + 100, Y0 + 190)
+    g = np.array([a, b], dtype=object)
+    half = SNAP / 2
+    reference = shapely.area(
+        shapely.intersection(shapely.buffer(a, -half, join_style="mitre"), shapely.buffer(b, -half, join_style="mitre"))
+    )
+    buffered = []
+    near = topology._shrunk_near
+    monkeypatch.setattr(topology, "_shrunk_near", lambda *args: buffered.append(1) or near(*args))
+    core = topology._shrunk_overlap(g, np.array([[0, 1]]), np.array([shapely.intersection(a, b)]), half)
+    assert shapely.area(core[0]) == pytest.approx(reference, abs=1e-6)
+    assert (reference > 0) == (width > 2 * half)
+    assert bool(buffered) == (width > 0.9 * half + 2e-4)  # the band's edge, less the digitising noise
