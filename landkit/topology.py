@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -680,7 +681,7 @@ def digitising_overlaps(
     large = shapely.get_num_coordinates(g) > _LARGE  # measured with each neighbour directly, not whole
     changed = np.flatnonzero(~shapely.equals_exact(g, snapped, 0) & ~large)
     beyond = np.zeros(len(g))
-    beyond[changed] = shapely.area(shapely.difference(g[changed], snapped[changed]))
+    beyond[changed] = shapely.area(_on_cores(shapely.difference, g[changed], snapped[changed]))
     beyond[cov.suspects] = np.inf  # a suspect's snapped shape may overlap: measure its pairs
     beyond[large] = np.inf
     probe = np.flatnonzero(beyond > min_area_m2 / 2 * (1 - 1e-9))  # one of a pair holds at least half
@@ -688,7 +689,7 @@ def digitising_overlaps(
     a, b = probe[left], right
     pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
     pairs = pairs[beyond[pairs[:, 0]] + beyond[pairs[:, 1]] > min_area_m2 * (1 - 1e-9)]
-    inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
+    inter = _on_cores(shapely.intersection, g[pairs[:, 0]], g[pairs[:, 1]])
     mixed = shapely.get_type_id(inter) == 7
     inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]
     some = shapely.area(inter) > 0
@@ -1028,15 +1029,24 @@ def _inscribed(geoms: np.ndarray) -> np.ndarray:
     """``shapely.maximum_inscribed_circle(geoms, tolerance=0.005)``, on every core.
 
     Long slivers of even width are its slowest case (some 6-15 ms each: the grid is refined to
-    the tolerance all along them), and GEOS releases Python's lock, so the slivers are measured
-    in one thread per core.
+    the tolerance all along them), so they are measured in one thread per core (:func:`_on_cores`).
     """
-    parts = min(os.cpu_count() or 1, max(1, len(geoms) // 200))
+    return _on_cores(lambda g: shapely.maximum_inscribed_circle(g, tolerance=0.005), geoms, per_part=200)
+
+
+def _on_cores(fn: Callable[..., np.ndarray], *arrays: np.ndarray, per_part: int = 2000) -> np.ndarray:
+    """``fn(*arrays)`` for an element-wise shapely function, the arrays cut in one part per core
+    (at least ``per_part`` elements each), each part in a thread of its own: GEOS releases
+    Python's lock, and shapely's geometries are immutable, so the parts run side by side and
+    come back in order."""
+    n = len(arrays[0])
+    parts = min(os.cpu_count() or 1, max(1, n // per_part))
     if parts == 1:
-        return shapely.maximum_inscribed_circle(geoms, tolerance=0.005)
+        return fn(*arrays)
+    cuts = np.linspace(0, n, parts + 1).astype(int)
     with ThreadPoolExecutor(parts) as pool:
-        chunks = np.array_split(geoms, parts)
-        return np.concatenate(list(pool.map(lambda g: shapely.maximum_inscribed_circle(g, tolerance=0.005), chunks)))
+        done = pool.map(lambda k: fn(*(a[cuts[k] : cuts[k + 1]] for a in arrays)), range(parts))
+        return np.concatenate(list(done))
 
 
 def _distinct(geoms: np.ndarray) -> np.ndarray:

@@ -301,3 +301,18 @@ def test_the_shrunk_overlap_of_a_dense_outline_is_geos_s(monkeypatch, width):
     assert shapely.area(core[0]) == pytest.approx(reference, abs=1e-6)
     assert (reference > 0) == (width > 2 * half)
     assert bool(buffered) == (width > 0.9 * half + 2e-4)  # the band's edge, less the digitising noise
+
+
+def test_work_spread_over_the_cores_comes_back_whole_and_in_order():
+    # topology._on_cores cuts the arrays in one part per core and runs them in threads: the result
+    # must be the element-wise call itself, element for element, whatever the number of parts
+    rng = np.random.default_rng(7)
+    n = 5001  # not a multiple of any number of parts
+    x, y = rng.uniform(0, 1000, n), rng.uniform(0, 1000, n)
+    a = shapely.box(x, y, x + rng.uniform(1, 20, n), y + rng.uniform(1, 20, n))
+    b = shapely.box(x + 0.5, y - 0.5, x + 10, y + 10)
+    expected = shapely.intersection(a, b)
+    for per_part in (1, 100, 2500, 10_000):
+        got = topology._on_cores(shapely.intersection, a, b, per_part=per_part)
+        assert len(got) == n and shapely.equals_exact(got, expected, 0).all()
+    assert len(topology._on_cores(shapely.intersection, a[:0], b[:0])) == 0
