@@ -125,11 +125,13 @@ def _tidy(df: Any, layer: str) -> Any:
     if spec.geometry is None and isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.active_geometry_name))
     for col in spec.columns:
-        if col.kind == "date" and col.name in df and not pd.api.types.is_datetime64_any_dtype(df[col.name]):
+        if col.kind != "date" or col.name not in df:
+            continue
+        if not pd.api.types.is_datetime64_any_dtype(df[col.name]):
             converted = pd.to_datetime(df[col.name], errors="coerce", format="ISO8601")
             if (converted.notna() == df[col.name].notna()).all():
                 df[col.name] = converted
-        if col.kind == "date" and col.name in df and pd.api.types.is_datetime64_dtype(df[col.name]):
+        if pd.api.types.is_datetime64_dtype(df[col.name]):
             df[col.name] = df[col.name].astype("datetime64[ms]")  # one unit, whichever backend read it
     if spec.id in df.columns:
         df = df.set_index(spec.id)

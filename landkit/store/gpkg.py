@@ -285,9 +285,11 @@ def text_in_numbers(path: Path, table: str, wanted: Iterable[str]) -> dict[str, 
 def row_positions(path: Path, table: str, fids: Iterable[int]) -> list[int]:
     """Where features are among a table's rows as GDAL reads them (by fid), for a reader that does
     not index its rows by fid (fiona)."""
-    sql = f"SELECT count(*) FROM {_q(table)} WHERE rowid < ?"
+    wanted = list(fids)
+    sql = f"SELECT rowid, row_number() OVER (ORDER BY rowid) - 1 FROM {_q(table)}"
     with contextlib.closing(_connect(path, readonly=True)) as db:
-        return [db.execute(sql, (fid,)).fetchone()[0] for fid in fids]
+        position = dict(db.execute(sql).fetchall()) if wanted else {}  # one pass, however many fids
+    return [position[fid] for fid in wanted]
 
 
 # -- writing: rows ------------------------------------------------------------------------------
