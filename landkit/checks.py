@@ -215,8 +215,9 @@ def check_layer(df: pd.DataFrame, name: str) -> list[Problem]:
 
 #: ``df.attrs`` key the GeoPackage reader sets: a layer's number cells held as text, column -> id -> text.
 TEXT_IN_NUMBERS = "landkit.text_in_numbers"
-#: The number a text begins with: what SQLite, so GDAL and QGIS, read from it in a number column.
-_LEADING_NUMBER = re.compile(r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)")
+#: The number a text begins with: what SQLite, so GDAL and QGIS, read from it in a number column
+#: (ASCII digits only: SQLite reads ``１２００`` as 0).
+_LEADING_NUMBER = re.compile(r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)", re.ASCII)
 
 
 def _text_in_number(layer: str, col: Column, texts: Mapping) -> Problem:

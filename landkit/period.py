@@ -39,6 +39,9 @@ def as_of(layers: dict, date) -> dict:
     members = layers.get("target_parcels")
     if members is not None and "parcel_id" in members:  # a task's parcels that were not yet on the ledger
         out["target_parcels"] = members[members["parcel_id"].isin(state.index)]
+    paid = layers.get("payments")
+    if paid is not None and "date" in paid:  # payments made after the date had not been made then
+        out["payments"] = paid[paid["date"] <= date]
     moves = layers.get("relocation_events")
     if moves is not None and "villages" in layers:
         out["relocation_events"] = moves[moves["date"] <= date]

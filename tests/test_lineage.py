@@ -344,13 +344,13 @@ def _no_overlap_rules():
 KILL_LOOP = """
 import sys, datetime as dt, geopandas as gpd, landkit, shapely
 from landkit import lineage
-path, pid, out = sys.argv[1], sys.argv[2], sys.argv[3]
+path, pid, out, start = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 parcels = landkit.read_layer(path, "parcels")
 print("ready", flush=True)
 for k in range(300):
     poly = shapely.affinity.translate(parcels.geometry[pid], 0.01 * (k % 2), 0)  # a centimetre each way
     gpd.GeoDataFrame({"parcel_id": [pid], "replaces": [pid]}, geometry=[poly], crs=parcels.crs).to_file(out)
-    lineage.resurvey(path, out, date=dt.date(2026, 11, 20) + dt.timedelta(days=k), future=True)
+    lineage.resurvey(path, out, date=dt.date(2026, 11, 20) + dt.timedelta(days=start + k), future=True)
     print(k, flush=True)
 """
 
@@ -367,12 +367,17 @@ def test_killed_during_a_resurvey_leaves_the_old_or_the_new_state(project, parce
     pid = parcels.index[5]
     rng = random.Random(29)
     seen = []
-    for _ in range(3):
-        with subprocess.Popen(
-            [sys.executable, "-c", KILL_LOOP, str(project), pid, str(tmp_path / "d.geojson")], stdout=subprocess.PIPE
-        ) as proc:
+    for round_ in range(3):
+        loop = [
+            str(project),
+            pid,
+            str(tmp_path / "d.geojson"),
+            str(300 * round_),
+        ]  # each round's dates after the last's
+        with subprocess.Popen([sys.executable, "-c", KILL_LOOP, *loop], stdout=subprocess.PIPE) as proc:
             assert proc.stdout.readline().strip() == b"ready"
-            time.sleep(rng.uniform(1.0, 4.0))
+            assert proc.stdout.readline().strip() == b"0"  # one re-survey landed, however loaded the machine
+            time.sleep(rng.uniform(0.0, 1.5))  # then killed at a random point of a later one
             proc.kill()
             proc.wait()
         layers = landkit.read_project(project)
@@ -386,7 +391,9 @@ def test_killed_during_a_resurvey_leaves_the_old_or_the_new_state(project, parce
         assert int((layers["parcels"].index == pid).sum()) == 1
         assert len(layers["parcels"]) == len(parcels)
         seen.append(done)
-    assert proc.returncode != 0 and seen[-1] > 0  # killed, after some re-surveys had landed
+    assert (
+        proc.returncode != 0 and seen[0] > 0 and seen[-1] > seen[1] > seen[0]
+    )  # killed each round, after re-surveys had landed
 
 
 def test_a_delivery_in_the_survey_exchange_text(project, parcels, tmp_path):

@@ -347,3 +347,16 @@ def test_changes_lists_a_relocation_step_and_a_payment_of_the_period(sample_copy
     name = villages.at[code, "name"]
     assert f"{name} {code}：待搬迁 → 已签协议，2026-11-24" in text
     assert "46,000.00 元 安置补助费" in text and "1,000.00 → 47,000.00" in text
+
+
+def test_a_pack_as_of_a_date_holds_no_payment_made_after_it(sample_copy, tmp_path):
+    """The pack's project.gpkg snapshot is the project as it stood: a later payment is not in it."""
+    code = landkit.read_layer(sample_copy, "villages").index[0]
+    assert run("pay", sample_copy, code, "1000", "--date", "2026-09-30").exit_code == 0  # on the day: kept
+    assert run("pay", sample_copy, code, "4.6万", "--date", "2026-10-01").exit_code == 0  # the day after: not
+    said = run("report", sample_copy, "-o", tmp_path / "pack", "--as-of", "2026-09-30")
+    assert "Traceback" not in said.output and said.exit_code in (0, 1), said.output
+    snapshot = landkit.read_layer(tmp_path / "pack" / "project.gpkg", "payments")
+    assert snapshot["amount_fen"].tolist() == [100_000]
+    paid = json.loads(run("money", tmp_path / "pack" / "project.gpkg", "--format", "json").stdout)["total"]
+    assert paid["paid_yuan"] == 1000

@@ -95,3 +95,36 @@ def test_a_parcels_stated_area_typed_with_a_separator_is_read_as_written(sample_
 @pytest.mark.parametrize("layer", ["villages", "compensation_rates"])
 def test_a_clean_project_has_no_text_cells_in_its_number_columns(layer):
     assert landkit.read_layer(landkit.SAMPLE_PATH, layer).attrs == {}
+
+
+def test_full_width_digits_are_read_by_other_programs_as_0_and_the_audit_says_so(sample_copy):
+    """SQLite, so GDAL and QGIS, reads only ASCII digits: ``１２００`` is 0 to them, 1200 as written."""
+    pid = landkit.read_layer(sample_copy, "parcels").index[0]
+    assert _put(sample_copy, "parcels", "stated_area_mu", pid, "１２００", where="parcel_id") == "text"
+    plain = pyogrio.read_dataframe(sample_copy, layer="parcels").set_index("parcel_id")
+    assert plain.at[pid, "stated_area_mu"] == 0  # the premise, read by GDAL
+    assert landkit.read_layer(sample_copy, "parcels").at[pid, "stated_area_mu"] == 1200
+    (named,) = [f for f in _schema_findings(sample_copy) if "holds text" in f["message"]]
+    assert "read as the numbers 0." in named["message"] and "１２００ → 1200" in named["message"]
+
+
+def test_a_date_and_time_field_with_a_time_zone_is_read_as_the_day_written(sample_copy, tmp_path):
+    """A QGIS "Date & Time" field keeps ``2026-03-26T00:00:00+08:00``: landkit reads the day as written
+    (not moved to UTC, which would be the day before), and `changes`, `export --as-of` and `report` run."""
+    import pandas as pd
+
+    parcels = pyogrio.read_dataframe(sample_copy, layer="parcels")
+    days = pd.to_datetime(parcels["acquired_on"])
+    parcels["acquired_on"] = days.dt.tz_localize("Asia/Shanghai")
+    pyogrio.write_dataframe(parcels, sample_copy, layer="parcels")
+    with sqlite3.connect(sample_copy) as db:
+        stored = db.execute("SELECT acquired_on FROM parcels WHERE acquired_on IS NOT NULL LIMIT 1").fetchone()[0]
+    assert stored.endswith("+08:00")  # the premise: a date and time with its zone
+    read = landkit.read_layer(sample_copy, "parcels")
+    assert str(read["acquired_on"].dtype) == "datetime64[ms]"
+    assert read["acquired_on"].tolist() == days.set_axis(parcels["parcel_id"]).loc[read.index].tolist()
+    assert run("changes", sample_copy, "--since", "2026-09-01", "--as-of", "2026-10-31").exit_code == 0
+    said = run("export", sample_copy, "-o", tmp_path / "list.csv", "--as-of", "2026-09-30")
+    assert said.exit_code == 0, said.output
+    said = run("report", sample_copy, "-o", tmp_path / "pack")
+    assert said.exit_code in (0, 1) and "Traceback" not in said.output and (tmp_path / "pack" / "index.html").exists()

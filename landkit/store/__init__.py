@@ -131,6 +131,8 @@ def _tidy(df: Any, layer: str) -> Any:
             converted = pd.to_datetime(df[col.name], errors="coerce", format="ISO8601")
             if (converted.notna() == df[col.name].notna()).all():
                 df[col.name] = converted
+        if isinstance(df[col.name].dtype, pd.DatetimeTZDtype):  # a QGIS Date & Time field: the day as written
+            df[col.name] = df[col.name].dt.tz_localize(None)
         if pd.api.types.is_datetime64_dtype(df[col.name]):
             df[col.name] = df[col.name].astype("datetime64[ms]")  # one unit, whichever backend read it
     if spec.id in df.columns:
