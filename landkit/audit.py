@@ -27,6 +27,8 @@ import pandas as pd
 from . import ledger, relocation, topology
 from .crs import metric_crs, zone_warning
 from .errors import DataError
+from .i18n import both
+from .i18n import t as say
 from .lineage import HISTORY, lineage_findings, retired_ids
 from .measure import figures
 from .schema import check_project, layer_label, trusted_stated
@@ -67,8 +69,6 @@ DEFAULT_RULES: dict[str, dict] = {
 #: Upper bounds: a gap is a sliver, not a street; larger values would only exhaust memory.
 _LIMITS = {"max_width_m": 50.0, "min_area_m2": 1e6, "map_scale": 1e7, "snap_m": 5.0}
 COLUMNS = ["rule", "severity", "layer", "ids", "area_m2", "area_mu", "message", "message_zh"]
-#: What a ledger counts, in Chinese (``Ledger.noun``).
-_NOUNS_ZH = {"parcel": "地块", "village": "村庄"}
 
 
 def load_rules(text: str | bytes | None = None, *, source: str = "rules") -> dict[str, dict]:
@@ -141,17 +141,8 @@ def gcj02_suspect(county: gpd.GeoDataFrame) -> str | None:
         return float(shapely.area(shapely.intersection(g, ref)) / shapely.area(shapely.union(g, ref)))
 
     if overlap(raw) < 0.995 and overlap(geometry_gcj02_to_wgs84(raw)) > 0.995:
-        return (  # _GCJ02_ZH says the same in Chinese
-            "the county outline is in GCJ-02 (AMap's offset datum, about 590 m east-south-east) although it is "
-            "declared as CGCS2000/WGS84: convert it with landkit.gcj02_to_wgs84 before use"
-        )
+        return say("finding.gcj02", "en")  # the finding says it in Chinese too
     return None
-
-
-_GCJ02_ZH = (
-    "县域范围的坐标是 GCJ-02（高德地图的偏移坐标，向东南偏东偏移约 590 m），却声明为 CGCS2000/WGS84："
-    "使用前请用 landkit.gcj02_to_wgs84 转换"
-)
 
 
 def _status_zh(statuses: Mapping[str, str], status) -> str:
@@ -194,62 +185,47 @@ def _from_topology(found: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
 def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger, retired=()) -> pd.DataFrame:
     """Events the lifecycle refuses, and features whose status is not the ledger's (one truth).
     ``retired``: ids in the parcels' history (a survey retired them), known though not in the layer."""
-    key, noun = which.key, which.noun
-    noun_zh, table_zh, names = _NOUNS_ZH.get(noun, noun), layer_label(which.table), which.statuses
-    messages, messages_zh, ids = [], [], []
+    key, names = which.key, which.statuses
+    langs = ("en", "zh")
+    noun = {lang: say(f"finding.noun.{which.noun}", lang) for lang in langs}
+    table = {"en": which.table, "zh": layer_label(which.table)}
+    codes: list[str] = []  # each finding's message: its code, its fields, the ids it names
+    said: list[dict] = []
+    ids: list[list] = []
+
+    def add(code: str, found: list, **fields) -> None:
+        codes.append(code)
+        said.append(fields)
+        ids.append(found)
+
     unknown = sorted(set(events[key].astype(str)) - set(layer.index.astype(str)) - set(retired))
     if unknown:
-        ids.append(unknown)
-        messages.append(
-            f"{which.table} name {len(unknown)} {noun}(s) not in the {which.layer} layer: {', '.join(unknown[:5])}"
-        )
-        messages_zh.append(
-            f"{table_zh}中有 {len(unknown)} 个{noun_zh}不在{layer_label(which.layer)}图层中："
-            + "、".join(unknown[:5])
-            + ("等" if len(unknown) > 5 else "")
-        )
+        more = {lang: say("finding.etc", lang) if len(unknown) > 5 else "" for lang in langs}
+        listed = {lang: say("ledger.list_sep", lang).join(unknown[:5]) + more[lang] for lang in langs}
+        layer_said = {"en": which.layer, "zh": layer_label(which.layer)}
+        add("finding.ledger.unknown", unknown, table=table, n=len(unknown), noun=noun, layer=layer_said, ids=listed)
     kinds = events["event_type"] if "event_type" in events else pd.Series(None, index=events.index, dtype=object)
     rows = zip(events.index, events[key], events["date"].astype(str), kinds, events["status"],
                events.get("document_ref", kinds), strict=True)  # fmt: skip
     state, refused = ledger.replay(which, rows)
     for k, event_id, reason in refused:
-        ids.append([k])
-        messages.append(f"{k}: event {event_id!s} is refused by the lifecycle: {reason}")
-        messages_zh.append(f"{k}：事件 {event_id!s} 不符合状态流程：{reason.text('zh')}")
+        why = {"en": str(reason), "zh": reason.text("zh")}
+        add("finding.ledger.refused", [k], id=k, event=str(event_id), reason=why)
     future = events["date"] > pd.Timestamp.today().normalize()
     if future.any():
-        ids.append(sorted(set(events.loc[future, key].astype(str))))
         latest = events.loc[future, "date"].max().date()
-        messages.append(
-            f"{int(future.sum())} event(s) are dated after today (the latest {latest}); a typo in the year? "
-            "Record a correction dated today"
-        )
-        messages_zh.append(
-            f"{int(future.sum())} 条{table_zh}的日期晚于今天（最晚为 {latest}），是否年份写错？"
-            "请记录一条日期为今天的更正事件"
-        )
+        late = sorted(set(events.loc[future, key].astype(str)))
+        add("finding.ledger.future", late, n=int(future.sum()), table=table, latest=latest)
     state_of = pd.Series(state, dtype=object).reindex(layer.index.astype(str))
-    said = layer[which.status_column].to_numpy()
-    differs = state_of.notna().to_numpy() & (state_of.to_numpy() != said)
-    for k, s, t in zip(layer.index[differs], said[differs], state_of[differs], strict=True):
-        ids.append([str(k)])
-        messages.append(
-            f"{k}: the {which.layer} layer says {s}, the ledger says {t}; run landkit sync to make it follow"
-        )
-        messages_zh.append(
-            f"{k}：台账为 {_status_zh(names, t)}，图层为 {_status_zh(names, s)}；运行 landkit sync 使图层跟随台账"
-        )
-    missing = state_of.isna().to_numpy() & (pd.Series(said).fillna("").to_numpy() != (which.start or ""))
+    on_layer = layer[which.status_column].to_numpy()
+    differs = state_of.notna().to_numpy() & (state_of.to_numpy() != on_layer)
+    for k, s, t in zip(layer.index[differs], on_layer[differs], state_of[differs], strict=True):
+        s_said, t_said = {"en": s, "zh": _status_zh(names, s)}, {"en": t, "zh": _status_zh(names, t)}
+        add("finding.ledger.differs", [str(k)], id=k, said=s_said, ledger=t_said)
+    missing = state_of.isna().to_numpy() & (pd.Series(on_layer).fillna("").to_numpy() != (which.start or ""))
     if missing.any():
-        ids.append([str(k) for k in layer.index[missing]])
-        messages.append(
-            f"{int(missing.sum())} {noun}(s) have no ledger event: record their first status "
-            "(or landkit sync --apply --as-of DATE for an opening balance)"
-        )
-        messages_zh.append(
-            f"{int(missing.sum())} 个{noun_zh}没有台账事件：请记录其初始状态"
-            "（或运行 landkit sync --apply --as-of 日期，记为期初余额）"
-        )
+        add("finding.ledger.missing", [str(k) for k in layer.index[missing]], n=int(missing.sum()), noun=noun)
+    messages, messages_zh = both(codes, said)
     return _rows("ledger", which.table, ids, [np.nan] * len(ids), messages, messages_zh)
 
 
@@ -259,16 +235,10 @@ def _capacity(villages, communities) -> pd.DataFrame:
     communities = communities.dropna(subset=[c for c in ("capacity_people", "capacity_households") if c in communities])
     cap = relocation.capacity_check(villages, communities)
     over = cap[cap["over"]]
-    messages = [
-        f"{r.name} after batch {r.through_batch}: {r.people:,}/{r.capacity_people:,} people, "
-        f"{r.households:,}/{r.capacity_households:,} households"
-        for r in over.itertuples()
-    ]
-    messages_zh = [
-        f"{r.name}：第 {r.through_batch} 批搬迁后安置 {r.people:,} 人（容量 {r.capacity_people:,} 人）、"
-        f"{r.households:,} 户（容量 {r.capacity_households:,} 户），超出安置容量"
-        for r in over.itertuples()
-    ]
+    fields = ("name", "people", "capacity_people", "households", "capacity_households")
+    messages, messages_zh = both(
+        "finding.capacity", ({"batch": r["through_batch"], **{f: r[f] for f in fields}} for _, r in over.iterrows())
+    )
     ids = [[c] for c in over["community_id"]]
     return _rows("capacity", "communities", ids, [np.nan] * len(over), messages, messages_zh)
 
@@ -339,7 +309,7 @@ def audit(
         if reason:
             broken.add("county")
             ids = [list(county.index.astype(str))]
-            found.append(_rows("crs_zone", "county", ids, [np.nan], [reason], [_GCJ02_ZH]))
+            found.append(_rows("crs_zone", "county", ids, [np.nan], [reason], [say("finding.gcj02", "zh")]))
     parcels = layers.get("parcels")
     if isinstance(parcels, gpd.GeoDataFrame) and "parcels" not in broken:
         zones = layers.get("planning_zones")

@@ -96,7 +96,9 @@ def conflicts(parcels: gpd.GeoDataFrame, layers: dict, *, rules: dict | None = N
     return found
 
 
-def zone_conflicts(zones: gpd.GeoDataFrame, layers: dict, *, rules: dict | None = None) -> gpd.GeoDataFrame:
+def zone_conflicts(
+    zones: gpd.GeoDataFrame, layers: dict, *, rules: dict | None = None, added: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """三区三线 conflicts per planning-zone version, in the land each version adds to the one before
     (:func:`landkit.planning.expansions`): each conflict is counted once, by the version that brings
     it in, and when versions nest the rows up to a version add up to that version's whole conflict.
@@ -106,12 +108,13 @@ def zone_conflicts(zones: gpd.GeoDataFrame, layers: dict, *, rules: dict | None 
     (``rules[layer]``, defaults 0.1 m and 1 m², as for parcels). One row per version and
     constraint layer with a conflict: ``version``, ``layer``, ``area_m2`` and ``area_mu``
     (ellipsoidal) and the conflict's ``geometry`` in the zones' CRS, indexed by the zone's id.
+    ``added``: the zones' expansions when the caller has them already.
     """
     from .planning import expansions
     from .topology import _in_metres
 
     rules = rules or {}
-    added = expansions(zones)
+    added = expansions(zones) if added is None else added
     metric = _in_metres(added)  # tolerances in metres whatever the CRS
     g = metric.geometry.to_numpy()
     frames = []

@@ -23,7 +23,7 @@ import shapely
 
 from .crs import geometry_wgs84_to_gcj02
 from .errors import DataError
-from .i18n import language
+from .i18n import language, named
 from .measure import figures
 from .names import NAME_SUFFIXES, find_community, find_village, match_name
 from .palette import BATCH_COLOURS, EDGE, LAYER_COLOURS, STATUS_COLOURS, ZONE_COLOURS, words
@@ -299,9 +299,8 @@ def _conflicts(m, layers, w, gcj: bool, rules: dict | None, found: dict | None =
 
 def _statuses(lang: str) -> dict[str, dict[str, str]]:
     """The words of the statuses by layer: the schema's Chinese; in English the codes as they are
-    (``planned``, what a script and the data say)."""
-    chinese = language(lang) == "zh"
-    return {layer: dict(names) if chinese else {} for layer, names in
+    (``planned``, what a script and the data say: :func:`landkit.i18n.named`)."""
+    return {layer: {code: named(code, names, lang) for code in names} for layer, names in
             (("parcels", PARCEL_STATUSES), ("villages", RELOCATION_STATUSES), ("roads", ROAD_STATUSES))}  # fmt: skip
 
 

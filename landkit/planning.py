@@ -60,7 +60,8 @@ def zone_versions(
     table = pd.DataFrame(index=pd.Index(zones["version"].to_numpy(), name="version"))
     table["name"] = zones["name"].to_numpy() if "name" in zones else None
     table["stated_km2"] = zones["stated_area_km2"].to_numpy() if "stated_area_km2" in zones else np.nan
-    table["area_km2"] = area(zones, unit="km2").to_numpy()
+    measured = area(zones, unit="km2")
+    table["area_km2"] = measured.to_numpy()
     table["area_mu"] = table["area_km2"] * M2_PER_KM2 / M2_PER_MU
     table["stated_minus_measured_km2"] = table["stated_km2"] - table["area_km2"]
     added = expansions(zones)
@@ -97,12 +98,12 @@ def zone_versions(
     if given:
         from .constraints import zone_conflicts
 
-        found = zone_conflicts(zones, given, rules=rules)
+        found = zone_conflicts(zones, given, rules=rules, added=added)
         names = {"basic_farmland": "added_farmland", "eco_redline": "added_redline",
                  "urban_boundary": "added_outside_boundary"}  # fmt: skip
         for layer in given:
             m2 = found[found["layer"] == layer].set_index("version")["area_m2"].reindex(table.index).fillna(0.0)
             table[f"{names[layer]}_m2"] = m2.round(2).to_numpy()
             table[f"{names[layer]}_mu"] = (m2 / M2_PER_MU).round(2).to_numpy()
-    table.attrs["area_method"] = area(zones.iloc[:0]).attrs["area_method"]
+    table.attrs["area_method"] = measured.attrs["area_method"]
     return table

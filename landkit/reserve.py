@@ -133,14 +133,17 @@ def data_date(events: pd.DataFrame):
     return (past.max() if len(past) else dates.min()).date()
 
 
-def status_totals(parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None) -> pd.DataFrame:
+def status_totals(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame, *, as_of=None, state=None, measured=None
+) -> pd.DataFrame:
     """Parcels, stated mu and measured (ellipsoidal) mu per status on ``as_of``, in lifecycle order.
 
     A stated area that is not a positive, finite number counts in no sum (the schema check
-    names the parcel)."""
+    names the parcel). ``state`` (:func:`state_as_of` on ``as_of``) and ``measured``
+    (:func:`landkit.measure.figures` of the parcels): when the caller has them already."""
     parcels = trusted_stated(parcels)
-    state = state_as_of(events, as_of).reindex(parcels.index)
-    measured = figures(parcels)["area_mu"]  # each parcel's figure as every output shows it
+    state = (state_as_of(events, as_of) if state is None else state).reindex(parcels.index)
+    measured = (figures(parcels) if measured is None else measured)["area_mu"]  # each parcel's figure as shown
     totals = pd.DataFrame(
         {
             "parcels": state.value_counts(),
@@ -170,7 +173,14 @@ def _members(
 
 
 def progress(
-    parcels: gpd.GeoDataFrame, events: pd.DataFrame, targets: tuple[Target, ...], *, as_of=None, pace: bool = True
+    parcels: gpd.GeoDataFrame,
+    events: pd.DataFrame,
+    targets: tuple[Target, ...],
+    *,
+    as_of=None,
+    pace: bool = True,
+    state=None,
+    measured=None,
 ) -> pd.DataFrame:
     """Done / target for each target on ``as_of`` (default: the data's date), stated mu and measured.
 
@@ -182,11 +192,12 @@ def progress(
     is of figures as shown (0.01 mu). :func:`target_parcels` lists the parcels behind a row.
     With ``pace`` (the default), each target with a deadline also gets its pace (:func:`pace`):
     ``months_left``, ``needed_per_month_mu``, ``achieved_per_month_mu`` and ``behind``.
+    ``state`` and ``measured``: as for :func:`status_totals`, when the caller has them already.
     """
     as_of = pd.Timestamp(as_of if as_of is not None else data_date(events))
     parcels = trusted_stated(parcels)
-    state = state_as_of(events, as_of).reindex(parcels.index)
-    measured = figures(parcels)["area_mu"]
+    state = (state_as_of(events, as_of) if state is None else state).reindex(parcels.index)
+    measured = (figures(parcels) if measured is None else measured)["area_mu"]
     stated = parcels["stated_area_mu"]
     rows = []
     for t in targets:  # a handful of targets
@@ -349,7 +360,12 @@ def idle_days(rules: dict | None = None) -> int:
 
 
 def idle_land(
-    parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None, period_days: int = IDLE_DAYS
+    parcels: gpd.GeoDataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    as_of=None,
+    period_days: int = IDLE_DAYS,
+    state=None,
 ) -> pd.DataFrame:
     """Supplied parcels where construction has not started within ``period_days`` of the agreed date.
 
@@ -357,11 +373,13 @@ def idle_land(
     start date (``start_due_on``) is idle (闲置土地: ``idle_since``); two years after it, it may be
     taken back without compensation (``recoverable_from``; ``stage`` 可无偿收回 once that date is
     past, else 闲置). With ``events``, a parcel's status is the ledger's on ``as_of``; without, the
-    layer's. ``period_days`` is the rules' ``[idle_land] days`` (:func:`idle_days`).
+    layer's. ``period_days`` is the rules' ``[idle_land] days`` (:func:`idle_days`); ``state``:
+    :func:`state_as_of` on ``as_of``, when the caller has it.
     """
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     if events is not None:
-        parcels = parcels.assign(status=state_as_of(events, as_of).reindex(parcels.index))
+        state = state_as_of(events, as_of) if state is None else state
+        parcels = parcels.assign(status=state.reindex(parcels.index))
     due = parcels["start_due_on"] + pd.Timedelta(days=period_days)
     recover = parcels["start_due_on"] + pd.Timedelta(days=2 * period_days)
     started = parcels["started_on"]
@@ -375,15 +393,19 @@ def idle_land(
     return out
 
 
-def by_compensation(parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None) -> pd.DataFrame:
+def by_compensation(
+    parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None, state=None
+) -> pd.DataFrame:
     """Stated mu and parcel count by compensation mode (cash, equity shares, staged).
 
     With ``events``, the parcels on the ledger on ``as_of`` (default: all events), as
     :func:`status_totals` counts them; without, every parcel. A stated area that is not a
-    positive, finite number counts in no sum."""
+    positive, finite number counts in no sum. ``state``: :func:`state_as_of` on ``as_of``, when
+    the caller has it."""
     parcels = trusted_stated(parcels)
     if events is not None:
-        parcels = parcels[parcels.index.isin(state_as_of(events, as_of).index)]
+        state = state_as_of(events, as_of) if state is None else state
+        parcels = parcels[parcels.index.isin(state.index)]
     modes = parcels["compensation"].fillna("none")
     table = (
         parcels.groupby(modes)["stated_area_mu"]

@@ -29,6 +29,8 @@ from scipy.spatial import cKDTree
 
 from .crs import metric_crs
 from .errors import DataError
+from .i18n import both
+from .i18n import t as say
 from .measure import area
 from .units import M2_PER_MU
 
@@ -83,14 +85,8 @@ def invalid_geometry(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     reasons = shapely.is_valid_reason(g[bad])
     where = [_reason_point(r) for r in reasons]
     ids = _ids(gdf)[bad]
-    messages = [
-        f"{i}: invalid geometry ({r}); its area cannot be trusted. Redraw it, or try repair_geometry()"
-        for i, r in zip(ids, reasons, strict=True)
-    ]
-    messages_zh = [
-        f"{i}：图形无效（{_reason_zh(r)}），面积不可信。请重新绘制，或尝试 repair_geometry()"
-        for i, r in zip(ids, reasons, strict=True)
-    ]
+    rows = ({"id": i, "reason": {"en": r, "zh": _reason_zh(r)}} for i, r in zip(ids, reasons, strict=True))
+    messages, messages_zh = both("finding.invalid_geometry", rows)
     fixed_area = area(gpd.GeoSeries(shapely.make_valid(g[bad]), crs=gdf.crs)).to_numpy() if len(bad) else np.array([])
     return _findings(
         "invalid_geometry",
@@ -622,16 +618,14 @@ def overlaps(
     beyond = [shapely.buffer(shapely.difference(g[pairs[:, a]], g[pairs[:, 1 - a]]), -half) for a in (0, 1)]
     within = np.column_stack([shapely.is_empty(b) | (shapely.area(b) <= 0) for b in beyond])
     ids = _ids(gdf)[cov.valid]
-    messages, messages_zh = [], []
-    for (i, j), m2, (i_in, j_in) in zip(pairs, inter_m2, within, strict=True):
-        if i_in and j_in:
-            kind, kind_zh = "duplicate: the same land is registered twice", "重复图形（同一块地登记了两次），"
-        elif i_in or j_in:
-            kind, kind_zh = "one parcel lies inside the other", "包含（一块地在另一块之内），"
-        else:
-            kind, kind_zh = "the parcels overlap", "重叠 "
-        messages.append(f"{ids[i]} and {ids[j]}: {kind}, {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu) counted twice")
-        messages_zh.append(f"{ids[i]} 与 {ids[j]}：{kind_zh}{m2:,.1f} m²（{m2 / M2_PER_MU:,.2f} 亩）被重复计算")
+    kinds = np.select([within.all(axis=1), within.any(axis=1)], ["duplicate", "inside"], "overlap")
+    messages, messages_zh = both(
+        [f"finding.overlap.{k}" for k in kinds],
+        (
+            {"a": ids[i], "b": ids[j], "m2": m2, "mu": m2 / M2_PER_MU}
+            for (i, j), m2 in zip(pairs, inter_m2, strict=True)
+        ),
+    )
     found = _findings(
         "overlap",
         "error",
@@ -704,16 +698,13 @@ def digitising_overlaps(
     pairs = pairs.reshape(-1, 2)
     swap = ids[pairs[:, 0]] > ids[pairs[:, 1]]  # each pair named in id order, however the layer is ordered
     pairs[swap] = pairs[swap][:, ::-1]
-    messages = [
-        f"{ids[i]} and {ids[j]}: their drawn edges overlap by less than the {cov.snap_m:g} m tolerance, "
-        f"yet {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu) is in both; redraw the shared edge once"
-        for (i, j), m2 in zip(pairs, inter_m2, strict=True)
-    ]
-    messages_zh = [
-        f"{ids[i]} 与 {ids[j]}：数字化重叠，宽度小于 {cov.snap_m:g} m 的容差，但有 {m2:,.1f} m²"
-        f"（{m2 / M2_PER_MU:,.2f} 亩）被两块地重复计算；请将公共边只绘制一次"
-        for (i, j), m2 in zip(pairs, inter_m2, strict=True)
-    ]
+    messages, messages_zh = both(
+        "finding.digitising_overlap",
+        (
+            {"a": ids[i], "b": ids[j], "snap_m": cov.snap_m, "m2": m2, "mu": m2 / M2_PER_MU}
+            for (i, j), m2 in zip(pairs, inter_m2, strict=True)
+        ),
+    )
     found = _findings(
         "digitising_overlap",
         "warning",
@@ -872,16 +863,14 @@ def gaps(
     ids = _ids(gdf)[cov.valid]
     bordering = pd.Series(ids[band_parcel[along]]).groupby(band_gap[along]).agg(sorted)
     rows = [k for k in range(len(gap)) if len(bordering.get(k, [])) >= 2]
-    messages = [
-        f"{' and '.join(bordering[k])}: a {width[k]:.2f} m wide sliver of {gap_m2[k]:,.1f} m² between them; "
-        "make them meet"
-        for k in rows
-    ]
-    messages_zh = [
-        f"{' 与 '.join(bordering[k])} 之间有 {width[k]:.2f} m 宽的缝隙，面积 {gap_m2[k]:,.1f} m²；"
-        + ("应使两块地相接" if len(bordering[k]) == 2 else "应使这些地块相接")
-        for k in rows
-    ]
+    joined = {lang: say("finding.and", lang) for lang in ("en", "zh")}
+    messages, messages_zh = both(
+        ["finding.gap.two" if len(bordering[k]) == 2 else "finding.gap.more" for k in rows],
+        (
+            {"ids": {lang: sep.join(bordering[k]) for lang, sep in joined.items()}, "width": width[k], "m2": gap_m2[k]}
+            for k in rows
+        ),
+    )
     found = _findings(
         "gap",
         "warning",
@@ -1097,21 +1086,21 @@ def outside(
     ids = _ids(gdf)[valid][sticking][keep]
     part, part_m2 = part[keep], part_m2[keep]
     whole = area(gpd.GeoSeries(g[sticking][keep], crs=gdf.crs)).to_numpy()
-    messages = [
-        f"{i}: {m2:,.1f} m² ({m2 / M2_PER_MU:,.2f} mu, {m2 / w:.0%} of it) lies outside {name}"
-        for i, m2, w in zip(ids, part_m2, whole, strict=True)
-    ]
-    name_zh = name_zh or _BOUNDARIES_ZH.get(name, name)
-    messages_zh = [
-        f"{i}：有 {m2:,.1f} m²（{m2 / M2_PER_MU:,.2f} 亩，占 {m2 / w:.0%}）超出{name_zh}"
-        for i, m2, w in zip(ids, part_m2, whole, strict=True)
-    ]
+    boundary = {"en": name, "zh": name_zh or (say(_BOUNDARIES[name], "zh") if name in _BOUNDARIES else name)}
+    messages, messages_zh = both(
+        "finding.outside",
+        (
+            {"id": i, "m2": m2, "mu": m2 / M2_PER_MU, "share": m2 / w, "boundary": boundary}
+            for i, m2, w in zip(ids, part_m2, whole, strict=True)
+        ),
+    )
     return _findings(
         rule, "error", [[i] for i in ids], part, messages, gdf.crs, area_m2=part_m2, messages_zh=messages_zh
     )
 
 
-_BOUNDARIES_ZH = {"the zone": "规划范围", "the county": "县域"}
+#: the boundaries the audit names (``outside``'s default names): their words by code
+_BOUNDARIES = {"the zone": "map.zone", "the county": "finding.boundary.county"}
 
 
 def area_mismatch(
@@ -1141,16 +1130,13 @@ def area_mismatch(
     diff = stated_m2 - measured_m2
     bad = np.flatnonzero(np.abs(diff) > allowed)
     ids = _ids(gdf)[bad]
-    messages = [
-        f"{i}: stated {s / M2_PER_MU:,.2f} mu, measured {m / M2_PER_MU:,.2f} mu (ellipsoidal): "
-        f"{d / M2_PER_MU:+,.2f} mu, more than the {t:,.1f} m² allowed; check the documents or the drawing"
-        for i, s, m, d, t in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
-    ]
-    messages_zh = [
-        f"{i}：登记 {s / M2_PER_MU:,.2f} 亩，实测 {m / M2_PER_MU:,.2f} 亩（椭球面积），相差 {d / M2_PER_MU:+,.2f} 亩，"
-        f"超过允许的 {t:,.1f} m²；请核对权属资料或图形"
-        for i, s, m, d, t in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
-    ]
+    messages, messages_zh = both(
+        "finding.area_mismatch",
+        (
+            {"id": i, "stated": s / M2_PER_MU, "measured": m / M2_PER_MU, "diff": d / M2_PER_MU, "allowed": a}
+            for i, s, m, d, a in zip(ids, stated_m2[bad], measured_m2[bad], diff[bad], allowed[bad], strict=True)
+        ),
+    )
     return _findings(
         "area_mismatch",
         "warning",

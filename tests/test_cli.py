@@ -181,6 +181,55 @@ def test_zones_text_and_json(sample_copy):
     assert [round(v["added_km2"], 1) for v in out["versions"]] == [8.6, 7.7, 13.7]
 
 
+def _counted(*targets):
+    """Patch each (module, name) with a mock that wraps it, so a test can count its calls."""
+    from contextlib import ExitStack
+    from unittest import mock
+
+    stack = ExitStack()
+    mocks = [stack.enter_context(mock.patch.object(m, n, wraps=getattr(m, n))) for m, n in targets]
+    return stack, mocks
+
+
+def _measured_twice(ellipsoidal) -> list[int]:
+    """The sizes of the layers whose ellipsoidal areas were measured more than once (same geometries)."""
+    import shapely
+
+    seen = [tuple(shapely.to_wkb(call.args[0].to_numpy())) for call in ellipsoidal.call_args_list]
+    return [len(g) for k, g in enumerate(seen) if g in seen[:k]]
+
+
+def test_zones_checks_the_file_and_computes_each_thing_once(sample_copy):
+    # issue 26: `zones` once ran the integrity check 10x (once per layer read and list)
+    from landkit import constraints, measure, planning
+    from landkit.store import gpkg
+
+    targets = [(gpkg, "check_geopackage"), (planning, "expansions"), (constraints, "zone_conflicts"),
+               (measure, "_ellipsoidal_m2")]  # fmt: skip
+    stack, (checked, expansions, conflicts, ellipsoidal) = _counted(*targets)
+    with stack:
+        result = run("zones", sample_copy, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert (checked.call_count, expansions.call_count, conflicts.call_count) == (1, 1, 1)
+    assert ellipsoidal.call_count >= 4 and _measured_twice(ellipsoidal) == []  # zones, added, cover, conflicts
+
+
+def test_progress_computes_each_figure_once(sample_copy):
+    from landkit import measure, reserve
+    from landkit.store import gpkg
+
+    targets = [(gpkg, "check_geopackage"), (reserve, "state_as_of"), (reserve, "status_totals"),
+               (reserve, "progress"), (measure, "_ellipsoidal_m2")]  # fmt: skip
+    stack, (checked, state, totals, progress, ellipsoidal) = _counted(*targets)
+    with stack:
+        result = run("progress", sample_copy, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert (checked.call_count, totals.call_count, progress.call_count, ellipsoidal.call_count) == (1, 1, 1, 1)
+    days = [str(call.args[1]) for call in state.call_args_list]  # the day, and the pace window's two ends
+    assert len(days) == len(set(days)) == 3
+    assert json.loads(result.stdout)["as_of"] in days[0]
+
+
 def test_map_writes_the_zone_and_community_maps(tmp_path, monkeypatch, sample_copy):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TIANDITU_KEY", raising=False)

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import landkit
+from landkit.checks import TEXT_IN_NUMBERS
 from landkit.cli import main
 from landkit.store import gpkg
 
@@ -128,3 +129,16 @@ def test_a_date_and_time_field_with_a_time_zone_is_read_as_the_day_written(sampl
     assert said.exit_code == 0, said.output
     said = run("report", sample_copy, "-o", tmp_path / "pack")
     assert said.exit_code in (0, 1) and "Traceback" not in said.output and (tmp_path / "pack" / "index.html").exists()
+
+
+def test_every_cell_of_a_column_typed_as_text_is_read_as_written(sample_copy, engine):
+    """A whole column typed with a unit (``12.5万``): every cell read as written, set at once."""
+    parcels = landkit.read_layer(sample_copy, "parcels")
+    with sqlite3.connect(sample_copy) as db:
+        gpkg._register_functions(db)
+        db.execute("UPDATE parcels SET stated_area_mu = CAST(stated_area_mu AS TEXT) || '万'")
+        assert db.execute("SELECT DISTINCT typeof(stated_area_mu) FROM parcels").fetchall() == [("text",)]
+    read = landkit.read_layer(sample_copy, "parcels", engine=engine)
+    assert read["stated_area_mu"].to_numpy() == pytest.approx(parcels["stated_area_mu"].to_numpy() * 10_000, rel=1e-12)
+    texts = read.attrs[TEXT_IN_NUMBERS]["stated_area_mu"]
+    assert len(texts) == len(parcels) and texts[parcels.index[7]] == f"{float(parcels['stated_area_mu'].iloc[7])!r}万"

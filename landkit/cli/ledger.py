@@ -42,10 +42,12 @@ def progress(
 
     from .. import reserve
     from ..ledger import parse_date
+    from ..measure import figures
     from ..schema import check_layer, require_layers
 
     rules = _rules(rules_file)
-    layers = read_project(path)
+    wanted = ("parcels", "events", "parcels_history", "targets", "target_parcels", "villages", "relocation_events")
+    layers = read_project(path, only=wanted)  # what progress shows needs no other layer
     require_layers(layers, ("parcels", "events"), where=display(path), needed_by="landkit progress")
     parcels, events = layers["parcels"], layers["events"]
     for problem in check_layer(parcels, "parcels") + check_layer(events, "events"):
@@ -57,15 +59,16 @@ def progress(
 
         parcels = parcels_as_of(parcels, layers["parcels_history"], date)
         layers = {**layers, "parcels": parcels}
-    totals = reserve.status_totals(parcels, events, as_of=date)
-    measured = totals.attrs
     goals = reserve.targets(layers)
-    targets = reserve.progress(parcels, events, goals, as_of=date)
     if target_id is not None:
         _target_list(layers, goals, target_id, date, fmt, lang)
         return
-    idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules))
-    comp = reserve.by_compensation(parcels, events, as_of=date)
+    state, shown = reserve.state_as_of(events, date), figures(parcels)  # each parcel's, once for every table
+    totals = reserve.status_totals(parcels, events, as_of=date, state=state, measured=shown)
+    measured = totals.attrs
+    targets = reserve.progress(parcels, events, goals, as_of=date, state=state, measured=shown)
+    idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules), state=state)
+    comp = reserve.by_compensation(parcels, events, as_of=date, state=state)
     late = _late_villages(layers, date)
     if fmt == "json":
         out = {

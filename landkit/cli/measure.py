@@ -8,20 +8,21 @@ from pathlib import Path
 import click
 
 from ..errors import CRSError, DataError
-from ..store import display, list_layers, read_layer
+from ..store import display, read_layer, read_project
 from ..units import UNITS
 from . import _warn, main
 from .lang import option
 from .options import _rules, format_option, lang_now, lang_option, project_argument, rules_option, say
 
 
-def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
-    """Read a polygon layer indexed by its id, refusing a layer most of whose features its CRS cannot hold."""
+def _layer_for_measuring(layers: dict, path: Path, layer: str, id_column: str | None):
+    """The polygon layer ``layer`` of ``layers`` (read from ``path``) indexed by its id, refusing a layer
+    most of whose features its CRS cannot hold (checked against the county outline when read too)."""
     import geopandas as gpd
 
     from ..crs import diagnose_crs, zone_warning
 
-    df = read_layer(path, layer)
+    df = layers[layer] if layer in layers else read_layer(path, layer)  # read_layer: the missing layer's error
     where = {"path": display(path), "layer": layer}
     if not isinstance(df, gpd.GeoDataFrame):
         raise DataError(code="cli.measure.no_geometry", **where)
@@ -32,7 +33,7 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
             cols = ", ".join(c for c in df.columns if c != df.geometry.name)
             raise DataError(code="cli.measure.no_id_column", column=id_column, columns=cols, **where)
         df = df.set_index(id_column)
-    reference = _reference(path, layer)
+    reference = layers.get("county") if layer != "county" else None
     problem = diagnose_crs(df, reference=reference)
     if problem:
         from ..ledger import Phrase
@@ -43,11 +44,6 @@ def _layer_for_measuring(path: Path, layer: str, id_column: str | None):
     if note:
         _warn(note)
     return df
-
-
-def _reference(path: Path, layer: str):
-    """The county outline, when the project has a usable one, to check coordinates against."""
-    return read_layer(path, "county") if layer != "county" and "county" in list_layers(path) else None
 
 
 @main.command(help="cmd.areas")
@@ -73,17 +69,21 @@ def areas(
 
     if method == "planar":
         planar_crs(zone)  # before reading anything: a wrong --zone is the user's first fix
-    df = _layer_for_measuring(path, layer, id_column)
+    from ..lineage import HISTORY
+
+    history = (HISTORY,) if as_of is not None else ()
+    layers = read_project(path, only=(layer, "county", *history))  # the file checked once, for every layer
+    df = _layer_for_measuring(layers, path, layer, id_column)
     if as_of is not None:  # the parcels valid on that date (lineage)
         from ..ledger import parse_date
-        from ..lineage import HISTORY, parcels_as_of
+        from ..lineage import parcels_as_of
 
         if layer != "parcels":
             raise DataError(code="lineage.as_of_layer", layer=layer)
-        history = read_layer(path, HISTORY) if HISTORY in list_layers(path) else None
-        df = parcels_as_of(df, history, parse_date(as_of))
+        df = parcels_as_of(df, layers.get(HISTORY), parse_date(as_of))
+    reference = layers.get("county") if layer != "county" else None
     shown, excluded, label = area_report(
-        df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=_reference(path, layer)
+        df, unit=unit, method=method, zone=zone, densify_m=densify_m, reference=reference
     )
     from ..measure import EXCLUDED
 
@@ -135,11 +135,10 @@ def areas(
 def zones(path: Path, fmt: str, rules_file: Path | None, lang: str) -> None:
     from ..planning import zone_versions
 
-    zones = _layer_for_measuring(path, "planning_zones", None)
-    names = list_layers(path)
-    layers = ("parcels", "villages", "land_use", "basic_farmland", "eco_redline", "urban_boundary")
-    more = {n: read_layer(path, n) for n in layers if n in names}
-    table = zone_versions(zones, **more, rules=_rules(rules_file))
+    more = ("parcels", "villages", "land_use", "basic_farmland", "eco_redline", "urban_boundary")
+    layers = read_project(path, only=("planning_zones", "county", *more))  # the file checked once, for every layer
+    zones = _layer_for_measuring(layers, path, "planning_zones", None)
+    table = zone_versions(zones, **{n: layers[n] for n in more if n in layers}, rules=_rules(rules_file))
     if fmt == "json":
         out = {
             "path": display(path),

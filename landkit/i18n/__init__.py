@@ -9,12 +9,13 @@ fallback to the other language (tests/test_i18n.py walks every help page and usa
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from . import (
     en,
     en_errors,
     en_exchange,
+    en_findings,
     en_lineage,
     en_money,
     en_pack,
@@ -23,6 +24,7 @@ from . import (
     zh,
     zh_errors,
     zh_exchange,
+    zh_findings,
     zh_lineage,
     zh_money,
     zh_pack,
@@ -32,8 +34,8 @@ from . import (
 
 LANGUAGES = ("zh", "en")
 #: each language's catalogue, by part: the command line (zh.py), errors, the words of maps and
-#: tables, of the ledgers and their records, of the meeting pack, of the survey-exchange text;
-#: a code lives in one part only
+#: tables, of the ledgers and their records, of the meeting pack, of the survey-exchange text,
+#: of the audit's findings; a code lives in one part only
 PARTS: dict[str, tuple[dict[str, str], ...]] = {
     "zh": (
         zh.MESSAGES,
@@ -44,6 +46,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         zh_exchange.MESSAGES,
         zh_money.MESSAGES,
         zh_lineage.MESSAGES,
+        zh_findings.MESSAGES,
     ),
     "en": (
         en.MESSAGES,
@@ -54,6 +57,7 @@ PARTS: dict[str, tuple[dict[str, str], ...]] = {
         en_exchange.MESSAGES,
         en_money.MESSAGES,
         en_lineage.MESSAGES,
+        en_findings.MESSAGES,
     ),
 }
 CATALOGUES: dict[str, dict[str, str]] = {
@@ -80,6 +84,20 @@ def t(code: str, lang: str | None = None, **fields: object) -> str:
     """The message ``code`` in ``lang`` (see ``language``), its ``{fields}`` filled in."""
     text = CATALOGUES[language(lang)][code]
     return text.format(**fields) if fields else text
+
+
+def both(code: str | Sequence[str], rows: Iterable[Mapping[str, object]]) -> tuple[list[str], list[str]]:
+    """Each finding's message ``code`` (one for all, or one per row) filled with its row's fields, in
+    English and in Chinese (a finding's ``message`` and ``message_zh``): its words in one place. A
+    field whose words differ by language is given as ``{"en": ..., "zh": ...}``."""
+    rows = list(rows)
+    codes = [code] * len(rows) if isinstance(code, str) else list(code)
+    said: tuple[list[str], list[str]] = ([], [])
+    for lang, out in zip(("en", "zh"), said, strict=True):
+        texts = CATALOGUES[lang]
+        for c, row in zip(codes, rows, strict=True):
+            out.append(texts[c].format(**{k: v[lang] if isinstance(v, dict) else v for k, v in row.items()}))
+    return said
 
 
 def section(prefix: str, lang: str | None = None) -> dict[str, str]:

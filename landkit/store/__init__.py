@@ -168,24 +168,34 @@ def _read_as_written(df: Any, found: Mapping[str, Mapping[int, str]]) -> Any:
     import numpy as np
 
     from ..checks import TEXT_IN_NUMBERS
-    from ..errors import LedgerError
-    from ..payments import read_yuan
 
     texts: dict[str, dict[Any, str]] = {}
-    for column, cells in found.items():
-        values = df[column].astype(float)
-        for position, text in cells.items():  # the few cells written wrong, not every feature
-            if position < 0:
-                continue
-            try:
-                values.iloc[position] = float(read_yuan(text))
-            except LedgerError:
-                values.iloc[position] = np.nan
-            texts.setdefault(column, {})[df.index[position]] = text
+    for column, cells in found.items():  # a few columns; their text cells set at once, however many
+        where = np.fromiter(cells, dtype=np.intp, count=len(cells))
+        said = np.array(list(cells.values()), dtype=object)
+        keep = where >= 0
+        where, said = where[keep], said[keep]
+        if not len(where):
+            continue
+        number = {text: _as_written(text) for text in set(said)}  # each distinct text read once
+        values = df[column].to_numpy(dtype=float, copy=True)
+        values[where] = [number[text] for text in said]
         df[column] = values
+        texts[column] = dict(zip(df.index[where], said, strict=True))
     if texts:
         df.attrs[TEXT_IN_NUMBERS] = texts
     return df
+
+
+def _as_written(text: str) -> float:
+    """A number cell's text as its number (``4.6万`` 46000, ``1,200`` 1200), NaN when it is no number."""
+    from ..errors import LedgerError
+    from ..payments import read_yuan
+
+    try:
+        return float(read_yuan(text))
+    except LedgerError:
+        return float("nan")
 
 
 def _checked(df: Any, layer: str, where: Any) -> Any:
@@ -220,10 +230,13 @@ def read_foreign(source: Path, layer: str, *, engine: str | None = None, encodin
     return gpkg.read_table(source, layer, engine=_engine(engine), encoding=encoding)
 
 
-def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[str, Any]:
+def read_project(
+    path: str | os.PathLike, *, engine: str | None = None, only: Iterable[str] | None = None
+) -> dict[str, Any]:
     """Read every layer of a project into a dict of (Geo)DataFrames, keyed by layer name.
 
-    The file's integrity is checked once, before any layer is read.
+    The file's integrity is checked once, before any layer is read. With ``only``, just those of
+    its layers the project has (the others absent from the dict): a command's layers, one check.
 
     Examples
     --------
@@ -232,7 +245,7 @@ def read_project(path: str | os.PathLike, *, engine: str | None = None) -> dict[
     >>> sorted(set(landkit.LAYERS) - set(project))  # the optional layers the sample does not have yet
     ['parcels_history', 'payments']
     """
-    return open_project(path).read_all(engine=engine)
+    return open_project(path).read_all(engine=engine, only=only)
 
 
 def describe_project(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

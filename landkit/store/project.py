@@ -60,6 +60,12 @@ def qgis_layer_path(target: PurePath, folder: PurePath) -> str:
     return rel if rel.startswith("../") else "./" + rel
 
 
+def _wanted(names: list[str], only: Iterable[str] | None) -> list[str]:
+    """The project's layers ``names`` that ``only`` asks for (all without it), in the project's order."""
+    wanted = None if only is None else set(only)
+    return names if wanted is None else [name for name in names if name in wanted]
+
+
 class Project:
     """A landkit project. Use :func:`open_project`; the subclasses are its two backends."""
 
@@ -96,8 +102,8 @@ class Project:
         """One layer, indexed by its id with dates parsed (:func:`landkit.store.read_layer`)."""
         raise NotImplementedError
 
-    def read_all(self, *, engine: str | None = None) -> dict[str, Any]:
-        """Every layer, read in one consistent state."""
+    def read_all(self, *, engine: str | None = None, only: Iterable[str] | None = None) -> dict[str, Any]:
+        """Every layer (or those of ``only`` the project has), read in one consistent state."""
         raise NotImplementedError
 
     def sha256(self) -> str:
@@ -180,7 +186,7 @@ class GeoPackage(Project):
 
         return _read(self.path, layer, self.layers(), engine)
 
-    def read_all(self, *, engine: str | None = None) -> dict[str, Any]:
+    def read_all(self, *, engine: str | None = None, only: Iterable[str] | None = None) -> dict[str, Any]:
         from . import _read
 
         # listed in one SQLite pass, and each layer read with GDAL shown that layer alone: GDAL's own
@@ -189,9 +195,12 @@ class GeoPackage(Project):
         described = gpkg.describe(self.path)
         if described is None:  # a file whose layers GDAL names its own way
             names = self.layers()
-            return {name: _read(self.path, name, names, engine) for name in names}
+            return {name: _read(self.path, name, names, engine) for name in _wanted(names, only)}
         names = list(described)
-        return {name: _read(self.path, name, names, engine, only=described[name]["registered"]) for name in names}
+        return {
+            name: _read(self.path, name, names, engine, only=described[name]["registered"])
+            for name in _wanted(names, only)
+        }
 
     def describe(self) -> dict[str, dict[str, Any]] | None:
         return gpkg.describe(self.path)
@@ -287,10 +296,11 @@ class Database(Project):
 
         return _checked(postgis.read_table(self.url, layer), layer, self.display())
 
-    def read_all(self, *, engine: str | None = None) -> dict[str, Any]:
+    def read_all(self, *, engine: str | None = None, only: Iterable[str] | None = None) -> dict[str, Any]:
         from . import _checked
 
-        return {name: _checked(df, name, self.display()) for name, df in postgis.read_tables(self.url).items()}
+        names = None if only is None else _wanted(self.layers(), only)
+        return {name: _checked(df, name, self.display()) for name, df in postgis.read_tables(self.url, names).items()}
 
     def sha256(self) -> str:
         from . import content_hash
