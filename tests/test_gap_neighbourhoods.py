@@ -152,3 +152,70 @@ def test_gap_findings_by_neighbourhood_are_those_of_one_neighbourhood(monkeypatc
     assert np.allclose([a for _, a, _ in local], [a for _, a, _ in whole], rtol=1e-9)
     # and they are the planted slivers and wedges, each between its two parcels
     assert {frozenset(i) for i, _, _ in local} == set(fabric.gaps)
+
+
+def dense_lined_parcel() -> gpd.GeoDataFrame:
+    """A quarter disc of radius 100 m whose arc is digitised every 8 mm (20,000 vertices, each up to
+    0.2 mm off the circle), lined by a neighbour a few centimetres off it but for 20 m of the arc,
+    where the neighbour stands 0.5 m back (a gap); its straight sides face a neighbour 0.3 m off
+    (another gap)."""
+    rng = np.random.default_rng(11)
+    x0, y0 = 400000.0, 3736000.0
+    t = np.linspace(0, np.pi / 2, 20_000)
+    r = 100 + rng.uniform(-2e-4, 2e-4, len(t))
+    dense = shapely.Polygon(np.vstack([[x0, y0], np.column_stack([x0 + r * np.cos(t), y0 + r * np.sin(t)])]))
+    a = np.linspace(0, np.pi / 2, 400)
+    inner = 100 + rng.uniform(-0.03, 0.03, len(a)) + np.where((a > 0.6) & (a < 0.8), 0.5, 0.0)
+    lining = shapely.Polygon(
+        np.vstack(
+            [
+                np.column_stack([x0 + inner * np.cos(a), y0 + inner * np.sin(a)]),
+                np.column_stack([x0 + 130 * np.cos(a), y0 + 130 * np.sin(a)])[::-1],
+            ]
+        )
+    )
+    corner = shapely.Polygon(
+        [
+            (x0 + 140, y0 - 0.3),
+            (x0 + 140, y0 - 30),
+            (x0 - 30, y0 - 30),
+            (x0 - 30, y0 + 140),
+            (x0 - 0.3, y0 + 140),
+            (x0 - 0.3, y0 - 0.3),
+        ]
+    )
+    return gpd.GeoDataFrame(geometry=[dense, lining, corner], index=["DENSE", "LINING", "L"], crs="EPSG:4547")
+
+
+def test_a_dense_outline_is_grown_only_where_it_adds_land_with_the_same_union(monkeypatch):
+    # the dense parcel enters the union as drawn and is grown only in the tiles that meet the land
+    # its neighbour, grown, leaves free (the 20 m gap, the open land beside its straight sides)
+    monkeypatch.setattr(topology, "_TILE_VERTICES", 2000)
+    monkeypatch.setattr(topology, "_LARGE", 200)
+    polys = suspects_of(dense_lined_parcel())
+    assert shapely.get_num_coordinates(polys[0]) > 19_000
+    grown_tiles = []
+    tiles = topology._tiles
+    monkeypatch.setattr(topology, "_tiles", lambda *a, **k: grown_tiles.extend(tiles(*a, **k)) or grown_tiles)
+    got = topology._grown_union(polys, HALF)
+    expected = shapely.union_all(shapely.buffer(polys, HALF, join_style="mitre"))
+    assert shapely.is_valid(got)
+    assert shapely.area(shapely.symmetric_difference(got, expected)) < 1e-6
+    grown = shapely.get_num_coordinates(np.array(grown_tiles)).sum()
+    assert 0 < grown < shapely.get_num_coordinates(polys[0]) / 4
+
+
+def test_the_spaces_and_gap_of_a_dense_outline_are_those_of_one_closing_of_the_whole(monkeypatch):
+    # windows of 8,000 vertices cut the arc: the dense parcel is grown at their edges too
+    monkeypatch.setattr(topology, "_TILE_VERTICES", 2000)
+    monkeypatch.setattr(topology, "_HOOD_VERTICES", 8000)
+    monkeypatch.setattr(topology, "_HOOD_MARGIN", 5.0)
+    layer = dense_lined_parcel()
+    polys = suspects_of(layer)
+    spaces, pieces = topology._narrow_spaces(polys, RADIUS, HALF)
+    assert_same_spaces(spaces, closing_of_the_whole(polys, RADIUS, HALF))
+    assert_same_spaces(pieces, closing_of_the_whole(polys, RADIUS, 0.0))
+    found = findings(layer)
+    assert [i for i, _, _ in found] == [("DENSE", "L", "LINING"), ("DENSE", "LINING")]  # the strip, the 20 m
+    monkeypatch.setattr(topology, "_grown_union", lambda polys, half: shapely.union_all(topology._grow(polys, half)))
+    assert findings(layer) == found  # as when every parcel is grown whole
