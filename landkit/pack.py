@@ -4,8 +4,11 @@ index.html, its cards made of registered figures (:mod:`landkit.figures`)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from .charts import progress_png, relocation_png
@@ -64,7 +67,28 @@ def meeting_pack(
     from .schema import require_layers
 
     require_layers(layers, ("parcels", "events", "communities"), where=path, needed_by="landkit report")
-    return pack_files(analyse(layers, path, rules=rules, date=date), out_dir=out_dir)
+    with fewer_collections():
+        return pack_files(analyse(layers, path, rules=rules, date=date), out_dir=out_dir)
+
+
+#: Python's cyclic garbage collector looks at the young objects every 700 allocations (its
+#: default) and, as they pile up, at every object alive. A pack allocates a great many (fontTools
+#: reads every glyph of a CJK font to subset it, Jinja parses every map part, matplotlib makes
+#: its artists, pandas its frames): on the sample, 772 passes of which 4 over everything, about
+#: 0.5 s of CPU. Every 10,000 allocations instead: 42 passes, none over everything, about 0.17 s.
+YOUNG_COLLECTION = 10_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the garbage collector less often inside (see ``YOUNG_COLLECTION``), as before after."""
+    before = gc.get_threshold()
+    if 0 < before[0] < YOUNG_COLLECTION:  # 0: collection is off, and stays so
+        gc.set_threshold(YOUNG_COLLECTION, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def pack_files(a, *, out_dir=None) -> dict[str, Any]:

@@ -150,12 +150,6 @@ def audit_xlsx(
     if progress is not None:
         sheets[say("sheet.targets", lang)] = targets_table(progress, lang)
     sheets |= more or {}
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def clean(v):  # control characters pasted into an id: XLSX cannot store them
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
-
-    sheets = {name: df.map(clean) for name, df in sheets.items()}
     sheets[say("sheet.about", lang)] = about_sheet(stamp, lang)
     return workbook(sheets, lang)
 

@@ -448,7 +448,8 @@ def changes(
     moved = was.fillna("") != now.fillna("")
     area = mu.reindex(ids).fillna(mu_first.reindex(ids))  # a parcel gone by the end: its area at the start
     changed = pd.DataFrame({"before": was[moved], "after": now[moved], "area_mu": area[moved]})
-    order = [s for s in PARCEL_STATUSES if s in set(before.dropna()) | set(after.dropna())]
+    seen = set(before.dropna()) | set(after.dropna())
+    order = [s for s in PARCEL_STATUSES if s in seen]
     by_status = (
         pd.DataFrame(
             {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io as _io
 import re
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,8 @@ CODE_FORMATS = (("_wan_yuan", "#,##0.0000"), ("_yuan", "#,##0.00"), ("_km2", "#,
 COUNT_UNITS = ("块", "户", "人", "条", "个", "处", "宗", "parcels", "households", "people", "items")
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
 _UNIT = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
+#: the characters XML 1.0 (and so XLSX) cannot hold: control characters but tab, line feed and return
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?")
 
 
@@ -77,32 +80,42 @@ def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
     day); a bold 合计 row where the table has one; every sheet set up to print (landscape A4, fit to
     the page's width, the header row repeated on every page); no formula anywhere (text that starts
     with = is text, never a formula). Headers in Chinese, or as their English codes with
-    ``lang="en"``. Missing values are empty text; streamed row by row (openpyxl's write-only mode)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    ``lang="en"``. Missing values are empty cells. Written by XlsxWriter."""
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    book.properties.creator = "landkit"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
+    buffer = _io.BytesIO()
+    # text is text: never a formula, a link or a number (OWASP, CSV/formula injection)
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    book.set_properties({"author": "landkit"})
+    styles: dict[tuple, Any] = {}
+
+    def style(fmt: str | None = None, bold: bool = False, head: bool = False):
+        if (fmt, bold, head) not in styles:
+            props: dict[str, Any] = {"num_format": fmt} if fmt else {}
+            props |= {"bold": True} if bold or head else {}
+            props |= {"pattern": 1, "bg_color": "#DDE4EE"} if head else {}
+            styles[fmt, bold, head] = book.add_format(props) if props else None
+        return styles[fmt, bold, head]
+
     headers: dict[Any, str] = columns.headers(lang)
     number_formats: dict[Any, str] = NUMBER_FORMATS
     words = {True: say("cli.yes", lang), False: say("xlsx.no", lang)}
     value_head, unit_head = say("figure.head.value", lang), say("figure.head.unit", lang)
     for name, df in sheets.items():
-        sheet = book.create_sheet(name)
+        sheet = book.add_worksheet(name)
         _print_setup(sheet)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes(1, 0)
         series = [df.iloc[:, k] for k in range(len(df.columns))]
-        letters = [get_column_letter(k) for k in range(1, len(series) + 1)]
         shown = [str(headers.get(c.name, c.name)) for c in series]
-        for letter, column, head in zip(letters, series, shown, strict=True):
+        for k, (column, head) in enumerate(zip(series, shown, strict=True)):
             texts = [head, *(_cell_text(v, words) for v in column.head(2000))]
-            sheet.column_dimensions[letter].width = min(60, max(8, max(map(_width, texts)) + 2))
+            sheet.set_column(k, k, min(60, max(8, max(map(_width, texts)) + 2)))
         if len(df) and series:
-            sheet.auto_filter.ref = f"A1:{letters[-1]}{len(df) + 1}"
-        names = [_excel_value(h, words)[0] for h in shown] or [None]
-        sheet.append([_cell(sheet, v, font=bold, fill=fill) for v in names])
+            sheet.autofilter(0, 0, len(df), len(series) - 1)
+        for k, head in enumerate([_excel_value(h, words)[0] for h in shown] or [None]):
+            _write(sheet, 0, k, head, style(head=True))
         totals = [isinstance(v, str) and v.startswith(("合计", "total")) for v in series[0]] if series else []
         formats: list[Any] = [
             number_formats.get(c.name) or header_format(h) for c, h in zip(series, shown, strict=True)
@@ -112,45 +125,33 @@ def workbook(sheets: dict[str, pd.DataFrame], lang: str = "zh") -> bytes:
             formats[shown.index(value_head)] = [header_format(f"({u})") for u in units]
         values = [[_excel_value(v, words) for v in c.tolist()] for c in series]  # every cell: a file's worth
         for i, (total, row) in enumerate(zip(totals, zip(*values, strict=True), strict=True)):
-            font = bold if total else None
-            sheet.append(
-                [
-                    _cell(sheet, v, fmt=fmt or (f[i] if isinstance(f, list) else f), font=font)
-                    if font or fmt or f or (isinstance(v, str) and v.startswith("="))
-                    else v
-                    for f, (v, fmt) in zip(formats, row, strict=True)
-                ]
-            )
-    buffer = _io.BytesIO()
-    book.save(buffer)
+            for k, (f, (v, fmt)) in enumerate(zip(formats, row, strict=True)):
+                _write(sheet, i + 1, k, v, style(fmt or (f[i] if isinstance(f, list) else f), total))
+    book.close()
     return buffer.getvalue()
 
 
 def _print_setup(sheet) -> None:
     """Landscape A4, scaled to the page's width (as many pages down as it takes), the header row on every page."""
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
-def _cell(sheet, value, *, fmt=None, font=None, fill=None):
-    """A styled cell of a write-only sheet; text that starts with = stays text (no formula anywhere)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value)
-    if cell.data_type == "f":  # attribute text, never a formula (OWASP, CSV/formula injection)
-        cell.data_type = "s"
-    if fmt:
-        cell.number_format = fmt
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    return cell
+def _write(sheet, row: int, col: int, value, fmt) -> None:
+    """One cell, by its type (a value of :func:`_excel_value`); text is always text, "" an empty cell."""
+    if isinstance(value, str):
+        if value:
+            sheet.write_string(row, col, value, fmt)
+        else:
+            sheet.write_blank(row, col, None, fmt)  # nothing written without a format
+    elif value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, col, value, fmt)
+    else:  # a date or a datetime
+        sheet.write_datetime(row, col, value, fmt)
 
 
 def _excel_value(value, words: dict[bool, str]) -> tuple[Any, str | None]:
@@ -159,7 +160,6 @@ def _excel_value(value, words: dict[bool, str]) -> tuple[Any, str | None]:
     datetimes, "" where missing, "inf" for infinity, text for anything else."""
     import datetime
     import math
-    from decimal import Decimal
 
     if isinstance(value, str):
         if (day := _ISO_DAY.fullmatch(value)) is not None:
@@ -167,7 +167,7 @@ def _excel_value(value, words: dict[bool, str]) -> tuple[Any, str | None]:
                 return datetime.date.fromisoformat(day.group(1)), DATE_FORMAT
             except ValueError:  # 2026-02-30: text as it is
                 pass
-        return value, None
+        return _CONTROL.sub("\ufffd", value), None  # control characters pasted into an id: XLSX cannot store them
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return "", None
     if isinstance(value, Decimal):
@@ -186,7 +186,7 @@ def _excel_value(value, words: dict[bool, str]) -> tuple[Any, str | None]:
         return value, DATE_FORMAT
     if isinstance(value, datetime.timedelta):
         return value.total_seconds() / 86400, "0"
-    return str(value), None
+    return _CONTROL.sub("\ufffd", str(value)), None
 
 
 def _cell_text(value, words: dict[bool, str]) -> str:

@@ -503,3 +503,34 @@ def test_the_audit_json_contract_names_every_rule_the_audit_has():
     contract = json.loads(importlib.resources.files("landkit").joinpath("schemas/audit.schema.json").read_text("utf-8"))
     enum = contract["properties"]["findings"]["items"]["properties"]["rule"]["enum"]
     assert sorted(enum) == sorted(RULES)
+
+
+def test_the_pack_is_built_with_fewer_garbage_collections_and_the_collector_is_as_before_after(
+    sample_layers, monkeypatch
+):
+    """Inside the pack Python's collector looks at young objects every 10,000 allocations, not 700;
+    after it (an error included) its thresholds are as they were; a collector switched off stays off."""
+    import gc
+
+    from landkit import pack
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's defaults
+        with pack.fewer_collections():
+            assert gc.get_threshold() == (10_000, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(ZeroDivisionError), pack.fewer_collections():
+            _ = 1 / 0
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(0, 10, 10)  # off: thresholds of 0 collect nothing
+        with pack.fewer_collections():
+            assert gc.get_threshold() == (0, 10, 10)
+        gc.set_threshold(700, 10, 10)
+        seen = []
+        monkeypatch.setattr(pack, "pack_files", lambda a, **kw: seen.append(gc.get_threshold()) or {})
+        monkeypatch.setattr("landkit.analysis.analyse", lambda *args, **kw: None)
+        assert pack.meeting_pack(sample_layers, landkit.SAMPLE_PATH) == {}
+        assert seen == [(10_000, 10, 10)] and gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
