@@ -1,6 +1,6 @@
-"""The gap check at province scale: a real-like zoning fabric, old (global) vs new (local) gap check.
+"""The gap check at province scale: a real-like zoning fabric, landkit now against two revisions.
 
-    python benchmarks/zoning.py --n 100000                 # zoning fabric, landkit now vs before
+    python benchmarks/zoning.py --n 100000                 # zoning fabric: pre, before and now
     python benchmarks/zoning.py --n 100000 --sides now     # landkit as it is only
     python benchmarks/zoning.py --holes 100000 --sides now # and the 100,000-holes parcel
 
@@ -21,10 +21,20 @@ their boundary exactly:
 
 Each side runs ``landkit.area`` and ``topology.parcel_checks`` with the audit's default rules in
 a process of its own (``resource.getrusage``: its peak resident memory, the layer included) and
-prints seconds, peak memory and what it found. ``before`` is landkit as it was at ``--before``
-(a git revision, exported with ``git archive`` into a temporary folder; by default the last
-commit whose gap check closed the union of all suspects at once); ``now`` is this checkout.
-Both must give the same findings; the last line says whether they do.
+prints seconds, peak memory and what it found. The sides, each landkit as it was at a git
+revision (exported with ``git archive`` into a temporary folder), or as it is:
+
+- ``pre`` (``--pre``): before the regression of issue 27 item 2, the last revision whose gap check
+  worked pair by pair (before 28719f5 closed the union of all suspects with one
+  ``shapely.difference``): no snapping and no coverage check then, so it finds digitising noise
+  as overlaps, and its findings are not those of the others; its audit ran
+  ``invalid_geometry``, ``overlaps`` and ``gaps``, run here the same way;
+- ``before`` (``--before``): the last revision whose gap check closed the union of all suspects
+  at once (the regressed code);
+- ``now``: this checkout. ``before`` and ``now`` must give the same findings.
+
+The last line gives ``now``'s ratios to each other side (seconds, CPU seconds, peak memory:
+above 1, ``now`` is faster or leaner) and whether ``before`` and ``now`` found the same.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "62b867f"  # the gap check on the union of all suspects (issue 27 item 2)
+PRE = "f1e1e60"  # the gap check pair by pair: the parent of 28719f5, before the regression
 ORIGIN = (200000.0, 2640000.0)  # EPSG:3826 (TWD97 TM2), about 121.0E 23.9N
 
 
@@ -121,7 +132,15 @@ def child(case: str, n: int, code: str) -> None:
     built = _peak_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     areas = landkit.area(layer)
-    found = topology.parcel_checks(layer, audit.load_rules())
+    rules = audit.load_rules()
+    if hasattr(topology, "parcel_checks"):
+        found = topology.parcel_checks(layer, rules)
+    else:  # ``pre``: the topology checks as its audit ran them
+        found = [
+            topology.invalid_geometry(layer),
+            topology.overlaps(layer, min_area_m2=rules["overlap"]["min_area_m2"]),
+            topology.gaps(layer, max_width_m=rules["gap"]["max_width_m"], min_area_m2=rules["gap"]["min_area_m2"]),
+        ]
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     rows = sorted(
         (r, tuple(i), round(a, 2)) for f in found for r, i, a in zip(f["rule"], f["ids"], f["area_m2"], strict=True)
@@ -158,8 +177,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000, help="zoning polygons (0: none)")
     parser.add_argument("--holes", type=int, default=0, help="also one parcel with this many holes")
-    parser.add_argument("--sides", nargs="+", default=["before", "now"], choices=["before", "now"])
-    parser.add_argument("--before", default=BEFORE, help="the git revision to compare with")
+    parser.add_argument("--sides", nargs="+", default=["pre", "before", "now"], choices=["pre", "before", "now"])
+    parser.add_argument("--pre", default=PRE, help="the git revision before the regression")
+    parser.add_argument("--before", default=BEFORE, help="the regressed git revision")
     parser.add_argument("--child", choices=["zoning", "holes"], help=argparse.SUPPRESS)
     parser.add_argument("--code", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,12 +189,12 @@ def main() -> None:
     cases = [("zoning", args.n)] * bool(args.n) + [("holes", args.holes)] * bool(args.holes)
     with tempfile.TemporaryDirectory() as tmp:
         code = {"now": str(ROOT)}
-        if "before" in args.sides:
-            archive = subprocess.run(
-                ["git", "archive", args.before, "landkit"], cwd=ROOT, capture_output=True, check=True
-            )
-            subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-            code["before"] = tmp
+        for side in {"pre", "before"} & set(args.sides):
+            rev, folder = getattr(args, side), Path(tmp, side)
+            folder.mkdir()
+            archive = subprocess.run(["git", "archive", rev, "landkit"], cwd=ROOT, capture_output=True, check=True)
+            subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+            code[side] = str(folder)
         print("| case | features | side | seconds | CPU seconds | peak MB | findings | digest |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for case, n in cases:
@@ -191,14 +211,23 @@ def main() -> None:
                     f"| {found} | {r['digest']} |",
                     flush=True,
                 )
-            if len(got) == 2 and all("digest" in r for r in got.values()):
-                same = got["before"]["digest"] == got["now"]["digest"]
-                b, w = got["before"], got["now"]
-                print(
-                    f"case={case} n={w['n']} before_s={b['seconds']} now_s={w['seconds']} "
-                    f"before_mb={b['peak_mb']} now_mb={w['peak_mb']} speedup={b['seconds'] / w['seconds']:.2f} "
-                    f"same_findings={same}"
-                )
+            w = got.get("now", {})
+            if "seconds" not in w:
+                continue
+            line = [f"case={case}", f"n={w['n']}"]
+            for side in ("pre", "before"):
+                b = got.get(side, {})
+                if "seconds" in b:
+                    line += [
+                        f"{side}_s={b['seconds']} {side}_cpu_s={b['cpu_seconds']} {side}_mb={b['peak_mb']}",
+                        f"speedup_vs_{side}={b['seconds'] / w['seconds']:.2f}",
+                        f"cpu_ratio_vs_{side}={b['cpu_seconds'] / w['cpu_seconds']:.2f}",
+                        f"memory_ratio_vs_{side}={b['peak_mb'] / w['peak_mb']:.2f}",
+                    ]
+            line += [f"now_s={w['seconds']} now_cpu_s={w['cpu_seconds']} now_mb={w['peak_mb']}"]
+            if "digest" in got.get("before", {}):
+                line.append(f"same_findings={got['before']['digest'] == w['digest']}")
+            print(" ".join(line), flush=True)
 
 
 if __name__ == "__main__":

@@ -216,13 +216,15 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     changed[owner[drop | (xy != coords).any(axis=1)]] = True
     out = geoms.copy()
     rebuild = changed & simple
-    if rebuild.any():
-        keep = rebuild[owner] & ~drop
-        kept = owner[keep]
-        ring = np.cumsum(np.r_[False, kept[1:] != kept[:-1]])  # the owners are in order
-        del kept
-        out[rebuild] = shapely.polygons(shapely.linearrings(xy[keep], indices=ring))
-        del keep, ring
+    s = 0
+    while s < n:  # about CHUNK_VERTICES vertices at a time, each polygon whole
+        e = int(np.searchsorted(owner, owner[min(s + CHUNK_VERTICES, n) - 1], side="right"))
+        keep = rebuild[owner[s:e]] & ~drop[s:e]
+        if keep.any():
+            kept = owner[s:e][keep]
+            ring = np.cumsum(np.r_[False, kept[1:] != kept[:-1]])  # the owners are in order
+            out[np.unique(kept)] = shapely.polygons(shapely.linearrings(xy[s:e][keep], indices=ring))
+        s = e
     other = changed & ~simple
     if other.any():  # holes and multipolygons: merged vertices only
         moved = shapely.set_coordinates(geoms[other].copy(), xy[other[owner]])
@@ -241,6 +243,9 @@ def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
 CHUNK_PAIRS = 2_000_000
 #: Vertices handled at once by the per-vertex steps of snapping (about 60 MB of temporaries).
 CHUNK_VERTICES = 1_000_000
+#: Snapping finds all pairs of close points in one pass when they are no more than this many a
+#: point (or :data:`CHUNK_PAIRS`): 32 bytes a point at most; else a bounded number at a time.
+_PAIRS_AT_ONCE = 1.0
 
 
 def _previous(here: np.ndarray, first: np.ndarray, closing: np.ndarray) -> np.ndarray:
@@ -276,7 +281,8 @@ def _snap_targets(points: np.ndarray, coords: np.ndarray, codes: np.ndarray, tol
     vertices and never looked up. Every pair among the other points is found with a k-d tree, a
     bounded number of pairs at a time, and the ones within the tolerance of a wide run's point are
     marked: a cluster touching a wide run is wide too. A cluster no wider than the tolerance holds
-    no point of a wide run, so it comes out whole.
+    no point of a wide run, so it comes out whole. When the pairs are few (the tree counts them
+    first: :data:`_PAIRS_AT_ONCE` a point), they are found in one dual-tree pass, about 5x faster.
     """
     n, m = len(points), len(coords)
     target = np.arange(n)
@@ -317,20 +323,23 @@ def _snap_targets(points: np.ndarray, coords: np.ndarray, codes: np.ndarray, tol
             part = close[t : t + step]
             hits = cKDTree(points[part]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
             touches[hits["j"]] = True
-    found = []
-    done = np.r_[0, np.cumsum(tree.query_ball_point(mine, tolerance_m, return_length=True))]
-    start = 0
-    while start < len(rest):  # a bounded number of pairs at a time
-        stop = max(start + 1, int(np.searchsorted(done, done[start] + CHUNK_PAIRS, side="right")) - 1)
-        hits = cKDTree(mine[start:stop]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
-        i, j = hits["i"] + start, hits["j"]
-        found.append(np.column_stack([i, j])[i < j])
-        start = stop
+    r = len(rest)
+    if (tree.count_neighbors(tree, tolerance_m) - r) / 2 <= max(CHUNK_PAIRS, _PAIRS_AT_ONCE * r):
+        pairs = tree.query_pairs(tolerance_m, output_type="ndarray")  # few pairs: all at once (dual tree)
+    else:
+        found = []
+        done = np.r_[0, np.cumsum(tree.query_ball_point(mine, tolerance_m, return_length=True))]
+        start = 0
+        while start < r:  # a bounded number of pairs at a time
+            stop = max(start + 1, int(np.searchsorted(done, done[start] + CHUNK_PAIRS, side="right")) - 1)
+            hits = cKDTree(mine[start:stop]).sparse_distance_matrix(tree, tolerance_m, output_type="ndarray")
+            i, j = hits["i"] + start, hits["j"]
+            found.append(np.column_stack([i, j])[i < j])
+            start = stop
+        pairs = np.concatenate(found)
     del tree
-    pairs = np.concatenate(found)
     if not len(pairs):
         return target
-    r = len(rest)
     graph = coo_matrix((np.ones(len(pairs), np.int8), (pairs[:, 0], pairs[:, 1])), shape=(r, r))
     k, label = connected_components(graph, directed=False)
     del graph, pairs
@@ -379,7 +388,13 @@ def coverage(gdf: gpd.GeoDataFrame, *, snap_m: float = SNAP_M, max_width_m: floa
     return Coverage(valid, geoms, snapped, suspects, shapely.STRtree(geoms), snap_m)
 
 
-def _facing_open_edges(geoms: np.ndarray, width: float) -> np.ndarray:
+def _facing_open_edges(geoms: np.ndarray, width: float, parts: int | None = None) -> np.ndarray:
+    """:func:`_facing_whole` in strips (:func:`_in_strips`): an edge is open or facing another by
+    what lies within ``width`` of it only."""
+    return _in_strips(lambda g: _facing_whole(g, width), geoms, width, parts)
+
+
+def _facing_whole(geoms: np.ndarray, width: float) -> np.ndarray:
     """Positions of the polygons with an edge no neighbour shares lying within ``width`` of
     another polygon's such edge: the sides of every gap narrower than ``width``.
 
@@ -474,32 +489,50 @@ _FACING_POINTS = 65_536
 
 
 def _invalid(geoms: np.ndarray, gap_width: float, parts: int | None = None) -> np.ndarray:
-    """Positions of the polygons GEOS's coverage validator finds invalid edges in.
+    """Positions of the polygons GEOS's coverage validator finds invalid edges in (in strips:
+    :func:`_in_strips`)."""
 
-    The validator judges each polygon against the polygons near it only, so the layer is cut
-    into vertical strips (by centroid) and each strip is validated with every polygon within
-    ``gap_width`` of its own, in a thread each: the same answer, on every core.
-    """
-    parts = parts or min(os.cpu_count() or 1, max(1, len(geoms) // 50_000))
-    if parts == 1:
-        bad = shapely.coverage_invalid_edges(geoms, gap_width=gap_width)
+    def invalid(g: np.ndarray) -> np.ndarray:
+        bad = shapely.coverage_invalid_edges(g, gap_width=gap_width)
         return np.flatnonzero(~shapely.is_empty(bad) & ~shapely.is_missing(bad))
+
+    return _in_strips(invalid, geoms, gap_width, parts)
+
+
+def _in_strips(fn: Callable[[np.ndarray], np.ndarray], geoms: np.ndarray, width: float, parts: int | None):
+    """``fn(geoms)``, the positions of the polygons that something near them (within ``width``)
+    makes suspect, in vertical strips.
+
+    The layer is cut into strips (by centroid) and each strip is given to ``fn`` with every
+    polygon within ``width`` of its own, a strip per core at a time: the same answer, on every
+    core, in memory bounded by the strip (:data:`_STRIP_VERTICES` vertices; ``parts`` strips if given).
+    """
+    cores = os.cpu_count() or 1
+    many = int(np.ceil(shapely.get_num_coordinates(geoms).sum() / _STRIP_VERTICES))
+    parts = parts or max(min(cores, len(geoms) // 50_000), many, 1)
+    if parts == 1:
+        return fn(geoms)
     bounds = shapely.bounds(geoms)
     middle = (bounds[:, 0] + bounds[:, 2]) / 2
     cuts = np.quantile(middle, np.linspace(0, 1, parts + 1)[1:-1])
     strip = np.searchsorted(cuts, middle)
 
-    def validate(k: int) -> np.ndarray:
+    def one(k: int) -> np.ndarray:
         own = strip == k
         if not own.any():
             return np.array([], dtype=np.int64)
-        lo, hi = bounds[own, 0].min() - gap_width, bounds[own, 2].max() + gap_width
+        lo, hi = bounds[own, 0].min() - width, bounds[own, 2].max() + width
         near = np.flatnonzero((bounds[:, 2] >= lo) & (bounds[:, 0] <= hi))
-        bad = shapely.coverage_invalid_edges(geoms[near], gap_width=gap_width)
-        return near[~shapely.is_empty(bad) & ~shapely.is_missing(bad) & own[near]]
+        found = near[fn(geoms[near])]
+        return found[own[found]]
 
-    with ThreadPoolExecutor(parts) as pool:
-        return np.sort(np.concatenate(list(pool.map(validate, range(parts)))))
+    with ThreadPoolExecutor(min(cores, parts)) as pool:
+        return np.sort(np.concatenate(list(pool.map(one, range(parts))))).astype(np.int64)
+
+
+#: Vertices in a strip of :func:`_in_strips` (the coverage validator takes about 230 bytes a vertex,
+#: the facing edges 150).
+_STRIP_VERTICES = 500_000
 
 
 def _in_metres(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -521,11 +554,20 @@ def _overlapping_pairs(cov: Coverage) -> tuple[np.ndarray, np.ndarray]:
     left, right = cov.tree.query(probe, predicate="intersects")
     a, b = sus[left], right
     pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
-    inter = shapely.intersection(g[pairs[:, 0]], g[pairs[:, 1]])
-    mixed = shapely.get_type_id(inter) == 7
-    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
-    some = shapely.area(inter) > 0
-    return pairs[some], inter[some]
+    kept, inters = [np.array([], np.int64)], [np.array([], dtype=object)]
+    for s in range(0, len(pairs), CHUNK_OVERLAPS):  # a bounded number of intersections at a time
+        inter = shapely.intersection(g[pairs[s : s + CHUNK_OVERLAPS, 0]], g[pairs[s : s + CHUNK_OVERLAPS, 1]])
+        mixed = shapely.get_type_id(inter) == 7
+        inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
+        some = shapely.area(inter) > 0
+        kept.append(s + np.flatnonzero(some))
+        inters.append(inter[some])
+    return pairs[np.concatenate(kept)], np.concatenate(inters)
+
+
+#: Pairs of polygons intersected and measured at once by the overlap checks (their intersections
+#: and shrunk shapes are freed before the next ones are made).
+CHUNK_OVERLAPS = 50_000
 
 
 #: Polygons with more vertices than this are shrunk near each overlap rather than whole.
@@ -607,8 +649,10 @@ def overlaps(
         return empty_findings(gdf.crs)
     half = cov.snap_m / 2
     pairs, inter = _overlapping_pairs(cov)
-    core = _shrunk_overlap(g, pairs, inter, half)
-    keep = area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() > min_area_m2
+    keep = np.zeros(len(pairs), bool)
+    for s in range(0, len(pairs), CHUNK_OVERLAPS):
+        core = _shrunk_overlap(g, pairs[s : s + CHUNK_OVERLAPS], inter[s : s + CHUNK_OVERLAPS], half)
+        keep[s : s + CHUNK_OVERLAPS] = area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() > min_area_m2
     pairs, inter = pairs[keep], inter[keep]
     if not len(pairs):
         return empty_findings(gdf.crs)
@@ -675,7 +719,9 @@ def digitising_overlaps(
     large = shapely.get_num_coordinates(g) > _LARGE  # measured with each neighbour directly, not whole
     changed = np.flatnonzero(~shapely.equals_exact(g, snapped, 0) & ~large)
     beyond = np.zeros(len(g))
-    beyond[changed] = shapely.area(_on_cores(shapely.difference, g[changed], snapped[changed]))
+    for s in range(0, len(changed), CHUNK_OVERLAPS):
+        these = changed[s : s + CHUNK_OVERLAPS]
+        beyond[these] = shapely.area(_on_cores(shapely.difference, g[these], snapped[these]))
     beyond[cov.suspects] = np.inf  # a suspect's snapped shape may overlap: measure its pairs
     beyond[large] = np.inf
     probe = np.flatnonzero(beyond > min_area_m2 / 2 * (1 - 1e-9))  # one of a pair holds at least half
@@ -683,14 +729,20 @@ def digitising_overlaps(
     a, b = probe[left], right
     pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
     pairs = pairs[beyond[pairs[:, 0]] + beyond[pairs[:, 1]] > min_area_m2 * (1 - 1e-9)]
-    inter = _on_cores(shapely.intersection, g[pairs[:, 0]], g[pairs[:, 1]])
-    mixed = shapely.get_type_id(inter) == 7
-    inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]
-    some = shapely.area(inter) > 0
-    pairs, inter = pairs[some], inter[some]
-    inter_m2 = area(gpd.GeoSeries(inter, crs=work.crs)).fillna(0).to_numpy()
-    big = inter_m2 > min_area_m2
-    pairs, inter, inter_m2 = pairs[big], inter[big], inter_m2[big]
+    kept, inters, measured = [np.array([], np.int64)], [np.array([], dtype=object)], [np.array([])]
+    for s in range(0, len(pairs), CHUNK_OVERLAPS):  # a bounded number of intersections at a time
+        these = pairs[s : s + CHUNK_OVERLAPS]
+        inter = _on_cores(shapely.intersection, g[these[:, 0]], g[these[:, 1]])
+        mixed = shapely.get_type_id(inter) == 7
+        inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]
+        inter_m2 = np.zeros(len(inter))
+        some = shapely.area(inter) > 0
+        inter_m2[some] = area(gpd.GeoSeries(inter[some], crs=work.crs)).fillna(0).to_numpy()
+        big = inter_m2 > min_area_m2
+        kept.append(s + np.flatnonzero(big))
+        inters.append(inter[big])
+        measured.append(inter_m2[big])
+    pairs, inter, inter_m2 = pairs[np.concatenate(kept)], np.concatenate(inters), np.concatenate(measured)
     core = _shrunk_overlap(g, pairs, inter, cov.snap_m / 2)
     thin = area(gpd.GeoSeries(core, crs=work.crs)).fillna(0).to_numpy() <= overlap_min_area_m2  # else an overlap
     pairs, inter, inter_m2 = pairs[thin], inter[thin], inter_m2[thin]
@@ -977,7 +1029,8 @@ def _narrow_spaces(polys: np.ndarray, radius: float, half: float) -> tuple[np.nd
     windows kept is kept once (:func:`_distinct`; whether a crack of no area joins two spaces
     may differ between windows, by GEOS's rounding, and the area kept is the same either way).
     Time and memory are linear in the suspects (one giant union took 1,206 s and 4.65 GB on
-    all-Taiwan zoning); a fabric of one tile is closed as a whole, as before.
+    all-Taiwan zoning); a fabric of one tile is closed as a whole, as before. The windows are
+    closed in a thread per core (GEOS releases Python's lock), their results taken in order.
     """
     none = np.array([], dtype=object)
     if not len(polys):
@@ -1007,6 +1060,24 @@ def _narrow_spaces(polys: np.ndarray, radius: float, half: float) -> tuple[np.nd
             & ((b[:, 3] + reach <= win[3]) | (win[3] >= extent[3]))
         )
 
+    def close(job):
+        """The spaces and pieces of one window that meet ``hit`` (a tile, or spaces that ran out):
+        those that lie, with their reach, inside the window, and those that ran out of it."""
+        hit, win, near = job
+        kept, out = [], []
+        for geoms in _closing_leftovers(near, radius, half):
+            if isinstance(hit, tuple):
+                b = shapely.bounds(geoms)
+                mine = (b[:, 2] >= hit[0]) & (b[:, 0] <= hit[2]) & (b[:, 3] >= hit[1]) & (b[:, 1] <= hit[3])
+            else:
+                mine = np.zeros(len(geoms), bool)
+                mine[shapely.STRtree(hit).query(geoms, predicate="intersects")[0]] = True
+            ok = whole(geoms, win)
+            out.extend(geoms[mine & ~ok])
+            kept.append(geoms[mine & ok])
+        return (kept[0], kept[1]), out
+
+    tiles = []
     todo = [(extent, polys)]
     while todo:  # the tiles: halves of halves until each is small
         core, near = todo.pop()
@@ -1024,35 +1095,32 @@ def _narrow_spaces(polys: np.ndarray, radius: float, half: float) -> tuple[np.nd
                 m = (core[1] + core[3]) / 2
                 todo += [((core[0], core[1], core[2], m), near), ((core[0], m, core[2], core[3]), near)]
             continue
-        kept = []
-        for geoms in _closing_leftovers(near, radius, half):
-            b = shapely.bounds(geoms)
-            mine = (b[:, 2] >= core[0]) & (b[:, 0] <= core[2]) & (b[:, 3] >= core[1]) & (b[:, 1] <= core[3])
-            ok = whole(geoms, win)
-            late.extend(geoms[mine & ~ok])
-            kept.append(geoms[mine & ok])
-        found.append((kept[0], kept[1]))
-    margin = 2 * _HOOD_MARGIN
-    while late:  # the spaces that ran out of their window, again in windows around them, wider each time
-        lost = np.array(late, dtype=object)
-        late = []
-        b = shapely.bounds(lost) + np.array([-1, -1, 1, 1]) * (reach + margin)
-        boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
-        i, j = shapely.STRtree(boxes).query(boxes, predicate="intersects")
-        _, group = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(len(lost),) * 2), directed=False)
-        for k in np.unique(group):
-            these = lost[group == k]
-            tb = shapely.bounds(these)
-            win = window((tb[:, 0].min(), tb[:, 1].min(), tb[:, 2].max(), tb[:, 3].max()), margin)
-            kept = []
-            for geoms in _closing_leftovers(_clip(polys, win), radius, half):
-                hit = np.zeros(len(geoms), bool)
-                hit[shapely.STRtree(these).query(geoms, predicate="intersects")[0]] = True
-                ok = whole(geoms, win)
-                late.extend(geoms[hit & ~ok])
-                kept.append(geoms[hit & ok])
-            found.append((kept[0], kept[1]))
-        margin *= 2
+        tiles.append((core, win, near))
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # the windows side by side: GEOS releases the lock
+        for kept, out in pool.map(close, tiles):
+            found.append(kept)
+            late.extend(out)
+        del tiles
+        margin = 2 * _HOOD_MARGIN
+        while late:  # the spaces that ran out of their window, again in windows around them, wider each time
+            lost = np.array(late, dtype=object)
+            late = []
+            b = shapely.bounds(lost) + np.array([-1, -1, 1, 1]) * (reach + margin)
+            boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+            i, j = shapely.STRtree(boxes).query(boxes, predicate="intersects")
+            _, group = connected_components(
+                coo_matrix((np.ones(len(i)), (i, j)), shape=(len(lost),) * 2), directed=False
+            )
+            jobs = []
+            for k in np.unique(group):
+                these = lost[group == k]
+                tb = shapely.bounds(these)
+                win = window((tb[:, 0].min(), tb[:, 1].min(), tb[:, 2].max(), tb[:, 3].max()), margin)
+                jobs.append((these, win, _clip(polys, win)))
+            for kept, out in pool.map(close, jobs):
+                found.append(kept)
+                late.extend(out)
+            margin *= 2
     spaces = np.concatenate([f[0] for f in found]) if found else none
     pieces = np.concatenate([f[1] for f in found]) if found else none
     return _distinct(spaces), _distinct(pieces)

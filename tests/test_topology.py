@@ -184,6 +184,8 @@ def test_the_coverage_check_in_strips_equals_the_whole():
     g = topology.snap(g[shapely.is_valid(g)])
     whole = topology._invalid(g, 2.0, parts=1)
     assert len(whole) > 0 and np.array_equal(topology._invalid(g, 2.0, parts=3), whole)
+    facing = topology._facing_open_edges(g, 2.0, parts=1)
+    assert 0 < len(facing) < len(g) and np.array_equal(topology._facing_open_edges(g, 2.0, parts=3), facing)
 
 
 # Cases from a red-team pass on real-shaped data: each was wrong once.
@@ -871,6 +873,9 @@ def test_strips_validate_each_parcel_with_its_neighbours_across_the_cut():
         assert list(topology._invalid(geoms, 2.0, parts=parts)) == [2, 3], parts
     wide = topology._invalid(geoms, 0.4, parts=2)  # a gap wider than gap_width is no invalid edge
     assert list(wide) == []
+    for parts in (1, 2, 3):  # the edges facing across the gap, whatever the strips
+        assert list(topology._facing_open_edges(geoms, 2.0, parts=parts)) == [2, 3], parts
+        assert list(topology._facing_open_edges(geoms, 0.4, parts=parts)) == [], parts
 
 
 def test_snapping_at_exactly_the_tolerance():

@@ -93,13 +93,18 @@ def dense_fabric():
 
 def snap_targets_as_every_pair_does(geoms, tol, monkeypatch, chunk_vertices=1000):
     """Snapping's targets against the all-pairs clusters: the same partition, each cluster moved
-    onto its south-west-most point."""
+    onto its south-west-most point; the pairs found in bounded chunks and all at once alike."""
     monkeypatch.setattr(topology, "CHUNK_PAIRS", 50)  # many chunks
     monkeypatch.setattr(topology, "CHUNK_VERTICES", chunk_vertices)
     coords = shapely.get_coordinates(geoms)
     codes, uniques = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
     points = np.column_stack([uniques.real, uniques.imag])
+    monkeypatch.setattr(topology, "_PAIRS_AT_ONCE", 1e9)  # all at once
+    at_once = topology._snap_targets(points, coords, codes, tol)
+    monkeypatch.setattr(topology, "_PAIRS_AT_ONCE", 0.0)  # more pairs than CHUNK_PAIRS: in chunks
+    monkeypatch.setattr(topology, "CHUNK_PAIRS", 0)  # a point at a time
     target = topology._snap_targets(points, coords, codes, tol)
+    assert np.array_equal(at_once, target)
     reference = clusters_all_pairs(points, tol)
     assert same_partition(target, reference)
     for label in np.unique(reference[reference >= 0]):
