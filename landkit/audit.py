@@ -189,6 +189,7 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger, ret
     langs = ("en", "zh")
     noun = {lang: say(f"finding.noun.{which.noun}", lang) for lang in langs}
     table = {"en": which.table, "zh": layer_label(which.table)}
+    layer_said = {"en": which.layer, "zh": layer_label(which.layer)}
     codes: list[str] = []  # each finding's message: its code, its fields, the ids it names
     said: list[dict] = []
     ids: list[list] = []
@@ -202,7 +203,6 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger, ret
     if unknown:
         more = {lang: say("finding.etc", lang) if len(unknown) > 5 else "" for lang in langs}
         listed = {lang: say("ledger.list_sep", lang).join(unknown[:5]) + more[lang] for lang in langs}
-        layer_said = {"en": which.layer, "zh": layer_label(which.layer)}
         add("finding.ledger.unknown", unknown, table=table, n=len(unknown), noun=noun, layer=layer_said, ids=listed)
     kinds = events["event_type"] if "event_type" in events else pd.Series(None, index=events.index, dtype=object)
     rows = zip(events.index, events[key], events["date"].astype(str), kinds, events["status"],
@@ -221,7 +221,7 @@ def _ledger(layer: pd.DataFrame, events: pd.DataFrame, which: ledger.Ledger, ret
     differs = state_of.notna().to_numpy() & (state_of.to_numpy() != on_layer)
     for k, s, t in zip(layer.index[differs], on_layer[differs], state_of[differs], strict=True):
         s_said, t_said = {"en": s, "zh": _status_zh(names, s)}, {"en": t, "zh": _status_zh(names, t)}
-        add("finding.ledger.differs", [str(k)], id=k, said=s_said, ledger=t_said)
+        add("finding.ledger.differs", [str(k)], id=k, layer=layer_said, said=s_said, ledger=t_said)
     missing = state_of.isna().to_numpy() & (pd.Series(on_layer).fillna("").to_numpy() != (which.start or ""))
     if missing.any():
         add("finding.ledger.missing", [str(k) for k in layer.index[missing]], n=int(missing.sum()), noun=noun)

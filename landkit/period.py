@@ -41,7 +41,9 @@ def as_of(layers: dict, date) -> dict:
         out["target_parcels"] = members[members["parcel_id"].isin(state.index)]
     paid = layers.get("payments")
     if paid is not None and "date" in paid:  # payments made after the date had not been made then
-        out["payments"] = paid[paid["date"] <= date]
+        out["payments"] = paid[~(paid["date"] > date)]  # (an undated one is the audit's finding, kept)
+        if not len(out["payments"]) and len(paid):  # none yet: no ledger then, not an empty one to warn of
+            del out["payments"]
     moves = layers.get("relocation_events")
     if moves is not None and "villages" in layers:
         out["relocation_events"] = moves[moves["date"] <= date]

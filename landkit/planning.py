@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import DataError
+from .errors import DataError, LandkitWarning
 from .measure import area
 from .units import M2_PER_KM2, M2_PER_MU
 
@@ -80,7 +82,14 @@ def zone_versions(
             names = layer["name"].to_numpy()
             table["villages_newly_inside_names"] = ["、".join(names[first == k]) for k in range(len(geoms))]
     if parcels is not None:
-        union = shapely.union_all(parcels.to_crs(zones.crs).geometry.to_numpy())
+        drawn = parcels.to_crs(zones.crs).geometry.to_numpy()
+        bad = ~shapely.is_valid(drawn) & ~shapely.is_missing(drawn)
+        if bad.any():  # a bow-tie would stop the union: repaired here, named by the audit
+            ids = "、".join(map(str, parcels.index[bad][:5])) + ("…" if bad.sum() > 5 else "")
+            warnings.warn(LandkitWarning(code="planning.invalid_parcels", n=int(bad.sum()), ids=ids), stacklevel=2)
+            drawn = drawn.copy()
+            drawn[bad] = shapely.make_valid(drawn[bad])
+        union = shapely.union_all(drawn)
         cover = gpd.GeoSeries(shapely.intersection(geoms, union), crs=zones.crs)
         table["reserve_km2"] = area(cover, unit="km2").to_numpy()
         table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU

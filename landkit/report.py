@@ -189,12 +189,13 @@ def finding_shapes(layers: dict, findings: pd.DataFrame):
 
 
 def parcel_lists_xlsx(lists: dict[str, pd.DataFrame], stamp: Stamp, lang: str = "zh") -> bytes:
-    """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\)."""
+    """The parcel lists as a workbook, one sheet each (Excel's sheet names: 31 characters, no []:*?/\\
+    nor control characters, which no XML file can hold)."""
     sheets: dict[str, pd.DataFrame] = {}
     about = say("sheet.about", lang)
     used: set[str] = {about, "history"}  # the stamp's sheet, and a name Excel keeps for itself
     for name, df in lists.items():
-        base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "_"
+        base = "".join("_" if ch in "[]:*?/\\" or ord(ch) < 32 else ch for ch in name).strip("'")[:31] or "_"
         title, n = base, 1
         while title.lower() in used:  # a counter that only goes up: always ends
             n += 1

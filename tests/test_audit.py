@@ -252,3 +252,11 @@ def test_the_readme_states_the_sample_audit_as_it_is(sample_layers):
     topology = [r for r in found["rule"] if r in ("overlap", "gap", "outside_zone", "area_mismatch")]
     assert len(topology) == len(re.findall(r"^\| (overlap|outside|stated|gap)", planted, re.M)) == 4
     assert "the four planted topology and area defects" in readme
+
+
+def test_a_status_that_differs_from_the_ledger_names_its_layer_in_english(sample_layers):
+    layers = {k: v.copy() for k, v in sample_layers.items()}
+    layers["parcels"].loc["CB00001", "status"] = "transferred"
+    found = audit.audit(layers)
+    (message,) = [m for m in found["message"] if m.startswith("CB00001: the ")]
+    assert message.startswith("CB00001: the parcels layer says transferred, the ledger says ")

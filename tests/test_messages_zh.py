@@ -119,11 +119,9 @@ def test_ledger_findings_name_the_statuses_in_chinese(sample_layers):
     check_all(ledger, embedded=refused)
     zh = "\n".join(ledger["message_zh"])
     ledger_says = PARCEL_STATUSES[said]
-    assert (
-        f"CB00001：台账为 {ledger_says}，图层为 {PARCEL_STATUSES['transferred']}；运行 landkit sync 使图层跟随台账"
-        in zh
-    )
-    assert f"{village}：台账为 {RELOCATION_STATUSES[village_was]}，图层为 {RELOCATION_STATUSES['planned']}" in zh
+    transferred, planned = PARCEL_STATUSES["transferred"], RELOCATION_STATUSES["planned"]
+    assert f"CB00001：台账为 {ledger_says}，储备地块图层为 {transferred}；运行 landkit sync 使图层跟随台账" in zh
+    assert f"{village}：台账为 {RELOCATION_STATUSES[village_was]}，搬迁村庄图层为 {planned}" in zh
     assert f"{reserved[1]}：事件 90003 不符合状态流程：" not in zh  # a future date is not a refusal ...
     assert f"{reserved[0]}：事件 90002 不符合状态流程：已入库 → 规划储备 不允许" in zh
     assert f"条储备台账事件的日期晚于今天（最晚为 {late.date()}）" in zh  # ... but a finding of its own

@@ -360,3 +360,19 @@ def test_a_pack_as_of_a_date_holds_no_payment_made_after_it(sample_copy, tmp_pat
     assert snapshot["amount_fen"].tolist() == [100_000]
     paid = json.loads(run("money", tmp_path / "pack" / "project.gpkg", "--format", "json").stdout)["total"]
     assert paid["paid_yuan"] == 1000
+
+
+def test_as_of_a_date_before_any_payment_there_is_no_payments_ledger_and_an_undated_one_is_kept():
+    """The project as it stood before the first payment has no payments ledger (not an empty one the
+    audit would warn of); a payment without a date is not dropped (the audit names it)."""
+    from landkit import period
+
+    layers = landkit.read_project(landkit.SAMPLE_PATH)
+    paid = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-03-01", "2026-05-01"]).astype("datetime64[ms]"), "amount_fen": [100, 200]},
+        index=pd.Index(["P1", "P2"], name="payment_id"),
+    )
+    assert "payments" not in period.as_of({**layers, "payments": paid}, "2026-02-28")
+    assert period.as_of({**layers, "payments": paid}, "2026-03-01")["payments"].index.tolist() == ["P1"]
+    undated = paid.assign(date=paid["date"].where(paid.index == "P1"))
+    assert period.as_of({**layers, "payments": undated}, "2026-03-01")["payments"].index.tolist() == ["P1", "P2"]

@@ -197,3 +197,20 @@ def test_the_packs_workbook_prints_and_formats_money_dates_and_flags(tmp_path, s
     assert any(r[due].is_date for r in idle[1:]) and all(
         r[due].number_format == "yyyy-mm-dd" for r in idle[1:] if r[due].is_date
     )
+
+
+def test_a_village_name_with_a_control_character_gives_a_workbook_that_opens(sample_copy, tmp_path):
+    """A control character pasted into a village's name: no XML can hold it, in a cell or a sheet name."""
+    import sqlite3
+
+    from landkit.store import gpkg
+
+    code = landkit.read_layer(sample_copy, "villages").index[0]
+    with sqlite3.connect(sample_copy) as db:
+        gpkg._register_functions(db)
+        db.execute("UPDATE villages SET name = '大' || char(1) || '王庄村' WHERE village_code = ?", (code,))
+    said = run("export", sample_copy, "-o", tmp_path / "lists.xlsx")
+    assert said.exit_code == 0, said.output
+    book = openpyxl.load_workbook(tmp_path / "lists.xlsx")  # parses: no raw control character anywhere
+    (sheet,) = [name for name in book.sheetnames if code in name]
+    assert "\x01" not in sheet and sheet.startswith("大_王庄村")

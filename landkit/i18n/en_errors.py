@@ -279,6 +279,10 @@ MESSAGES: dict[str, str] = {
         "coordinates reach latitude {lat}: they cannot be in {crs}; check the declared CRS (are "
         "longitude and latitude swapped?)"
     ),
+    "planning.invalid_parcels": (
+        "{n} parcel(s) with invalid geometry ({ids}): the reserve area counts them as GEOS repairs them; "
+        "run landkit audit to see and fix them"
+    ),
     "measure.old_datum": (
         "the layer is on the {datum} datum: its areas are taken on the CGCS2000 ellipsoid after "
         "PROJ's ballpark shift (positions off by tens of metres; areas by about 1e-5). Reproject "

@@ -37,7 +37,7 @@ MESSAGES |= {
         "Record a correction dated today"
     ),
     "finding.ledger.differs": (
-        "{id}: the layer says {said}, the ledger says {ledger}; run landkit sync to make it follow"
+        "{id}: the {layer} layer says {said}, the ledger says {ledger}; run landkit sync to make it follow"
     ),
     "finding.ledger.missing": (
         "{n} {noun}(s) have no ledger event: record their first status "

@@ -224,6 +224,9 @@ MESSAGES: dict[str, str] = {
     "crs.bad_transform": "{where}--datum-transform '{text}' 不是 PROJ 能执行的转换（{detail}）",
     # measure.py, units.py, topology.py, planning.py, parallel.py
     "measure.latitude": "坐标达到纬度 {lat}：它们不可能在 {crs} 中；请检查声明的坐标系（经度和纬度是否颠倒了？）",
+    "planning.invalid_parcels": (
+        "{n} 块地块几何无效（{ids}）：储备面积按 GEOS 修复后的形状计算；请运行 landkit audit 查看并修正"
+    ),
     "measure.old_datum": (
         "该图层在 {datum} 坐标系上：其面积是在 PROJ 的粗略转换后在 CGCS2000 椭球上量算的（位置误差数十米，"
         "面积误差约 1e-5）。如需测绘精度的数值，请用测绘部门的参数重新投影（landkit import --datum-transform）"

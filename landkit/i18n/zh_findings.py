@@ -32,7 +32,7 @@ MESSAGES |= {
     "finding.ledger.future": (
         "{n} 条{table}的日期晚于今天（最晚为 {latest}），是否年份写错？请记录一条日期为今天的更正事件"
     ),
-    "finding.ledger.differs": "{id}：台账为 {ledger}，图层为 {said}；运行 landkit sync 使图层跟随台账",
+    "finding.ledger.differs": "{id}：台账为 {ledger}，{layer}图层为 {said}；运行 landkit sync 使图层跟随台账",
     "finding.ledger.missing": (
         "{n} 个{noun}没有台账事件：请记录其初始状态（或运行 landkit sync --apply --as-of 日期，记为期初余额）"
     ),
