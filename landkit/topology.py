@@ -560,14 +560,22 @@ def _overlapping_pairs(cov: Coverage) -> tuple[np.ndarray, np.ndarray]:
     a, b = sus[left], right
     pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
     kept, inters = [np.array([], np.int64)], [np.array([], dtype=object)]
-    for s in range(0, len(pairs), CHUNK_OVERLAPS):  # a bounded number of intersections at a time
-        inter = shapely.intersection(g[pairs[s : s + CHUNK_OVERLAPS, 0]], g[pairs[s : s + CHUNK_OVERLAPS, 1]])
-        mixed = shapely.get_type_id(inter) == 7
-        inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
+    for s, inter in _intersections(g, pairs):
         some = shapely.area(inter) > 0
         kept.append(s + np.flatnonzero(some))
         inters.append(inter[some])
     return pairs[np.concatenate(kept)], np.concatenate(inters)
+
+
+def _intersections(g: np.ndarray, pairs: np.ndarray):
+    """The polygonal part of each pair's intersection, :data:`CHUNK_OVERLAPS` pairs at a time on both
+    cores: (the first pair's position, their intersections) for each chunk."""
+    for s in range(0, len(pairs), CHUNK_OVERLAPS):
+        these = pairs[s : s + CHUNK_OVERLAPS]
+        inter = _on_cores(shapely.intersection, g[these[:, 0]], g[these[:, 1]])
+        mixed = shapely.get_type_id(inter) == 7
+        inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]  # only where lines came with the area
+        yield s, inter
 
 
 #: Pairs of polygons intersected and measured at once by the overlap checks (their intersections
@@ -735,11 +743,7 @@ def digitising_overlaps(
     pairs = np.unique(np.column_stack([np.minimum(a, b), np.maximum(a, b)])[a != b], axis=0).reshape(-1, 2)
     pairs = pairs[beyond[pairs[:, 0]] + beyond[pairs[:, 1]] > min_area_m2 * (1 - 1e-9)]
     kept, inters, measured = [np.array([], np.int64)], [np.array([], dtype=object)], [np.array([])]
-    for s in range(0, len(pairs), CHUNK_OVERLAPS):  # a bounded number of intersections at a time
-        these = pairs[s : s + CHUNK_OVERLAPS]
-        inter = _on_cores(shapely.intersection, g[these[:, 0]], g[these[:, 1]])
-        mixed = shapely.get_type_id(inter) == 7
-        inter[mixed] = [_polygonal_part(x) for x in inter[mixed]]
+    for s, inter in _intersections(g, pairs):  # only the ones above the floor kept
         inter_m2 = np.zeros(len(inter))
         some = shapely.area(inter) > 0
         inter_m2[some] = area(gpd.GeoSeries(inter[some], crs=work.crs)).fillna(0).to_numpy()
