@@ -454,8 +454,7 @@ def record_events(path: str | os.PathLike, events: Any, *, future: bool = False)
         writer.insert(ledger.table, out)
         store.follow_ledger(writer, ledger, features, history)
         dated = {e[ledger.key]: e for e in out if e.get("event_type", "transition") in ("transition", "revocation")}
-        if ledger is RESERVE and dated:  # an opening or a correction does not know the day: no date follows
-            _follow_dates(writer, ledger, dated, history, path)
+        follow_dates(writer, ledger, dated, history, path)  # an opening or a correction knows no day: not dated
     return [e["event_id"] for e in out]
 
 
@@ -497,10 +496,13 @@ def standing_dates(history: Iterable[tuple[str, str, str]]) -> dict[str, str | N
     return {s: d for s, d in stack if s == final or rank(s) < rank(str(final))}
 
 
-def _follow_dates(writer: Any, ledger: Ledger, recorded: Mapping[str, Any], history: Mapping, path: Any) -> None:
+def follow_dates(writer: Any, ledger: Ledger, recorded: Mapping[str, Any], history: Mapping, path: Any) -> None:
     """Set the parcels' date columns (acquired_on …) of the keys just recorded to the days their
     standing transitions give (:func:`standing_dates`); a column a revoked step had set is cleared.
-    A column the layer lacks is added (a GeoPackage DATE, a PostgreSQL date) when a day is to go in it."""
+    A column the layer lacks is added (a GeoPackage DATE, a PostgreSQL date) when a day is to go in it.
+    Only the reserve's ledger has such dates: on the others, nothing to do."""
+    if ledger is not RESERVE or not recorded:
+        return
     import datetime as _dt
 
     keys = sorted({str(k) for k in recorded})
@@ -656,6 +658,5 @@ def sync(path: str | os.PathLike, *, apply: bool = False, as_of: Any = None) -> 
             store.follow_ledger(writer, ledger, features, history)
             moved = {c["id"]: {"event_type": history[c["id"]][-1][1]} for c in changes
                      if c["layer"] == ledger.layer and c["change"] == "status"}  # fmt: skip
-            if ledger is RESERVE and moved:  # the dates follow the ledger's transitions, as `record` sets them
-                _follow_dates(writer, ledger, moved, history, path)
+            follow_dates(writer, ledger, moved, history, path)  # as `record` sets them
     return changes

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import settings
 from ..errors import DataError, LayerExistsError, LedgerError
-from ..schema import APPEND_ONLY, GEOMETRY_ONLY, LAYERS, LEDGERS, RESERVE, Ledger, own_id_column
+from ..schema import APPEND_ONLY, GEOMETRY_ONLY, LAYERS, LEDGERS, Ledger, own_id_column
 from . import gpkg, pg_write, postgis
 from .gpkg import check_geopackage
 from .gpkg import descriptions as gpkg_descriptions
@@ -410,16 +410,14 @@ def _follow_after_replace(notes: list[dict]):
                 continue  # not a layer the ledger can decide; the audit says why
             features, history = layer_features(writer, ledger), ledger_history(writer, ledger)
             changed = follow_ledger(writer, ledger, features, history)
-            if changed and ledger is RESERVE:  # the dates follow the transitions, as `record` sets them
-                from ..ledger import _follow_dates
-
-                moved = {
-                    k: {"event_type": history[k][-1][1]}
-                    for k, rows in features.items()
-                    if {r for r, _ in rows} & set(changed)
-                }
-                _follow_dates(writer, ledger, moved, history, "")
             if changed:
+                from ..ledger import follow_dates
+
+                # the dates follow the transitions, as `record` sets them
+                moved = {
+                    k: {"event_type": history[k][-1][1]} for k, rows in features.items() if changed.keys() & dict(rows)
+                }
+                follow_dates(writer, ledger, moved, history, "")
                 notes.append(
                     {"code": f"store.followed_ledger.{ledger.noun}", "count": len(changed), "layer": ledger.layer,
                      "column": ledger.status_column}
