@@ -480,7 +480,7 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     import numpy as np
     import shapely
 
-    from .crs import _expected_area, county_box, diagnose_crs, fitting_crs, misplaced, old_datum
+    from .crs import _expected_area, county_box, crs_diagnosis, diagnose_crs, fitting_crs, misplaced, old_datum
 
     county = layers.get("county")
     usable = isinstance(county, gpd.GeoDataFrame) and county.crs is not None and len(county)
@@ -495,15 +495,15 @@ def _crs_problems(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
         ):
             ref = reference if name != "county" else None
             wrong = misplaced(df, reference=ref)
-            reason = diagnose_crs(df, reference=ref) if wrong.any() else None  # None when every feature fits
-            if reason:
+            said = crs_diagnosis(df, reference=ref) if wrong.any() else None  # None when every feature fits
+            if said is not None:
                 problems.append(
                     Problem(
                         name,
-                        reason,
+                        said.text("en"),
                         "declare the CRS the coordinates are in",
                         rule="crs_zone",
-                        problem_zh=diagnose_crs(df, reference=ref, lang="zh") or reason,
+                        problem_zh=said.text("zh"),
                         fix_zh="声明坐标实际所在的坐标系",
                     )
                 )

@@ -20,7 +20,7 @@ def _layer_for_measuring(layers: dict, path: Path, layer: str, id_column: str | 
     most of whose features its CRS cannot hold (checked against the county outline when read too)."""
     import geopandas as gpd
 
-    from ..crs import diagnose_crs, zone_warning
+    from ..crs import crs_diagnosis, zone_warning
 
     df = layers[layer] if layer in layers else read_layer(path, layer)  # read_layer: the missing layer's error
     where = {"path": display(path), "layer": layer}
@@ -34,11 +34,8 @@ def _layer_for_measuring(layers: dict, path: Path, layer: str, id_column: str | 
             raise DataError(code="cli.measure.no_id_column", column=id_column, columns=cols, **where)
         df = df.set_index(id_column)
     reference = layers.get("county") if layer != "county" else None
-    problem = diagnose_crs(df, reference=reference)
-    if problem:
-        from ..ledger import Phrase
-
-        said = Phrase(lambda lang: diagnose_crs(df, reference=reference, lang=lang) or problem)
+    said = crs_diagnosis(df, reference=reference)  # in either language
+    if said is not None:
         raise CRSError(code="cli.measure.crs", reason=said, **where)
     note = zone_warning(df)
     if note:
