@@ -82,14 +82,14 @@ def zone_versions(
             names = layer["name"].to_numpy()
             table["villages_newly_inside_names"] = ["、".join(names[first == k]) for k in range(len(geoms))]
     if parcels is not None:
-        drawn = parcels.to_crs(zones.crs).geometry.to_numpy()
+        from .constraints import _in_crs
+
+        drawn = parcels.geometry.to_numpy()
         bad = ~shapely.is_valid(drawn) & ~shapely.is_missing(drawn)
-        if bad.any():  # a bow-tie would stop the union: repaired here, named by the audit
+        if bad.any():  # a bow-tie would stop the union: repaired (as every layer here is), and named
             ids = "、".join(map(str, parcels.index[bad][:5])) + ("…" if bad.sum() > 5 else "")
             warnings.warn(LandkitWarning(code="planning.invalid_parcels", n=int(bad.sum()), ids=ids), stacklevel=2)
-            drawn = drawn.copy()
-            drawn[bad] = shapely.make_valid(drawn[bad])
-        union = shapely.union_all(drawn)
+        union = shapely.union_all(_in_crs(parcels, zones.crs))
         cover = gpd.GeoSeries(shapely.intersection(geoms, union), crs=zones.crs)
         table["reserve_km2"] = area(cover, unit="km2").to_numpy()
         table["reserve_mu"] = table["reserve_km2"] * M2_PER_KM2 / M2_PER_MU
