@@ -393,6 +393,19 @@ def idle_land(
     return out
 
 
+def progress_tables(parcels: gpd.GeoDataFrame, events: pd.DataFrame, goals, *, as_of, rules=None) -> dict:
+    """What ``landkit progress`` shows, as of ``as_of``: ``totals`` (:func:`status_totals`), ``targets``
+    (:func:`progress`), ``idle`` (:func:`idle_land`) and ``compensation`` (:func:`by_compensation`),
+    each parcel's state and measured area worked out once for all four."""
+    state, shown = state_as_of(events, as_of), figures(parcels)
+    return {
+        "totals": status_totals(parcels, events, as_of=as_of, state=state, measured=shown),
+        "targets": progress(parcels, events, goals, as_of=as_of, state=state, measured=shown),
+        "idle": idle_land(parcels, events, as_of=as_of, period_days=idle_days(rules), state=state),
+        "compensation": by_compensation(parcels, events, as_of=as_of, state=state),
+    }
+
+
 def by_compensation(
     parcels: gpd.GeoDataFrame, events: pd.DataFrame | None = None, *, as_of=None, state=None
 ) -> pd.DataFrame:

@@ -42,7 +42,6 @@ def progress(
 
     from .. import reserve
     from ..ledger import parse_date
-    from ..measure import figures
     from ..schema import check_layer, require_layers
 
     rules = _rules(rules_file)
@@ -63,12 +62,9 @@ def progress(
     if target_id is not None:
         _target_list(layers, goals, target_id, date, fmt, lang)
         return
-    state, shown = reserve.state_as_of(events, date), figures(parcels)  # each parcel's, once for every table
-    totals = reserve.status_totals(parcels, events, as_of=date, state=state, measured=shown)
+    tables = reserve.progress_tables(parcels, events, goals, as_of=date, rules=rules)
+    totals, targets, idle, comp = tables["totals"], tables["targets"], tables["idle"], tables["compensation"]
     measured = totals.attrs
-    targets = reserve.progress(parcels, events, goals, as_of=date, state=state, measured=shown)
-    idle = reserve.idle_land(parcels, events, as_of=date, period_days=reserve.idle_days(rules), state=state)
-    comp = reserve.by_compensation(parcels, events, as_of=date, state=state)
     late = _late_villages(layers, date)
     if fmt == "json":
         out = {
