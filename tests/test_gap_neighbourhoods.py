@@ -205,6 +205,23 @@ def test_a_dense_outline_is_grown_only_where_it_adds_land_with_the_same_union(mo
     assert 0 < grown < shapely.get_num_coordinates(polys[0]) / 4
 
 
+@pytest.mark.parametrize("above", [0, 1])
+def test_the_dense_outline_edge_a_polygon_one_vertex_over_it_is_grown_in_tiles(monkeypatch, above):
+    """Just at the edge (as many vertices as :data:`_TILE_VERTICES`) the dense parcel is grown whole;
+    one vertex over it, in the tiles that meet free land: the same union either way."""
+    polys = suspects_of(dense_lined_parcel())
+    n = int(shapely.get_num_coordinates(polys[0]))
+    monkeypatch.setattr(topology, "_TILE_VERTICES", n - above)
+    monkeypatch.setattr(topology, "_LARGE", 2000)
+    tiled = []
+    tiles = topology._tiles
+    monkeypatch.setattr(topology, "_tiles", lambda *a, **k: tiled.append(1) or tiles(*a, **k))
+    got = topology._grown_union(polys, HALF)
+    expected = shapely.union_all(shapely.buffer(polys, HALF, join_style="mitre"))
+    assert shapely.area(shapely.symmetric_difference(got, expected)) < 1e-6
+    assert bool(tiled) == bool(above)
+
+
 def test_the_spaces_and_gap_of_a_dense_outline_are_those_of_one_closing_of_the_whole(monkeypatch):
     # windows of 8,000 vertices cut the arc: the dense parcel is grown at their edges too
     monkeypatch.setattr(topology, "_TILE_VERTICES", 2000)
