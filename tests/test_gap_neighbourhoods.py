@@ -37,15 +37,24 @@ def assert_same_spaces(found: np.ndarray, expected: np.ndarray) -> None:
     Spaces under 0.01 m² (a hundredth of the least gap: where a corner's noise leaves a crack of a
     few square millimetres, GEOS's rounding decides whether it is there, or whether a crack of no
     area joins two spaces into one) are not compared.
+
+    The land may differ by hairlines only: GEOS draws a buffer to 1 % of its distance (it smooths
+    away dents shallower than that before it offsets a line), and landkit works the closing out
+    as the opening of the land around the polygons, whose dents are the polygons' bumps. So every
+    piece of land one has and the other has not is thinner than 1 % of the 1 m radius (its
+    inscribed circle under 5 mm) or a crack not compared, and all of them together under 0.001 m²
+    a space.
     """
     found = found[shapely.area(found) > 0.01]
     expected = expected[shapely.area(expected) > 0.01]
     assert len(expected) and abs(len(found) - len(expected)) <= max(2, len(expected) // 100)
     one, other = shapely.union_all(found), shapely.union_all(expected)
-    assert shapely.area(shapely.symmetric_difference(one, other)) < 1e-6 * len(expected)
+    apart = shapely.get_parts(shapely.symmetric_difference(one, other))
+    apart = apart[shapely.area(apart) > 0]
+    assert shapely.area(apart).sum() < 1e-3 * len(expected)
+    thin = shapely.length(shapely.maximum_inscribed_circle(apart, tolerance=1e-4)) < 0.005
+    assert np.all(thin | (shapely.area(apart) < 0.01))
     assert shapely.area(found).sum() == pytest.approx(shapely.area(one), abs=1e-6)  # none kept twice
-    assert np.allclose(shapely.area(shapely.intersection(expected, one)), shapely.area(expected), atol=1e-6)
-    assert np.allclose(shapely.area(shapely.intersection(found, other)), shapely.area(found), atol=1e-6)
 
 
 @pytest.fixture
@@ -187,38 +196,26 @@ def dense_lined_parcel() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=[dense, lining, corner], index=["DENSE", "LINING", "L"], crs="EPSG:4547")
 
 
-def test_a_dense_outline_is_grown_only_where_it_adds_land_with_the_same_union(monkeypatch):
-    # the dense parcel enters the union as drawn and is grown only in the tiles that meet the land
-    # its neighbour, grown, leaves free (the 20 m gap, the open land beside its straight sides)
-    monkeypatch.setattr(topology, "_TILE_VERTICES", 2000)
-    monkeypatch.setattr(topology, "_LARGE", 200)
-    polys = suspects_of(dense_lined_parcel())
-    assert shapely.get_num_coordinates(polys[0]) > 19_000
-    grown_tiles = []
-    tiles = topology._tiles
-    monkeypatch.setattr(topology, "_tiles", lambda *a, **k: grown_tiles.extend(tiles(*a, **k)) or grown_tiles)
-    got = topology._grown_union(polys, HALF)
-    expected = shapely.union_all(shapely.buffer(polys, HALF, join_style="mitre"))
-    assert shapely.is_valid(got)
-    assert shapely.area(shapely.symmetric_difference(got, expected)) < 1e-6
-    grown = shapely.get_num_coordinates(np.array(grown_tiles)).sum()
-    assert 0 < grown < shapely.get_num_coordinates(polys[0]) / 4
-
-
 @pytest.mark.parametrize("above", [0, 1])
-def test_the_dense_outline_edge_a_polygon_one_vertex_over_it_is_grown_in_tiles(monkeypatch, above):
-    """Just at the edge (as many vertices as :data:`_TILE_VERTICES`) the dense parcel is grown whole;
-    one vertex over it, in the tiles that meet free land: the same union either way."""
-    polys = suspects_of(dense_lined_parcel())
-    n = int(shapely.get_num_coordinates(polys[0]))
+def test_the_dense_outline_edge_a_polygon_one_vertex_over_it_is_buffered_in_tiles(monkeypatch, above):
+    """Just at the edge (as many vertices as :data:`_TILE_VERTICES`) the dense parcel is shrunk
+    whole; one vertex over it, in tiles: GEOS's own buffer either way."""
+    free = suspects_of(dense_lined_parcel())[0]
+    n = int(shapely.get_num_coordinates(free))
+    assert n > 19_000
     monkeypatch.setattr(topology, "_TILE_VERTICES", n - above)
-    monkeypatch.setattr(topology, "_LARGE", 2000)
     tiled = []
     tiles = topology._tiles
-    monkeypatch.setattr(topology, "_tiles", lambda *a, **k: tiled.append(1) or tiles(*a, **k))
-    got = topology._grown_union(polys, HALF)
-    expected = shapely.union_all(shapely.buffer(polys, HALF, join_style="mitre"))
-    assert shapely.area(shapely.symmetric_difference(got, expected)) < 1e-6
+    monkeypatch.setattr(topology, "_tiles", lambda *a: tiled.append(1) or tiles(*a))
+    for distance in (-HALF, -RADIUS):
+        got = topology._buffer(np.array([free]), distance)[0]
+        expected = shapely.buffer(free, distance, join_style="mitre")
+        assert shapely.is_valid(got)
+        # GEOS draws a buffer to 1 % of its distance, a tile's outline as the whole's: hairlines apart
+        apart = shapely.get_parts(shapely.symmetric_difference(got, expected))
+        apart = apart[~shapely.is_empty(apart)]
+        assert shapely.area(apart).sum() < 0.01 * abs(distance)
+        assert np.all(shapely.length(shapely.maximum_inscribed_circle(apart, 1e-5)) < 0.005 * abs(distance))
     assert bool(tiled) == bool(above)
 
 
@@ -234,5 +231,5 @@ def test_the_spaces_and_gap_of_a_dense_outline_are_those_of_one_closing_of_the_w
     assert_same_spaces(pieces, closing_of_the_whole(polys, RADIUS, 0.0))
     found = findings(layer)
     assert [i for i, _, _ in found] == [("DENSE", "L", "LINING"), ("DENSE", "LINING")]  # the strip, the 20 m
-    monkeypatch.setattr(topology, "_grown_union", lambda polys, half: shapely.union_all(topology._grow(polys, half)))
-    assert findings(layer) == found  # as when every parcel is grown whole
+    monkeypatch.setattr(topology, "_TILE_VERTICES", 10**9)
+    assert findings(layer) == found  # as when every polygon is buffered whole

@@ -287,7 +287,7 @@ def test_buffers_in_tiles_and_ring_by_ring_are_geos_buffers(monkeypatch, distanc
 @pytest.mark.parametrize("width", [0.03, 0.044, 0.046, 0.099, 0.101, 0.3])
 def test_the_shrunk_overlap_of_a_dense_outline_is_geos_s(monkeypatch, width):
     """A parcel whose east side is digitised every 10 mm, each vertex up to 0.2 mm off the line, and a
-    neighbour drawn ``width`` into it: the shrunk shapes' common part is GEOS's, buffered whole. A sliver
+    neighbour drawn ``width`` into it: the shrunk shapes' common part is GEOS's, each buffered whole. A sliver
     within 0.9 of half the tolerance of the neighbour's edge (0.045 m) is known empty without buffers."""
     rng = np.random.default_rng(8)
     y = np.linspace(Y0, Y0 + 200, 20_001)
@@ -300,8 +300,8 @@ def test_the_shrunk_overlap_of_a_dense_outline_is_geos_s(monkeypatch, width):
         shapely.intersection(shapely.buffer(a, -half, join_style="mitre"), shapely.buffer(b, -half, join_style="mitre"))
     )
     buffered = []
-    near = topology._shrunk_near
-    monkeypatch.setattr(topology, "_shrunk_near", lambda *args: buffered.append(1) or near(*args))
+    shrink = topology._buffer
+    monkeypatch.setattr(topology, "_buffer", lambda *args: buffered.append(1) or shrink(*args))
     core = topology._shrunk_overlap(g, np.array([[0, 1]]), np.array([shapely.intersection(a, b)]), half)
     assert shapely.area(core[0]) == pytest.approx(reference, abs=1e-6)
     assert (reference > 0) == (width > 2 * half)
