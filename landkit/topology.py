@@ -161,7 +161,33 @@ def _polygonal_part(geom):
 SNAP_M = 0.1
 
 
-def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
+def snap(geoms: np.ndarray, tolerance_m: float = SNAP_M, parts: int | None = None) -> np.ndarray:
+    """Return the polygons with digitising noise under ``tolerance_m`` taken out of their vertices
+    (:func:`_snapped`), in vertical strips on every core.
+
+    A large layer is cut in the strips of :func:`_in_strips` (``parts`` if given), each snapped
+    with every polygon within four times the tolerance of its own, two strips at a time (threads:
+    the k-d tree, numpy and GEOS release Python's lock), and each strip keeps its own polygons.
+    That is the answer of the whole: a cluster no wider than the tolerance that holds a vertex of
+    a strip's own polygon lies within the tolerance of it, and a cluster cut at the strip's reach
+    spans more than twice the tolerance inside it, so it is wide there as in the whole (and stays).
+    """
+    plan = _strips(geoms, 4 * tolerance_m, parts) if tolerance_m > 0 else None
+    if plan is None:
+        return _snapped(geoms, tolerance_m)
+    out = geoms.copy()
+
+    def one(job: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        own, near = job
+        return own, _snapped(geoms[near], tolerance_m)[np.searchsorted(near, own)]
+
+    with ThreadPoolExecutor(min(os.cpu_count() or 1, len(plan))) as pool:
+        for own, got in pool.map(one, plan):
+            out[own] = got
+    return out
+
+
+def _snapped(geoms: np.ndarray, tolerance_m: float = SNAP_M) -> np.ndarray:
     """Return the polygons with digitising noise under ``tolerance_m`` taken out of their vertices.
 
     Vertices no farther apart than the tolerance are merged into one (the cluster's south-west-most
@@ -515,36 +541,52 @@ def _in_strips(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], geoms: np.nda
     """``fn(geoms, positions)``, the positions of the polygons that something near them (within
     ``width``) makes suspect, in vertical strips (``fn`` is given the polygons and their positions).
 
-    The layer is cut into strips (by centroid) and each strip is given to ``fn`` with every
+    The layer is cut into strips (:func:`_strips`) and each strip is given to ``fn`` with every
     polygon within ``width`` of its own, a strip per core at a time: the same answer, on every
-    core, in memory bounded by the strip (:data:`_STRIP_VERTICES` vertices; ``parts`` strips if given).
-    A layer with a polygon larger than a strip is given whole (a 5 M-vertex parcel spans every strip:
-    validated once, 1.3 GB, not in each strip two at a time, 2.3 GB).
+    core, in memory bounded by the strip.
+    """
+    plan = _strips(geoms, width, parts)
+    if plan is None:
+        return fn(geoms, np.arange(len(geoms)))
+
+    def one(job: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        own, near = job
+        found = near[fn(geoms[near], near)]
+        return found[np.isin(found, own)]
+
+    with ThreadPoolExecutor(min(os.cpu_count() or 1, len(plan))) as pool:
+        return np.sort(np.concatenate(list(pool.map(one, plan)))).astype(np.int64)
+
+
+def _strips(geoms: np.ndarray, width: float, parts: int | None) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """The layer cut in vertical strips by centroid: each strip's own polygons and those within
+    ``width`` of them (positions, ascending), or None for one strip (the layer whole).
+
+    Strips of at most :data:`_STRIP_VERTICES` vertices, one a core at least from 50,000 polygons
+    (``parts`` strips if given). A layer with a polygon larger than a strip is given whole (a
+    5 M-vertex parcel spans every strip: validated once, 1.3 GB, not in each strip two at a time,
+    2.3 GB).
     """
     cores = os.cpu_count() or 1
     counts = shapely.get_num_coordinates(geoms)
     if parts is None and len(counts) and counts.max() > _STRIP_VERTICES:
-        return fn(geoms, np.arange(len(geoms)))  # a polygon larger than a strip is in every strip it spans
+        return None  # a polygon larger than a strip is in every strip it spans
     many = int(np.ceil(counts.sum() / _STRIP_VERTICES))
     parts = parts or max(min(cores, len(geoms) // 50_000), many, 1)
     if parts == 1:
-        return fn(geoms, np.arange(len(geoms)))
+        return None
     bounds = shapely.bounds(geoms)
     middle = (bounds[:, 0] + bounds[:, 2]) / 2
     cuts = np.quantile(middle, np.linspace(0, 1, parts + 1)[1:-1])
     strip = np.searchsorted(cuts, middle)
-
-    def one(k: int) -> np.ndarray:
-        own = strip == k
-        if not own.any():
-            return np.array([], dtype=np.int64)
+    plan = []
+    for k in range(parts):
+        own = np.flatnonzero(strip == k)
+        if not len(own):
+            continue
         lo, hi = bounds[own, 0].min() - width, bounds[own, 2].max() + width
-        near = np.flatnonzero((bounds[:, 2] >= lo) & (bounds[:, 0] <= hi))
-        found = near[fn(geoms[near], near)]
-        return found[own[found]]
-
-    with ThreadPoolExecutor(min(cores, parts)) as pool:
-        return np.sort(np.concatenate(list(pool.map(one, range(parts))))).astype(np.int64)
+        plan.append((own, np.flatnonzero((bounds[:, 2] >= lo) & (bounds[:, 0] <= hi))))
+    return plan
 
 
 #: Vertices in a strip of :func:`_in_strips` (the coverage validator takes about 230 bytes a vertex,

@@ -188,6 +188,22 @@ def test_the_coverage_check_in_strips_equals_the_whole():
     assert 0 < len(facing) < len(g) and np.array_equal(topology._facing_open_edges(g, 2.0, parts=3), facing)
 
 
+@pytest.mark.parametrize("kind", ["jittered", "zoning"])
+def test_snapping_in_strips_equals_snapping_the_whole(kind):
+    """Each strip snapped with the polygons within four times the tolerance of its own: every
+    polygon exactly as when the layer is snapped whole, however many strips."""
+    from benchmarks.fabric import make_fabric
+    from benchmarks.zoning import zoning
+
+    layer = make_fabric(5_000, kind="jittered").parcels if kind == "jittered" else zoning(3_000, seed=4)
+    g = layer.geometry.to_numpy()
+    g = g[shapely.is_valid(g)]
+    whole = topology.snap(g, parts=1)
+    assert (~shapely.equals_exact(whole, g, 0)).sum() > len(g) / 4  # snapping moved many
+    for parts in (2, 3, 7):
+        assert np.all(shapely.equals_exact(topology.snap(g, parts=parts), whole, 0)), parts
+
+
 def test_strips_are_cut_only_when_no_polygon_is_larger_than_a_strip(monkeypatch):
     """A polygon larger than a strip spans every strip: strips would validate it once each, two at
     a time (a 5 M-vertex parcel: 2.3 GB, not 1.3 GB). Just inside the edge the layer is cut."""
