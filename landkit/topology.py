@@ -738,46 +738,29 @@ def _overlap_findings(g, ids, pairs, inter, inter_m2, half, crs) -> gpd.GeoDataF
     ]
     within = np.column_stack([shapely.is_empty(b) | (shapely.area(b) <= 0) for b in beyond]).reshape(-1, 2)
     kinds = np.select([within.all(axis=1), within.any(axis=1)], ["duplicate", "inside"], "overlap")
-    messages, messages_zh = both(
-        [f"finding.overlap.{k}" for k in kinds],
-        (
-            {"a": ids[i], "b": ids[j], "m2": m2, "mu": m2 / M2_PER_MU}
-            for (i, j), m2 in zip(pairs, inter_m2, strict=True)
-        ),
-    )
-    return _findings(
-        "overlap",
-        "error",
-        [[ids[i], ids[j]] for i, j in pairs],
-        inter,
-        messages,
-        crs,
-        area_m2=inter_m2,
-        messages_zh=messages_zh,
-    )
+    words = {"codes": [f"finding.overlap.{k}" for k in kinds], "rule": "overlap", "severity": "error"}
+    return _pair_findings(ids, pairs, inter, inter_m2, crs, **words)
 
 
 def _thin_findings(ids, pairs, inter, inter_m2, snap_m, crs) -> gpd.GeoDataFrame:
     pairs = pairs.copy()
     swap = ids[pairs[:, 0]] > ids[pairs[:, 1]]  # each pair named in id order, however the layer is ordered
     pairs[swap] = pairs[swap][:, ::-1]
+    words = {"codes": "finding.digitising_overlap", "rule": "digitising_overlap", "severity": "warning"}
+    return _pair_findings(ids, pairs, inter, inter_m2, crs, snap_m=snap_m, **words)
+
+
+def _pair_findings(ids, pairs, inter, inter_m2, crs, *, codes, rule, severity, **extra) -> gpd.GeoDataFrame:
+    """One finding a pair (positions into ``ids``): its overlap, its area, its words by ``codes``."""
     messages, messages_zh = both(
-        "finding.digitising_overlap",
+        codes,
         (
-            {"a": ids[i], "b": ids[j], "snap_m": snap_m, "m2": m2, "mu": m2 / M2_PER_MU}
+            {"a": ids[i], "b": ids[j], "m2": m2, "mu": m2 / M2_PER_MU, **extra}
             for (i, j), m2 in zip(pairs, inter_m2, strict=True)
         ),
     )
-    return _findings(
-        "digitising_overlap",
-        "warning",
-        [[ids[i], ids[j]] for i, j in pairs],
-        inter,
-        messages,
-        crs,
-        area_m2=inter_m2,
-        messages_zh=messages_zh,
-    )
+    found = [[ids[i], ids[j]] for i, j in pairs]
+    return _findings(rule, severity, found, inter, messages, crs, area_m2=inter_m2, messages_zh=messages_zh)
 
 
 def overlaps(
