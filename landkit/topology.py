@@ -687,18 +687,15 @@ def _pair_overlaps(
     # without overlapping can share, as drawn, only that; a suspect's snapped shape may overlap
     beyond = np.zeros(len(g))
     beyond[sus] = np.inf
-    large = shapely.get_num_coordinates(g) > _LARGE  # measured with each neighbour directly, not whole
-    beyond[large] = np.inf
+    least = min(min_area_m2, digitising_min_m2)
     if np.isfinite(digitising_min_m2):
+        large = shapely.get_num_coordinates(g) > _LARGE  # measured with each neighbour directly, not whole
+        beyond[large] = np.inf
         changed = np.flatnonzero(np.isfinite(beyond))
         changed = changed[~shapely.equals_exact(g[changed], snapped[changed], 0)]
         for s in range(0, len(changed), CHUNK_OVERLAPS):
             these = changed[s : s + CHUNK_OVERLAPS]
             beyond[these] = shapely.area(_on_cores(shapely.difference, g[these], snapped[these]))
-        least = min(min_area_m2, digitising_min_m2)
-    else:
-        beyond[~np.isin(np.arange(len(g)), sus)] = 0.0
-        least = min_area_m2
     floor = digitising_min_m2 * (1 - 1e-9)
     probe = np.flatnonzero(np.isinf(beyond) | (beyond > floor / 2))  # one of a pair holds at least half
     left, right = cov.tree.query(g[probe], predicate="intersects")
